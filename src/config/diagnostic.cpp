@@ -1,0 +1,21 @@
+#include "config/diagnostic.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace ninetd::config {
+
+std::string Diagnostic::format() const {
+  const char* kind = severity == Severity::error ? "error" : "warning";
+  if (line == 0) return fmt::format("{}: {}: {}", file, kind, message);
+  if (column == 0) return fmt::format("{}:{}: {}: {}", file, line, kind, message);
+  return fmt::format("{}:{}:{}: {}: {}", file, line, column, kind, message);
+}
+
+bool has_errors(const std::vector<Diagnostic>& diagnostics) {
+  return std::any_of(diagnostics.begin(), diagnostics.end(),
+                     [](const Diagnostic& d) { return d.severity == Severity::error; });
+}
+
+}  // namespace ninetd::config

@@ -1,0 +1,24 @@
+// Diagnostic: one problem found in a configuration file, located to the column,
+// printed as compilers print them: FILE:LINE:COLUMN: error|warning: message.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace ninetd::config {
+
+enum class Severity { warning, error };
+
+struct Diagnostic {
+  std::string file;
+  int line = 0;
+  int column = 0;  // 1-based; 0 when the problem is the whole file
+  Severity severity = Severity::error;
+  std::string message;
+
+  std::string format() const;
+};
+
+bool has_errors(const std::vector<Diagnostic>& diagnostics);
+
+}  // namespace ninetd::config

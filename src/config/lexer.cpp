@@ -1,0 +1,67 @@
+#include "config/lexer.h"
+
+#include <fmt/format.h>
+
+namespace ninetd::config {
+namespace {
+
+bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f'; }
+
+void split_words(std::string_view line, int line_number, std::vector<Word>& out) {
+  std::size_t i = 0;
+  while (i < line.size()) {
+    while (i < line.size() && is_blank(line[i])) ++i;
+    if (i == line.size()) break;
+    std::size_t start = i;
+    while (i < line.size() && !is_blank(line[i])) ++i;
+    out.push_back(Word{std::string(line.substr(start, i - start)), line_number,
+                       static_cast<int>(start) + 1});
+  }
+}
+
+}  // namespace
+
+std::vector<Entry> split_entries(std::string_view text, const std::string& file,
+                                 std::vector<Diagnostic>& diagnostics) {
+  std::vector<Entry> entries;
+  bool entry_open = false;
+  int line_number = 0;
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    std::size_t end = text.find('\n', pos);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view line = text.substr(pos, end - pos);
+    pos = end + 1;
+    ++line_number;
+
+    if (line.size() > kMaxLineLength) {
+      diagnostics.push_back({file, line_number, static_cast<int>(kMaxLineLength) + 1,
+                             Severity::error,
+                             fmt::format("line is {} bytes long, longer than the limit of {}; "
+                                         "line skipped",
+                                         line.size(), kMaxLineLength)});
+      entry_open = false;
+      continue;
+    }
+    if (auto nul = line.find('\0'); nul != std::string_view::npos) {
+      diagnostics.push_back({file, line_number, static_cast<int>(nul) + 1, Severity::error,
+                             "NUL byte in line (is this a text file?); line skipped"});
+      entry_open = false;
+      continue;
+    }
+
+    std::size_t first = 0;
+    while (first < line.size() && is_blank(line[first])) ++first;
+    if (first == line.size() || line[first] == '#') {
+      entry_open = false;
+      continue;
+    }
+    bool continues = first > 0 && entry_open;
+    if (!continues) entries.emplace_back();
+    split_words(line, line_number, entries.back().words);
+    entry_open = true;
+  }
+  return entries;
+}
+
+}  // namespace ninetd::config

@@ -1,0 +1,79 @@
+// ServiceSpec: one inetd.conf entry as written, checked for syntax but not yet
+// looked up (no ports, users or addresses resolved). Produced by the parser,
+// consumed by services::resolve.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace ninetd::config {
+
+enum class SocketType { stream, dgram, raw, seqpacket };
+enum class Transport { tcp, udp, local };  // local: AF_UNIX, the "unix" protocol
+
+// Which sockets a protocol name opens (see docs/compatibility.md).
+enum class FamilyRule {
+  both,     // tcp, udp: an IPv4 socket and an IPv6-only socket, as Debian's openbsd-inetd
+  v4,       // tcp4, udp4
+  v6_only,  // tcp6, udp6: IPV6_V6ONLY on
+  dual,     // tcp46, udp46: one IPv6 socket that also takes IPv4-mapped peers
+  local,    // unix
+};
+
+enum class WaitMode { wait, nowait };
+
+enum class Builtin { none, echo, discard, chargen, daytime, time, tcpmux };
+
+const char* to_string(SocketType type);
+const char* to_string(Builtin builtin);
+std::optional<Builtin> builtin_from_name(std::string_view name);
+
+// A word's place in the file, kept so later steps can point at it.
+struct Place {
+  int line = 0;
+  int column = 0;
+};
+
+struct ServiceSpec {
+  std::string file;
+  int line = 0;
+
+  // Field 1: [host:]service, tcpmux/[+]name, or a path for unix.
+  std::string service;
+  std::optional<std::string> host;  // nullopt: any address
+  bool tcpmux = false;              // service is tcpmux/NAME (RFC 1078)
+  bool tcpmux_plus = false;         // tcpmux/+NAME: ninetd sends the "+" reply
+  Place service_place;
+
+  SocketType socket_type = SocketType::stream;
+
+  std::string protocol;  // as written, without ",options"
+  Transport transport = Transport::tcp;
+  FamilyRule family = FamilyRule::both;
+  std::optional<int> sndbuf;
+  std::optional<int> rcvbuf;
+  bool listen_fds = false;  // ",listen_fds": LISTEN_FDS/LISTEN_PID for wait servers
+  Place protocol_place;
+
+  WaitMode wait_mode = WaitMode::nowait;
+  std::optional<unsigned> max_per_minute;             // nowait.N (OpenBSD, NetBSD)
+  std::optional<unsigned> max_child;                  // nowait/N (FreeBSD)
+  std::optional<unsigned> max_conn_per_ip_per_minute; // nowait/N/N
+  std::optional<unsigned> max_child_per_ip;           // nowait/N/N/N
+
+  std::string user;
+  std::optional<std::string> group;
+  std::optional<std::string> login_class;
+  Place user_place;
+
+  Builtin builtin = Builtin::none;  // set when the program is "internal"
+  std::string program;              // absolute path, empty for builtins
+  std::vector<std::string> args;    // argv, args[0] is argv0 when given
+  Place program_place;
+
+  // "echo/tcp", "tcpmux/+foo/tcp", "/run/x.sock/unix": the name logs use.
+  std::string display_name() const;
+};
+
+}  // namespace ninetd::config

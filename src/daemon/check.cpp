@@ -1,0 +1,45 @@
+#include "daemon/check.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <set>
+
+namespace ninetd::daemon {
+
+void print_diagnostics(const services::LoadedConfig& loaded, std::FILE* out) {
+  auto sorted = loaded.diagnostics;
+  std::stable_sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) {
+    return a.line != b.line ? a.line < b.line : a.column < b.column;
+  });
+  for (const auto& d : sorted) fmt::print(out, "{}\n", d.format());
+}
+
+std::string summarize(const services::LoadedConfig& loaded) {
+  std::set<std::string> names;
+  std::size_t sockets = 0, builtins = 0, tcpmux = 0;
+  for (const auto& s : loaded.services) {
+    names.insert(s.name);
+    if (s.has_socket()) ++sockets;
+    if (s.builtin != config::Builtin::none) ++builtins;
+    if (s.tcpmux) ++tcpmux;
+  }
+  std::size_t errors = 0, warnings = 0;
+  for (const auto& d : loaded.diagnostics)
+    (d.severity == config::Severity::error ? errors : warnings)++;
+  return fmt::format("{} service{} on {} socket{} ({} internal, {} through tcpmux); "
+                     "{} error{}, {} warning{}",
+                     names.size(), names.size() == 1 ? "" : "s", sockets, sockets == 1 ? "" : "s",
+                     builtins, tcpmux, errors, errors == 1 ? "" : "s", warnings,
+                     warnings == 1 ? "" : "s");
+}
+
+int run_check(const std::string& path) {
+  services::LibcSystemDb db;
+  auto loaded = services::load_config(path, db);
+  print_diagnostics(loaded, stderr);
+  fmt::print("{}: {}\n", path, summarize(loaded));
+  return config::has_errors(loaded.diagnostics) ? 1 : 0;
+}
+
+}  // namespace ninetd::daemon

@@ -1,0 +1,32 @@
+// Options: the command line, parsed without side effects so it is unit-tested.
+// Flags follow the classic inetds where they overlap (-d, -l, -p, -t).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace ninetd::daemon {
+
+inline constexpr const char* kDefaultConfig = "/etc/inetd.conf";
+inline constexpr const char* kDefaultPidfile = "/run/ninetd.pid";
+
+struct Options {
+  bool foreground = false;     // -d: stay in the foreground, log to stderr
+  bool log_connections = false;  // -l
+  bool check_only = false;     // -t, --check
+  bool help = false;
+  bool version = false;
+  std::optional<std::string> pidfile;  // -p FILE; default kDefaultPidfile unless -d
+  std::string config = kDefaultConfig;
+};
+
+struct OptionsResult {
+  Options options;
+  std::string error;  // non-empty: print with the usage and exit 2
+};
+
+OptionsResult parse_options(const std::vector<std::string>& args);
+const char* usage_text();
+
+}  // namespace ninetd::daemon

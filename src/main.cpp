@@ -1,0 +1,30 @@
+// ninetd: command line and wiring only.
+#include <fmt/format.h>
+
+#include <string>
+#include <vector>
+
+#include "daemon/check.h"
+#include "daemon/options.h"
+#include "daemon/run.h"
+
+int main(int argc, char** argv) {
+  using namespace ninetd::daemon;
+  std::vector<std::string> args(argv + 1, argv + argc);
+  OptionsResult parsed = parse_options(args);
+  if (!parsed.error.empty()) {
+    fmt::print(stderr, "ninetd: {}\n{}", parsed.error, usage_text());
+    return 2;
+  }
+  const Options& options = parsed.options;
+  if (options.help) {
+    fmt::print("{}", usage_text());
+    return 0;
+  }
+  if (options.version) {
+    fmt::print("ninetd {}\n", NINETD_VERSION);
+    return 0;
+  }
+  if (options.check_only) return run_check(options.config);
+  return run_daemon(options);
+}

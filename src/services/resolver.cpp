@@ -1,0 +1,204 @@
+#include "services/resolver.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cctype>
+#include <map>
+
+namespace ninetd::services {
+namespace {
+
+using config::Diagnostic;
+using config::FamilyRule;
+using config::Place;
+using config::ServiceSpec;
+using config::Severity;
+using config::Transport;
+
+class SpecResolver {
+ public:
+  SpecResolver(const ServiceSpec& spec, SystemDb& db, std::vector<Diagnostic>& diagnostics)
+      : spec_(spec), db_(db), diagnostics_(diagnostics) {}
+
+  // The spec's sockets as Services; empty after reporting an error.
+  std::vector<Service> resolve();
+
+ private:
+  void error(Place place, std::string message) {
+    diagnostics_.push_back({spec_.file, place.line, place.column, Severity::error,
+                            std::move(message)});
+    ok_ = false;
+  }
+  std::optional<std::uint16_t> port();
+  std::vector<std::pair<net::SocketAddress, bool>> addresses(std::uint16_t port);
+  Credentials credentials();
+
+  const ServiceSpec& spec_;
+  SystemDb& db_;
+  std::vector<Diagnostic>& diagnostics_;
+  bool ok_ = true;
+};
+
+std::optional<std::uint16_t> SpecResolver::port() {
+  const std::string& name = spec_.service;
+  if (std::isdigit(static_cast<unsigned char>(name.front())))
+    return static_cast<std::uint16_t>(std::stoul(name));
+  const char* protocol = spec_.transport == Transport::udp ? "udp" : "tcp";
+  auto port = db_.service_port(name, protocol);
+  if (!port)
+    error(spec_.service_place,
+          fmt::format("unknown service \"{}\" for {} (not in /etc/services; give a port number "
+                      "1-65535 instead)", name, protocol));
+  return port;
+}
+
+// Each socket to open with its IPV6_V6ONLY setting, by the protocol's family rule.
+std::vector<std::pair<net::SocketAddress, bool>> SpecResolver::addresses(std::uint16_t port) {
+  std::vector<std::pair<net::SocketAddress, bool>> out;
+  FamilyRule rule = spec_.family;
+  bool want_v4 = rule == FamilyRule::both || rule == FamilyRule::v4;
+  bool want_v6 = rule != FamilyRule::v4;
+  bool v6only = rule != FamilyRule::dual;
+  if (!spec_.host) {
+    if (want_v4) out.emplace_back(net::SocketAddress::any_ipv4(port), false);
+    if (want_v6) out.emplace_back(net::SocketAddress::any_ipv6(port), v6only);
+    return out;
+  }
+  auto found = db_.host_addresses(*spec_.host);
+  auto first_of = [&](int family) -> std::optional<net::SocketAddress> {
+    for (const auto& a : found)
+      if (a.family() == family) return a;
+    return std::nullopt;
+  };
+  auto v4 = first_of(AF_INET);
+  auto v6 = first_of(AF_INET6);
+  if (rule == FamilyRule::dual && !v6 && v4) want_v4 = true;
+  if (want_v4 && v4) out.emplace_back(*v4, false);
+  if (want_v6 && v6) out.emplace_back(*v6, v6only);
+  for (auto& [address, only] : out) address.set_port(port);
+  if (out.empty()) {
+    const char* which = rule == FamilyRule::v4        ? "IPv4 "
+                        : rule == FamilyRule::v6_only ? "IPv6 "
+                                                      : "";
+    error(spec_.service_place,
+          found.empty() ? fmt::format("unknown host \"{}\" (not an address, and the name does "
+                                      "not resolve)", *spec_.host)
+                        : fmt::format("host \"{}\" has no {}address for protocol {}",
+                                      *spec_.host, which, spec_.protocol));
+  }
+  return out;
+}
+
+Credentials SpecResolver::credentials() {
+  Credentials c;
+  c.user = spec_.user;
+  auto user = db_.user(spec_.user);
+  if (!user) {
+    error(spec_.user_place, fmt::format("unknown user \"{}\"", spec_.user));
+    return c;
+  }
+  c.uid = user->uid;
+  c.gid = user->gid;
+  if (spec_.group) {
+    auto gid = db_.group(*spec_.group);
+    if (!gid) {
+      Place place = spec_.user_place;
+      place.column += static_cast<int>(spec_.user.size()) + 1;
+      error(place, fmt::format("unknown group \"{}\"", *spec_.group));
+      return c;
+    }
+    c.gid = *gid;
+  }
+  c.switch_user = db_.is_root();
+  if (c.switch_user) c.groups = db_.group_list(spec_.user, c.gid);
+  return c;
+}
+
+std::string lowercase(std::string text) {
+  std::transform(text.begin(), text.end(), text.begin(),
+                 [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
+  return text;
+}
+
+std::vector<Service> SpecResolver::resolve() {
+  Service base;
+  base.name = spec_.display_name();
+  base.file = spec_.file;
+  base.line = spec_.line;
+  base.socket_type = spec_.socket_type;
+  base.transport = spec_.transport;
+  base.sndbuf = spec_.sndbuf;
+  base.rcvbuf = spec_.rcvbuf;
+  base.listen_fds = spec_.listen_fds;
+  base.wait_mode = spec_.wait_mode;
+  base.limits = Limits{spec_.max_child.value_or(0), spec_.max_per_minute.value_or(0),
+                       spec_.max_conn_per_ip_per_minute.value_or(0),
+                       spec_.max_child_per_ip.value_or(0)};
+  base.builtin = spec_.builtin;
+  base.tcpmux = spec_.tcpmux;
+  base.tcpmux_plus = spec_.tcpmux_plus;
+  base.program = spec_.program;
+  base.argv = spec_.args;
+  base.login_class = spec_.login_class;
+  base.credentials = credentials();
+
+  std::vector<Service> out;
+  if (spec_.tcpmux) {
+    // RFC 1078: service names are matched without regard to case.
+    base.tcpmux_name = lowercase(spec_.service);
+    out.push_back(base);
+  } else if (spec_.transport == Transport::local) {
+    auto address = net::SocketAddress::from_path(spec_.service);
+    if (!address)
+      error(spec_.service_place, fmt::format("unix socket path is longer than {} bytes",
+                                             sizeof(sockaddr_un::sun_path) - 1));
+    else
+      base.address = *address;
+    out.push_back(base);
+  } else if (auto number = port()) {
+    for (auto& [address, v6only] : addresses(*number)) {
+      out.push_back(base);
+      out.back().address = address;
+      out.back().v6only = v6only;
+    }
+  }
+  if (!ok_) out.clear();
+  return out;
+}
+
+}  // namespace
+
+ResolveResult resolve(const std::vector<ServiceSpec>& specs, SystemDb& db,
+                      std::vector<Diagnostic>& diagnostics) {
+  ResolveResult result;
+  std::map<std::string, const ServiceSpec*> defined;
+  for (const ServiceSpec& spec : specs) {
+    auto services = SpecResolver(spec, db, diagnostics).resolve();
+    bool clash = false;
+    for (const Service& service : services) {
+      auto it = defined.find(service.key());
+      if (it == defined.end()) continue;
+      const ServiceSpec& first = *it->second;
+      std::string where = service.tcpmux ? fmt::format("tcpmux name \"{}\"", service.tcpmux_name)
+                                         : service.address.to_string();
+      diagnostics.push_back(
+          {spec.file, spec.line, spec.service_place.column, Severity::error,
+           fmt::format("{} on {} is already defined at {}:{} by {}; entry skipped",
+                       service.name, where, first.file, first.line, first.display_name())});
+      clash = true;
+      break;
+    }
+    if (services.empty() || clash) {
+      result.failed.push_back({spec.line, spec.service, spec.protocol});
+      continue;
+    }
+    for (Service& service : services) {
+      defined.emplace(service.key(), &spec);
+      result.services.push_back(std::move(service));
+    }
+  }
+  return result;
+}
+
+}  // namespace ninetd::services

@@ -1,0 +1,26 @@
+// Resolver: ServiceSpecs to Services. Looks up ports, hosts, users and groups
+// through a SystemDb, expands "tcp" into its IPv4 and IPv6 sockets, and checks
+// what only a lookup can tell: unknown users, groups, services, hosts, and two
+// entries on the same socket.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "config/diagnostic.h"
+#include "config/parser.h"
+#include "config/service_spec.h"
+#include "services/service.h"
+#include "services/system_db.h"
+
+namespace ninetd::services {
+
+struct ResolveResult {
+  std::vector<Service> services;
+  std::vector<config::FailedEntry> failed;
+};
+
+ResolveResult resolve(const std::vector<config::ServiceSpec>& specs, SystemDb& db,
+                      std::vector<config::Diagnostic>& diagnostics);
+
+}  // namespace ninetd::services

@@ -1,0 +1,27 @@
+#include "services/service.h"
+
+#include <fmt/format.h>
+
+namespace ninetd::services {
+
+std::string Service::key() const {
+  if (tcpmux) return fmt::format("tcpmux {}", tcpmux_name);
+  const char* transport_name = transport == config::Transport::tcp   ? "tcp"
+                               : transport == config::Transport::udp ? "udp"
+                                                                     : "unix";
+  return fmt::format("{} {} {}{}", config::to_string(socket_type), transport_name,
+                     address.to_string(), v6only ? " v6only" : "");
+}
+
+bool Service::same_launch(const Service& other) const {
+  return name == other.name && wait_mode == other.wait_mode && limits == other.limits &&
+         builtin == other.builtin && tcpmux_plus == other.tcpmux_plus &&
+         program == other.program && argv == other.argv && credentials == other.credentials &&
+         login_class == other.login_class && listen_fds == other.listen_fds;
+}
+
+bool Service::same_socket_options(const Service& other) const {
+  return sndbuf == other.sndbuf && rcvbuf == other.rcvbuf;
+}
+
+}  // namespace ninetd::services

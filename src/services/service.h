@@ -1,0 +1,70 @@
+// Service: one socket's worth of a configured service, resolved and ready to
+// run: the address to bind, the credentials and argv to launch with. Computed
+// once at load, so nothing is looked up per connection.
+#pragma once
+
+#include <sys/types.h>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "config/service_spec.h"
+#include "net/socket_address.h"
+
+namespace ninetd::services {
+
+struct Credentials {
+  bool switch_user = false;  // only when the daemon runs as root
+  std::string user;
+  uid_t uid = 0;
+  gid_t gid = 0;
+  std::vector<gid_t> groups;  // supplementary groups, from getgrouplist
+  bool operator==(const Credentials&) const = default;
+};
+
+// 0 means unlimited.
+struct Limits {
+  unsigned max_child = 0;
+  unsigned max_per_minute = 0;
+  unsigned max_conn_per_ip_per_minute = 0;
+  unsigned max_child_per_ip = 0;
+  bool operator==(const Limits&) const = default;
+};
+
+struct Service {
+  std::string name;  // "echo/tcp", as logs print it
+  std::string file;
+  int line = 0;
+
+  config::SocketType socket_type = config::SocketType::stream;
+  config::Transport transport = config::Transport::tcp;
+  bool v6only = false;
+  net::SocketAddress address;  // unset for tcpmux/NAME services, which have no socket
+  std::optional<int> sndbuf;
+  std::optional<int> rcvbuf;
+  bool listen_fds = false;
+
+  config::WaitMode wait_mode = config::WaitMode::nowait;
+  Limits limits;
+
+  config::Builtin builtin = config::Builtin::none;
+  bool tcpmux = false;  // reached through the tcpmux builtin under tcpmux_name
+  bool tcpmux_plus = false;
+  std::string tcpmux_name;
+
+  std::string program;
+  std::vector<std::string> argv;
+  Credentials credentials;
+  std::optional<std::string> login_class;
+
+  bool has_socket() const { return !tcpmux; }
+  // What a reload matches on: a service whose key survives keeps its socket.
+  std::string key() const;
+  // Everything but the socket: a change here takes effect on the next connection.
+  bool same_launch(const Service& other) const;
+  // Everything that the socket itself depends on, beyond the key.
+  bool same_socket_options(const Service& other) const;
+};
+
+}  // namespace ninetd::services

@@ -1,0 +1,48 @@
+// SystemDb: the lookups that resolving a configuration needs (services, users,
+// groups, host names), behind an interface so the resolver is unit-tested with
+// a fake and the real one is the only place that calls libc's databases.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "net/socket_address.h"
+
+namespace ninetd::services {
+
+struct UserEntry {
+  uid_t uid = 0;
+  gid_t gid = 0;
+};
+
+class SystemDb {
+ public:
+  virtual ~SystemDb() = default;
+  // protocol is "tcp" or "udp", as /etc/services names them.
+  virtual std::optional<std::uint16_t> service_port(const std::string& name,
+                                                    const char* protocol) = 0;
+  virtual std::optional<UserEntry> user(const std::string& name) = 0;
+  virtual std::optional<gid_t> group(const std::string& name) = 0;
+  virtual std::vector<gid_t> group_list(const std::string& user, gid_t gid) = 0;
+  // Every address of a host name or numeric address, port 0; empty if unknown.
+  virtual std::vector<net::SocketAddress> host_addresses(const std::string& host) = 0;
+  virtual bool is_root() = 0;
+};
+
+// The real databases: getservbyname, getpwnam, getgrnam, getgrouplist, getaddrinfo.
+class LibcSystemDb final : public SystemDb {
+ public:
+  std::optional<std::uint16_t> service_port(const std::string& name,
+                                            const char* protocol) override;
+  std::optional<UserEntry> user(const std::string& name) override;
+  std::optional<gid_t> group(const std::string& name) override;
+  std::vector<gid_t> group_list(const std::string& user, gid_t gid) override;
+  std::vector<net::SocketAddress> host_addresses(const std::string& host) override;
+  bool is_root() override;
+};
+
+}  // namespace ninetd::services
