@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <optional>
+
 namespace ninetd::config {
 namespace {
 
@@ -23,6 +25,10 @@ void split_words(std::string_view line, int line_number, std::vector<Word>& out)
 
 std::vector<Entry> split_entries(std::string_view text, const std::string& file,
                                  std::vector<Diagnostic>& diagnostics) {
+  // Editors on some systems save a UTF-8 byte order mark; it is not part of
+  // the first service name.
+  if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
+
   std::vector<Entry> entries;
   bool entry_open = false;
   int line_number = 0;
@@ -34,19 +40,26 @@ std::vector<Entry> split_entries(std::string_view text, const std::string& file,
     pos = end + 1;
     ++line_number;
 
+    std::optional<Diagnostic> rejected;
     if (line.size() > kMaxLineLength) {
-      diagnostics.push_back({file, line_number, static_cast<int>(kMaxLineLength) + 1,
-                             Severity::error,
-                             fmt::format("line is {} bytes long, longer than the limit of {}; "
-                                         "line skipped",
-                                         line.size(), kMaxLineLength)});
-      entry_open = false;
-      continue;
+      rejected = Diagnostic{file, line_number, static_cast<int>(kMaxLineLength) + 1,
+                            Severity::error,
+                            fmt::format("line is {} bytes long, longer than the limit of {} "
+                                        "bytes; entry skipped",
+                                        line.size(), kMaxLineLength)};
+    } else if (auto nul = line.find('\0'); nul != std::string_view::npos) {
+      rejected = Diagnostic{file, line_number, static_cast<int>(nul) + 1, Severity::error,
+                            "NUL byte in line (is this a text file?); entry skipped"};
     }
-    if (auto nul = line.find('\0'); nul != std::string_view::npos) {
-      diagnostics.push_back({file, line_number, static_cast<int>(nul) + 1, Severity::error,
-                             "NUL byte in line (is this a text file?); line skipped"});
-      entry_open = false;
+    if (rejected) {
+      diagnostics.push_back(std::move(*rejected));
+      bool continues = entry_open && !line.empty() && is_blank(line.front());
+      if (!continues) {
+        entries.emplace_back();
+        entries.back().first_line = line_number;
+      }
+      entries.back().broken = true;
+      entry_open = true;
       continue;
     }
 
@@ -57,7 +70,10 @@ std::vector<Entry> split_entries(std::string_view text, const std::string& file,
       continue;
     }
     bool continues = first > 0 && entry_open;
-    if (!continues) entries.emplace_back();
+    if (!continues) {
+      entries.emplace_back();
+      entries.back().first_line = line_number;
+    }
     split_words(line, line_number, entries.back().words);
     entry_open = true;
   }

@@ -3,7 +3,10 @@
 //
 // As in OpenBSD inetd (and Debian's openbsd-inetd), a line that starts with a
 // space or tab continues the entry above it, '#' at the start of a line makes
-// it a comment, and a blank or comment line ends the entry.
+// it a comment, and a blank or comment line ends the entry. A line that cannot
+// be read (longer than kMaxLineLength, or holding a NUL byte) is reported and
+// breaks the entry it belongs to, continuation lines included, so that no
+// entry is ever run with some of its words silently missing.
 #pragma once
 
 #include <string>
@@ -24,7 +27,11 @@ struct Word {
 
 struct Entry {
   std::vector<Word> words;
-  int line() const { return words.empty() ? 0 : words.front().line; }
+  int first_line = 0;
+  // A line of this entry was rejected (too long, NUL byte) and already
+  // reported: the entry is incomplete, so it must not be read as a service.
+  bool broken = false;
+  int line() const { return first_line; }
 };
 
 std::vector<Entry> split_entries(std::string_view text, const std::string& file,

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <climits>
@@ -36,6 +37,11 @@ constexpr const char* kExpectedWait =
     "\"wait\" or \"nowait\", optionally followed by .max-per-minute or "
     "/max-child[/max-conn-per-ip-per-minute[/max-child-per-ip]]";
 
+bool all_digits(std::string_view text) {
+  return !text.empty() &&
+         std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
 std::optional<unsigned long> parse_number(std::string_view text, unsigned long limit) {
   if (text.empty()) return std::nullopt;
   unsigned long value = 0;
@@ -63,15 +69,38 @@ std::string basename_of(const std::string& path) {
   return slash == std::string::npos ? path : path.substr(slash + 1);
 }
 
+// The service and protocol of an entry that could not be parsed, as far as
+// its words show them, so that a reload keeps the running definition.
+FailedEntry name_failed_entry(const Entry& entry) {
+  FailedEntry failed;
+  failed.line = entry.line();
+  const auto& words = entry.words;
+  if (words.size() > 2) failed.protocol = words[2].text.substr(0, words[2].text.find(','));
+  if (!words.empty()) {
+    failed.service = words[0].text;
+    auto colon = failed.service.rfind(':');
+    if (failed.protocol != "unix" && colon != std::string::npos) failed.service.erase(0, colon + 1);
+  }
+  return failed;
+}
+
+// The bind addresses that the last "host:" line set for the entries after it.
+struct DefaultHost {
+  std::vector<std::string> hosts;  // empty: any address
+  int bad_line = 0;                // the host line had errors: entries may not guess
+};
+
 // Parses one entry; collects every problem in it rather than stopping at the first.
 class EntryParser {
  public:
-  EntryParser(const std::string& file, const Entry& entry, const std::optional<std::string>& host,
+  EntryParser(const std::string& file, const Entry& entry, const DefaultHost& host,
               std::vector<Diagnostic>& diagnostics)
       : file_(file), entry_(entry), default_host_(host), diagnostics_(diagnostics) {}
 
   // Returns one spec per bind host ("a,b:echo" gives two), none on error.
   std::vector<ServiceSpec> parse(FailedEntry& failed);
+  // For an entry that is a "host:" line: the default bind address it sets.
+  void parse_host_line(DefaultHost& host);
 
  private:
   void error(const Word& word, std::size_t offset, std::string message) {
@@ -86,6 +115,8 @@ class EntryParser {
 
   void parse_protocol(const Word& word);
   void parse_service(const Word& word, std::vector<std::string>& hosts);
+  void split_hosts(std::string_view list, const Word& word, std::size_t offset,
+                   std::vector<std::string>& hosts);
   void parse_socket_type(const Word& word);
   void parse_wait(const Word& word);
   void parse_user(const Word& word);
@@ -94,10 +125,11 @@ class EntryParser {
 
   const std::string& file_;
   const Entry& entry_;
-  const std::optional<std::string>& default_host_;
+  const DefaultHost& default_host_;
   std::vector<Diagnostic>& diagnostics_;
   ServiceSpec spec_;
   bool ok_ = true;
+  bool rpc_ = false;  // reported once, at the protocol
 };
 
 void EntryParser::parse_protocol(const Word& word) {
@@ -115,10 +147,12 @@ void EntryParser::parse_protocol(const Word& word) {
     }
   }
   if (!known) {
-    if (base.starts_with("rpc/"))
+    if (base.starts_with("rpc/")) {
+      rpc_ = true;
       error(word, 0, fmt::format("RPC services (\"{}\") are not supported", base));
-    else
+    } else {
       error(word, 0, fmt::format("unknown protocol \"{}\" (expected {})", base, kExpectedProtocols));
+    }
   }
   while (comma != std::string_view::npos) {
     std::size_t start = comma + 1;
@@ -127,7 +161,10 @@ void EntryParser::parse_protocol(const Word& word) {
     std::size_t eq = option.find('=');
     std::string_view key = option.substr(0, eq);
     std::string_view value = eq == std::string_view::npos ? std::string_view() : option.substr(eq + 1);
-    if (key == "sndbuf" || key == "rcvbuf") {
+    if (option.empty()) {
+      error(word, start, "empty protocol option after \",\" (expected sndbuf=SIZE, "
+                         "rcvbuf=SIZE or listen_fds)");
+    } else if (key == "sndbuf" || key == "rcvbuf") {
       auto size = parse_size(value);
       if (!size)
         error(word, start, fmt::format("{} needs a size in bytes, with an optional k or m, "
@@ -149,43 +186,34 @@ void EntryParser::parse_service(const Word& word, std::vector<std::string>& host
   std::size_t offset = 0;
   if (spec_.transport == Transport::local) {
     if (!text.starts_with("/"))
-      error(word, 0, fmt::format("unix socket path \"{}\" is not absolute", text));
+      error(word, 0, fmt::format("unix socket path \"{}\" is not absolute (the service field of "
+                                 "a unix entry is the socket's path)", text));
     spec_.service = std::string(text);
     return;
   }
-  std::optional<std::string> host = default_host_;
+  std::optional<std::string> explicit_host;
   if (text.starts_with("[")) {
     std::size_t close = text.find("]:");
     if (close == std::string_view::npos) {
       error(word, 0, fmt::format("expected [IPv6-address]:service, got \"{}\"", text));
       return;
     }
-    host = std::string(text.substr(1, close - 1));
+    explicit_host = std::string(text.substr(1, close - 1));
+    if (explicit_host->empty()) error(word, 0, "empty IPv6 address in \"[]:\"");
     offset = close + 2;
   } else if (std::size_t colon = text.rfind(':'); colon != std::string_view::npos) {
-    host = std::string(text.substr(0, colon));
+    explicit_host = std::string(text.substr(0, colon));
+    if (explicit_host->empty())
+      error(word, 0, "empty host before \":\" (use \"*:\" for any address)");
+    else
+      split_hosts(*explicit_host, word, 0, hosts);
     offset = colon + 1;
-  }
-  if (host) {
-    if (host->empty()) {
-      error(word, 0, "empty host before \":\" (use \"*\" for any address)");
-    } else if (*host != "*") {
-      std::string_view list = *host;
-      while (!list.empty()) {
-        std::size_t comma = list.find(',');
-        std::string_view one = list.substr(0, comma);
-        if (one.empty()) error(word, 0, fmt::format("empty name in host list \"{}\"", *host));
-        hosts.emplace_back(one);
-        list = comma == std::string_view::npos ? std::string_view() : list.substr(comma + 1);
-      }
-    }
   }
   std::string_view name = text.substr(offset);
   if (name.starts_with("tcpmux/")) {
     // A tcpmux service is reached through the tcpmux port, never bound itself.
-    if (offset > 0) warning(word, 0, "a tcpmux/ service has no socket of its own; host ignored");
+    if (explicit_host) warning(word, 0, "a tcpmux/ service has no socket of its own; host ignored");
     hosts.clear();
-    spec_.host.reset();
     spec_.tcpmux = true;
     name.remove_prefix(7);
     offset += 7;
@@ -194,25 +222,59 @@ void EntryParser::parse_service(const Word& word, std::vector<std::string>& host
       name.remove_prefix(1);
       offset += 1;
     }
-    if (name.empty()) error(word, offset, "missing service name after \"tcpmux/\"");
+    if (name.empty())
+      error(word, offset, fmt::format("missing service name after \"{}\"",
+                                      spec_.tcpmux_plus ? "tcpmux/+" : "tcpmux/"));
     spec_.service = std::string(name);
     return;
   }
+  if (explicit_host) {
+    if (*explicit_host != "*" && text.starts_with("[")) hosts.push_back(*explicit_host);
+  } else if (default_host_.bad_line != 0) {
+    error(word, 0, fmt::format("no usable bind address: the host line at {}:{} has errors "
+                               "(add a valid \"host:\" or \"*:\" line before this entry)",
+                               file_, default_host_.bad_line));
+  } else {
+    hosts = default_host_.hosts;
+  }
   if (name.empty()) {
-    error(word, offset, "missing service name or port");
+    error(word, offset, "missing service name or port after the host");
     return;
   }
+  if (rpc_) return;
   if (name.find('/') != std::string_view::npos) {
     error(word, offset, fmt::format("RPC services (\"{}\") are not supported", name));
     return;
   }
-  if (name.front() >= '0' && name.front() <= '9') {
+  // Names may start with a digit ("3com-tsmux" is in /etc/services); only an
+  // all-digit field is a port number.
+  if (all_digits(name)) {
     auto port = parse_number(name, 65535);
     if (!port || *port == 0)
-      error(word, offset, fmt::format("port \"{}\" out of range (expected 1-65535 or a name "
-                                      "from /etc/services)", name));
+      error(word, offset, fmt::format("port {} out of range (expected 1-65535 or a service "
+                                      "name from /etc/services)", name));
   }
   spec_.service = std::string(name);
+}
+
+void EntryParser::split_hosts(std::string_view list, const Word& word, std::size_t offset,
+                              std::vector<std::string>& hosts) {
+  if (list == "*") return;
+  std::size_t start = 0;
+  for (;;) {
+    std::size_t comma = list.find(',', start);
+    std::string_view one = list.substr(start, comma == std::string_view::npos ? comma
+                                                                              : comma - start);
+    if (one.empty())
+      error(word, offset + start, fmt::format("empty address in host list \"{}\"", list));
+    else if (one == "*")
+      error(word, offset + start, fmt::format("\"*\" (any address) cannot be part of host list "
+                                              "\"{}\"", list));
+    else
+      hosts.emplace_back(one);
+    if (comma == std::string_view::npos) break;
+    start = comma + 1;
+  }
 }
 
 void EntryParser::parse_socket_type(const Word& word) {
@@ -238,7 +300,8 @@ void EntryParser::parse_wait(const Word& word) {
     spec_.wait_mode = WaitMode::wait;
     offset = 4;
   } else {
-    error(word, 0, fmt::format("expected {}, got \"{}\"", kExpectedWait, text));
+    error(word, 0, fmt::format("unknown wait/nowait value \"{}\" (expected {})", text,
+                               kExpectedWait));
     return;
   }
   std::string_view rest = text.substr(offset);
@@ -247,14 +310,15 @@ void EntryParser::parse_wait(const Word& word) {
   if (rest.front() == '.' || rest.front() == ':') {
     auto max = parse_number(rest.substr(1), kLimit);
     if (!max)
-      error(word, offset + 1, fmt::format("expected a number of launches per minute after "
-                                          "\"{}\", got \"{}\"", rest.front(), rest.substr(1)));
+      error(word, offset + 1, fmt::format("max-per-minute after \"{}\" must be a number, got "
+                                          "\"{}\"", rest.front(), rest.substr(1)));
     else
       spec_.max_per_minute = static_cast<unsigned>(*max);
     return;
   }
   if (rest.front() != '/') {
-    error(word, 0, fmt::format("expected {}, got \"{}\"", kExpectedWait, text));
+    error(word, 0, fmt::format("unknown wait/nowait value \"{}\" (expected {})", text,
+                               kExpectedWait));
     return;
   }
   static constexpr std::array<const char*, 3> kNames{"max-child", "max-conn-per-ip-per-minute",
@@ -269,7 +333,9 @@ void EntryParser::parse_wait(const Word& word) {
     std::size_t slash = rest.find('/');
     std::string_view part = rest.substr(0, slash);
     if (index == kNames.size()) {
-      error(word, offset, fmt::format("too many limits in \"{}\" (at most {})", text, kExpectedWait));
+      error(word, offset,
+            fmt::format("too many limits in \"{}\" (at most three: "
+                        "/max-child/max-conn-per-ip-per-minute/max-child-per-ip)", text));
       return;
     }
     auto value = parse_number(part, kLimit);
@@ -311,11 +377,12 @@ void EntryParser::parse_program(std::size_t first) {
   for (std::size_t i = first + 1; i < entry_.words.size(); ++i)
     spec_.args.push_back(entry_.words[i].text);
   if (word.text == "internal") {
-    // The builtin is named by the service, or by argv0 when the service is a
-    // port number or a unix path (FreeBSD takes the path's last component).
+    // The builtin is named by the service (for a unix path, by its last
+    // component, as FreeBSD does); when that names no builtin, as for a port
+    // number, by argv0.
     std::string name = spec_.service;
     if (spec_.transport == Transport::local) name = basename_of(name);
-    if (!spec_.args.empty() && builtin_from_name(spec_.args.front())) name = spec_.args.front();
+    if (!builtin_from_name(name) && !spec_.args.empty()) name = spec_.args.front();
     if (spec_.tcpmux) {
       error(word, 0, fmt::format("tcpmux/{} needs a server program, not \"internal\"",
                                  spec_.service));
@@ -324,8 +391,8 @@ void EntryParser::parse_program(std::size_t first) {
     auto builtin = builtin_from_name(name);
     if (!builtin) {
       error(word, 0, fmt::format("unknown internal service \"{}\" (expected echo, discard, "
-                                 "chargen, daytime, time or tcpmux; a port number needs the "
-                                 "builtin's name as argument)", name));
+                                 "chargen, daytime, time or tcpmux; for a port number, give the "
+                                 "builtin's name after \"internal\")", name));
       return;
     }
     spec_.builtin = *builtin;
@@ -335,8 +402,8 @@ void EntryParser::parse_program(std::size_t first) {
     return;
   }
   if (!word.text.starts_with("/")) {
-    error(word, 0, fmt::format("server program \"{}\" is not an absolute path (or \"internal\")",
-                               word.text));
+    error(word, 0, fmt::format("server program \"{}\" is not an absolute path (expected "
+                               "/path/to/program or \"internal\")", word.text));
     return;
   }
   spec_.program = word.text;
@@ -373,6 +440,8 @@ void EntryParser::check_combination(const Word& type_word, const Word& protocol_
     if (spec_.wait_mode == WaitMode::wait)
       error(wait_word, 0, "tcpmux services must be \"nowait\": each gets one connection");
   }
+  if (spec_.listen_fds && builtin != Builtin::none)
+    error(protocol_word, 0, "listen_fds is for server programs, not internal services");
   if (spec_.listen_fds && spec_.wait_mode != WaitMode::wait)
     error(protocol_word, 0, "listen_fds hands over the listening socket, so it needs \"wait\"");
 }
@@ -389,12 +458,12 @@ std::vector<ServiceSpec> EntryParser::parse(FailedEntry& failed) {
   spec_.line = entry_.line();
   if (words.size() < kFields.size()) {
     const Word& last = words.back();
-    diagnostics_.push_back({file_, last.line, last.column + static_cast<int>(last.text.size()) + 1,
+    diagnostics_.push_back({file_, last.line, last.column + static_cast<int>(last.text.size()),
                             Severity::error,
                             fmt::format("missing {} field (expected {}); entry has {} of the 6 "
                                         "required fields", kFields[words.size()],
                                         kForms[words.size()], words.size())});
-    failed = {spec_.line, words[0].text, words.size() > 2 ? words[2].text : ""};
+    failed = name_failed_entry(entry_);
     return {};
   }
   std::vector<std::string> hosts;
@@ -410,10 +479,7 @@ std::vector<ServiceSpec> EntryParser::parse(FailedEntry& failed) {
     return {};
   }
   std::vector<ServiceSpec> specs;
-  if (hosts.empty()) {
-    if (spec_.host && *spec_.host == "*") spec_.host.reset();
-    specs.push_back(spec_);
-  }
+  if (hosts.empty()) specs.push_back(spec_);
   for (auto& host : hosts) {
     specs.push_back(spec_);
     specs.back().host = host;
@@ -421,30 +487,50 @@ std::vector<ServiceSpec> EntryParser::parse(FailedEntry& failed) {
   return specs;
 }
 
-// A line that is only "host:" sets the bind address of the entries after it.
-std::optional<std::optional<std::string>> host_line(const Entry& entry) {
-  if (entry.words.size() != 1) return std::nullopt;
-  const std::string& word = entry.words[0].text;
-  if (word.size() < 2 || word.back() != ':') return std::nullopt;
-  std::string host = word.substr(0, word.size() - 1);
-  if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
-    host = host.substr(1, host.size() - 2);
-  if (host == "*") return std::optional<std::string>();
-  return std::optional<std::string>(host);
+void EntryParser::parse_host_line(DefaultHost& host) {
+  const Word& word = entry_.words[0];
+  std::string_view text = std::string_view(word.text);
+  text.remove_suffix(1);
+  host = DefaultHost{};
+  if (text.empty()) {
+    error(word, 0, "empty host line \":\" (use \"*:\" for any address)");
+  } else if (text.starts_with("[")) {
+    if (text.size() < 3 || !text.ends_with("]"))
+      error(word, 0, fmt::format("expected [IPv6-address]: on a host line, got \"{}\"",
+                                 word.text));
+    else
+      host.hosts.emplace_back(text.substr(1, text.size() - 2));
+  } else {
+    split_hosts(text, word, 0, host.hosts);
+  }
+  if (!ok_) {
+    host.hosts.clear();
+    host.bad_line = word.line;
+  }
+}
+
+// A line that is only "host:" sets the bind address of the entries after it,
+// as in OpenBSD inetd; "*:" goes back to any address.
+bool is_host_line(const Entry& entry) {
+  return entry.words.size() == 1 && entry.words[0].text.ends_with(':');
 }
 
 }  // namespace
 
 ParseResult parse_config(std::string_view text, const std::string& file) {
   ParseResult result;
-  std::optional<std::string> default_host;
+  DefaultHost default_host;
   for (const Entry& entry : split_entries(text, file, result.diagnostics)) {
-    if (auto host = host_line(entry)) {
-      default_host = *host;
+    if (entry.broken) {
+      result.failed.push_back(name_failed_entry(entry));
+      continue;
+    }
+    EntryParser parser(file, entry, default_host, result.diagnostics);
+    if (is_host_line(entry)) {
+      parser.parse_host_line(default_host);
       continue;
     }
     FailedEntry failed;
-    EntryParser parser(file, entry, default_host, result.diagnostics);
     auto specs = parser.parse(failed);
     if (specs.empty()) result.failed.push_back(std::move(failed));
     for (auto& spec : specs) result.services.push_back(std::move(spec));

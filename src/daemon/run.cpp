@@ -1,15 +1,131 @@
 #include "daemon/run.h"
 
-#include <fmt/format.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
-#include "daemon/check.h"
+#include <cerrno>
+#include <cstring>
+#include <optional>
+
+#include "daemon/pidfile.h"
+#include "daemon/supervisor.h"
+#include "log/logger.h"
+#include "loop/event_loop.h"
+#include "loop/signal_source.h"
+#include "services/system_db.h"
 
 namespace ninetd::daemon {
+namespace {
+
+// Descriptors 0-2 must be taken, so no socket ever lands there and gets
+// clobbered when a child dup2s its connection onto them.
+void occupy_standard_descriptors() {
+  for (;;) {
+    int fd = ::open("/dev/null", O_RDWR);
+    if (fd < 0) return;
+    if (fd > 2) {
+      ::close(fd);
+      return;
+    }
+  }
+}
+
+// Each connection costs a descriptor while it is set up; the soft limit goes
+// as high as the hard one so a burst does not meet EMFILE early.
+void raise_descriptor_limit() {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+    limit.rlim_cur = limit.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &limit);
+  }
+}
+
+bool daemonize() {
+  pid_t pid = fork();
+  if (pid < 0) return false;
+  if (pid > 0) _exit(0);
+  setsid();
+  pid = fork();
+  if (pid < 0) return false;
+  if (pid > 0) _exit(0);
+  if (chdir("/") < 0) return false;
+  int null = ::open("/dev/null", O_RDWR);
+  if (null < 0) return false;
+  dup2(null, 0);
+  dup2(null, 1);
+  dup2(null, 2);
+  if (null > 2) ::close(null);
+  return true;
+}
+
+}  // namespace
 
 int run_daemon(const Options& options) {
-  fmt::print(stderr, "ninetd: the runtime is not built yet; checking {} instead\n",
-             options.config);
-  return run_check(options.config);
+  occupy_standard_descriptors();
+  raise_descriptor_limit();
+  signal(SIGPIPE, SIG_IGN);
+  log::use_stderr();
+
+  std::optional<Pidfile> pidfile;
+  std::string pidfile_path = options.pidfile.value_or(options.foreground ? "" : kDefaultPidfile);
+  if (!pidfile_path.empty()) {
+    std::string holder;
+    auto acquired = Pidfile::acquire(pidfile_path, holder);
+    if (!acquired) {
+      if (acquired.error().code == EWOULDBLOCK)
+        log::error("another ninetd is running (pid {}, holding {}); not starting",
+                   holder.empty() ? "unknown" : holder, pidfile_path);
+      else
+        log::error("pid file {}: {}", pidfile_path, acquired.error().describe());
+      return 1;
+    }
+    pidfile.emplace(std::move(*acquired));
+  }
+
+  auto loop = loop::EventLoop::create();
+  if (!loop) {
+    log::error("{}", loop.error().describe());
+    return 1;
+  }
+  services::LibcSystemDb db;
+  SupervisorSettings settings;
+  settings.config_path = options.config;
+  settings.log_connections = options.log_connections;
+  Supervisor supervisor(**loop, settings, db);
+  auto signals = loop::SignalSource::create({SIGCHLD, SIGHUP, SIGTERM, SIGINT, SIGUSR1},
+                                            [&](int sig) { supervisor.on_signal(sig); });
+  if (!signals) {
+    log::error("{}", signals.error().describe());
+    return 1;
+  }
+  if (auto added = (*signals)->add_to(**loop); !added) {
+    log::error("{}", added.error().describe());
+    return 1;
+  }
+
+  if (!options.foreground) {
+    if (!daemonize()) {
+      log::error("cannot become a daemon: {}", std::strerror(errno));
+      return 1;
+    }
+    log::use_syslog();
+  }
+  if (pidfile) {
+    if (auto written = pidfile->write_pid(getpid()); !written)
+      log::error("pid file {}: {}", pidfile_path, written.error().describe());
+  }
+  if (!supervisor.start()) return 1;
+
+  while (!supervisor.stop_requested()) {
+    (*loop)->run_once();
+    supervisor.after_batch();
+  }
+  supervisor.shut_down();
+  log::notice("stopped; {} server{} still running on their own", supervisor.child_count(),
+              supervisor.child_count() == 1 ? "" : "s");
+  return 0;
 }
 
 }  // namespace ninetd::daemon

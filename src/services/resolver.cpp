@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cctype>
 #include <map>
 
@@ -42,8 +43,11 @@ class SpecResolver {
 
 std::optional<std::uint16_t> SpecResolver::port() {
   const std::string& name = spec_.service;
-  if (std::isdigit(static_cast<unsigned char>(name.front())))
-    return static_cast<std::uint16_t>(std::stoul(name));
+  // The parser has checked that an all-digit service is a port in 1-65535;
+  // names may still start with a digit ("3com-tsmux").
+  std::uint16_t number = 0;
+  auto [end, ec] = std::from_chars(name.data(), name.data() + name.size(), number);
+  if (ec == std::errc() && end == name.data() + name.size() && number != 0) return number;
   const char* protocol = spec_.transport == Transport::udp ? "udp" : "tcp";
   auto port = db_.service_port(name, protocol);
   if (!port)
@@ -151,8 +155,9 @@ std::vector<Service> SpecResolver::resolve() {
   } else if (spec_.transport == Transport::local) {
     auto address = net::SocketAddress::from_path(spec_.service);
     if (!address)
-      error(spec_.service_place, fmt::format("unix socket path is longer than {} bytes",
-                                             sizeof(sockaddr_un::sun_path) - 1));
+      error(spec_.service_place,
+            fmt::format("unix socket path is {} bytes long, longer than the limit of {} bytes",
+                        spec_.service.size(), sizeof(sockaddr_un::sun_path) - 1));
     else
       base.address = *address;
     out.push_back(base);
@@ -167,6 +172,23 @@ std::vector<Service> SpecResolver::resolve() {
   return out;
 }
 
+// What a socket occupies in the kernel's tables, so two entries that could
+// not both bind are caught here with both lines named, not at bind time.
+// IPV6_V6ONLY does not make [::]:7 a different socket from [::]:7, and a
+// dual-stack wildcard socket also takes the IPv4 wildcard address.
+std::vector<std::string> occupied(const Service& service) {
+  if (service.tcpmux) return {fmt::format("tcpmux {}", service.tcpmux_name)};
+  if (service.transport == Transport::local) return {"unix " + service.address.to_string()};
+  const char* transport = service.transport == Transport::udp ? "udp" : "tcp";
+  std::vector<std::string> keys{fmt::format("{} {}", transport, service.address.to_string())};
+  bool wildcard = service.address.to_string() ==
+                  net::SocketAddress::any_ipv6(service.address.port()).to_string();
+  if (service.address.family() == AF_INET6 && !service.v6only && wildcard)
+    keys.push_back(fmt::format("{} {}", transport,
+                               net::SocketAddress::any_ipv4(service.address.port()).to_string()));
+  return keys;
+}
+
 }  // namespace
 
 ResolveResult resolve(const std::vector<ServiceSpec>& specs, SystemDb& db,
@@ -177,7 +199,10 @@ ResolveResult resolve(const std::vector<ServiceSpec>& specs, SystemDb& db,
     auto services = SpecResolver(spec, db, diagnostics).resolve();
     bool clash = false;
     for (const Service& service : services) {
-      auto it = defined.find(service.key());
+      auto keys = occupied(service);
+      auto it = defined.end();
+      for (const auto& key : keys)
+        if (it == defined.end()) it = defined.find(key);
       if (it == defined.end()) continue;
       const ServiceSpec& first = *it->second;
       std::string where = service.tcpmux ? fmt::format("tcpmux name \"{}\"", service.tcpmux_name)
@@ -194,7 +219,7 @@ ResolveResult resolve(const std::vector<ServiceSpec>& specs, SystemDb& db,
       continue;
     }
     for (Service& service : services) {
-      defined.emplace(service.key(), &spec);
+      for (auto& key : occupied(service)) defined.emplace(std::move(key), &spec);
       result.services.push_back(std::move(service));
     }
   }

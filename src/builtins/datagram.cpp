@@ -1,0 +1,84 @@
+#include "builtins/datagram.h"
+
+#include <arpa/inet.h>
+#include <sys/socket.h>
+
+#include <cerrno>
+#include <ctime>
+
+#include "builtins/formats.h"
+
+namespace ninetd::builtins {
+namespace {
+
+constexpr int kDatagramsPerWakeup = 64;
+constexpr std::size_t kMaxDatagram = 65536;
+
+// One chargen line per datagram; successive datagrams rotate as the stream does.
+std::uint64_t chargen_datagram_line = 0;
+
+}  // namespace
+
+bool may_answer(const net::SocketAddress& source, const std::set<std::uint16_t>& guarded_ports) {
+  net::SocketAddress peer = source.unmapped();
+  std::uint16_t port = peer.port();
+  if (port == 0 || guarded_ports.count(port) != 0) return false;
+  if (peer.family() == AF_INET) {
+    const auto* sin = reinterpret_cast<const sockaddr_in*>(peer.get());
+    std::uint32_t ip = ntohl(sin->sin_addr.s_addr);
+    if (ip == INADDR_BROADCAST || IN_MULTICAST(ip) || ip == INADDR_ANY) return false;
+  } else if (peer.family() == AF_INET6) {
+    const auto* sin6 = reinterpret_cast<const sockaddr_in6*>(peer.get());
+    if (IN6_IS_ADDR_MULTICAST(&sin6->sin6_addr) || IN6_IS_ADDR_UNSPECIFIED(&sin6->sin6_addr))
+      return false;
+  }
+  return true;
+}
+
+void answer_datagrams(int fd, config::Builtin kind, const std::set<std::uint16_t>& guarded_ports,
+                      DatagramStats& stats) {
+  static char buffer[kMaxDatagram];
+  for (int i = 0; i < kDatagramsPerWakeup; ++i) {
+    net::SocketAddress source;
+    source.reset_length();
+    ssize_t n = ::recvfrom(fd, buffer, sizeof(buffer), MSG_DONTWAIT, source.get(),
+                           source.length_pointer());
+    if (n < 0) return;  // EAGAIN: drained; anything else: nothing to answer
+    if (kind == config::Builtin::discard) continue;
+    if (!may_answer(source, guarded_ports)) {
+      ++stats.refused;
+      continue;
+    }
+    const char* reply = buffer;
+    std::size_t length = static_cast<std::size_t>(n);
+    std::string text;
+    std::array<std::uint8_t, 4> seconds{};
+    char line[kChargenLineLength];
+    switch (kind) {
+      case config::Builtin::echo:
+        break;
+      case config::Builtin::daytime:
+        text = daytime_text(std::time(nullptr));
+        reply = text.data();
+        length = text.size();
+        break;
+      case config::Builtin::time:
+        seconds = time_bytes(std::time(nullptr));
+        reply = reinterpret_cast<const char*>(seconds.data());
+        length = seconds.size();
+        break;
+      case config::Builtin::chargen:
+        chargen_line(chargen_datagram_line++, line);
+        reply = line;
+        length = sizeof(line);
+        break;
+      default:
+        continue;
+    }
+    // A full send buffer drops the answer, as UDP may: never block the loop.
+    ::sendto(fd, reply, length, MSG_DONTWAIT | MSG_NOSIGNAL, source.get(), source.length());
+    ++stats.answered;
+  }
+}
+
+}  // namespace ninetd::builtins

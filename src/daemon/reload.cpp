@@ -1,0 +1,203 @@
+// The supervisor's configuration side: first load, reload as a diff that keeps
+// surviving sockets, opening and closing listeners, the SIGUSR1 table dump.
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "daemon/check.h"
+#include "daemon/supervisor.h"
+#include "log/logger.h"
+#include "net/listener.h"
+#include "services/reload_diff.h"
+
+namespace ninetd::daemon {
+namespace {
+
+using std::chrono::milliseconds;
+constexpr milliseconds kRetryOpen(10000);
+
+// Ports that the echo/chargen ping-pong guard never answers (RFC 862-868 defaults).
+constexpr std::uint16_t kStandardBuiltinPorts[] = {7, 9, 13, 19, 37};
+
+std::string describe(const services::Service& s) {
+  std::string what = s.builtin != config::Builtin::none
+                         ? fmt::format("internal {}", config::to_string(s.builtin))
+                         : s.program;
+  return fmt::format("{}, {}, {}", config::to_string(s.socket_type),
+                     s.wait_mode == config::WaitMode::wait ? "wait" : "nowait", what);
+}
+
+bool is_ipv6_missing(const services::Service& s, int error) {
+  return s.address.family() == AF_INET6 && (error == EAFNOSUPPORT || error == EADDRNOTAVAIL);
+}
+
+}  // namespace
+
+bool Supervisor::start() {
+  auto loaded = services::load_config(settings_.config_path, db_);
+  log_diagnostics(loaded);
+  if (!loaded.readable) return false;
+  apply(std::move(loaded), true);
+  return true;
+}
+
+void Supervisor::reload() {
+  log::notice("reloading {}", settings_.config_path);
+  auto loaded = services::load_config(settings_.config_path, db_);
+  log_diagnostics(loaded);
+  if (!loaded.readable) {
+    log::error("reload failed: configuration unreadable; the running configuration is kept");
+    return;
+  }
+  if (loaded.services.empty() && config::has_errors(loaded.diagnostics)) {
+    log::error("reload failed: no valid entry in {}; the running configuration is kept",
+               settings_.config_path);
+    return;
+  }
+  apply(std::move(loaded), false);
+}
+
+void Supervisor::log_diagnostics(const services::LoadedConfig& loaded) {
+  for (const auto& d : loaded.diagnostics) {
+    if (d.severity == config::Severity::error)
+      log::error("{}", d.format());
+    else
+      log::warning("{}", d.format());
+  }
+}
+
+void Supervisor::apply(services::LoadedConfig loaded, bool initial) {
+  std::vector<const services::Service*> running;
+  for (const auto& [key, service] : table_) running.push_back(&service->service());
+  services::ReloadDiff diff = services::diff_services(running, loaded.services, loaded.failed);
+
+  for (const std::string& key : diff.removed) {
+    auto it = table_.find(key);
+    log::notice("{}: removed{}", it->second->name(),
+                it->second->children > 0 ? "; its running servers go on" : "");
+    close_service(*it->second);
+    graveyard_.push_back(it->second);
+    table_.erase(it);
+  }
+  for (const std::string& key : diff.kept_broken)
+    log::warning("{}: its entry now has errors; the running definition is kept",
+                 table_.at(key)->name());
+  for (const services::Service* s : diff.changed) {
+    RunningService& service = *table_.at(s->key());
+    bool options_changed = !service.service().same_socket_options(*s);
+    bool hand_over_before = service.hands_over_socket();
+    service.set_service(*s);
+    per_source_.erase(&service);
+    if (options_changed || hand_over_before != service.hands_over_socket()) {
+      // Socket options apply to the socket itself: reopen it (no queue survives).
+      close_service(service);
+      service.removed = false;
+      open_socket(service);
+    }
+    log::notice("{}: changed; new connections get the new definition", service.name());
+  }
+  for (const services::Service* s : diff.added) {
+    auto service = std::make_shared<RunningService>(*this, *s);
+    service->timer = loop_.no_timer();
+    table_.emplace(s->key(), service);
+    open_socket(*service);
+  }
+
+  tcpmux_.clear();
+  guarded_ports_ = std::set<std::uint16_t>(std::begin(kStandardBuiltinPorts),
+                                           std::end(kStandardBuiltinPorts));
+  std::size_t sockets = 0;
+  for (const auto& [key, service] : table_) {
+    const services::Service& s = service->service();
+    if (s.tcpmux) tcpmux_[s.tcpmux_name] = service;
+    if (s.builtin != config::Builtin::none) guarded_ports_.insert(s.address.port());
+    if (service->listener) ++sockets;
+  }
+  if (initial)
+    log::notice("started: {} service{} on {} socket{}", table_.size(),
+                table_.size() == 1 ? "" : "s", sockets, sockets == 1 ? "" : "s");
+  else
+    log::notice("reloaded: {} added, {} removed, {} changed, {} unchanged, {} kept despite errors",
+                diff.added.size(), diff.removed.size(), diff.changed.size(),
+                diff.unchanged.size(), diff.kept_broken.size());
+}
+
+void Supervisor::open_socket(RunningService& service) {
+  const services::Service& s = service.service();
+  if (!s.has_socket()) {
+    log::notice("{}: reachable through tcpmux as \"{}\" ({})", s.name, s.tcpmux_name, describe(s));
+    return;
+  }
+  auto fd = net::open_listener(s);
+  if (!fd) {
+    int error = fd.error().code;
+    if (is_ipv6_missing(s, error) && s.address.ip() == "::") {
+      log::notice("{}: no IPv6 on this host ({}); IPv4 only", s.name, fd.error().describe());
+      return;
+    }
+    ++service.failed_opens;
+    log::error("{}: {} {}: {}; retrying every {} s", s.name, fd.error().call,
+               s.address.to_string(), std::strerror(error), kRetryOpen.count() / 1000);
+    pause(service, kRetryOpen);
+    return;
+  }
+  service.listener = std::move(*fd);
+  // Only the daemon accepts on a nowait stream socket; a socket handed to a
+  // server stays blocking, as servers expect.
+  if (service.hands_over_socket()) {
+    int flags = fcntl(service.listener.get(), F_GETFL);
+    fcntl(service.listener.get(), F_SETFL, flags & ~O_NONBLOCK);
+  }
+  log::notice("{}: listening on {} ({})", s.name, s.address.to_string(), describe(s));
+  service.failed_opens = 0;
+  rearm(service);
+}
+
+void Supervisor::close_service(RunningService& service) {
+  unwatch(service);
+  loop_.cancel(service.timer);
+  service.timer = loop_.no_timer();
+  service.paused = false;
+  service.removed = true;
+  if (service.listener && service.service().address.family() == AF_UNIX) {
+    std::string path = service.service().address.ip();
+    ::unlink(path.c_str());
+  }
+  service.listener.reset();
+}
+
+void Supervisor::shut_down() {
+  for (auto& [key, service] : table_) close_service(*service);
+  table_.clear();
+  tcpmux_.clear();
+  for (auto& [key, session] : sessions_) loop_.remove(session->fd());
+  sessions_.clear();
+  if (sweep_timer_) loop_.cancel(*sweep_timer_);
+  sweep_timer_.reset();
+}
+
+void Supervisor::dump_table() {
+  log::notice("{} service{}, {} server{} running, {} builtin session{}; udp builtins answered "
+              "{}, refused {}",
+              table_.size(), table_.size() == 1 ? "" : "s", children_.size(),
+              children_.size() == 1 ? "" : "s", sessions_.size(), sessions_.size() == 1 ? "" : "s",
+              datagram_stats_.answered, datagram_stats_.refused);
+  for (const auto& [key, service] : table_) {
+    const services::Service& s = service->service();
+    std::string state = !s.has_socket()        ? "tcpmux"
+                        : service->wait_pid    ? fmt::format("server pid {} holds the socket",
+                                                             *service->wait_pid)
+                        : service->watching    ? "listening"
+                        : !service->listener   ? "not open (retrying)"
+                        : service->paused      ? "paused"
+                                               : "at max-child";
+    log::notice("{}: {} ({}) {}: connections={} children={} spawn_failures={} refused={}", s.name,
+                s.has_socket() ? s.address.to_string() : s.tcpmux_name, describe(s), state,
+                service->counters.connections, service->children,
+                service->counters.spawn_failures, service->counters.refused);
+  }
+}
+
+}  // namespace ninetd::daemon

@@ -1,0 +1,40 @@
+#include "daemon/running_service.h"
+
+#include <netinet/in.h>
+
+#include <cstring>
+
+#include "daemon/supervisor.h"
+
+namespace ninetd::daemon {
+
+RunningService::RunningService(Supervisor& owner, services::Service service) : owner_(owner) {
+  set_service(std::move(service));
+}
+
+void RunningService::on_event(std::uint32_t) { owner_.on_listener_readable(*this); }
+
+void RunningService::set_service(services::Service service) {
+  bool same_rate = rate && service.limits.max_per_minute == service_.limits.max_per_minute;
+  service_ = std::move(service);
+  argv_pointers_.clear();
+  for (auto& arg : service_.argv) argv_pointers_.push_back(arg.data());
+  argv_pointers_.push_back(nullptr);
+  if (!same_rate) {
+    rate.reset();
+    if (service_.limits.max_per_minute > 0)
+      rate.emplace(service_.limits.max_per_minute, std::chrono::seconds(60));
+  }
+  const net::SocketAddress& a = service_.address;
+  specific_address_ = false;
+  if (a.family() == AF_INET) {
+    specific_address_ =
+        reinterpret_cast<const sockaddr_in*>(a.get())->sin_addr.s_addr != htonl(INADDR_ANY);
+  } else if (a.family() == AF_INET6) {
+    // A v6 socket that takes mapped IPv4 peers reports them with a mapped address.
+    const auto* sin6 = reinterpret_cast<const sockaddr_in6*>(a.get());
+    specific_address_ = !IN6_IS_ADDR_UNSPECIFIED(&sin6->sin6_addr);
+  }
+}
+
+}  // namespace ninetd::daemon

@@ -1,0 +1,66 @@
+// RunningService: a Service as the supervisor runs it: its socket, whether the
+// loop watches it, its children and counters. One per service key; a reload
+// swaps the definition and keeps the socket.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "limits/rate_window.h"
+#include "loop/event_loop.h"
+#include "services/service.h"
+#include "sys/fd.h"
+
+namespace ninetd::daemon {
+
+class Supervisor;
+
+struct ServiceCounters {
+  std::uint64_t connections = 0;
+  std::uint64_t spawn_failures = 0;
+  std::uint64_t refused = 0;
+};
+
+class RunningService final : public loop::EventHandler {
+ public:
+  RunningService(Supervisor& owner, services::Service service);
+  void on_event(std::uint32_t events) override;
+
+  // Replaces the definition and rebuilds what launching needs.
+  void set_service(services::Service service);
+  const services::Service& service() const { return service_; }
+  const std::string& name() const { return service_.name; }
+  char* const* argv() { return argv_pointers_.data(); }
+  bool is_builtin() const { return service_.builtin != config::Builtin::none; }
+  bool hands_over_socket() const {
+    return service_.wait_mode == config::WaitMode::wait ||
+           service_.socket_type != config::SocketType::stream;
+  }
+  // The local address connections arrive on, when bound to one (no getsockname needed).
+  bool bound_to_specific_address() const { return specific_address_; }
+
+  sys::Fd listener;
+  bool watching = false;  // registered in the event loop
+  bool paused = false;    // kept out of the loop until a timer or a reap
+  bool removed = false;   // dropped by a reload; alive while its children run
+  unsigned children = 0;
+  std::optional<pid_t> wait_pid;  // wait services: the server holding the socket
+  ServiceCounters counters;
+  std::optional<limits::RateWindow> rate;
+  loop::EventLoop::TimerId timer;
+  unsigned failed_opens = 0;
+  unsigned quick_failures = 0;  // wait servers that died at once, for backoff
+
+ private:
+  Supervisor& owner_;
+  services::Service service_;
+  std::vector<char*> argv_pointers_;
+  bool specific_address_ = false;
+};
+
+}  // namespace ninetd::daemon

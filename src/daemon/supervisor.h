@@ -1,0 +1,105 @@
+// Supervisor: the daemon's life between start and stop. Listener readable ->
+// limits -> builtin in the loop or a launched server; children reaped and
+// their services re-armed; reloads applied as a diff that keeps sockets.
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "builtins/datagram.h"
+#include "builtins/session.h"
+#include "daemon/running_service.h"
+#include "limits/per_source.h"
+#include "loop/event_loop.h"
+#include "services/config_loader.h"
+#include "services/system_db.h"
+#include "spawn/environment.h"
+
+namespace ninetd::daemon {
+
+struct SupervisorSettings {
+  std::string config_path;
+  bool log_connections = false;
+  std::chrono::seconds session_idle_timeout{60};
+};
+
+class Supervisor final : public builtins::SessionOwner {
+ public:
+  Supervisor(loop::EventLoop& loop, SupervisorSettings settings, services::SystemDb& db);
+  ~Supervisor() override;
+
+  // The first load. False when the file cannot be read at all.
+  bool start();
+  void reload();
+  void on_signal(int signal);
+  bool stop_requested() const { return stop_requested_; }
+  // Closes every listener (children keep running, as with classic inetd).
+  void shut_down();
+  // Frees what was retired during the last batch of events.
+  void after_batch() { graveyard_.clear(); }
+
+  void on_listener_readable(RunningService& service);
+
+  loop::EventLoop& event_loop() override { return loop_; }
+  void end_session(builtins::Session& session) override;
+  void tcpmux_request(builtins::Session& session, const std::string& name) override;
+
+  std::size_t child_count() const { return children_.size(); }
+
+ private:
+  struct Child {
+    std::shared_ptr<RunningService> service;
+    std::string source;  // client address, for per-source limits
+    std::chrono::steady_clock::time_point started;
+  };
+
+  void apply(services::LoadedConfig loaded, bool initial);
+  void open_socket(RunningService& service);
+  void watch(RunningService& service);
+  void unwatch(RunningService& service);
+  void pause(RunningService& service, std::chrono::milliseconds how_long);
+  void rearm(RunningService& service);
+  void close_service(RunningService& service);
+
+  void accept_connections(RunningService& service);
+  bool admit(RunningService& service, const net::SocketAddress& peer);
+  void serve_connection(RunningService& service, sys::Fd connection,
+                        const net::SocketAddress& peer);
+  void start_session(RunningService& service, config::Builtin kind, sys::Fd connection);
+  std::optional<pid_t> launch_server(RunningService& service, int fd,
+                                     const net::SocketAddress* peer);
+  void start_wait_server(RunningService& service);
+
+  void reap_children();
+  void on_child_exit(pid_t pid, int status);
+  void sweep_idle_sessions();
+  void dump_table();
+  void log_diagnostics(const services::LoadedConfig& loaded);
+  limits::PerSource& per_source(RunningService& service);
+
+  loop::EventLoop& loop_;
+  SupervisorSettings settings_;
+  services::SystemDb& db_;
+  std::map<std::string, std::shared_ptr<RunningService>> table_;  // by key
+  std::map<std::string, std::shared_ptr<RunningService>> tcpmux_;  // by lowercase name
+  std::unordered_map<const RunningService*, limits::PerSource> per_source_;
+  std::unordered_map<pid_t, Child> children_;
+  std::unordered_map<builtins::Session*, std::unique_ptr<builtins::Session>> sessions_;
+  std::vector<std::shared_ptr<RunningService>> graveyard_;
+  std::set<std::uint16_t> guarded_ports_;  // ports of UDP builtins: never answered
+  builtins::DatagramStats datagram_stats_;
+  spawn::Environment environment_;
+  std::optional<loop::EventLoop::TimerId> sweep_timer_;
+  bool stop_requested_ = false;
+};
+
+}  // namespace ninetd::daemon

@@ -1,0 +1,38 @@
+// PerSource: FreeBSD inetd's per-client limits for one service: children at
+// once per source address (max-child-per-ip) and connections per minute per
+// source (max-conn-per-ip-per-minute). Pure: the caller passes the time.
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <unordered_map>
+
+#include "limits/rate_window.h"
+
+namespace ninetd::limits {
+
+class PerSource {
+ public:
+  enum class Verdict { admit, too_many_children, too_fast };
+  using TimePoint = RateWindow::TimePoint;
+
+  PerSource(unsigned max_child_per_source, unsigned max_per_minute_per_source)
+      : max_children_(max_child_per_source), max_per_minute_(max_per_minute_per_source) {}
+  bool enabled() const { return max_children_ > 0 || max_per_minute_ > 0; }
+
+  // Admits (and counts a child for) `source`, or says which limit refused it.
+  Verdict admit(const std::string& source, TimePoint now);
+  void release(const std::string& source);
+  unsigned children_of(const std::string& source) const;
+  std::size_t tracked_sources() const { return children_.size() + windows_.size(); }
+
+ private:
+  void forget_idle_windows(TimePoint now);
+
+  unsigned max_children_;
+  unsigned max_per_minute_;
+  std::unordered_map<std::string, unsigned> children_;
+  std::unordered_map<std::string, RateWindow> windows_;
+};
+
+}  // namespace ninetd::limits

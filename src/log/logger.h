@@ -1,0 +1,39 @@
+// Logger: one line per event to stderr (-d) or syslog(3), through a sink that
+// tests replace. Lines are "service: what happened", greppable as in FreeBSD inetd.
+#pragma once
+
+#include <fmt/format.h>
+
+#include <functional>
+#include <string>
+#include <string_view>
+
+namespace ninetd::log {
+
+enum class Level { error, warning, notice, info, debug };
+
+using Sink = std::function<void(Level, std::string_view)>;
+
+void set_sink(Sink sink);
+void use_stderr();
+void use_syslog();
+void write(Level level, std::string_view line);
+
+template <typename... Args>
+void error(fmt::format_string<Args...> f, Args&&... args) {
+  write(Level::error, fmt::format(f, std::forward<Args>(args)...));
+}
+template <typename... Args>
+void warning(fmt::format_string<Args...> f, Args&&... args) {
+  write(Level::warning, fmt::format(f, std::forward<Args>(args)...));
+}
+template <typename... Args>
+void notice(fmt::format_string<Args...> f, Args&&... args) {
+  write(Level::notice, fmt::format(f, std::forward<Args>(args)...));
+}
+template <typename... Args>
+void info(fmt::format_string<Args...> f, Args&&... args) {
+  write(Level::info, fmt::format(f, std::forward<Args>(args)...));
+}
+
+}  // namespace ninetd::log

@@ -1,0 +1,30 @@
+#include "loop/signal_source.h"
+
+#include <signal.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+namespace ninetd::loop {
+
+sys::Result<std::unique_ptr<SignalSource>> SignalSource::create(std::initializer_list<int> signals,
+                                                                Callback callback) {
+  sigset_t set;
+  sigemptyset(&set);
+  for (int sig : signals) sigaddset(&set, sig);
+  if (sigprocmask(SIG_BLOCK, &set, nullptr) < 0) return sys::last_error("sigprocmask");
+  sys::Fd fd(signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC));
+  if (!fd) return sys::last_error("signalfd");
+  return std::unique_ptr<SignalSource>(new SignalSource(std::move(fd), std::move(callback)));
+}
+
+void SignalSource::on_event(std::uint32_t) {
+  signalfd_siginfo info[16];
+  for (;;) {
+    ssize_t n = ::read(fd_.get(), info, sizeof(info));
+    if (n <= 0) return;
+    for (std::size_t i = 0; i < static_cast<std::size_t>(n) / sizeof(info[0]); ++i)
+      callback_(static_cast<int>(info[i].ssi_signo));
+  }
+}
+
+}  // namespace ninetd::loop

@@ -1,0 +1,84 @@
+#include "net/listener.h"
+
+#include <netinet/in.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace ninetd::net {
+namespace {
+
+int socket_type_of(config::SocketType type) {
+  switch (type) {
+    case config::SocketType::stream: return SOCK_STREAM;
+    case config::SocketType::dgram: return SOCK_DGRAM;
+    case config::SocketType::raw: return SOCK_RAW;
+    case config::SocketType::seqpacket: return SOCK_SEQPACKET;
+  }
+  return SOCK_STREAM;
+}
+
+int raw_protocol_of(const services::Service& service) {
+  if (service.socket_type != config::SocketType::raw) return 0;
+  return service.transport == config::Transport::udp ? IPPROTO_UDP : IPPROTO_TCP;
+}
+
+sys::Result<void> set_int_option(int fd, int level, int name, int value, const char* what) {
+  if (setsockopt(fd, level, name, &value, sizeof(value)) < 0) return sys::last_error(what);
+  return {};
+}
+
+}  // namespace
+
+sys::Result<sys::Fd> open_listener(const services::Service& service) {
+  const SocketAddress& address = service.address;
+  int type = socket_type_of(service.socket_type) | SOCK_NONBLOCK | SOCK_CLOEXEC;
+  sys::Fd fd(::socket(address.family(), type, raw_protocol_of(service)));
+  if (!fd) return sys::last_error("socket");
+
+  if (address.family() != AF_UNIX) {
+    if (auto r = set_int_option(fd.get(), SOL_SOCKET, SO_REUSEADDR, 1, "setsockopt SO_REUSEADDR");
+        !r)
+      return r.error();
+  }
+  if (address.family() == AF_INET6) {
+    // Set both ways so the result never depends on net.ipv6.bindv6only.
+    if (auto r = set_int_option(fd.get(), IPPROTO_IPV6, IPV6_V6ONLY, service.v6only ? 1 : 0,
+                                "setsockopt IPV6_V6ONLY");
+        !r)
+      return r.error();
+  }
+  if (service.sndbuf) {
+    if (auto r = set_int_option(fd.get(), SOL_SOCKET, SO_SNDBUF, *service.sndbuf,
+                                "setsockopt SO_SNDBUF");
+        !r)
+      return r.error();
+  }
+  if (service.rcvbuf) {
+    if (auto r = set_int_option(fd.get(), SOL_SOCKET, SO_RCVBUF, *service.rcvbuf,
+                                "setsockopt SO_RCVBUF");
+        !r)
+      return r.error();
+  }
+  if (address.family() == AF_UNIX) {
+    // A stale socket file from an earlier run would make bind fail; only a
+    // socket is removed, never a regular file someone put there by mistake.
+    struct stat st {};
+    std::string path = address.ip();
+    if (lstat(path.c_str(), &st) == 0 && S_ISSOCK(st.st_mode)) ::unlink(path.c_str());
+  }
+  if (service.socket_type != config::SocketType::raw &&
+      ::bind(fd.get(), address.get(), address.length()) < 0)
+    return sys::last_error("bind");
+  if (address.family() == AF_UNIX) {
+    // Servers check their clients themselves; the socket is reachable by all
+    // local users, as with FreeBSD inetd and systemd's default SocketMode=0666.
+    std::string path = address.ip();
+    if (chmod(path.c_str(), 0666) < 0) return sys::last_error("chmod");
+  }
+  bool listens = service.socket_type == config::SocketType::stream ||
+                 service.socket_type == config::SocketType::seqpacket;
+  if (listens && ::listen(fd.get(), kListenBacklog) < 0) return sys::last_error("listen");
+  return fd;
+}
+
+}  // namespace ninetd::net

@@ -1,0 +1,106 @@
+#include "spawn/spawner.h"
+
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace ninetd::spawn {
+namespace {
+
+constexpr std::size_t kChildStackSize = 64 * 1024;
+alignas(64) char child_stack[kChildStackSize];
+
+// Shared with the child through CLONE_VM: the request in, the failure out.
+struct ChildContext {
+  const LaunchRequest* request;
+  int error;
+  const char* step;
+};
+
+[[noreturn]] void fail(ChildContext* context, const char* step) {
+  context->error = errno;
+  context->step = step;
+  _exit(127);
+}
+
+// LISTEN_PID must hold the child's own pid, known only in the child.
+void fill_listen_pid(char* const* envp) {
+  static constexpr char kName[] = "LISTEN_PID=";
+  for (; *envp != nullptr; ++envp) {
+    char* entry = *envp;
+    if (std::strncmp(entry, kName, sizeof(kName) - 1) != 0) continue;
+    char digits[24];
+    int n = 0;
+    for (long pid = syscall(SYS_getpid); pid > 0 && n < 23; pid /= 10)
+      digits[n++] = static_cast<char>('0' + pid % 10);
+    char* out = entry + sizeof(kName) - 1;
+    while (n > 0) *out++ = digits[--n];
+    *out = '\0';
+  }
+}
+
+int child_main(void* argument) {
+  auto* context = static_cast<ChildContext*>(argument);
+  const LaunchRequest& r = *context->request;
+
+  // "Ignore" survives execve, and SIGPIPE is the one disposition the daemon
+  // changes (every other signal it blocks and reads from a signalfd).
+  struct sigaction default_action {};
+  default_action.sa_handler = SIG_DFL;
+  if (sigaction(SIGPIPE, &default_action, nullptr) < 0) fail(context, "sigaction");
+
+  if (setsid() < 0) fail(context, "setsid");
+  for (int target = 0; target <= 2; ++target)
+    if (dup2(r.socket_fd, target) < 0) fail(context, "dup2");
+  int first_to_close = 3;
+  if (r.listen_fds) {
+    if (dup2(r.socket_fd, 3) < 0) fail(context, "dup2");
+    first_to_close = 4;
+    fill_listen_pid(r.envp);
+  }
+  if (syscall(SYS_close_range, first_to_close, ~0U, 0) < 0) {
+    // Kernels before 5.9: close what the descriptor table can hold.
+    long max = sysconf(_SC_OPEN_MAX);
+    for (long fd = first_to_close; fd < max; ++fd) close(static_cast<int>(fd));
+  }
+  if (r.limits != nullptr)
+    for (const ResourceLimit& limit : *r.limits)
+      if (syscall(SYS_setrlimit, limit.resource, &limit.value) < 0) fail(context, "setrlimit");
+  if (r.credentials != nullptr && r.credentials->switch_user) {
+    const auto& c = *r.credentials;
+    // Raw system calls: glibc's wrappers would try to signal other threads.
+    if (syscall(SYS_setgroups, c.groups.size(), c.groups.data()) < 0) fail(context, "setgroups");
+    if (syscall(SYS_setgid, c.gid) < 0) fail(context, "setgid");
+    if (syscall(SYS_setuid, c.uid) < 0) fail(context, "setuid");
+  }
+  sigset_t empty;
+  sigemptyset(&empty);
+  if (sigprocmask(SIG_SETMASK, &empty, nullptr) < 0) fail(context, "sigprocmask");
+  execve(r.path, r.argv, r.envp);
+  fail(context, "execve");
+}
+
+}  // namespace
+
+sys::Result<pid_t> launch(const LaunchRequest& request) {
+  ChildContext context{&request, 0, nullptr};
+  int flags = CLONE_VM | CLONE_VFORK | SIGCHLD;
+  pid_t pid = clone(child_main, child_stack + kChildStackSize, flags, &context);
+  if (pid < 0) return sys::last_error("clone");
+  // CLONE_VFORK: we run again only once the child has exec'd or exited.
+  if (context.step != nullptr) {
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    return sys::SysError{context.error, context.step};
+  }
+  return pid;
+}
+
+}  // namespace ninetd::spawn

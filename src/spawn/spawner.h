@@ -1,0 +1,38 @@
+// Spawner: starts a server with a socket on descriptors 0, 1 and 2, as the
+// configured user, in a vfork-style child (clone with CLONE_VM|CLONE_VFORK).
+// The child runs only raw system calls on data prepared here, so nothing in it
+// allocates, locks or touches NSS; a failure between clone and exec is written
+// into memory the parent shares and reported by launch(), naming the step.
+#pragma once
+
+#include <sys/resource.h>
+#include <sys/types.h>
+
+#include <vector>
+
+#include "services/service.h"
+#include "sys/result.h"
+
+namespace ninetd::spawn {
+
+struct ResourceLimit {
+  int resource = 0;  // RLIMIT_*
+  rlimit value{};
+  bool operator==(const ResourceLimit&) const = default;
+};
+
+struct LaunchRequest {
+  const char* path = nullptr;
+  char* const* argv = nullptr;
+  char* const* envp = nullptr;
+  int socket_fd = -1;        // becomes 0, 1 and 2
+  bool listen_fds = false;   // also descriptor 3, with LISTEN_FDS=1 and LISTEN_PID set
+  const services::Credentials* credentials = nullptr;
+  const std::vector<ResourceLimit>* limits = nullptr;
+};
+
+// The new child's pid; on failure the child has already been reaped and the
+// error names the step that failed ("execve", "setuid", ...).
+sys::Result<pid_t> launch(const LaunchRequest& request);
+
+}  // namespace ninetd::spawn
