@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <charconv>
 #include <climits>
 #include <optional>
@@ -225,6 +226,12 @@ void EntryParser::parse_service(const Word& word, std::vector<std::string>& host
     if (name.empty())
       error(word, offset, fmt::format("missing service name after \"{}\"",
                                       spec_.tcpmux_plus ? "tcpmux/+" : "tcpmux/"));
+    // RFC 1078: the multiplexer itself answers HELP with the list of services.
+    if (name.size() == 4 && std::equal(name.begin(), name.end(), "help", [](char a, char b) {
+          return std::tolower(static_cast<unsigned char>(a)) == b;
+        }))
+      error(word, offset, fmt::format("tcpmux service name \"{}\" is reserved: the tcpmux "
+                                      "builtin answers HELP with the list of services", name));
     spec_.service = std::string(name);
     return;
   }
@@ -389,6 +396,10 @@ void EntryParser::parse_program(std::size_t first) {
       return;
     }
     auto builtin = builtin_from_name(name);
+    if (!builtin && spec_.service.empty()) {
+      ok_ = false;  // the service field's own error says what is wrong
+      return;
+    }
     if (!builtin) {
       error(word, 0, fmt::format("unknown internal service \"{}\" (expected echo, discard, "
                                  "chargen, daytime, time or tcpmux; for a port number, give the "
