@@ -25,6 +25,6 @@ int main(int argc, char** argv) {
     fmt::print("ninetd {}\n", NINETD_VERSION);
     return 0;
   }
-  if (options.check_only) return run_check(options.config);
+  if (options.check_only) return run_check(options.config, options.login_conf);
   return run_daemon(options);
 }

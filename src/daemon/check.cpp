@@ -34,9 +34,9 @@ std::string summarize(const services::LoadedConfig& loaded) {
                      warnings == 1 ? "" : "s");
 }
 
-int run_check(const std::string& path) {
+int run_check(const std::string& path, const std::string& login_conf) {
   services::LibcSystemDb db;
-  auto loaded = services::load_config(path, db);
+  auto loaded = services::load_config(path, db, login_conf);
   print_diagnostics(loaded, stderr);
   fmt::print("{}: {}\n", path, summarize(loaded));
   return config::has_errors(loaded.diagnostics) ? 1 : 0;

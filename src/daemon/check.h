@@ -12,6 +12,6 @@ namespace ninetd::daemon {
 // Prints the diagnostics of a load in file order.
 void print_diagnostics(const services::LoadedConfig& loaded, std::FILE* out);
 std::string summarize(const services::LoadedConfig& loaded);
-int run_check(const std::string& path);
+int run_check(const std::string& path, const std::string& login_conf);
 
 }  // namespace ninetd::daemon

@@ -3,8 +3,8 @@
 namespace ninetd::daemon {
 
 const char* usage_text() {
-  return "usage: ninetd [-dl] [-p pidfile] [configuration-file]\n"
-         "       ninetd -t|--check [configuration-file]\n"
+  return "usage: ninetd [-dl] [-p pidfile] [--login-conf file] [configuration-file]\n"
+         "       ninetd -t|--check [--login-conf file] [configuration-file]\n"
          "\n"
          "An Internet super-server: reads an inetd.conf (default /etc/inetd.conf), listens on\n"
          "every service's socket and starts the configured server for each connection.\n"
@@ -15,6 +15,9 @@ const char* usage_text() {
          "                unless given)\n"
          "  -t, --check   check the configuration file, print every problem, exit 0 if it has\n"
          "                no error and 1 otherwise\n"
+         "  --login-conf file\n"
+         "                read the login classes of \"user/class\" entries from this file, in\n"
+         "                FreeBSD's login.conf(5) format (default /etc/login.conf)\n"
          "  -h, --help    print this help\n"
          "  -V, --version print the version\n"
          "\n"
@@ -34,6 +37,15 @@ OptionsResult parse_options(const std::vector<std::string>& args) {
       o.version = true;
     } else if (arg == "--check") {
       o.check_only = true;
+    } else if (arg == "--login-conf" || arg.starts_with("--login-conf=")) {
+      if (arg.size() > 12) {
+        o.login_conf = arg.substr(13);
+      } else if (i + 1 < args.size()) {
+        o.login_conf = args[++i];
+      } else {
+        result.error = "option --login-conf needs a file name";
+        return result;
+      }
     } else if (arg == "--") {
       if (i + 1 < args.size()) {
         o.config = args[++i];

@@ -19,6 +19,7 @@ struct Options {
   bool version = false;
   std::optional<std::string> pidfile;  // -p FILE; default kDefaultPidfile unless -d
   std::string config = kDefaultConfig;
+  std::string login_conf = "/etc/login.conf";  // --login-conf FILE: login classes
 };
 
 struct OptionsResult {

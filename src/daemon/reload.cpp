@@ -36,7 +36,7 @@ bool is_ipv6_missing(const services::Service& s, int error) {
 }  // namespace
 
 bool Supervisor::start() {
-  auto loaded = services::load_config(settings_.config_path, db_);
+  auto loaded = services::load_config(settings_.config_path, db_, settings_.login_conf);
   log_diagnostics(loaded);
   if (!loaded.readable) return false;
   apply(std::move(loaded), true);
@@ -45,7 +45,7 @@ bool Supervisor::start() {
 
 void Supervisor::reload() {
   log::notice("reloading {}", settings_.config_path);
-  auto loaded = services::load_config(settings_.config_path, db_);
+  auto loaded = services::load_config(settings_.config_path, db_, settings_.login_conf);
   log_diagnostics(loaded);
   if (!loaded.readable) {
     log::error("reload failed: configuration unreadable; the running configuration is kept");

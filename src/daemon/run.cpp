@@ -92,6 +92,7 @@ int run_daemon(const Options& options) {
   services::LibcSystemDb db;
   SupervisorSettings settings;
   settings.config_path = options.config;
+  settings.login_conf = options.login_conf;
   settings.log_connections = options.log_connections;
   Supervisor supervisor(**loop, settings, db);
   auto signals = loop::SignalSource::create({SIGCHLD, SIGHUP, SIGTERM, SIGINT, SIGUSR1},

@@ -304,6 +304,7 @@ std::optional<pid_t> Supervisor::launch_server(RunningService& service, int fd,
   request.socket_fd = fd;
   request.listen_fds = s.listen_fds;
   request.credentials = &s.credentials;
+  request.limits = &s.resource_limits;
   auto pid = spawn::launch(request);
   if (!pid) {
     ++service.counters.spawn_failures;

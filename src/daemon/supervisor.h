@@ -28,6 +28,7 @@ namespace ninetd::daemon {
 
 struct SupervisorSettings {
   std::string config_path;
+  std::string login_conf;
   bool log_connections = false;
   std::chrono::seconds session_idle_timeout{60};
 };

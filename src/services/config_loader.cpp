@@ -6,6 +6,9 @@
 
 #include <cerrno>
 #include <cstring>
+#include <optional>
+
+#include <fmt/format.h>
 
 #include "sys/fd.h"
 
@@ -43,9 +46,40 @@ bool read_file(const std::string& path, std::string& text, std::string& problem)
   }
 }
 
+// Attaches each named login class's resource limits; a class that cannot be
+// found is a warning, since FreeBSD lines name classes Linux never had.
+void apply_login_classes(std::vector<Service>& services, const std::string& login_conf,
+                         std::vector<config::Diagnostic>& diagnostics) {
+  std::optional<std::string> text;
+  std::string problem;
+  bool read = false;
+  for (Service& s : services) {
+    if (!s.login_class) continue;
+    if (!read) {
+      read = true;
+      std::string contents;
+      if (read_file(login_conf, contents, problem)) text = std::move(contents);
+    }
+    auto warn = [&](std::string message) {
+      diagnostics.push_back({s.file, s.line, 0, config::Severity::warning, std::move(message)});
+    };
+    if (!text) {
+      warn(fmt::format("{}: login class \"{}\" has no limits: cannot read {}: {}", s.name,
+                       *s.login_class, login_conf, problem));
+      continue;
+    }
+    LoginClassResult found = find_login_class(*text, *s.login_class);
+    if (!found.found)
+      warn(fmt::format("{}: login class \"{}\" is not in {}; no limits applied", s.name,
+                       *s.login_class, login_conf));
+    for (auto& p : found.problems) warn(fmt::format("{}: {}: {}", s.name, login_conf, p));
+    s.resource_limits = std::move(found.limits);
+  }
+}
+
 }  // namespace
 
-LoadedConfig load_config(const std::string& path, SystemDb& db) {
+LoadedConfig load_config(const std::string& path, SystemDb& db, const std::string& login_conf) {
   LoadedConfig loaded;
   std::string text, problem;
   if (!read_file(path, text, problem)) {
@@ -59,6 +93,7 @@ LoadedConfig load_config(const std::string& path, SystemDb& db) {
   loaded.failed = std::move(parsed.failed);
   ResolveResult resolved = resolve(parsed.services, db, loaded.diagnostics);
   loaded.services = std::move(resolved.services);
+  apply_login_classes(loaded.services, login_conf, loaded.diagnostics);
   for (auto& f : resolved.failed) loaded.failed.push_back(std::move(f));
   return loaded;
 }

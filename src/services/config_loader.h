@@ -7,6 +7,7 @@
 
 #include "config/diagnostic.h"
 #include "config/parser.h"
+#include "services/login_class.h"
 #include "services/resolver.h"
 #include "services/system_db.h"
 
@@ -19,6 +20,8 @@ struct LoadedConfig {
   std::vector<config::Diagnostic> diagnostics;
 };
 
-LoadedConfig load_config(const std::string& path, SystemDb& db);
+// Login classes are read from `login_conf` (FreeBSD's format) when any entry names one.
+LoadedConfig load_config(const std::string& path, SystemDb& db,
+                         const std::string& login_conf = kLoginConfPath);
 
 }  // namespace ninetd::services

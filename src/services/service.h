@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "config/service_spec.h"
+#include "services/login_class.h"
 #include "net/socket_address.h"
 
 namespace ninetd::services {
@@ -57,6 +58,7 @@ struct Service {
   std::vector<std::string> argv;
   Credentials credentials;
   std::optional<std::string> login_class;
+  std::vector<ResourceLimit> resource_limits;  // from the login class, set at load
 
   bool has_socket() const { return !tcpmux; }
   // What a reload matches on: a service whose key survives keeps its socket.

@@ -70,8 +70,10 @@ int child_main(void* argument) {
     for (long fd = first_to_close; fd < max; ++fd) close(static_cast<int>(fd));
   }
   if (r.limits != nullptr)
-    for (const ResourceLimit& limit : *r.limits)
-      if (syscall(SYS_setrlimit, limit.resource, &limit.value) < 0) fail(context, "setrlimit");
+    for (const services::ResourceLimit& limit : *r.limits) {
+      rlimit value{limit.soft, limit.hard};
+      if (syscall(SYS_setrlimit, limit.resource, &value) < 0) fail(context, "setrlimit");
+    }
   if (r.credentials != nullptr && r.credentials->switch_user) {
     const auto& c = *r.credentials;
     // Raw system calls: glibc's wrappers would try to signal other threads.

@@ -15,12 +15,6 @@
 
 namespace ninetd::spawn {
 
-struct ResourceLimit {
-  int resource = 0;  // RLIMIT_*
-  rlimit value{};
-  bool operator==(const ResourceLimit&) const = default;
-};
-
 struct LaunchRequest {
   const char* path = nullptr;
   char* const* argv = nullptr;
@@ -28,7 +22,7 @@ struct LaunchRequest {
   int socket_fd = -1;        // becomes 0, 1 and 2
   bool listen_fds = false;   // also descriptor 3, with LISTEN_FDS=1 and LISTEN_PID set
   const services::Credentials* credentials = nullptr;
-  const std::vector<ResourceLimit>* limits = nullptr;
+  const std::vector<services::ResourceLimit>* limits = nullptr;  // login class
 };
 
 // The new child's pid; on failure the child has already been reaped and the
