@@ -1,0 +1,397 @@
+"""Harness for the integration tests: runs the real ninetd on loopback ports.
+
+`ninetd` (fixture) gives a Daemon that a test starts with its own configuration text. The daemon
+runs as `ninetd -d -l -p <tmp>/ninetd.pid <conf>` with stderr in a file, so tests assert on its
+exact log lines. Teardown sends SIGTERM to that daemon's pid only, and kills by pid the servers
+it had started that are still alive. No timing thresholds: every wait polls a condition, and the
+timeouts are only failure guards.
+"""
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import threading
+import time
+
+import pytest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO_ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
+NINETD = os.path.abspath(os.environ.get("NINETD_BIN") or os.path.join(HERE, "../../build/ninetd"))
+
+# Failure guards only: a healthy run never waits this long.
+TIMEOUT = 30.0
+
+_ports_handed_out = set()
+_ports_lock = threading.Lock()
+
+
+def free_port(host="127.0.0.1"):
+    """A port free on `host` for both TCP and UDP, never handed out twice in this run."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    for _ in range(200):
+        with socket.socket(family, socket.SOCK_STREAM) as t:
+            t.bind((host, 0))
+            port = t.getsockname()[1]
+            try:
+                with socket.socket(family, socket.SOCK_DGRAM) as u:
+                    u.bind((host, port))
+            except OSError:
+                continue
+        with _ports_lock:
+            if port in _ports_handed_out:
+                continue
+            _ports_handed_out.add(port)
+        return port
+    raise RuntimeError("no free port found")
+
+
+def ipv6_available():
+    try:
+        with socket.socket(socket.AF_INET6, socket.SOCK_STREAM) as s:
+            s.bind(("::1", 0))
+        return True
+    except OSError:
+        return False
+
+
+def wait_until(predicate, timeout=TIMEOUT, what="condition", interval=0.02):
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+        time.sleep(interval)
+
+
+def pid_alive(pid):
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            state = f.read().rsplit(")", 1)[1].split()[0]
+        return state != "Z"
+    except OSError:
+        return False
+
+
+def children_of(pid):
+    """Pids whose parent is `pid` (from /proc)."""
+    result = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            result.append(int(entry))
+    return result
+
+
+def descendants_of(pid):
+    found, todo = [], [pid]
+    while todo:
+        for child in children_of(todo.pop()):
+            found.append(child)
+            todo.append(child)
+    return found
+
+
+def fd_table(pid):
+    """{fd: target} of a process, from /proc/PID/fd."""
+    table = {}
+    path = f"/proc/{pid}/fd"
+    for entry in os.listdir(path):
+        try:
+            table[int(entry)] = os.readlink(os.path.join(path, entry))
+        except OSError:
+            pass
+    return table
+
+
+# ---------------------------------------------------------------- clients
+
+def tcp_exchange(port, data=b"", host="127.0.0.1", timeout=TIMEOUT, shutdown=True):
+    """Connect, send `data`, close the sending side, read until EOF; returns all bytes read."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as s:
+        s.settimeout(timeout)
+        s.connect((host, port))
+        if data:
+            s.sendall(data)
+        if shutdown:
+            s.shutdown(socket.SHUT_WR)
+        return read_to_eof(s)
+
+
+def read_to_eof(s):
+    chunks = []
+    while True:
+        chunk = s.recv(65536)
+        if not chunk:
+            return b"".join(chunks)
+        chunks.append(chunk)
+
+
+def read_exactly(s, n):
+    buf = b""
+    while len(buf) < n:
+        chunk = s.recv(n - len(buf))
+        if not chunk:
+            raise AssertionError(f"connection closed after {len(buf)} of {n} bytes: {buf!r}")
+        buf += chunk
+    return buf
+
+
+def read_line(s):
+    buf = b""
+    while not buf.endswith(b"\n"):
+        chunk = s.recv(1)
+        if not chunk:
+            raise AssertionError(f"connection closed in the middle of a line: {buf!r}")
+        buf += chunk
+    return buf
+
+
+def udp_socket(host="127.0.0.1", bind_port=0, timeout=TIMEOUT):
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    s = socket.socket(family, socket.SOCK_DGRAM)
+    s.bind((host, bind_port))
+    s.settimeout(timeout)
+    return s
+
+
+def udp_exchange(port, data, host="127.0.0.1", timeout=TIMEOUT):
+    with udp_socket(host, timeout=timeout) as s:
+        s.sendto(data, (host, port))
+        reply, source = s.recvfrom(65536)
+        assert source[1] == port
+        return reply
+
+
+def nothing_pending(sock):
+    """True when no datagram or byte is queued on `sock` (does not wait)."""
+    timeout = sock.gettimeout()
+    sock.setblocking(False)
+    try:
+        sock.recv(65536)
+    except BlockingIOError:
+        return True
+    finally:
+        sock.settimeout(timeout)
+    return False
+
+
+# ---------------------------------------------------------------- the daemon
+
+class Daemon:
+    def __init__(self, workdir):
+        self.workdir = str(workdir)
+        self.conf = os.path.join(self.workdir, "inetd.conf")
+        self.pidfile = os.path.join(self.workdir, "ninetd.pid")
+        self.logfile = os.path.join(self.workdir, "ninetd.log")
+        self.proc = None
+        self.returncode = None
+        self._log_handle = None
+        self._seen_children = set()
+
+    # -- lifecycle
+    def start(self, conf_text=None, *, expect=(), args=("-l",), cwd=None, conf=None,
+              wait_started=True):
+        """Starts the daemon on `conf_text` and waits for "started:" and every `expect` text."""
+        if conf is not None:
+            self.conf = conf
+        if conf_text is not None:
+            self.write_conf(conf_text)
+        self._log_handle = open(self.logfile, "ab")
+        cmd = [NINETD, "-d", *args, "-p", self.pidfile, self.conf]
+        self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=self._log_handle,
+                                     stderr=self._log_handle, cwd=cwd or self.workdir)
+        if wait_started:
+            self.wait_log("notice: started: ", what="the daemon to start")
+            for text in expect:
+                assert text in self.log(), f"missing log text {text!r}; log:\n{self.log()}"
+        return self
+
+    @property
+    def pid(self):
+        return self.proc.pid
+
+    def write_conf(self, text):
+        tmp = self.conf + ".new"
+        with open(tmp, "w") as f:
+            f.write(text)
+        os.replace(tmp, self.conf)
+
+    def alive(self):
+        return self.proc is not None and self.proc.poll() is None
+
+    def signal(self, sig):
+        assert self.alive(), f"daemon is not running; log:\n{self.log()}"
+        os.kill(self.proc.pid, sig)
+
+    def stop(self, timeout=TIMEOUT):
+        """SIGTERM to our daemon; returns its exit status."""
+        if self.proc is None:
+            return None
+        if self.proc.poll() is None:
+            self.remember_children()
+            os.kill(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                os.kill(self.proc.pid, signal.SIGKILL)
+                self.proc.wait(timeout)
+                raise AssertionError(f"daemon ignored SIGTERM; log:\n{self.log()}")
+        self.returncode = self.proc.returncode
+        if self._log_handle:
+            self._log_handle.close()
+            self._log_handle = None
+        return self.returncode
+
+    def remember_children(self):
+        if self.alive():
+            self._seen_children.update(descendants_of(self.proc.pid))
+
+    def kill_leftovers(self):
+        for pid in self._seen_children:
+            if pid_alive(pid):
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except OSError:
+                    pass
+
+    # -- log
+    def log(self):
+        with open(self.logfile, "rb") as f:
+            return f.read().decode("utf-8", "replace")
+
+    def mark(self):
+        """A position in the log; wait_log(since=mark) only looks at what came after it."""
+        return len(self.log())
+
+    def wait_log(self, pattern, since=0, timeout=TIMEOUT, what=None, regex=False):
+        """Waits for `pattern` (a substring, or a regex with regex=True) in the log after
+        `since`; returns the match (re.Match) or the full line containing the substring."""
+        def look():
+            text = self.log()[since:]
+            if regex:
+                return re.search(pattern, text, re.M)
+            index = text.find(pattern)
+            if index < 0:
+                return None
+            start = text.rfind("\n", 0, index) + 1
+            end = text.find("\n", index)
+            return text[start:end if end >= 0 else len(text)]
+
+        deadline = time.monotonic() + timeout
+        while True:
+            found = look()
+            if found:
+                return found
+            if self.proc is not None and self.proc.poll() is not None:
+                found = look()
+                if found:
+                    return found
+                raise AssertionError(
+                    f"daemon exited with status {self.proc.returncode} while waiting for "
+                    f"{what or pattern!r}; log:\n{self.log()}")
+            if time.monotonic() > deadline:
+                raise AssertionError(
+                    f"timed out waiting for {what or pattern!r}; log:\n{self.log()}")
+            time.sleep(0.02)
+
+    def reload(self, conf_text=None, timeout=TIMEOUT):
+        """Writes `conf_text` (if given), SIGHUP, waits for the reload's outcome; returns the log
+        written by this reload."""
+        if conf_text is not None:
+            self.write_conf(conf_text)
+        since = self.mark()
+        self.signal(signal.SIGHUP)
+        self.wait_log(r"notice: reloaded: |error: reload failed", since=since, regex=True,
+                      timeout=timeout, what="the reload to finish")
+        return self.log()[since:]
+
+    def dump(self, timeout=TIMEOUT):
+        """SIGUSR1; returns ({service line prefix: {counter: n}}, header line)."""
+        since = self.mark()
+        self.signal(signal.SIGUSR1)
+        header = self.wait_log(r"notice: (\d+) services?, .* refused (\d+)\n", since=since,
+                               regex=True, timeout=timeout, what="the table dump")
+        count = int(header.group(1))
+        pattern = re.compile(r"notice: (\S+): (.*) (connections=\d+ children=\d+ "
+                             r"spawn_failures=\d+ refused=\d+)\n")
+
+        def rows():
+            text = self.log()[since + header.end():]
+            found = pattern.findall(text)
+            return found if len(found) >= count else None
+
+        found = wait_until(rows, timeout, "all rows of the table dump")[:count]
+        table = {}
+        for name, where, counters in found:
+            values = {k: int(v) for k, v in (c.split("=") for c in counters.split())}
+            table.setdefault(name, []).append((where, values))
+        return table, header.group(0)
+
+
+@pytest.fixture
+def ninetd(tmp_path):
+    d = Daemon(tmp_path)
+    yield d
+    try:
+        if d.alive():
+            d.stop()
+    finally:
+        d.kill_leftovers()
+
+
+@pytest.fixture
+def pubdir():
+    """A directory every user can read and search (pytest's tmp_path may be mode 700)."""
+    path = tempfile.mkdtemp(prefix="ninetd-it-", dir="/tmp")
+    os.chmod(path, 0o755)
+    yield path
+    shutil.rmtree(path, ignore_errors=True)
+
+
+def write_script(directory, name, text, mode=0o755):
+    path = os.path.join(directory, name)
+    with open(path, "w") as f:
+        f.write(text)
+    os.chmod(path, mode)
+    return path
+
+
+TEST_USER = "ninetd-test"
+TEST_GROUPS = ("ninetd-g1", "ninetd-g2")
+
+
+@pytest.fixture(scope="session")
+def test_user():
+    """A user in two supplementary groups, created once if missing (left in place)."""
+    import grp
+    import pwd
+    for g in TEST_GROUPS:
+        try:
+            grp.getgrnam(g)
+        except KeyError:
+            subprocess.run(["groupadd", g], check=True, capture_output=True)
+    try:
+        pwd.getpwnam(TEST_USER)
+    except KeyError:
+        subprocess.run(["useradd", "-M", "-s", "/usr/sbin/nologin", "-G", ",".join(TEST_GROUPS),
+                        TEST_USER], check=True, capture_output=True)
+    for g in TEST_GROUPS:
+        if TEST_USER not in grp.getgrnam(g).gr_mem:
+            subprocess.run(["usermod", "-a", "-G", g, TEST_USER], check=True,
+                           capture_output=True)
+    entry = pwd.getpwnam(TEST_USER)
+    return {"name": TEST_USER, "uid": entry.pw_uid, "gid": entry.pw_gid,
+            "groups": [grp.getgrnam(g).gr_gid for g in TEST_GROUPS]}
