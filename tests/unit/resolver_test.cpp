@@ -1,0 +1,384 @@
+// The resolver: what a parsed entry becomes once ports, hosts, users and
+// groups are looked up, against a fake system database so every answer is
+// fixed by the test.
+#include "services/resolver.h"
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "config/parser.h"
+
+namespace ninetd::services {
+namespace {
+
+class FakeSystemDb final : public SystemDb {
+ public:
+  std::map<std::pair<std::string, std::string>, std::uint16_t> ports{
+      {{"echo", "tcp"}, 7},     {{"echo", "udp"}, 7},   {{"daytime", "tcp"}, 13},
+      {{"ftp", "tcp"}, 21},     {{"tftp", "udp"}, 69},  {{"finger", "tcp"}, 79},
+      {{"3com-tsmux", "tcp"}, 106}, {{"comsat", "udp"}, 512}, {{"swat", "tcp"}, 901},
+  };
+  std::map<std::string, UserEntry> users{
+      {"root", {0, 0}}, {"nobody", {65534, 65534}}, {"www", {33, 33}}, {"tty", {5, 5}}};
+  std::map<std::string, gid_t> groups{{"root", 0}, {"tty", 5}, {"staff", 50}, {"www", 33}};
+  std::map<std::string, std::vector<std::string>> hosts{
+      {"localhost", {"127.0.0.1", "::1"}},
+      {"v4.example", {"192.0.2.1", "192.0.2.2"}},
+      {"v6.example", {"2001:db8::1"}},
+  };
+  bool root = true;
+  std::vector<std::pair<std::string, gid_t>> group_list_calls;
+
+  std::optional<std::uint16_t> service_port(const std::string& name,
+                                            const char* protocol) override {
+    auto it = ports.find({name, protocol});
+    if (it == ports.end()) return std::nullopt;
+    return it->second;
+  }
+  std::optional<UserEntry> user(const std::string& name) override {
+    auto it = users.find(name);
+    if (it == users.end()) return std::nullopt;
+    return it->second;
+  }
+  std::optional<gid_t> group(const std::string& name) override {
+    auto it = groups.find(name);
+    if (it == groups.end()) return std::nullopt;
+    return it->second;
+  }
+  std::vector<gid_t> group_list(const std::string& user, gid_t gid) override {
+    group_list_calls.emplace_back(user, gid);
+    return {gid, 100};
+  }
+  std::vector<net::SocketAddress> host_addresses(const std::string& host) override {
+    std::vector<std::string> names{host};
+    if (auto it = hosts.find(host); it != hosts.end()) names = it->second;
+    std::vector<net::SocketAddress> out;
+    for (const auto& name : names)
+      if (auto a = net::SocketAddress::from_numeric(name, 0)) out.push_back(*a);
+    return out;
+  }
+  bool is_root() override { return root; }
+};
+
+struct Resolved {
+  std::vector<Service> services;
+  std::vector<std::string> messages;
+  std::vector<config::FailedEntry> failed;
+};
+
+Resolved resolve_text(std::string_view text, FakeSystemDb& db) {
+  config::ParseResult parsed = config::parse_config(text, "inetd.conf");
+  Resolved out;
+  ResolveResult result = resolve(parsed.services, db, parsed.diagnostics);
+  out.services = std::move(result.services);
+  out.failed = std::move(result.failed);
+  for (const auto& d : parsed.diagnostics) out.messages.push_back(d.format());
+  return out;
+}
+
+Resolved resolve_text(std::string_view text) {
+  FakeSystemDb db;
+  return resolve_text(text, db);
+}
+
+std::vector<std::string> sockets(const Resolved& r) {
+  std::vector<std::string> out;
+  for (const auto& s : r.services)
+    out.push_back(s.address.to_string() + (s.v6only ? " v6only" : ""));
+  return out;
+}
+
+using Strings = std::vector<std::string>;
+
+// ---------------------------------------------------------------- ports
+
+TEST(ResolvePort, ServiceNameIsLookedUpForItsTransport) {
+  EXPECT_EQ(sockets(resolve_text("echo stream tcp4 nowait root internal")), Strings{"0.0.0.0:7"});
+  EXPECT_EQ(sockets(resolve_text("tftp dgram udp4 wait root /usr/sbin/in.tftpd")),
+            Strings{"0.0.0.0:69"});
+}
+
+TEST(ResolvePort, UnknownServiceNamesTheProtocolItWasLookedUpFor) {
+  Resolved r = resolve_text("tftp stream tcp4 nowait root /usr/sbin/in.tftpd");
+  EXPECT_TRUE(r.services.empty());
+  EXPECT_EQ(r.messages, Strings{"inetd.conf:1:1: error: unknown service \"tftp\" for tcp (not in "
+                                "/etc/services; give a port number 1-65535 instead)"});
+  ASSERT_EQ(r.failed.size(), 1u);
+  EXPECT_EQ(r.failed[0].service, "tftp");
+}
+
+TEST(ResolvePort, UnknownServiceAfterAHostPointsAtTheServiceWord) {
+  EXPECT_EQ(resolve_text("127.0.0.1:nosuch dgram udp wait root /bin/x").messages,
+            Strings{"inetd.conf:1:1: error: unknown service \"nosuch\" for udp (not in "
+                    "/etc/services; give a port number 1-65535 instead)"});
+}
+
+TEST(ResolvePort, NumericPortNeedsNoLookup) {
+  FakeSystemDb db;
+  db.ports.clear();
+  EXPECT_EQ(sockets(resolve_text("2007 stream tcp4 nowait nobody internal echo", db)),
+            Strings{"0.0.0.0:2007"});
+}
+
+TEST(ResolvePort, NameStartingWithADigitIsLookedUp) {
+  EXPECT_EQ(sockets(resolve_text("3com-tsmux stream tcp4 nowait root /bin/x")),
+            Strings{"0.0.0.0:106"});
+  EXPECT_EQ(resolve_text("80x stream tcp4 nowait root /bin/x").messages,
+            Strings{"inetd.conf:1:1: error: unknown service \"80x\" for tcp (not in "
+                    "/etc/services; give a port number 1-65535 instead)"});
+}
+
+// ---------------------------------------------------------------- address families
+
+TEST(ResolveFamily, TcpOpensAnIpv4AndAnIpv6OnlySocket) {
+  Resolved r = resolve_text("echo stream tcp nowait root internal");
+  EXPECT_EQ(sockets(r), (Strings{"0.0.0.0:7", "[::]:7 v6only"}));
+  EXPECT_EQ(r.services[0].name, "echo/tcp");
+  EXPECT_EQ(r.services[1].name, "echo/tcp");
+}
+
+TEST(ResolveFamily, UdpLikewise) {
+  EXPECT_EQ(sockets(resolve_text("echo dgram udp wait root internal")),
+            (Strings{"0.0.0.0:7", "[::]:7 v6only"}));
+}
+
+TEST(ResolveFamily, Tcp4IsIpv4Only) {
+  EXPECT_EQ(sockets(resolve_text("echo stream tcp4 nowait root internal")), Strings{"0.0.0.0:7"});
+}
+
+TEST(ResolveFamily, Tcp6IsIpv6WithV6only) {
+  EXPECT_EQ(sockets(resolve_text("echo stream tcp6 nowait root internal")),
+            Strings{"[::]:7 v6only"});
+  EXPECT_EQ(sockets(resolve_text("echo dgram udp6 wait root internal")), Strings{"[::]:7 v6only"});
+}
+
+TEST(ResolveFamily, Tcp46IsOneDualStackSocket) {
+  EXPECT_EQ(sockets(resolve_text("echo stream tcp46 nowait root internal")), Strings{"[::]:7"});
+  EXPECT_EQ(sockets(resolve_text("echo dgram udp46 wait root internal")), Strings{"[::]:7"});
+}
+
+// ---------------------------------------------------------------- hosts
+
+TEST(ResolveHost, NameResolvesToOneAddressPerFamily) {
+  EXPECT_EQ(sockets(resolve_text("localhost:echo stream tcp nowait root internal")),
+            (Strings{"127.0.0.1:7", "[::1]:7 v6only"}));
+  EXPECT_EQ(sockets(resolve_text("localhost:echo stream tcp4 nowait root internal")),
+            Strings{"127.0.0.1:7"});
+  EXPECT_EQ(sockets(resolve_text("localhost:echo stream tcp6 nowait root internal")),
+            Strings{"[::1]:7 v6only"});
+}
+
+TEST(ResolveHost, NumericAddressesNeedNoName) {
+  EXPECT_EQ(sockets(resolve_text("[::1]:daytime stream tcp6 nowait root internal")),
+            Strings{"[::1]:13 v6only"});
+  EXPECT_EQ(sockets(resolve_text("10.1.2.3:daytime stream tcp nowait root internal")),
+            Strings{"10.1.2.3:13"});
+}
+
+TEST(ResolveHost, HostLineAppliesToTheEntriesAfterIt) {
+  EXPECT_EQ(sockets(resolve_text("v4.example:\necho stream tcp nowait root internal\n"
+                                 "daytime stream tcp nowait root internal\n")),
+            (Strings{"192.0.2.1:7", "192.0.2.1:13"}));
+}
+
+TEST(ResolveHost, HostWithoutAnAddressOfTheWantedFamily) {
+  EXPECT_EQ(resolve_text("v4.example:echo stream tcp6 nowait root internal").messages,
+            Strings{"inetd.conf:1:1: error: host \"v4.example\" has no IPv6 address for protocol "
+                    "tcp6"});
+  EXPECT_EQ(resolve_text("v6.example:echo stream tcp4 nowait root internal").messages,
+            Strings{"inetd.conf:1:1: error: host \"v6.example\" has no IPv4 address for protocol "
+                    "tcp4"});
+}
+
+TEST(ResolveHost, Tcp46OnAnIpv4OnlyHostTakesTheIpv4Address) {
+  EXPECT_EQ(sockets(resolve_text("v4.example:echo stream tcp46 nowait root internal")),
+            Strings{"192.0.2.1:7"});
+}
+
+TEST(ResolveHost, UnknownHost) {
+  Resolved r = resolve_text("nowhere.invalid:echo stream tcp nowait root internal");
+  EXPECT_TRUE(r.services.empty());
+  EXPECT_EQ(r.messages, Strings{"inetd.conf:1:1: error: unknown host \"nowhere.invalid\" (not an "
+                                "address, and the name does not resolve)"});
+}
+
+// ---------------------------------------------------------------- credentials
+
+TEST(ResolveUser, UserGivesUidAndPrimaryGid) {
+  Resolved r = resolve_text("finger stream tcp4 nowait nobody /usr/sbin/in.fingerd");
+  ASSERT_EQ(r.services.size(), 1u);
+  const Credentials& c = r.services[0].credentials;
+  EXPECT_EQ(c.user, "nobody");
+  EXPECT_EQ(c.uid, 65534u);
+  EXPECT_EQ(c.gid, 65534u);
+}
+
+TEST(ResolveUser, UnknownUserPointsAtTheUserField) {
+  Resolved r = resolve_text("finger stream tcp nowait nobdy /usr/sbin/in.fingerd");
+  EXPECT_TRUE(r.services.empty());
+  EXPECT_EQ(r.messages, Strings{"inetd.conf:1:26: error: unknown user \"nobdy\""});
+}
+
+TEST(ResolveUser, UnknownGroupPointsAtTheGroup) {
+  EXPECT_EQ(resolve_text("9000 stream tcp nowait root:wheel /bin/x").messages,
+            Strings{"inetd.conf:1:29: error: unknown group \"wheel\""});
+  EXPECT_EQ(resolve_text("9000 stream tcp nowait root.wheel /bin/x").messages,
+            Strings{"inetd.conf:1:29: error: unknown group \"wheel\""});
+}
+
+TEST(ResolveUser, GivenGroupReplacesThePrimaryGid) {
+  FakeSystemDb db;
+  Resolved r = resolve_text("9000 stream tcp4 nowait www:staff /bin/x", db);
+  ASSERT_EQ(r.services.size(), 1u);
+  EXPECT_EQ(r.services[0].credentials.uid, 33u);
+  EXPECT_EQ(r.services[0].credentials.gid, 50u);
+  EXPECT_EQ(db.group_list_calls,
+            (std::vector<std::pair<std::string, gid_t>>{{"www", 50}}));
+}
+
+TEST(ResolveUser, SupplementaryGroupsAreComputedWhenRunningAsRoot) {
+  FakeSystemDb db;
+  Resolved r = resolve_text("comsat dgram udp4 wait tty:tty /usr/libexec/comsat comsat", db);
+  ASSERT_EQ(r.services.size(), 1u);
+  EXPECT_TRUE(r.services[0].credentials.switch_user);
+  EXPECT_EQ(r.services[0].credentials.groups, (std::vector<gid_t>{5, 100}));
+}
+
+TEST(ResolveUser, NotRootNeitherSwitchesUserNorLooksUpGroups) {
+  FakeSystemDb db;
+  db.root = false;
+  Resolved r = resolve_text("9000 stream tcp4 nowait www /bin/x", db);
+  ASSERT_EQ(r.services.size(), 1u);
+  EXPECT_FALSE(r.services[0].credentials.switch_user);
+  EXPECT_TRUE(r.services[0].credentials.groups.empty());
+  EXPECT_TRUE(db.group_list_calls.empty());
+}
+
+TEST(ResolveUser, LoginClassIsCarriedAsWritten) {
+  Resolved r = resolve_text("9000 stream tcp4 nowait www:www/daemon /bin/x");
+  ASSERT_EQ(r.services.size(), 1u);
+  EXPECT_EQ(r.services[0].login_class, "daemon");
+}
+
+// ---------------------------------------------------------------- two entries, one socket
+
+TEST(ResolveDuplicate, SameSocketTwiceNamesBothLines) {
+  Resolved r = resolve_text("echo stream tcp nowait root internal\n"
+                            "\n"
+                            "echo stream tcp nowait nobody internal\n");
+  EXPECT_EQ(sockets(r), (Strings{"0.0.0.0:7", "[::]:7 v6only"}));
+  EXPECT_EQ(r.messages, Strings{"inetd.conf:3:1: error: echo/tcp on 0.0.0.0:7 is already defined "
+                                "at inetd.conf:1 by echo/tcp; entry skipped"});
+  ASSERT_EQ(r.failed.size(), 1u);
+  EXPECT_EQ(r.failed[0].line, 3);
+}
+
+TEST(ResolveDuplicate, TcpAndTcp4ShareTheIpv4Socket) {
+  EXPECT_EQ(resolve_text("7 stream tcp nowait root internal echo\n"
+                         "echo stream tcp4 nowait root internal\n").messages,
+            Strings{"inetd.conf:2:1: error: echo/tcp4 on 0.0.0.0:7 is already defined at "
+                    "inetd.conf:1 by 7/tcp; entry skipped"});
+}
+
+TEST(ResolveDuplicate, Tcp6AndTcp46ShareTheIpv6Socket) {
+  EXPECT_EQ(resolve_text("echo stream tcp6 nowait root internal\n"
+                         "echo stream tcp46 nowait root internal\n").messages,
+            Strings{"inetd.conf:2:1: error: echo/tcp46 on [::]:7 is already defined at "
+                    "inetd.conf:1 by echo/tcp6; entry skipped"});
+}
+
+TEST(ResolveDuplicate, DualStackSocketAlsoTakesTheIpv4Wildcard) {
+  EXPECT_EQ(resolve_text("echo stream tcp4 nowait root internal\n"
+                         "echo stream tcp46 nowait root internal\n").messages,
+            Strings{"inetd.conf:2:1: error: echo/tcp46 on [::]:7 is already defined at "
+                    "inetd.conf:1 by echo/tcp4; entry skipped"});
+  EXPECT_EQ(resolve_text("echo stream tcp46 nowait root internal\n"
+                         "echo stream tcp4 nowait root internal\n").messages,
+            Strings{"inetd.conf:2:1: error: echo/tcp4 on 0.0.0.0:7 is already defined at "
+                    "inetd.conf:1 by echo/tcp46; entry skipped"});
+}
+
+TEST(ResolveDuplicate, TcpAndUdpOnOnePortAreDifferentSockets) {
+  Resolved r = resolve_text("echo stream tcp nowait root internal\n"
+                            "echo dgram udp wait root internal\n");
+  EXPECT_TRUE(r.messages.empty());
+  EXPECT_EQ(r.services.size(), 4u);
+}
+
+TEST(ResolveDuplicate, DifferentAddressesOnOnePortAreDifferentSockets) {
+  Resolved r = resolve_text("127.0.0.1:echo stream tcp4 nowait root internal\n"
+                            "10.0.0.1:echo stream tcp4 nowait root internal\n");
+  EXPECT_TRUE(r.messages.empty());
+  EXPECT_EQ(sockets(r), (Strings{"127.0.0.1:7", "10.0.0.1:7"}));
+}
+
+TEST(ResolveDuplicate, TcpmuxNamesAreComparedLowercased) {
+  Resolved r = resolve_text("tcpmux/+Greet stream tcp nowait nobody /bin/greet\n"
+                            "tcpmux/GREET stream tcp nowait nobody /bin/other\n");
+  ASSERT_EQ(r.services.size(), 1u);
+  EXPECT_EQ(r.services[0].tcpmux_name, "greet");
+  EXPECT_TRUE(r.services[0].tcpmux_plus);
+  EXPECT_FALSE(r.services[0].has_socket());
+  EXPECT_EQ(r.messages,
+            Strings{"inetd.conf:2:1: error: tcpmux/GREET/tcp on tcpmux name \"greet\" is already "
+                    "defined at inetd.conf:1 by tcpmux/+Greet/tcp; entry skipped"});
+}
+
+TEST(ResolveDuplicate, UnixPathTwiceIsOneSocketWhateverTheType) {
+  EXPECT_EQ(resolve_text("/run/a.sock stream unix nowait root /bin/x\n"
+                         "/run/a.sock dgram unix wait root /bin/x\n").messages,
+            Strings{"inetd.conf:2:1: error: /run/a.sock/unix on /run/a.sock is already defined at "
+                    "inetd.conf:1 by /run/a.sock/unix; entry skipped"});
+}
+
+// ---------------------------------------------------------------- unix sockets
+
+TEST(ResolveUnix, PathBecomesTheAddress) {
+  Resolved r = resolve_text("/run/ninetd/echo stream unix nowait root internal");
+  ASSERT_EQ(r.services.size(), 1u);
+  EXPECT_EQ(r.services[0].address.to_string(), "/run/ninetd/echo");
+  EXPECT_EQ(r.services[0].address.family(), AF_UNIX);
+}
+
+TEST(ResolveUnix, PathLongerThanSunPathIsAnError) {
+  std::string path = "/" + std::string(119, 'p');
+  Resolved r = resolve_text(path + " stream unix nowait root /bin/x");
+  EXPECT_TRUE(r.services.empty());
+  EXPECT_EQ(r.messages, Strings{"inetd.conf:1:1: error: unix socket path is 120 bytes long, longer "
+                                "than the limit of 107 bytes"});
+}
+
+// ---------------------------------------------------------------- what is carried over
+
+TEST(ResolveCarry, LimitsArgvAndOptionsReachTheService) {
+  Resolved r = resolve_text(
+      "finger stream tcp4,sndbuf=8k nowait/3/10/2 nobody /usr/libexec/fingerd fingerd -k -s\n"
+      "swat stream tcp4 nowait.400 root /usr/sbin/tcpd /usr/sbin/swat\n");
+  ASSERT_EQ(r.services.size(), 2u);
+  const Service& finger = r.services[0];
+  EXPECT_EQ(finger.limits, (Limits{3, 0, 10, 2}));
+  EXPECT_EQ(finger.argv, (Strings{"fingerd", "-k", "-s"}));
+  EXPECT_EQ(finger.program, "/usr/libexec/fingerd");
+  EXPECT_EQ(finger.sndbuf, 8192);
+  EXPECT_EQ(finger.line, 1);
+  EXPECT_EQ(r.services[1].limits, (Limits{0, 400, 0, 0}));
+}
+
+TEST(ResolveCarry, ABadEntryNeverStopsTheOthers) {
+  Resolved r = resolve_text("echo stream tcp4 nowait root internal\n"
+                            "nosuch stream tcp4 nowait root /bin/x\n"
+                            "daytime stream tcp4 nowait ghost internal\n"
+                            "ftp stream tcp4 nowait root /usr/sbin/in.ftpd\n"
+                            "nowhere.invalid:finger stream tcp4 nowait nobody /bin/x\n"
+                            "finger stream tcp4 nowait nobody /usr/sbin/in.fingerd\n");
+  EXPECT_EQ(sockets(r), (Strings{"0.0.0.0:7", "0.0.0.0:21", "0.0.0.0:79"}));
+  EXPECT_EQ(r.messages.size(), 3u);
+  EXPECT_EQ(r.failed.size(), 3u);
+}
+
+}  // namespace
+}  // namespace ninetd::services
