@@ -1,0 +1,221 @@
+"""Real servers launched by ninetd: /bin/cat, a script reporting its identity, git daemon,
+in.tftpd, rsync --daemon, and a wait server given the listening socket (LISTEN_FDS)."""
+import os
+import socket
+import subprocess
+
+from conftest import (TIMEOUT, free_port, read_line, read_to_eof, tcp_exchange, write_script)
+
+IDENTITY_SCRIPT = r"""#!/bin/sh
+echo "uid=$(id -u)"
+echo "gid=$(id -g)"
+echo "groups=$(id -G)"
+echo "fds=$(ls /proc/self/fd | sort -n | tr '\n' ' ')"
+env | sort | sed 's/^/env:/'
+"""
+
+SERVER_PATH = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+
+def test_cat_nowait(ninetd):
+    port = free_port()
+    ninetd.start(f"127.0.0.1:{port} stream tcp nowait nobody /bin/cat cat\n",
+                 expect=[f"{port}/tcp: listening on 127.0.0.1:{port} (stream, nowait, /bin/cat)"])
+    payload = b"line one\r\nline two\n\x00\x01\xfe\xff" + os.urandom(100000)
+    with socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT) as s:
+        client_port = s.getsockname()[1]
+        s.sendall(payload)
+        s.shutdown(socket.SHUT_WR)
+        assert read_to_eof(s) == payload
+    ninetd.wait_log(f"info: {port}/tcp: connection from 127.0.0.1:{client_port}\n")
+    started = ninetd.wait_log(rf"info: {port}/tcp: started pid (\d+)\n", regex=True)
+    ninetd.wait_log(f"info: {port}/tcp: server pid {started.group(1)} exited with status 0 after ")
+
+
+def run_identity(ninetd, pubdir, user):
+    script = write_script(pubdir, "identity.sh", IDENTITY_SCRIPT)
+    port = free_port()
+    ninetd.start(f"127.0.0.1:{port} stream tcp nowait {user} /bin/sh sh {script}\n")
+    with socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT) as s:
+        client_port = s.getsockname()[1]
+        s.shutdown(socket.SHUT_WR)
+        text = read_to_eof(s).decode()
+    report = {}
+    env = {}
+    for line in text.splitlines():
+        key, _, value = line.partition("=")
+        if key.startswith("env:"):
+            env[key[4:]] = value
+        else:
+            report[key] = value
+    # dash exports PWD itself; everything else comes from ninetd.
+    env.pop("PWD", None)
+    assert env == {
+        "PATH": SERVER_PATH.split("=", 1)[1],
+        "PROTO": "TCP",
+        "TCPREMOTEIP": "127.0.0.1",
+        "TCPREMOTEPORT": str(client_port),
+        "TCPLOCALIP": "127.0.0.1",
+        "TCPLOCALPORT": str(port),
+    }, text
+    # 0, 1, 2 the connection, 3 the directory ls reads: nothing of the daemon's leaks.
+    assert report["fds"].split() == ["0", "1", "2", "3"], text
+    return report, text
+
+
+def test_identity_nobody(ninetd, pubdir):
+    report, text = run_identity(ninetd, pubdir, "nobody")
+    assert (report["uid"], report["gid"], report["groups"]) == ("65534", "65534", "65534"), text
+
+
+def test_identity_nobody_nogroup(ninetd, pubdir):
+    report, text = run_identity(ninetd, pubdir, "nobody:nogroup")
+    assert (report["uid"], report["gid"], report["groups"]) == ("65534", "65534", "65534"), text
+
+
+def test_identity_supplementary_groups(ninetd, pubdir, test_user):
+    report, text = run_identity(ninetd, pubdir, test_user["name"])
+    assert report["uid"] == str(test_user["uid"]), text
+    assert report["gid"] == str(test_user["gid"]), text
+    groups = [int(g) for g in report["groups"].split()]
+    assert groups[0] == test_user["gid"], text
+    assert sorted(set(groups)) == sorted({test_user["gid"], *test_user["groups"]}), text
+
+
+def test_identity_user_with_other_group(ninetd, pubdir, test_user):
+    """user:group: the group replaces the primary one; the user's groups stay."""
+    report, text = run_identity(ninetd, pubdir, f"{test_user['name']}:nogroup")
+    assert report["uid"] == str(test_user["uid"]), text
+    assert report["gid"] == "65534", text
+    groups = [int(g) for g in report["groups"].split()]
+    assert groups[0] == 65534, text
+    assert sorted(set(groups)) == sorted({65534, *test_user["groups"]}), text
+
+
+def git(*args, cwd=None):
+    env = dict(os.environ, GIT_AUTHOR_NAME="t", GIT_AUTHOR_EMAIL="t@example.org",
+               GIT_COMMITTER_NAME="t", GIT_COMMITTER_EMAIL="t@example.org",
+               GIT_CONFIG_NOSYSTEM="1", HOME=cwd or "/tmp")
+    r = subprocess.run(["git", *args], cwd=cwd, env=env, capture_output=True, text=True,
+                       timeout=120)
+    assert r.returncode == 0, (args, r.stdout, r.stderr)
+    return r
+
+
+def test_git_daemon_clone(ninetd, tmp_path):
+    base = tmp_path / "repos"
+    work = tmp_path / "work"
+    base.mkdir()
+    work.mkdir()
+    git("init", "-q", "-b", "main", str(work))
+    (work / "hello.txt").write_bytes(b"hello through ninetd\n")
+    git("add", "hello.txt", cwd=str(work))
+    git("commit", "-q", "-m", "first", cwd=str(work))
+    git("clone", "-q", "--bare", str(work), str(base / "repo.git"))
+    port = free_port()
+    ninetd.start(f"127.0.0.1:{port} stream tcp nowait root /usr/bin/git git daemon --inetd "
+                 f"--export-all --base-path={base} {base}\n")
+    dest = tmp_path / "clone"
+    git("clone", "-q", f"git://127.0.0.1:{port}/repo.git", str(dest), cwd=str(tmp_path))
+    assert (dest / "hello.txt").read_bytes() == b"hello through ninetd\n"
+    assert git("log", "--format=%s", cwd=str(dest)).stdout == "first\n"
+    ninetd.wait_log(rf"info: {port}/tcp: server pid \d+ exited with status 0", regex=True)
+
+
+def tftp_get(port, name, dest):
+    r = subprocess.run(["tftp", "-m", "binary", "127.0.0.1", str(port), "-c", "get", name,
+                        str(dest)], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, (r.stdout, r.stderr)
+    return r
+
+
+def test_tftpd_wait_service_fetches_twice(ninetd, pubdir, tmp_path):
+    content = os.urandom(70000)  # > 512-byte blocks, so many round trips
+    path = os.path.join(pubdir, "file.bin")
+    with open(path, "wb") as f:
+        f.write(content)
+    os.chmod(path, 0o644)
+    port = free_port()
+    # -t 1: the server leaves one second after its last request, and ninetd re-arms.
+    ninetd.start(f"127.0.0.1:{port} dgram udp wait root /usr/sbin/in.tftpd in.tftpd -t 1 "
+                 f"-s {pubdir}\n",
+                 expect=[f"{port}/udp: listening on 127.0.0.1:{port} "
+                         f"(dgram, wait, /usr/sbin/in.tftpd)"])
+    for attempt in (1, 2):
+        since = ninetd.mark()
+        dest = tmp_path / f"got{attempt}"
+        tftp_get(port, "file.bin", dest)
+        assert dest.read_bytes() == content
+        started = ninetd.wait_log(rf"info: {port}/udp: started pid (\d+)\n", since=since,
+                                  regex=True)
+        # The wait server exits on its own; only then may the next request start another.
+        ninetd.wait_log(f"info: {port}/udp: server pid {started.group(1)} exited with status 0",
+                        since=since)
+    table, _ = ninetd.dump()
+    (where, counters), = table[f"{port}/udp"]
+    assert counters["connections"] == 2 and counters["children"] == 0, table
+
+
+def test_rsync_daemon(ninetd, pubdir, tmp_path):
+    module = os.path.join(pubdir, "module")
+    os.mkdir(module, 0o755)
+    content = os.urandom(50000) + b"\nend\n"
+    with open(os.path.join(module, "data.bin"), "wb") as f:
+        f.write(content)
+    os.chmod(os.path.join(module, "data.bin"), 0o644)
+    conf = os.path.join(pubdir, "rsyncd.conf")
+    with open(conf, "w") as f:
+        f.write(f"use chroot = no\nlog file = {pubdir}/rsyncd.log\n"
+                f"[mod]\n  path = {module}\n  read only = yes\n")
+    port = free_port()
+    ninetd.start(f"127.0.0.1:{port} stream tcp nowait root /usr/bin/rsync rsync --daemon "
+                 f"--config={conf}\n")
+    dest = tmp_path / "data.bin"
+    r = subprocess.run(["rsync", f"rsync://127.0.0.1:{port}/mod/data.bin", str(dest)],
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, (r.stdout, r.stderr)
+    assert dest.read_bytes() == content
+    # The module list, a second connection to a fresh server.
+    r = subprocess.run(["rsync", f"rsync://127.0.0.1:{port}/"], capture_output=True, text=True,
+                       timeout=120)
+    assert r.returncode == 0, (r.stdout, r.stderr)
+    assert r.stdout.split() == ["mod"], r.stdout
+
+
+LISTEN_FDS_SERVER = r"""import os, socket, stat, sys
+fd3 = os.fstat(3)
+listener = socket.socket(fileno=3)
+connection, peer = listener.accept()
+report = "LISTEN_FDS=%s\nLISTEN_PID=%s\npid=%d\nfd3_socket=%s\nfd3_listening=%s\n" % (
+    os.environ.get("LISTEN_FDS"), os.environ.get("LISTEN_PID"), os.getpid(),
+    stat.S_ISSOCK(fd3.st_mode),
+    listener.getsockopt(socket.SOL_SOCKET, socket.SO_ACCEPTCONN) == 1)
+report += "fd0_is_fd3=%s\n" % (os.fstat(0).st_ino == fd3.st_ino)
+report += "peer=%s\n" % peer[0]
+connection.sendall(report.encode())
+connection.close()
+"""
+
+
+def test_wait_stream_listen_fds(ninetd, pubdir):
+    server = write_script(pubdir, "listen_fds.py", LISTEN_FDS_SERVER, mode=0o644)
+    port = free_port()
+    ninetd.start(f"127.0.0.1:{port} stream tcp,listen_fds wait root /usr/bin/python3 python3 "
+                 f"{server}\n",
+                 expect=[f"{port}/tcp: listening on 127.0.0.1:{port} (stream, wait, "
+                         f"/usr/bin/python3)"])
+    for attempt in (1, 2):  # re-armed after the first server exits
+        since = ninetd.mark()
+        reply = tcp_exchange(port).decode()
+        fields = dict(line.split("=", 1) for line in reply.splitlines())
+        assert fields["LISTEN_FDS"] == "1", reply
+        assert fields["LISTEN_PID"] == fields["pid"], reply
+        assert fields["fd3_socket"] == "True", reply
+        assert fields["fd3_listening"] == "True", reply
+        assert fields["fd0_is_fd3"] == "True", reply
+        assert fields["peer"] == "127.0.0.1", reply
+        started = ninetd.wait_log(rf"info: {port}/tcp: started pid (\d+)\n", since=since,
+                                  regex=True)
+        assert started.group(1) == fields["pid"]
+        ninetd.wait_log(f"{port}/tcp: server pid {fields['pid']} exited with status 0",
+                        since=since)
