@@ -1,0 +1,171 @@
+"""SIGHUP reload: services added, changed and removed while clients keep using the unchanged
+ones; a broken line keeps the old definition; an unreadable file keeps everything."""
+import os
+import re
+import socket
+import threading
+
+import pytest
+
+from conftest import TIMEOUT, free_port, tcp_exchange
+
+
+class Hammer:
+    """Threads connecting to services in a loop, each checking the full reply."""
+
+    def __init__(self, targets):
+        self.targets = targets  # [(port, make_payload)]
+        self.stop = threading.Event()
+        self.ok = 0
+        self.failures = []
+        self.lock = threading.Lock()
+        self.threads = [threading.Thread(target=self.run, args=(port,)) for port in targets]
+
+    def run(self, port):
+        n = 0
+        while not self.stop.is_set():
+            n += 1
+            payload = f"{port} request {n}\n".encode() + os.urandom(64)
+            try:
+                reply = tcp_exchange(port, payload)
+                error = None if reply == payload else f"wrong reply {reply!r} for {payload!r}"
+            except OSError as e:
+                error = repr(e)
+            with self.lock:
+                if error:
+                    self.failures.append((port, n, error))
+                else:
+                    self.ok += 1
+
+    def count(self):
+        with self.lock:
+            return self.ok
+
+    def __enter__(self):
+        for t in self.threads:
+            t.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stop.set()
+        for t in self.threads:
+            t.join(TIMEOUT)
+
+
+def conf_text(ports, services):
+    lines = [f"127.0.0.1:{ports['cat']} stream tcp nowait nobody /bin/cat cat",
+             f"127.0.0.1:{ports['echo']} stream tcp nowait root internal echo"]
+    for name, line in services.items():
+        lines.append(f"127.0.0.1:{ports[name]} {line}")
+    return "\n".join(lines) + "\n"
+
+
+def refused(port):
+    try:
+        tcp_exchange(port)
+    except ConnectionRefusedError:
+        return True
+    return False
+
+
+@pytest.fixture
+def ports():
+    return {name: free_port() for name in ("cat", "echo", "b", "c", "d")}
+
+
+def test_reload_add_change_remove_under_load(ninetd, ports):
+    before = conf_text(ports, {
+        "b": "stream tcp nowait nobody /bin/echo echo B-one",
+        "c": "stream tcp nowait nobody /bin/echo echo C"})
+    after = conf_text(ports, {
+        "b": "stream tcp nowait nobody /bin/echo echo B-two",
+        "d": "stream tcp nowait nobody /bin/echo echo D"})
+    ninetd.start(before, args=())
+    assert tcp_exchange(ports["b"]) == b"B-one\n"
+    assert tcp_exchange(ports["c"]) == b"C\n"
+    assert refused(ports["d"])
+
+    with Hammer([ports["cat"], ports["echo"]]) as hammer:
+        for cycle in range(4):
+            seen = hammer.count()
+            log = ninetd.reload(after)
+            assert ("notice: reloaded: 1 added, 1 removed, 1 changed, 2 unchanged, "
+                    "0 kept despite errors\n") in log, log
+            # ("; its running servers go on" when the last client's server is not reaped yet)
+            assert f"notice: {ports['c']}/tcp: removed" in log
+            assert (f"notice: {ports['b']}/tcp: changed; new connections get the new "
+                    f"definition\n") in log
+            assert (f"notice: {ports['d']}/tcp: listening on 127.0.0.1:{ports['d']} "
+                    f"(stream, nowait, /bin/echo)\n") in log
+            assert tcp_exchange(ports["b"]) == b"B-two\n"
+            assert tcp_exchange(ports["d"]) == b"D\n"
+            assert refused(ports["c"])
+
+            log = ninetd.reload(before)
+            assert ("notice: reloaded: 1 added, 1 removed, 1 changed, 2 unchanged, "
+                    "0 kept despite errors\n") in log, log
+            assert tcp_exchange(ports["b"]) == b"B-one\n"
+            assert tcp_exchange(ports["c"]) == b"C\n"
+            assert refused(ports["d"])
+            # The clients made progress across this cycle (no stall either).
+            progressed = hammer.count() > seen
+            assert progressed or hammer.failures, "no client connection completed in a cycle"
+    assert hammer.failures == []
+    assert hammer.ok >= 8
+    assert ninetd.alive()
+
+
+def test_reload_broken_lines_keep_old_definitions(ninetd, ports):
+    ninetd.start(conf_text(ports, {
+        "b": "stream tcp nowait nobody /bin/echo echo B-one",
+        "c": "stream tcp nowait nobody /bin/echo echo C-one"}), args=())
+    with Hammer([ports["cat"]]) as hammer:
+        log = ninetd.reload(conf_text(ports, {
+            # A resolve error (unknown user) and a parse error (bad wait field); and a valid
+            # new service in the same file, which is applied.
+            "b": "stream tcp nowait no-such-user-ninetd /bin/echo echo B-two",
+            "c": "stream tcp nowiat nobody /bin/echo echo C-two",
+            "d": "stream tcp nowait nobody /bin/echo echo D"}))
+    assert hammer.failures == []
+    conf = ninetd.conf
+    assert re.search(rf"error: {re.escape(conf)}:3:\d+: .*no-such-user-ninetd", log), log
+    assert re.search(rf"error: {re.escape(conf)}:4:\d+: .*nowiat", log), log
+    assert (f"warning: {ports['b']}/tcp: its entry now has errors; the running definition is "
+            f"kept\n") in log, log
+    assert (f"warning: {ports['c']}/tcp: its entry now has errors; the running definition is "
+            f"kept\n") in log, log
+    assert ("notice: reloaded: 1 added, 0 removed, 0 changed, 2 unchanged, "
+            "2 kept despite errors\n") in log, log
+    assert tcp_exchange(ports["b"]) == b"B-one\n"
+    assert tcp_exchange(ports["c"]) == b"C-one\n"
+    assert tcp_exchange(ports["d"]) == b"D\n"
+    assert tcp_exchange(ports["cat"], b"x\n") == b"x\n"
+
+
+def test_reload_unreadable_file_keeps_everything(ninetd, ports):
+    text = conf_text(ports, {"b": "stream tcp nowait nobody /bin/echo echo B-one"})
+    ninetd.start(text, args=())
+    os.rename(ninetd.conf, ninetd.conf + ".away")
+    with Hammer([ports["cat"], ports["echo"]]) as hammer:
+        log = ninetd.reload()
+    assert hammer.failures == []
+    assert re.search(rf"error: {re.escape(ninetd.conf)}: (error: )?cannot read configuration: "
+                     rf"No such file or directory\n", log), log
+    assert ("error: reload failed: configuration unreadable; the running configuration is "
+            "kept\n") in log, log
+    assert "reloaded:" not in log and "removed" not in log
+    assert tcp_exchange(ports["b"]) == b"B-one\n"
+    assert tcp_exchange(ports["cat"], b"y\n") == b"y\n"
+    assert tcp_exchange(ports["echo"], b"z\n") == b"z\n"
+    # A directory where the file was: unreadable too.
+    os.mkdir(ninetd.conf)
+    log = ninetd.reload()
+    assert "error: reload failed: configuration unreadable" in log, log
+    assert tcp_exchange(ports["b"]) == b"B-one\n"
+    # The file back, changed: the next reload applies it.
+    os.rmdir(ninetd.conf)
+    ninetd.write_conf(text.replace("B-one", "B-two"))
+    log = ninetd.reload()
+    assert ("notice: reloaded: 0 added, 0 removed, 1 changed, 2 unchanged, "
+            "0 kept despite errors\n") in log, log
+    assert tcp_exchange(ports["b"]) == b"B-two\n"
