@@ -22,6 +22,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 REPO_ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
 NINETD = os.path.abspath(os.environ.get("NINETD_BIN") or os.path.join(HERE, "../../build/ninetd"))
 
+DAYTIME_RE = re.compile(rb"^[A-Z][a-z]{2} [A-Z][a-z]{2} [ 0-9]\d \d\d:\d\d:\d\d \d{4}\r\n$")
+
 # Failure guards only: a healthy run never waits this long.
 TIMEOUT = 30.0
 

@@ -8,11 +8,10 @@ import time
 
 import pytest
 
-from conftest import (TIMEOUT, wait_until, free_port, nothing_pending, read_exactly, read_line, read_to_eof,
+from conftest import (DAYTIME_RE, TIMEOUT, wait_until, free_port, nothing_pending, read_exactly, read_line, read_to_eof,
                       tcp_exchange, udp_exchange, udp_socket, write_script)
 
 RFC868_OFFSET = 2208988800
-DAYTIME_RE = re.compile(rb"^[A-Z][a-z]{2} [A-Z][a-z]{2} [ 0-9]\d \d\d:\d\d:\d\d \d{4}\r\n$")
 
 
 def chargen_line(n):
