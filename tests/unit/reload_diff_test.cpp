@@ -1,0 +1,314 @@
+// ReloadDiff: how a reload sorts services by key (socket type, transport,
+// address, v6only) into added, changed, unchanged, removed and kept_broken.
+#include "services/reload_diff.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+namespace ninetd::services {
+namespace {
+
+using config::FailedEntry;
+
+net::SocketAddress inet(const char* ip, std::uint16_t port) {
+  return net::SocketAddress::from_numeric(ip, port).value();
+}
+
+Service echo_tcp() {
+  Service s;
+  s.name = "echo/tcp";
+  s.socket_type = config::SocketType::stream;
+  s.transport = config::Transport::tcp;
+  s.address = net::SocketAddress::any_ipv4(7);
+  s.wait_mode = config::WaitMode::nowait;
+  s.builtin = config::Builtin::echo;
+  return s;
+}
+
+Service echo_udp() {
+  Service s = echo_tcp();
+  s.name = "echo/udp";
+  s.socket_type = config::SocketType::dgram;
+  s.transport = config::Transport::udp;
+  s.wait_mode = config::WaitMode::wait;
+  return s;
+}
+
+Service ftp_tcp() {
+  Service s;
+  s.name = "ftp/tcp";
+  s.address = net::SocketAddress::any_ipv4(21);
+  s.program = "/usr/sbin/in.ftpd";
+  s.argv = {"in.ftpd", "-l"};
+  return s;
+}
+
+std::vector<const Service*> pointers(const std::vector<Service>& services) {
+  std::vector<const Service*> out;
+  for (const auto& s : services) out.push_back(&s);
+  return out;
+}
+
+// --- Service::key ---
+
+TEST(ServiceKey, NamesSocketTypeTransportAndAddress) {
+  EXPECT_EQ(echo_tcp().key(), "stream tcp 0.0.0.0:7");
+  EXPECT_EQ(echo_udp().key(), "dgram udp 0.0.0.0:7");
+}
+
+TEST(ServiceKey, MarksV6Only) {
+  Service s = echo_tcp();
+  s.address = net::SocketAddress::any_ipv6(7);
+  EXPECT_EQ(s.key(), "stream tcp [::]:7");
+  s.v6only = true;
+  EXPECT_EQ(s.key(), "stream tcp [::]:7 v6only");
+}
+
+TEST(ServiceKey, UnixSocketsAreKeyedByPath) {
+  Service s = ftp_tcp();
+  s.transport = config::Transport::local;
+  s.address = net::SocketAddress::from_path("/run/ftp.sock").value();
+  EXPECT_EQ(s.key(), "stream unix /run/ftp.sock");
+}
+
+TEST(ServiceKey, TcpmuxServicesAreKeyedByTheirName) {
+  Service s = ftp_tcp();
+  s.tcpmux = true;
+  s.tcpmux_name = "ftp";
+  EXPECT_EQ(s.key(), "tcpmux ftp");
+}
+
+TEST(ServiceKey, DoesNotDependOnLaunchSettings) {
+  Service a = ftp_tcp();
+  Service b = ftp_tcp();
+  b.program = "/usr/bin/other";
+  b.name = "21/tcp";
+  b.sndbuf = 4096;
+  EXPECT_EQ(a.key(), b.key());
+}
+
+// --- Service::same_launch / same_socket_options ---
+
+TEST(ServiceSameLaunch, ComparesEverythingAServerStartsWith) {
+  const Service base = ftp_tcp();
+  EXPECT_TRUE(base.same_launch(ftp_tcp()));
+
+  Service other = ftp_tcp();
+  other.program = "/usr/sbin/vsftpd";
+  EXPECT_FALSE(base.same_launch(other));
+
+  other = ftp_tcp();
+  other.argv.push_back("-A");
+  EXPECT_FALSE(base.same_launch(other));
+
+  other = ftp_tcp();
+  other.credentials.user = "ftp";
+  other.credentials.uid = 21;
+  EXPECT_FALSE(base.same_launch(other));
+
+  other = ftp_tcp();
+  other.credentials.groups = {50};
+  EXPECT_FALSE(base.same_launch(other));
+
+  other = ftp_tcp();
+  other.wait_mode = config::WaitMode::wait;
+  EXPECT_FALSE(base.same_launch(other));
+
+  other = ftp_tcp();
+  other.limits.max_child = 10;
+  EXPECT_FALSE(base.same_launch(other));
+
+  other = ftp_tcp();
+  other.login_class = "daemon";
+  EXPECT_FALSE(base.same_launch(other));
+
+  other = ftp_tcp();
+  other.listen_fds = true;
+  EXPECT_FALSE(base.same_launch(other));
+
+  other = ftp_tcp();
+  other.builtin = config::Builtin::echo;
+  EXPECT_FALSE(base.same_launch(other));
+}
+
+TEST(ServiceSameLaunch, IgnoresWhereTheLineIs) {
+  Service moved = ftp_tcp();
+  moved.file = "/etc/inetd.d/ftp.conf";
+  moved.line = 42;
+  EXPECT_TRUE(ftp_tcp().same_launch(moved));
+}
+
+TEST(ServiceSameSocketOptions, ComparesBufferSizes) {
+  Service other = ftp_tcp();
+  EXPECT_TRUE(ftp_tcp().same_socket_options(other));
+  other.rcvbuf = 65536;
+  EXPECT_FALSE(ftp_tcp().same_socket_options(other));
+  other = ftp_tcp();
+  other.sndbuf = 65536;
+  EXPECT_FALSE(ftp_tcp().same_socket_options(other));
+}
+
+// --- diff_services ---
+
+TEST(ReloadDiff, EverythingIsAddedOnAFirstLoad) {
+  std::vector<Service> loaded = {echo_tcp(), echo_udp()};
+  ReloadDiff diff = diff_services({}, loaded, {});
+  ASSERT_EQ(diff.added.size(), 2u);
+  EXPECT_EQ(diff.added[0], &loaded[0]);
+  EXPECT_EQ(diff.added[1], &loaded[1]);
+  EXPECT_TRUE(diff.changed.empty());
+  EXPECT_TRUE(diff.unchanged.empty());
+  EXPECT_TRUE(diff.removed.empty());
+  EXPECT_TRUE(diff.kept_broken.empty());
+}
+
+TEST(ReloadDiff, TheSameFileIsAllUnchanged) {
+  std::vector<Service> running = {echo_tcp(), ftp_tcp()};
+  std::vector<Service> loaded = {echo_tcp(), ftp_tcp()};
+  ReloadDiff diff = diff_services(pointers(running), loaded, {});
+  ASSERT_EQ(diff.unchanged.size(), 2u);
+  EXPECT_EQ(diff.unchanged[0], &loaded[0]);
+  EXPECT_EQ(diff.unchanged[1], &loaded[1]);
+  EXPECT_TRUE(diff.added.empty());
+  EXPECT_TRUE(diff.changed.empty());
+  EXPECT_TRUE(diff.removed.empty());
+}
+
+TEST(ReloadDiff, ANewProgramOnTheSameSocketIsChanged) {
+  std::vector<Service> running = {ftp_tcp()};
+  std::vector<Service> loaded = {ftp_tcp()};
+  loaded[0].program = "/usr/sbin/vsftpd";
+  ReloadDiff diff = diff_services(pointers(running), loaded, {});
+  ASSERT_EQ(diff.changed.size(), 1u);
+  EXPECT_EQ(diff.changed[0], &loaded[0]);
+  EXPECT_TRUE(diff.added.empty());
+  EXPECT_TRUE(diff.unchanged.empty());
+  EXPECT_TRUE(diff.removed.empty());
+}
+
+TEST(ReloadDiff, ANewBufferSizeOnTheSameSocketIsChanged) {
+  std::vector<Service> running = {echo_tcp()};
+  std::vector<Service> loaded = {echo_tcp()};
+  loaded[0].sndbuf = 8192;
+  ReloadDiff diff = diff_services(pointers(running), loaded, {});
+  ASSERT_EQ(diff.changed.size(), 1u);
+  EXPECT_EQ(diff.changed[0], &loaded[0]);
+}
+
+TEST(ReloadDiff, AMissingServiceIsRemovedByKey) {
+  std::vector<Service> running = {echo_tcp(), ftp_tcp()};
+  std::vector<Service> loaded = {echo_tcp()};
+  ReloadDiff diff = diff_services(pointers(running), loaded, {});
+  EXPECT_EQ(diff.removed, std::vector<std::string>{"stream tcp 0.0.0.0:21"});
+  EXPECT_EQ(diff.unchanged.size(), 1u);
+}
+
+TEST(ReloadDiff, ANewAddressIsANewSocket) {
+  std::vector<Service> running = {echo_tcp()};
+  std::vector<Service> loaded = {echo_tcp()};
+  loaded[0].address = inet("127.0.0.1", 7);
+  ReloadDiff diff = diff_services(pointers(running), loaded, {});
+  ASSERT_EQ(diff.added.size(), 1u);
+  EXPECT_EQ(diff.added[0], &loaded[0]);
+  EXPECT_EQ(diff.removed, std::vector<std::string>{"stream tcp 0.0.0.0:7"});
+  EXPECT_TRUE(diff.changed.empty());
+}
+
+TEST(ReloadDiff, TurningOnV6OnlyIsANewSocket) {
+  std::vector<Service> running = {echo_tcp()};
+  running[0].address = net::SocketAddress::any_ipv6(7);
+  std::vector<Service> loaded = {running[0]};
+  loaded[0].v6only = true;
+  ReloadDiff diff = diff_services(pointers(running), loaded, {});
+  EXPECT_EQ(diff.added.size(), 1u);
+  EXPECT_EQ(diff.removed, std::vector<std::string>{"stream tcp [::]:7"});
+}
+
+TEST(ReloadDiff, TcpAndUdpOnOnePortAreDifferentSockets) {
+  std::vector<Service> running = {echo_tcp()};
+  std::vector<Service> loaded = {echo_tcp(), echo_udp()};
+  ReloadDiff diff = diff_services(pointers(running), loaded, {});
+  ASSERT_EQ(diff.added.size(), 1u);
+  EXPECT_EQ(diff.added[0], &loaded[1]);
+  ASSERT_EQ(diff.unchanged.size(), 1u);
+  EXPECT_EQ(diff.unchanged[0], &loaded[0]);
+}
+
+TEST(ReloadDiff, ABrokenNewLineKeepsTheOldService) {
+  std::vector<Service> running = {echo_tcp(), ftp_tcp()};
+  std::vector<Service> loaded = {ftp_tcp()};
+  std::vector<FailedEntry> failed = {FailedEntry{3, "echo", "tcp"}};
+  ReloadDiff diff = diff_services(pointers(running), loaded, failed);
+  EXPECT_EQ(diff.kept_broken, std::vector<std::string>{"stream tcp 0.0.0.0:7"});
+  EXPECT_TRUE(diff.removed.empty());
+  EXPECT_EQ(diff.unchanged.size(), 1u);
+}
+
+TEST(ReloadDiff, ABrokenLineForAnotherProtocolDoesNotKeepTheService) {
+  std::vector<Service> running = {echo_tcp()};
+  std::vector<FailedEntry> failed = {FailedEntry{3, "echo", "udp"}};
+  ReloadDiff diff = diff_services(pointers(running), {}, failed);
+  EXPECT_TRUE(diff.kept_broken.empty());
+  EXPECT_EQ(diff.removed, std::vector<std::string>{"stream tcp 0.0.0.0:7"});
+}
+
+TEST(ReloadDiff, ABrokenLineWithNoNameKeepsNothing) {
+  std::vector<Service> running = {echo_tcp()};
+  std::vector<FailedEntry> failed = {FailedEntry{3, "", ""}};
+  ReloadDiff diff = diff_services(pointers(running), {}, failed);
+  EXPECT_TRUE(diff.kept_broken.empty());
+  EXPECT_EQ(diff.removed.size(), 1u);
+}
+
+TEST(ReloadDiff, ABrokenLineKeepsEverySocketOfThatService) {
+  Service v4 = echo_tcp();
+  Service v6 = echo_tcp();
+  v6.address = net::SocketAddress::any_ipv6(7);
+  v6.v6only = true;
+  std::vector<Service> running = {v4, v6};
+  std::vector<FailedEntry> failed = {FailedEntry{1, "echo", "tcp"}};
+  ReloadDiff diff = diff_services(pointers(running), {}, failed);
+  EXPECT_EQ(diff.kept_broken.size(), 2u);
+  EXPECT_TRUE(diff.removed.empty());
+}
+
+TEST(ReloadDiff, ABrokenTcpmuxLineKeepsTheOldTcpmuxService) {
+  Service mux = ftp_tcp();
+  mux.name = "tcpmux/ftp/tcp";
+  mux.tcpmux = true;
+  mux.tcpmux_name = "ftp";
+  std::vector<Service> running = {mux};
+  std::vector<FailedEntry> failed = {FailedEntry{9, "tcpmux/ftp", "tcp"}};
+  ReloadDiff diff = diff_services(pointers(running), {}, failed);
+  EXPECT_EQ(diff.kept_broken, std::vector<std::string>{"tcpmux ftp"});
+}
+
+// The parser names a broken tcpmux line by its first word ("tcpmux/ftp"), so a
+// broken plain "ftp ... tcp" line is about the ftp/tcp socket only: it must not
+// keep a tcpmux/ftp service whose own line was deleted.
+TEST(ReloadDiff, ABrokenPlainLineDoesNotKeepATcpmuxServiceOfTheSameName) {
+  Service mux = ftp_tcp();
+  mux.name = "tcpmux/ftp/tcp";
+  mux.tcpmux = true;
+  mux.tcpmux_name = "ftp";
+  std::vector<Service> running = {mux};
+  std::vector<FailedEntry> failed = {FailedEntry{9, "ftp", "tcp"}};
+  ReloadDiff diff = diff_services(pointers(running), {}, failed);
+  EXPECT_TRUE(diff.kept_broken.empty());
+  EXPECT_EQ(diff.removed, std::vector<std::string>{"tcpmux ftp"});
+}
+
+TEST(ReloadDiff, AKeyThatSurvivesIsNeverKeptBroken) {
+  // The new file has a good echo/tcp and a bad one elsewhere: the good one wins.
+  std::vector<Service> running = {echo_tcp()};
+  std::vector<Service> loaded = {echo_tcp()};
+  std::vector<FailedEntry> failed = {FailedEntry{8, "echo", "tcp"}};
+  ReloadDiff diff = diff_services(pointers(running), loaded, failed);
+  EXPECT_TRUE(diff.kept_broken.empty());
+  EXPECT_EQ(diff.unchanged.size(), 1u);
+}
+
+}  // namespace
+}  // namespace ninetd::services
