@@ -80,6 +80,16 @@ def pid_alive(pid):
         return False
 
 
+def _proc_stat(pid):
+    """Fields of /proc/PID/stat after the command name (state is [0], ppid [1], session [3],
+    starttime [19]), or None."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+
+
 def children_of(pid):
     """Pids whose parent is `pid` (from /proc)."""
     result = []
@@ -202,6 +212,7 @@ class Daemon:
         self.returncode = None
         self._log_handle = None
         self._seen_children = set()
+        self._start_ticks = 0
 
     # -- lifecycle
     def start(self, conf_text=None, *, expect=(), args=("-l",), cwd=None, conf=None,
@@ -215,6 +226,8 @@ class Daemon:
         cmd = [NINETD, "-d", *args, "-p", self.pidfile, self.conf]
         self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=self._log_handle,
                                      stderr=self._log_handle, cwd=cwd or self.workdir)
+        stat = _proc_stat(self.proc.pid)
+        self._start_ticks = int(stat[19]) if stat else 0
         if wait_started:
             self.wait_log("notice: started: ", what="the daemon to start")
             for text in expect:
@@ -262,6 +275,16 @@ class Daemon:
             self._seen_children.update(descendants_of(self.proc.pid))
 
     def kill_leftovers(self):
+        # Servers the log names ("started pid N") that still run as their own session
+        # leaders (ninetd's children call setsid) and started after the daemon did.
+        try:
+            for match in re.finditer(r"started pid (\d+)\n", self.log()):
+                pid = int(match.group(1))
+                stat = _proc_stat(pid)
+                if stat and int(stat[3]) == pid and int(stat[19]) >= self._start_ticks:
+                    self._seen_children.add(pid)
+        except OSError:
+            pass
         for pid in self._seen_children:
             if pid_alive(pid):
                 try:
