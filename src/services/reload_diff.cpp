@@ -6,14 +6,13 @@
 namespace ninetd::services {
 namespace {
 
-// The name an entry gets in logs ("echo/tcp"), from its failed words.
+// The name an entry gets in logs ("echo/tcp", "tcpmux/+ftp/tcp"), from its
+// failed words: the parser names a broken tcpmux line by its whole first word.
 std::set<std::string> failed_names(const std::vector<config::FailedEntry>& failed) {
   std::set<std::string> names;
   for (const auto& f : failed) {
     if (f.service.empty()) continue;
     names.insert(f.service + "/" + f.protocol);
-    names.insert("tcpmux/" + f.service + "/" + f.protocol);
-    names.insert("tcpmux/+" + f.service + "/" + f.protocol);
   }
   return names;
 }

@@ -1,0 +1,73 @@
+// Micro-benchmarks of the pieces on ninetd's load and connection paths. They
+// measure the daemon's own work; the side-by-side yardstick (bench/README.md)
+// measures what a client sees.
+#include <benchmark/benchmark.h>
+#include <fmt/format.h>
+
+#include <string>
+
+#include "config/parser.h"
+#include "limits/per_source.h"
+#include "limits/rate_window.h"
+#include "net/socket_address.h"
+#include "spawn/environment.h"
+
+namespace {
+
+using namespace ninetd;
+
+std::string big_config(int lines) {
+  std::string text = "# generated\n";
+  for (int i = 0; i < lines; ++i) {
+    if (i % 10 == 0) text += "127.0.0.1:\n";
+    text += fmt::format("{} stream tcp nowait.400 nobody:nogroup /usr/sbin/server{} server -a {}\n",
+                        10000 + i, i % 7, i);
+  }
+  return text;
+}
+
+void BM_ParseConfig10k(benchmark::State& state) {
+  std::string text = big_config(10000);
+  for (auto _ : state) {
+    auto parsed = config::parse_config(text, "bench.conf");
+    benchmark::DoNotOptimize(parsed.services.data());
+  }
+  state.SetItemsProcessed(state.iterations() * 10000);
+}
+BENCHMARK(BM_ParseConfig10k)->Unit(benchmark::kMillisecond);
+
+void BM_AdmitServiceRate(benchmark::State& state) {
+  limits::RateWindow rate(1'000'000'000, std::chrono::seconds(60));
+  auto now = std::chrono::steady_clock::now();
+  for (auto _ : state) benchmark::DoNotOptimize(rate.admit(now));
+}
+BENCHMARK(BM_AdmitServiceRate);
+
+void BM_AdmitPerSource(benchmark::State& state) {
+  limits::PerSource per(1'000'000, 1'000'000);
+  auto now = std::chrono::steady_clock::now();
+  std::string sources[64];
+  for (int i = 0; i < 64; ++i) sources[i] = fmt::format("10.0.0.{}", i);
+  std::size_t i = 0;
+  for (auto _ : state) {
+    const std::string& source = sources[i++ % 64];
+    benchmark::DoNotOptimize(per.admit(source, now));
+    per.release(source);
+  }
+}
+BENCHMARK(BM_AdmitPerSource);
+
+// What launch_server prepares per connection before the clone: the UCSPI environment.
+void BM_PrepareLaunchEnvironment(benchmark::State& state) {
+  auto local = *net::SocketAddress::from_numeric("127.0.0.1", 20001);
+  auto peer = *net::SocketAddress::from_numeric("127.0.0.1", 54321);
+  spawn::Environment environment;
+  for (auto _ : state) {
+    environment.reset();
+    environment.add_connection("TCP", local, peer);
+    benchmark::DoNotOptimize(environment.envp());
+  }
+}
+BENCHMARK(BM_PrepareLaunchEnvironment);
+
+}  // namespace
