@@ -21,6 +21,25 @@ struct ChildContext {
   const LaunchRequest* request;
   int error;
   const char* step;
+  const int* ignored;
+  int ignored_count;
+};
+
+// The signals whose disposition is "ignore" in the daemon. Dispositions are
+// settled before the first launch (SIGPIPE at start, the rest inherited), so
+// they are read once, not on every spawn.
+struct IgnoredSignals {
+  int signals[NSIG];
+  int count = 0;
+  IgnoredSignals() {
+    for (int sig = 1; sig < NSIG; ++sig) {
+      if (sig == SIGKILL || sig == SIGSTOP) continue;
+      struct sigaction current {};
+      if (sigaction(sig, nullptr, &current) == 0 &&
+          (current.sa_handler == SIG_IGN || sig == SIGPIPE))
+        signals[count++] = sig;
+    }
+  }
 };
 
 [[noreturn]] void fail(ChildContext* context, const char* step) {
@@ -49,11 +68,14 @@ int child_main(void* argument) {
   auto* context = static_cast<ChildContext*>(argument);
   const LaunchRequest& r = *context->request;
 
-  // "Ignore" survives execve, and SIGPIPE is the one disposition the daemon
-  // changes (every other signal it blocks and reads from a signalfd).
+  // "Ignore" survives execve (caught signals do not: the daemon catches none,
+  // it blocks them and reads a signalfd). Besides SIGPIPE, which the daemon
+  // ignores itself, it may have inherited ignored signals from whoever started
+  // it (nohup, a shell's "&"): the server gets them all back at their default.
   struct sigaction default_action {};
   default_action.sa_handler = SIG_DFL;
-  if (sigaction(SIGPIPE, &default_action, nullptr) < 0) fail(context, "sigaction");
+  for (int i = 0; i < context->ignored_count; ++i)
+    if (sigaction(context->ignored[i], &default_action, nullptr) < 0) fail(context, "sigaction");
 
   if (setsid() < 0) fail(context, "setsid");
   for (int target = 0; target <= 2; ++target)
@@ -91,7 +113,8 @@ int child_main(void* argument) {
 }  // namespace
 
 sys::Result<pid_t> launch(const LaunchRequest& request) {
-  ChildContext context{&request, 0, nullptr};
+  static const IgnoredSignals ignored;
+  ChildContext context{&request, 0, nullptr, ignored.signals, ignored.count};
   int flags = CLONE_VM | CLONE_VFORK | SIGCHLD;
   pid_t pid = clone(child_main, child_stack + kChildStackSize, flags, &context);
   if (pid < 0) return sys::last_error("clone");
