@@ -216,7 +216,7 @@ class Daemon:
 
     # -- lifecycle
     def start(self, conf_text=None, *, expect=(), args=("-l",), cwd=None, conf=None,
-              wait_started=True):
+              wait_started=True, preexec_fn=None):
         """Starts the daemon on `conf_text` and waits for "started:" and every `expect` text."""
         if conf is not None:
             self.conf = conf
@@ -225,7 +225,8 @@ class Daemon:
         self._log_handle = open(self.logfile, "ab")
         cmd = [NINETD, "-d", *args, "-p", self.pidfile, self.conf]
         self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=self._log_handle,
-                                     stderr=self._log_handle, cwd=cwd or self.workdir)
+                                     stderr=self._log_handle, cwd=cwd or self.workdir,
+                                     preexec_fn=preexec_fn)
         stat = _proc_stat(self.proc.pid)
         self._start_ticks = int(stat[19]) if stat else 0
         if wait_started:

@@ -219,3 +219,30 @@ def test_wait_stream_listen_fds(ninetd, pubdir):
         assert started.group(1) == fields["pid"]
         ninetd.wait_log(f"{port}/tcp: server pid {fields['pid']} exited with status 0",
                         since=since)
+
+
+SIGNALS_SCRIPT = r"""#!/bin/sh
+sed -n 's/^\(Sig\(Blk\|Ign\)\):\t/\1=/p' /proc/self/status
+"""
+
+
+def test_servers_get_default_signal_dispositions(ninetd, pubdir):
+    """Started the way `nohup ninetd ... &` starts it (HUP, INT and QUIT ignored), the daemon
+    still reloads on HUP and stops on INT, and its servers start with no signal ignored or
+    blocked (an ignored disposition would survive execve)."""
+    import signal
+
+    def ignore_like_nohup_in_background():
+        for sig in (signal.SIGHUP, signal.SIGINT, signal.SIGQUIT):
+            signal.signal(sig, signal.SIG_IGN)
+
+    script = write_script(pubdir, "signals.sh", SIGNALS_SCRIPT)
+    port = free_port()
+    ninetd.start(f"127.0.0.1:{port} stream tcp nowait nobody /bin/sh sh {script}\n",
+                 preexec_fn=ignore_like_nohup_in_background)
+    assert tcp_exchange(port) == b"SigBlk=0000000000000000\nSigIgn=0000000000000000\n"
+    log = ninetd.reload()
+    assert "notice: reloaded: 0 added, 0 removed, 0 changed, 1 unchanged" in log, log
+    ninetd.signal(signal.SIGINT)
+    assert ninetd.proc.wait(TIMEOUT) == 0
+    ninetd.wait_log("notice: stopped; 0 servers still running on their own\n")
