@@ -254,3 +254,16 @@ def test_tcpmux_bytes_after_request_reach_server(tcpmux_daemon):
         assert read_line(s) == b"later\n"
         s.shutdown(socket.SHUT_WR)
         assert read_to_eof(s) == b""
+
+
+def test_tcpmux_request_in_pieces_and_too_long(tcpmux_daemon):
+    port = tcpmux_daemon.port
+    with socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT) as s:
+        for piece in (b"gr", b"ee", b"t\r", b"\n"):
+            s.sendall(piece)
+            time.sleep(0.05)  # only spreads the pieces out; the result does not depend on it
+        s.shutdown(socket.SHUT_WR)
+        assert read_to_eof(s) == b"+Go\r\nhello 127.0.0.1\n"
+    # 256 bytes without a line end: all read (no reset), then refused.
+    reply = tcp_exchange(port, b"x" * 256, shutdown=False)
+    assert reply.startswith(b"-") and reply.endswith(b"\r\n"), reply

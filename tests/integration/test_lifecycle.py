@@ -108,3 +108,29 @@ def test_demo_config(tmp_path):
         if d.alive():
             d.stop()
         d.kill_leftovers()
+
+
+def test_tcp46_and_tcp_give_each_family_its_variables(ninetd, pubdir):
+    """tcp46: one socket, IPv4 clients arrive v4-mapped and are shown unmapped (PROTO=TCP);
+    tcp: two sockets; IPv6 clients get the TCP6 forms."""
+    script = write_script(pubdir, "env46.sh",
+                          "#!/bin/sh\necho \"$PROTO ${TCPREMOTEIP:-$TCP6REMOTEIP} "
+                          "${TCPLOCALIP:-$TCP6LOCALIP} ${TCPLOCALPORT:-$TCP6LOCALPORT}\"\n")
+    if not ipv6_available():
+        port = free_port()
+        ninetd.start(f"{port} stream tcp46 nowait nobody /bin/sh sh {script}\n")
+        ninetd.wait_log(f"notice: {port}/tcp46: no IPv6 on this host (")
+        return
+    p46, pdual = free_port("::"), free_port("::")
+    ninetd.start(f"[::]:{p46} stream tcp46 nowait nobody /bin/sh sh {script}\n"
+                 f"{pdual} stream tcp nowait nobody /bin/sh sh {script}\n",
+                 expect=[f"notice: {p46}/tcp46: listening on [::]:{p46} (stream, nowait, /bin/sh)",
+                         f"notice: {pdual}/tcp: listening on 0.0.0.0:{pdual}",
+                         f"notice: {pdual}/tcp: listening on [::]:{pdual}",
+                         "notice: started: 3 services on 3 sockets\n"])
+    assert tcp_exchange(p46) == f"TCP 127.0.0.1 127.0.0.1 {p46}\n".encode()
+    assert tcp_exchange(p46, host="::1") == f"TCP6 ::1 ::1 {p46}\n".encode()
+    assert tcp_exchange(pdual) == f"TCP 127.0.0.1 127.0.0.1 {pdual}\n".encode()
+    assert tcp_exchange(pdual, host="::1") == f"TCP6 ::1 ::1 {pdual}\n".encode()
+    ninetd.wait_log(f"info: {p46}/tcp46: connection from 127.0.0.1:")
+    ninetd.wait_log(f"info: {p46}/tcp46: connection from [::1]:")
