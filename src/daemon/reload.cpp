@@ -60,11 +60,13 @@ void Supervisor::reload() {
 }
 
 void Supervisor::log_diagnostics(const services::LoadedConfig& loaded) {
+  // The log line carries the severity already, so it is left out of the message.
   for (const auto& d : loaded.diagnostics) {
-    if (d.severity == config::Severity::error)
-      log::error("{}", d.format());
-    else
-      log::warning("{}", d.format());
+    std::string where = d.file;
+    if (d.line > 0) where += fmt::format(":{}", d.line);
+    if (d.line > 0 && d.column > 0) where += fmt::format(":{}", d.column);
+    log::write(d.severity == config::Severity::error ? log::Level::error : log::Level::warning,
+               fmt::format("{}: {}", where, d.message));
   }
 }
 

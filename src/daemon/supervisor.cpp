@@ -86,7 +86,11 @@ void Supervisor::pause(RunningService& service, milliseconds how_long) {
     if (auto s = weak.lock()) {
       s->timer = loop_.no_timer();
       s->paused = false;
-      rearm(*s);
+      // A socket that could not be opened is retried; any other pause just ends.
+      if (!s->listener && s->service().has_socket())
+        open_socket(*s);
+      else
+        rearm(*s);
     }
   });
 }

@@ -12,6 +12,13 @@ sys::Result<std::unique_ptr<SignalSource>> SignalSource::create(std::initializer
   sigemptyset(&set);
   for (int sig : signals) sigaddset(&set, sig);
   if (sigprocmask(SIG_BLOCK, &set, nullptr) < 0) return sys::last_error("sigprocmask");
+  // A signal inherited as ignored (nohup ignores SIGHUP) is discarded before
+  // it could be read from the signalfd, and an ignored SIGCHLD reaps children
+  // behind our back: every signal the daemon reads goes back to its default,
+  // once blocked, so the default action never runs.
+  struct sigaction default_action {};
+  default_action.sa_handler = SIG_DFL;
+  for (int sig : signals) sigaction(sig, &default_action, nullptr);
   sys::Fd fd(signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC));
   if (!fd) return sys::last_error("signalfd");
   return std::unique_ptr<SignalSource>(new SignalSource(std::move(fd), std::move(callback)));
