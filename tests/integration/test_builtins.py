@@ -1,6 +1,5 @@
 """The builtins (RFC 862-868, RFC 1078 tcpmux) over TCP and UDP, byte for byte."""
 import os
-import re
 import socket
 import struct
 import threading
@@ -8,8 +7,9 @@ import time
 
 import pytest
 
-from conftest import (DAYTIME_RE, TIMEOUT, wait_until, free_port, nothing_pending, read_exactly, read_line, read_to_eof,
-                      tcp_exchange, udp_exchange, udp_socket, write_script)
+from conftest import (DAYTIME_RE, TIMEOUT, free_port, nothing_pending, read_exactly, read_line,
+                      read_to_eof, tcp_exchange, udp_exchange, udp_socket, wait_until,
+                      write_script)
 
 RFC868_OFFSET = 2208988800
 

@@ -2,7 +2,7 @@
 crashes, a port already taken at start."""
 import socket
 
-from conftest import free_port, read_to_eof, tcp_exchange, write_script
+from conftest import free_port, tcp_exchange, write_script
 
 
 def test_missing_server_program(ninetd):

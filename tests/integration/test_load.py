@@ -3,8 +3,8 @@ import os
 import socket
 import threading
 
-from conftest import (DAYTIME_RE, TIMEOUT, fd_table, free_port, read_line, read_to_eof,
-                      tcp_exchange, udp_exchange, wait_until)
+from conftest import (DAYTIME_RE, TIMEOUT, fd_table, free_port, read_to_eof, tcp_exchange,
+                      udp_exchange, wait_until)
 
 CLIENTS = 200
 

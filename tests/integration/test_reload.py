@@ -2,7 +2,6 @@
 ones; a broken line keeps the old definition; an unreadable file keeps everything."""
 import os
 import re
-import socket
 import threading
 
 import pytest
@@ -128,8 +127,10 @@ def test_reload_broken_lines_keep_old_definitions(ninetd, ports):
             "d": "stream tcp nowait nobody /bin/echo echo D"}))
     assert hammer.failures == []
     conf = ninetd.conf
-    assert re.search(rf"error: {re.escape(conf)}:3:\d+: .*no-such-user-ninetd", log), log
-    assert re.search(rf"error: {re.escape(conf)}:4:\d+: .*nowiat", log), log
+    assert re.search(rf"error: {re.escape(conf)}:3:\d+: unknown user \"no-such-user-ninetd\"\n",
+                     log), log
+    assert re.search(rf"error: {re.escape(conf)}:4:\d+: unknown wait/nowait value \"nowiat\" ",
+                     log), log
     assert (f"warning: {ports['b']}/tcp: its entry now has errors; the running definition is "
             f"kept\n") in log, log
     assert (f"warning: {ports['c']}/tcp: its entry now has errors; the running definition is "
@@ -149,7 +150,7 @@ def test_reload_unreadable_file_keeps_everything(ninetd, ports):
     with Hammer([ports["cat"], ports["echo"]]) as hammer:
         log = ninetd.reload()
     assert hammer.failures == []
-    assert re.search(rf"error: {re.escape(ninetd.conf)}: (error: )?cannot read configuration: "
+    assert re.search(rf"error: {re.escape(ninetd.conf)}: cannot read configuration: "
                      rf"No such file or directory\n", log), log
     assert ("error: reload failed: configuration unreadable; the running configuration is "
             "kept\n") in log, log

@@ -4,7 +4,7 @@ import os
 import socket
 import subprocess
 
-from conftest import (TIMEOUT, free_port, read_line, read_to_eof, tcp_exchange, write_script)
+from conftest import TIMEOUT, free_port, read_to_eof, tcp_exchange, write_script
 
 IDENTITY_SCRIPT = r"""#!/bin/sh
 echo "uid=$(id -u)"
