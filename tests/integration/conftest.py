@@ -351,7 +351,7 @@ class Daemon:
         header = self.wait_log(r"notice: (\d+) services?, .* refused (\d+)\n", since=since,
                                regex=True, timeout=timeout, what="the table dump")
         count = int(header.group(1))
-        pattern = re.compile(r"notice: (\S+): (.*) (connections=\d+ children=\d+ "
+        pattern = re.compile(r"notice: (\S+): (.*): (connections=\d+ children=\d+ "
                              r"spawn_failures=\d+ refused=\d+)\n")
 
         def rows():
