@@ -91,7 +91,6 @@ void Supervisor::apply(services::LoadedConfig loaded, bool initial) {
     bool options_changed = !service.service().same_socket_options(*s);
     bool hand_over_before = service.hands_over_socket();
     service.set_service(*s);
-    per_source_.erase(&service);
     if (options_changed || hand_over_before != service.hands_over_socket()) {
       // Socket options apply to the socket itself: reopen it (no queue survives).
       close_service(service);

@@ -16,6 +16,9 @@ void RunningService::on_event(std::uint32_t) { owner_.on_listener_readable(*this
 
 void RunningService::set_service(services::Service service) {
   bool same_rate = rate && service.limits.max_per_minute == service_.limits.max_per_minute;
+  bool same_per_source =
+      service.limits.max_child_per_ip == service_.limits.max_child_per_ip &&
+      service.limits.max_conn_per_ip_per_minute == service_.limits.max_conn_per_ip_per_minute;
   service_ = std::move(service);
   argv_pointers_.clear();
   for (auto& arg : service_.argv) argv_pointers_.push_back(arg.data());
@@ -25,6 +28,9 @@ void RunningService::set_service(services::Service service) {
     if (service_.limits.max_per_minute > 0)
       rate.emplace(service_.limits.max_per_minute, std::chrono::seconds(60));
   }
+  if (!same_per_source)
+    per_source = limits::PerSource(service_.limits.max_child_per_ip,
+                                   service_.limits.max_conn_per_ip_per_minute);
   const net::SocketAddress& a = service_.address;
   specific_address_ = false;
   if (a.family() == AF_INET) {

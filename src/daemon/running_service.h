@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "limits/per_source.h"
 #include "limits/rate_window.h"
 #include "loop/event_loop.h"
 #include "services/service.h"
@@ -26,7 +27,8 @@ struct ServiceCounters {
   std::uint64_t refused = 0;
 };
 
-class RunningService final : public loop::EventHandler {
+class RunningService final : public loop::EventHandler,
+                             public std::enable_shared_from_this<RunningService> {
  public:
   RunningService(Supervisor& owner, services::Service service);
   void on_event(std::uint32_t events) override;
@@ -51,7 +53,8 @@ class RunningService final : public loop::EventHandler {
   unsigned children = 0;
   std::optional<pid_t> wait_pid;  // wait services: the server holding the socket
   ServiceCounters counters;
-  std::optional<limits::RateWindow> rate;
+  std::optional<limits::RateWindow> rate;  // nowait.N
+  limits::PerSource per_source{0, 0};      // nowait/N/per-ip-rate/per-ip-children
   loop::EventLoop::TimerId timer;
   unsigned failed_opens = 0;
   unsigned quick_failures = 0;  // wait servers that died at once, for backoff

@@ -79,9 +79,7 @@ void Supervisor::pause(RunningService& service, milliseconds how_long) {
   unwatch(service);
   service.paused = true;
   loop_.cancel(service.timer);
-  auto keep = table_.find(service.service().key());
-  std::weak_ptr<RunningService> weak;
-  if (keep != table_.end()) weak = keep->second;
+  std::weak_ptr<RunningService> weak = service.weak_from_this();
   service.timer = loop_.schedule(Clock::now() + how_long, [this, weak] {
     if (auto s = weak.lock()) {
       s->timer = loop_.no_timer();
@@ -145,12 +143,6 @@ void Supervisor::accept_connections(RunningService& service) {
   }
 }
 
-limits::PerSource& Supervisor::per_source(RunningService& service) {
-  const auto& l = service.service().limits;
-  return per_source_.try_emplace(&service, l.max_child_per_ip, l.max_conn_per_ip_per_minute)
-      .first->second;
-}
-
 // Service-wide rate (nowait.N) and FreeBSD's per-source limits. A refused
 // connection is closed at once; an exhausted rate pauses the whole service
 // until its minute ends, leaving later clients in the kernel's queue.
@@ -165,7 +157,7 @@ bool Supervisor::admit(RunningService& service, const net::SocketAddress& peer) 
     pause(service, wait);
     return false;
   }
-  auto& per = per_source(service);
+  auto& per = service.per_source;
   if (!per.enabled() || service.is_builtin()) return true;
   std::string source = peer.unmapped().ip();
   switch (per.admit(source, now)) {
@@ -314,12 +306,14 @@ std::optional<pid_t> Supervisor::launch_server(RunningService& service, int fd,
     ++service.counters.spawn_failures;
     log::error("{}: {} {}: {}", service.name(), pid.error().call, s.program,
                std::strerror(pid.error().code));
-    if (peer != nullptr) per_source(service).release(peer->unmapped().ip());
+    if (peer != nullptr && service.per_source.enabled())
+      service.per_source.release(peer->unmapped().ip());
     return std::nullopt;
   }
-  auto keep = table_.at(s.key());
-  std::string source = peer != nullptr ? peer->unmapped().ip() : std::string();
-  children_.emplace(*pid, Child{keep, std::move(source), Clock::now()});
+  // The source is kept only when per-source limits need it at exit.
+  std::string source;
+  if (peer != nullptr && service.per_source.enabled()) source = peer->unmapped().ip();
+  children_.emplace(*pid, Child{service.shared_from_this(), std::move(source), Clock::now()});
   ++service.children;
   if (settings_.log_connections) log::info("{}: started pid {}", service.name(), *pid);
   unsigned max = s.limits.max_child;
@@ -365,10 +359,7 @@ void Supervisor::on_child_exit(pid_t pid, int status) {
   children_.erase(it);
   RunningService& service = *child.service;
   --service.children;
-  if (!child.source.empty()) {
-    auto per = per_source_.find(&service);
-    if (per != per_source_.end()) per->second.release(child.source);
-  }
+  if (!child.source.empty()) service.per_source.release(child.source);
   auto ran = std::chrono::duration_cast<milliseconds>(Clock::now() - child.started);
   if (failed(status))
     log::warning("{}: server pid {} {} after {} ms", service.name(), pid, describe_status(status),
@@ -376,10 +367,7 @@ void Supervisor::on_child_exit(pid_t pid, int status) {
   else if (settings_.log_connections)
     log::info("{}: server pid {} exited with status 0 after {} ms", service.name(), pid,
               ran.count());
-  if (service.removed) {
-    if (service.children == 0) per_source_.erase(&service);
-    return;
-  }
+  if (service.removed) return;
   if (service.wait_pid == pid) {
     service.wait_pid.reset();
     // A wait server that dies at once without taking the datagram or

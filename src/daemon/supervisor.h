@@ -85,14 +85,12 @@ class Supervisor final : public builtins::SessionOwner {
   void sweep_idle_sessions();
   void dump_table();
   void log_diagnostics(const services::LoadedConfig& loaded);
-  limits::PerSource& per_source(RunningService& service);
 
   loop::EventLoop& loop_;
   SupervisorSettings settings_;
   services::SystemDb& db_;
   std::map<std::string, std::shared_ptr<RunningService>> table_;  // by key
   std::map<std::string, std::shared_ptr<RunningService>> tcpmux_;  // by lowercase name
-  std::unordered_map<const RunningService*, limits::PerSource> per_source_;
   std::unordered_map<pid_t, Child> children_;
   std::unordered_map<builtins::Session*, std::unique_ptr<builtins::Session>> sessions_;
   std::vector<std::shared_ptr<RunningService>> graveyard_;
