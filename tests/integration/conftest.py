@@ -6,6 +6,7 @@ exact log lines. Teardown sends SIGTERM to that daemon's pid only, and kills by 
 it had started that are still alive. No timing thresholds: every wait polls a condition, and the
 timeouts are only failure guards.
 """
+import atexit
 import os
 import re
 import shutil
@@ -20,7 +21,34 @@ import pytest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO_ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
-NINETD = os.path.abspath(os.environ.get("NINETD_BIN") or os.path.join(HERE, "../../build/ninetd"))
+BUILT_NINETD = os.path.abspath(os.environ.get("NINETD_BIN") or
+                               os.path.join(HERE, "../../build/ninetd"))
+
+
+def _private_copy(binary):
+    """The suite runs its own copy of the daemon: on a shared machine the build tree may be
+    relinked in the middle of a run (a half-written or non-executable file). The copy is made
+    once, and checked with `ninetd -V`; a relink in progress is waited out (failure guard)."""
+    directory = tempfile.mkdtemp(prefix="ninetd-bin-")
+    atexit.register(shutil.rmtree, directory, True)
+    copy = os.path.join(directory, "ninetd")
+    deadline = time.monotonic() + 120
+    while True:
+        try:
+            shutil.copy2(binary, copy)
+            os.chmod(copy, 0o755)
+            r = subprocess.run([copy, "-V"], capture_output=True, text=True, timeout=30)
+            if r.returncode == 0 and r.stdout.startswith("ninetd "):
+                return copy
+            problem = f"-V gave {r.returncode}: {r.stdout!r} {r.stderr!r}"
+        except OSError as e:
+            problem = repr(e)
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"cannot use {binary}: {problem}")
+        time.sleep(1)
+
+
+NINETD = _private_copy(BUILT_NINETD)
 
 DAYTIME_RE = re.compile(rb"^[A-Z][a-z]{2} [A-Z][a-z]{2} [ 0-9]\d \d\d:\d\d:\d\d \d{4}\r\n$")
 
