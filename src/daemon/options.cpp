@@ -1,15 +1,20 @@
 #include "daemon/options.h"
 
+#include <charconv>
+#include <optional>
+
 namespace ninetd::daemon {
 
 const char* usage_text() {
-  return "usage: ninetd [-dl] [-p pidfile] [--login-conf file] [configuration-file]\n"
+  return "usage: ninetd [-dil] [-p pidfile] [--login-conf file] [--idle-timeout seconds]\n"
+         "              [configuration-file]\n"
          "       ninetd -t|--check [--login-conf file] [configuration-file]\n"
          "\n"
          "An Internet super-server: reads an inetd.conf (default /etc/inetd.conf), listens on\n"
          "every service's socket and starts the configured server for each connection.\n"
          "\n"
          "  -d            stay in the foreground and log to stderr (debug)\n"
+         "  -i            stay in the foreground, logging to syslog (for service managers)\n"
          "  -l            log every connection (service, client address, server pid)\n"
          "  -p pidfile    write and lock this pid file (default /run/ninetd.pid; none with -d\n"
          "                unless given)\n"
@@ -18,12 +23,39 @@ const char* usage_text() {
          "  --login-conf file\n"
          "                read the login classes of \"user/class\" entries from this file, in\n"
          "                FreeBSD's login.conf(5) format (default /etc/login.conf)\n"
+         "  --idle-timeout seconds\n"
+         "                close an echo, discard, chargen or tcpmux connection that has been\n"
+         "                idle this long (default 60)\n"
          "  -h, --help    print this help\n"
          "  -V, --version print the version\n"
          "\n"
          "Signals: HUP reloads the configuration, TERM and INT stop, USR1 logs the service\n"
          "table with counters. See ninetd(8) and ninetd.conf(5).\n";
 }
+
+namespace {
+
+// "--name value" or "--name=value"; nullopt when args[i] is another option,
+// or (with `error` set) when the value is missing.
+std::optional<std::string> long_option_value(const std::vector<std::string>& args, std::size_t& i,
+                                             const std::string& name, std::string& error) {
+  const std::string& arg = args[i];
+  if (arg.starts_with(name + "=")) return arg.substr(name.size() + 1);
+  if (arg != name) return std::nullopt;
+  if (i + 1 < args.size()) return args[++i];
+  error = "option " + name + " needs a value";
+  return std::nullopt;
+}
+
+std::optional<unsigned> parse_seconds(const std::string& text) {
+  unsigned value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size() || value == 0 || value > 86400)
+    return std::nullopt;
+  return value;
+}
+
+}  // namespace
 
 OptionsResult parse_options(const std::vector<std::string>& args) {
   OptionsResult result;
@@ -37,15 +69,18 @@ OptionsResult parse_options(const std::vector<std::string>& args) {
       o.version = true;
     } else if (arg == "--check") {
       o.check_only = true;
-    } else if (arg == "--login-conf" || arg.starts_with("--login-conf=")) {
-      if (arg.size() > 12) {
-        o.login_conf = arg.substr(13);
-      } else if (i + 1 < args.size()) {
-        o.login_conf = args[++i];
-      } else {
-        result.error = "option --login-conf needs a file name";
+    } else if (auto value = long_option_value(args, i, "--login-conf", result.error)) {
+      o.login_conf = *value;
+    } else if (auto timeout = long_option_value(args, i, "--idle-timeout", result.error)) {
+      auto seconds = parse_seconds(*timeout);
+      if (!seconds) {
+        result.error = "option --idle-timeout needs a number of seconds from 1 to 86400, got \"" +
+                       *timeout + "\"";
         return result;
       }
+      o.idle_timeout = *seconds;
+    } else if (!result.error.empty()) {
+      return result;
     } else if (arg == "--") {
       if (i + 1 < args.size()) {
         o.config = args[++i];
@@ -54,7 +89,11 @@ OptionsResult parse_options(const std::vector<std::string>& args) {
     } else if (arg.size() > 1 && arg[0] == '-' && arg[1] != '-') {
       for (std::size_t j = 1; j < arg.size(); ++j) {
         switch (arg[j]) {
-          case 'd': o.foreground = true; break;
+          case 'd':
+            o.foreground = true;
+            o.log_to_stderr = true;
+            break;
+          case 'i': o.foreground = true; break;
           case 'l': o.log_connections = true; break;
           case 't': o.check_only = true; break;
           case 'h': o.help = true; break;

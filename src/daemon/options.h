@@ -12,7 +12,8 @@ inline constexpr const char* kDefaultConfig = "/etc/inetd.conf";
 inline constexpr const char* kDefaultPidfile = "/run/ninetd.pid";
 
 struct Options {
-  bool foreground = false;     // -d: stay in the foreground, log to stderr
+  bool foreground = false;     // -d, -i: do not become a background daemon
+  bool log_to_stderr = false;  // -d (with -i, logs still go to syslog)
   bool log_connections = false;  // -l
   bool check_only = false;     // -t, --check
   bool help = false;
@@ -20,6 +21,7 @@ struct Options {
   std::optional<std::string> pidfile;  // -p FILE; default kDefaultPidfile unless -d
   std::string config = kDefaultConfig;
   std::string login_conf = "/etc/login.conf";  // --login-conf FILE: login classes
+  unsigned idle_timeout = 60;  // --idle-timeout SECONDS: builtin sessions
 };
 
 struct OptionsResult {

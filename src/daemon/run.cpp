@@ -69,7 +69,8 @@ int run_daemon(const Options& options) {
   log::use_stderr();
 
   std::optional<Pidfile> pidfile;
-  std::string pidfile_path = options.pidfile.value_or(options.foreground ? "" : kDefaultPidfile);
+  std::string pidfile_path =
+      options.pidfile.value_or(options.log_to_stderr ? "" : kDefaultPidfile);
   if (!pidfile_path.empty()) {
     std::string holder;
     auto acquired = Pidfile::acquire(pidfile_path, holder);
@@ -94,6 +95,7 @@ int run_daemon(const Options& options) {
   settings.config_path = options.config;
   settings.login_conf = options.login_conf;
   settings.log_connections = options.log_connections;
+  settings.session_idle_timeout = std::chrono::seconds(options.idle_timeout);
   Supervisor supervisor(**loop, settings, db);
   auto signals = loop::SignalSource::create({SIGCHLD, SIGHUP, SIGTERM, SIGINT, SIGUSR1},
                                             [&](int sig) { supervisor.on_signal(sig); });
@@ -106,13 +108,11 @@ int run_daemon(const Options& options) {
     return 1;
   }
 
-  if (!options.foreground) {
-    if (!daemonize()) {
-      log::error("cannot become a daemon: {}", std::strerror(errno));
-      return 1;
-    }
-    log::use_syslog();
+  if (!options.foreground && !daemonize()) {
+    log::error("cannot become a daemon: {}", std::strerror(errno));
+    return 1;
   }
+  if (!options.log_to_stderr) log::use_syslog();
   if (pidfile) {
     if (auto written = pidfile->write_pid(getpid()); !written)
       log::error("pid file {}: {}", pidfile_path, written.error().describe());

@@ -113,8 +113,27 @@ void Supervisor::on_listener_readable(RunningService& service) {
   accept_connections(service);
 }
 
+// A service over its nowait.N rate pauses until its minute ends, leaving later
+// clients in the kernel's queue rather than refusing them.
+bool Supervisor::pause_if_over_rate(RunningService& service) {
+  Clock::time_point now = Clock::now();
+  if (!service.rate || !service.rate->full(now)) return false;
+  auto wait = std::chrono::duration_cast<milliseconds>(service.rate->window_end() - now);
+  log::warning("{}: more than {} connections in a minute; service paused for {} s "
+               "(raise the limit with nowait.N)",
+               service.name(), service.service().limits.max_per_minute,
+               (wait.count() + 999) / 1000);
+  pause(service, wait);
+  return true;
+}
+
 void Supervisor::accept_connections(RunningService& service) {
   for (int i = 0; i < kAcceptsPerWakeup && service.watching; ++i) {
+    // Only a wakeup proves a client is waiting: a full window met later in the
+    // batch just ends it, and the next wakeup (if any) pauses the service.
+    if (i == 0 ? pause_if_over_rate(service)
+               : service.rate && service.rate->full(Clock::now()))
+      return;
     net::SocketAddress peer;
     peer.reset_length();
     // Blocking, so a server gets the socket as it expects; builtins pass MSG_DONTWAIT.
@@ -143,20 +162,11 @@ void Supervisor::accept_connections(RunningService& service) {
   }
 }
 
-// Service-wide rate (nowait.N) and FreeBSD's per-source limits. A refused
-// connection is closed at once; an exhausted rate pauses the whole service
-// until its minute ends, leaving later clients in the kernel's queue.
+// The service-wide rate (nowait.N) and FreeBSD's per-source limits; a
+// connection refused by a per-source limit is closed at once.
 bool Supervisor::admit(RunningService& service, const net::SocketAddress& peer) {
   Clock::time_point now = Clock::now();
-  if (service.rate && !service.rate->admit(now)) {
-    auto wait = std::chrono::duration_cast<milliseconds>(service.rate->window_end() - now);
-    log::warning("{}: more than {} connections in a minute; service paused for {} s "
-                 "(raise the limit with nowait.N)",
-                 service.name(), service.service().limits.max_per_minute,
-                 (wait.count() + 999) / 1000);
-    pause(service, wait);
-    return false;
-  }
+  if (service.rate && !service.rate->admit(now)) return false;
   auto& per = service.per_source;
   if (!per.enabled() || service.is_builtin()) return true;
   std::string source = peer.unmapped().ip();
@@ -322,16 +332,10 @@ std::optional<pid_t> Supervisor::launch_server(RunningService& service, int fd,
 }
 
 void Supervisor::start_wait_server(RunningService& service) {
+  if (pause_if_over_rate(service)) return;
   unwatch(service);
   ++service.counters.connections;
-  Clock::time_point now = Clock::now();
-  if (service.rate && !service.rate->admit(now)) {
-    auto wait = std::chrono::duration_cast<milliseconds>(service.rate->window_end() - now);
-    log::warning("{}: more than {} launches in a minute; service paused for {} s",
-                 service.name(), service.service().limits.max_per_minute,
-                 (wait.count() + 999) / 1000);
-    return pause(service, wait);
-  }
+  if (service.rate) service.rate->admit(Clock::now());
   auto pid = launch_server(service, service.listener.get(), nullptr);
   if (!pid) {
     // The socket is still readable, so retrying at once would spin.

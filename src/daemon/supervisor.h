@@ -71,6 +71,7 @@ class Supervisor final : public builtins::SessionOwner {
   void rearm(RunningService& service);
   void close_service(RunningService& service);
 
+  bool pause_if_over_rate(RunningService& service);
   void accept_connections(RunningService& service);
   bool admit(RunningService& service, const net::SocketAddress& peer);
   void serve_connection(RunningService& service, sys::Fd connection,

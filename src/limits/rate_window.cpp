@@ -13,4 +13,8 @@ bool RateWindow::admit(TimePoint now) {
   return true;
 }
 
+bool RateWindow::full(TimePoint now) const {
+  return started_ && now < start_ + window_ && count_ >= max_;
+}
+
 }  // namespace ninetd::limits

@@ -15,6 +15,8 @@ class RateWindow {
 
   // True if one more fits in the window that `now` falls in; counts it.
   bool admit(TimePoint now);
+  // True if admit(now) would refuse; counts nothing.
+  bool full(TimePoint now) const;
   // When the current window ends and admissions start again.
   TimePoint window_end() const { return start_ + window_; }
   std::uint32_t count() const { return count_; }

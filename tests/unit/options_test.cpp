@@ -42,3 +42,36 @@ TEST(Options, ErrorsNameTheProblem) {
 
 }  // namespace
 }  // namespace ninetd::daemon
+
+namespace ninetd::daemon {
+namespace {
+
+TEST(Options, DashIStaysInForegroundButLogsToSyslog) {
+  auto r = parse_options({"-i"});
+  EXPECT_TRUE(r.options.foreground);
+  EXPECT_FALSE(r.options.log_to_stderr);
+  auto d = parse_options({"-d"});
+  EXPECT_TRUE(d.options.foreground);
+  EXPECT_TRUE(d.options.log_to_stderr);
+}
+
+TEST(Options, LongOptionsTakeTheirValueAfterASpaceOrAnEqualsSign) {
+  auto r = parse_options({"--login-conf", "/x/login.conf", "--idle-timeout=5", "a.conf"});
+  EXPECT_EQ(r.error, "");
+  EXPECT_EQ(r.options.login_conf, "/x/login.conf");
+  EXPECT_EQ(r.options.idle_timeout, 5u);
+  EXPECT_EQ(r.options.config, "a.conf");
+  EXPECT_EQ(parse_options({}).options.idle_timeout, 60u);
+}
+
+TEST(Options, IdleTimeoutMustBeSecondsInRange) {
+  EXPECT_EQ(parse_options({"--idle-timeout", "0"}).error,
+            "option --idle-timeout needs a number of seconds from 1 to 86400, got \"0\"");
+  EXPECT_EQ(parse_options({"--idle-timeout=1m"}).error,
+            "option --idle-timeout needs a number of seconds from 1 to 86400, got \"1m\"");
+  EXPECT_EQ(parse_options({"--idle-timeout"}).error, "option --idle-timeout needs a value");
+  EXPECT_EQ(parse_options({"--login-conf"}).error, "option --login-conf needs a value");
+}
+
+}  // namespace
+}  // namespace ninetd::daemon

@@ -78,5 +78,17 @@ TEST(RateWindow, ZeroAdmitsNothing) {
   EXPECT_EQ(window.count(), 0u);
 }
 
+TEST(RateWindow, FullSaysWhatAdmitWouldSayWithoutCounting) {
+  RateWindow rate(2, seconds(60));
+  TimePoint t0 = TimePoint() + seconds(1000);
+  EXPECT_FALSE(rate.full(t0));
+  ASSERT_TRUE(rate.admit(t0));
+  EXPECT_FALSE(rate.full(t0));
+  ASSERT_TRUE(rate.admit(t0));
+  EXPECT_TRUE(rate.full(t0 + seconds(59)));
+  EXPECT_EQ(rate.count(), 2u);
+  EXPECT_FALSE(rate.full(t0 + seconds(60)));
+}
+
 }  // namespace
 }  // namespace ninetd::limits

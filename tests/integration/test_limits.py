@@ -1,0 +1,112 @@
+"""Limits: nowait.N (launches per minute), the per-source limits of the /a/b/c form,
+and the idle timeout of in-loop builtin sessions."""
+import socket
+import time
+
+from conftest import TIMEOUT, free_port, read_line, read_to_eof, tcp_exchange
+
+
+def closed_unanswered(s):
+    """True when the daemon closed the connection without a reply: end of file, or a reset
+    when the client's bytes were still unread at the close."""
+    try:
+        return read_to_eof(s) == b""
+    except ConnectionResetError:
+        return True
+
+
+def test_rate_per_minute_pauses_the_service_and_queues_clients(ninetd):
+    port = free_port()
+    ninetd.start(f"127.0.0.1:{port} stream tcp nowait.3 nobody /bin/echo echo served\n")
+    for _ in range(3):
+        assert tcp_exchange(port) == b"served\n"
+    since = ninetd.mark()
+    # The fourth client is accepted by the kernel and waits: the service is paused, not
+    # failing, and the connection is neither refused nor served.
+    late = socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT)
+    try:
+        line = ninetd.wait_log(f"{port}/tcp: more than 3 connections in a minute; service "
+                               "paused for ", since=since)
+        assert "(raise the limit with nowait.N)" in line
+        table, _ = ninetd.dump()
+        (where, counters), = table[f"{port}/tcp"]
+        assert where.endswith("paused"), where
+        assert counters["children"] == 0, counters
+        late.settimeout(0.5)
+        try:
+            data = late.recv(100)
+        except socket.timeout:
+            data = None
+        assert data is None, f"a paused service served a client: {data!r}"
+    finally:
+        late.close()
+    assert ninetd.alive()
+
+
+def test_max_child_per_ip_refuses_the_extra_client(ninetd):
+    port = free_port()
+    # nowait/max-child/max-conn-per-ip-per-minute/max-child-per-ip: 1 server per client address.
+    ninetd.start(f"127.0.0.1:{port} stream tcp nowait/0/0/1 nobody /bin/cat cat\n")
+    first = socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT)
+    try:
+        first.sendall(b"hello\n")
+        assert read_line(first) == b"hello\n"
+        since = ninetd.mark()
+        with socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT) as second:
+            second.sendall(b"again\n")
+            assert closed_unanswered(second), "a second server ran for the same address"
+        ninetd.wait_log(f"{port}/tcp: refused 127.0.0.1: 1 servers already running for it, "
+                        "limit 1", since=since)
+        # Another source address is not held back by 127.0.0.1's server.
+        with socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT,
+                                      source_address=("127.0.0.2", 0)) as other:
+            other.sendall(b"other\n")
+            assert read_line(other) == b"other\n"
+    finally:
+        first.close()
+
+
+def test_max_conn_per_ip_per_minute_refuses_the_fast_client(ninetd):
+    port = free_port()
+    ninetd.start(f"127.0.0.1:{port} stream tcp nowait/0/2 nobody /bin/echo echo ok\n")
+    assert tcp_exchange(port) == b"ok\n"
+    assert tcp_exchange(port) == b"ok\n"
+    since = ninetd.mark()
+    with socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT) as third:
+        assert closed_unanswered(third), "the third connection in a minute was served"
+    ninetd.wait_log(f"{port}/tcp: refused 127.0.0.1: more than 2 connections in 60 s",
+                    since=since)
+    with socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT,
+                                  source_address=("127.0.0.3", 0)) as s:
+        assert read_to_eof(s) == b"ok\n"
+    table, _ = ninetd.dump()
+    (_, counters), = table[f"{port}/tcp"]
+    assert counters["refused"] == 1 and counters["connections"] == 4, counters
+
+
+def test_idle_builtin_session_is_closed(ninetd):
+    port = free_port()
+    ninetd.start(f"127.0.0.1:{port} stream tcp nowait root internal discard\n",
+                 args=("-l", "--idle-timeout", "1"))
+    with socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT) as s:
+        s.sendall(b"thrown away\n")
+        started = time.monotonic()
+        assert read_to_eof(s) == b"", "discard sent something"
+        # Closed by the daemon, not by the guard timeout of read_to_eof.
+        assert time.monotonic() - started < TIMEOUT
+    ninetd.wait_log(f"{port}/tcp: closing connection idle for 1 s")
+    table, header = ninetd.dump()
+    assert "0 builtin sessions" in header, header
+
+
+def test_busy_builtin_session_is_not_closed_as_idle(ninetd):
+    port = free_port()
+    ninetd.start(f"127.0.0.1:{port} stream tcp nowait root internal echo\n",
+                 args=("-l", "--idle-timeout", "1"))
+    with socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT) as s:
+        # Talking every 0.1 s for 3 s keeps the session alive past three idle timeouts.
+        for i in range(30):
+            s.sendall(b"%d\n" % i)
+            assert read_line(s) == b"%d\n" % i
+            time.sleep(0.1)
+    assert "closing connection idle" not in ninetd.log()
