@@ -42,10 +42,14 @@ struct IgnoredSignals {
   }
 };
 
-[[noreturn]] void fail(ChildContext* context, const char* step) {
+// Records the failed step for the parent; the child then returns from
+// child_main, which ends it. Nothing here is [[noreturn]]: a sanitizer build
+// would otherwise run its no-return hook on this foreign stack and write a
+// warning onto the client's connection.
+int fail(ChildContext* context, const char* step) {
   context->error = errno;
   context->step = step;
-  _exit(127);
+  return 127;
 }
 
 // LISTEN_PID must hold the child's own pid, known only in the child.
@@ -75,14 +79,15 @@ int child_main(void* argument) {
   struct sigaction default_action {};
   default_action.sa_handler = SIG_DFL;
   for (int i = 0; i < context->ignored_count; ++i)
-    if (sigaction(context->ignored[i], &default_action, nullptr) < 0) fail(context, "sigaction");
+    if (sigaction(context->ignored[i], &default_action, nullptr) < 0)
+      return fail(context, "sigaction");
 
-  if (setsid() < 0) fail(context, "setsid");
+  if (setsid() < 0) return fail(context, "setsid");
   for (int target = 0; target <= 2; ++target)
-    if (dup2(r.socket_fd, target) < 0) fail(context, "dup2");
+    if (dup2(r.socket_fd, target) < 0) return fail(context, "dup2");
   int first_to_close = 3;
   if (r.listen_fds) {
-    if (dup2(r.socket_fd, 3) < 0) fail(context, "dup2");
+    if (dup2(r.socket_fd, 3) < 0) return fail(context, "dup2");
     first_to_close = 4;
     fill_listen_pid(r.envp);
   }
@@ -94,20 +99,21 @@ int child_main(void* argument) {
   if (r.limits != nullptr)
     for (const services::ResourceLimit& limit : *r.limits) {
       rlimit value{limit.soft, limit.hard};
-      if (syscall(SYS_setrlimit, limit.resource, &value) < 0) fail(context, "setrlimit");
+      if (syscall(SYS_setrlimit, limit.resource, &value) < 0) return fail(context, "setrlimit");
     }
   if (r.credentials != nullptr && r.credentials->switch_user) {
     const auto& c = *r.credentials;
     // Raw system calls: glibc's wrappers would try to signal other threads.
-    if (syscall(SYS_setgroups, c.groups.size(), c.groups.data()) < 0) fail(context, "setgroups");
-    if (syscall(SYS_setgid, c.gid) < 0) fail(context, "setgid");
-    if (syscall(SYS_setuid, c.uid) < 0) fail(context, "setuid");
+    if (syscall(SYS_setgroups, c.groups.size(), c.groups.data()) < 0)
+      return fail(context, "setgroups");
+    if (syscall(SYS_setgid, c.gid) < 0) return fail(context, "setgid");
+    if (syscall(SYS_setuid, c.uid) < 0) return fail(context, "setuid");
   }
   sigset_t empty;
   sigemptyset(&empty);
-  if (sigprocmask(SIG_SETMASK, &empty, nullptr) < 0) fail(context, "sigprocmask");
+  if (sigprocmask(SIG_SETMASK, &empty, nullptr) < 0) return fail(context, "sigprocmask");
   execve(r.path, r.argv, r.envp);
-  fail(context, "execve");
+  return fail(context, "execve");
 }
 
 }  // namespace
