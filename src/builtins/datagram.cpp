@@ -2,6 +2,9 @@
 
 #include <arpa/inet.h>
 #include <sys/socket.h>
+#include <sys/un.h>
+
+#include <cstddef>
 
 #include <cerrno>
 #include <ctime>
@@ -21,6 +24,8 @@ std::uint64_t chargen_datagram_line = 0;
 
 bool may_answer(const net::SocketAddress& source, const std::set<std::uint16_t>& guarded_ports) {
   net::SocketAddress peer = source.unmapped();
+  // A unix datagram client can be answered only if it bound itself a name.
+  if (peer.family() == AF_UNIX) return peer.length() > offsetof(sockaddr_un, sun_path) + 1;
   std::uint16_t port = peer.port();
   if (port == 0 || guarded_ports.count(port) != 0) return false;
   if (peer.family() == AF_INET) {

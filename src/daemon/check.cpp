@@ -16,14 +16,16 @@ void print_diagnostics(const services::LoadedConfig& loaded, std::FILE* out) {
 }
 
 std::string summarize(const services::LoadedConfig& loaded) {
-  std::set<std::string> names;
-  std::size_t sockets = 0, builtins = 0, tcpmux = 0;
+  // Counted by name: a "tcp" entry is one service on two sockets.
+  std::set<std::string> names, builtin_names, tcpmux_names;
+  std::size_t sockets = 0;
   for (const auto& s : loaded.services) {
     names.insert(s.name);
     if (s.has_socket()) ++sockets;
-    if (s.builtin != config::Builtin::none) ++builtins;
-    if (s.tcpmux) ++tcpmux;
+    if (s.builtin != config::Builtin::none) builtin_names.insert(s.name);
+    if (s.tcpmux) tcpmux_names.insert(s.name);
   }
+  std::size_t builtins = builtin_names.size(), tcpmux = tcpmux_names.size();
   std::size_t errors = 0, warnings = 0;
   for (const auto& d : loaded.diagnostics)
     (d.severity == config::Severity::error ? errors : warnings)++;

@@ -7,7 +7,7 @@ namespace ninetd::daemon {
 
 const char* usage_text() {
   return "usage: ninetd [-dil] [-p pidfile] [--login-conf file] [--idle-timeout seconds]\n"
-         "              [configuration-file]\n"
+         "              [--new-session] [configuration-file]\n"
          "       ninetd -t|--check [--login-conf file] [configuration-file]\n"
          "\n"
          "An Internet super-server: reads an inetd.conf (default /etc/inetd.conf), listens on\n"
@@ -26,6 +26,8 @@ const char* usage_text() {
          "  --idle-timeout seconds\n"
          "                close an echo, discard, chargen or tcpmux connection that has been\n"
          "                idle this long (default 60)\n"
+         "  --new-session start each server in a session of its own (setsid) instead of a\n"
+         "                process group of its own (setpgid)\n"
          "  -h, --help    print this help\n"
          "  -V, --version print the version\n"
          "\n"
@@ -67,6 +69,8 @@ OptionsResult parse_options(const std::vector<std::string>& args) {
       o.help = true;
     } else if (arg == "--version") {
       o.version = true;
+    } else if (arg == "--new-session") {
+      o.new_session = true;
     } else if (arg == "--check") {
       o.check_only = true;
     } else if (auto value = long_option_value(args, i, "--login-conf", result.error)) {

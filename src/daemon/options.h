@@ -22,6 +22,7 @@ struct Options {
   std::string config = kDefaultConfig;
   std::string login_conf = "/etc/login.conf";  // --login-conf FILE: login classes
   unsigned idle_timeout = 60;  // --idle-timeout SECONDS: builtin sessions
+  bool new_session = false;    // --new-session: setsid for servers, not setpgid
 };
 
 struct OptionsResult {

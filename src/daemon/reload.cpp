@@ -35,28 +35,52 @@ bool is_ipv6_missing(const services::Service& s, int error) {
 
 }  // namespace
 
+LoadRequest Supervisor::load_request() const {
+  return LoadRequest{settings_.config_path, settings_.login_conf};
+}
+
 bool Supervisor::start() {
-  auto loaded = services::load_config(settings_.config_path, db_, settings_.login_conf);
-  log_diagnostics(loaded);
-  if (!loaded.readable) return false;
-  apply(std::move(loaded), true);
+  LoadResult loaded = load_in_child(load_request());
+  if (!loaded) {
+    log::error("cannot load {}: the configuration loader failed", settings_.config_path);
+    return false;
+  }
+  log_diagnostics(*loaded);
+  if (!loaded->readable) return false;
+  apply(std::move(*loaded), true);
   return true;
 }
 
 void Supervisor::reload() {
+  if (reader_.busy()) {
+    reload_again_ = true;
+    return;
+  }
   log::notice("reloading {}", settings_.config_path);
-  auto loaded = services::load_config(settings_.config_path, db_, settings_.login_conf);
-  log_diagnostics(loaded);
-  if (!loaded.readable) {
-    log::error("reload failed: configuration unreadable; the running configuration is kept");
-    return;
+  if (!reader_.start(load_request(), [this](LoadResult result) { finish_reload(std::move(result)); }))
+    log::error("reload failed: cannot start the configuration loader: {}; the running "
+               "configuration is kept", std::strerror(errno));
+}
+
+void Supervisor::finish_reload(LoadResult result) {
+  if (!result) {
+    log::error("reload failed: the configuration loader died; the running configuration is "
+               "kept");
+  } else {
+    services::LoadedConfig& loaded = *result;
+    log_diagnostics(loaded);
+    if (!loaded.readable)
+      log::error("reload failed: configuration unreadable; the running configuration is kept");
+    else if (loaded.services.empty() && config::has_errors(loaded.diagnostics))
+      log::error("reload failed: no valid entry in {}; the running configuration is kept",
+                 settings_.config_path);
+    else
+      apply(std::move(loaded), false);
   }
-  if (loaded.services.empty() && config::has_errors(loaded.diagnostics)) {
-    log::error("reload failed: no valid entry in {}; the running configuration is kept",
-               settings_.config_path);
-    return;
+  if (reload_again_) {
+    reload_again_ = false;
+    reload();
   }
-  apply(std::move(loaded), false);
 }
 
 void Supervisor::log_diagnostics(const services::LoadedConfig& loaded) {
@@ -135,7 +159,8 @@ void Supervisor::open_socket(RunningService& service) {
   if (!fd) {
     int error = fd.error().code;
     if (is_ipv6_missing(s, error) && s.address.ip() == "::") {
-      log::notice("{}: no IPv6 on this host ({}); IPv4 only", s.name, fd.error().describe());
+      log::notice("{}: no IPv6 on this host ({}); its IPv6 socket is not opened", s.name,
+                  fd.error().describe());
       return;
     }
     ++service.failed_opens;

@@ -14,7 +14,6 @@
 #include "log/logger.h"
 #include "loop/event_loop.h"
 #include "loop/signal_source.h"
-#include "services/system_db.h"
 
 namespace ninetd::daemon {
 namespace {
@@ -90,13 +89,13 @@ int run_daemon(const Options& options) {
     log::error("{}", loop.error().describe());
     return 1;
   }
-  services::LibcSystemDb db;
   SupervisorSettings settings;
   settings.config_path = options.config;
   settings.login_conf = options.login_conf;
   settings.log_connections = options.log_connections;
   settings.session_idle_timeout = std::chrono::seconds(options.idle_timeout);
-  Supervisor supervisor(**loop, settings, db);
+  settings.new_session = options.new_session;
+  Supervisor supervisor(**loop, settings);
   auto signals = loop::SignalSource::create({SIGCHLD, SIGHUP, SIGTERM, SIGINT, SIGUSR1},
                                             [&](int sig) { supervisor.on_signal(sig); });
   if (!signals) {
@@ -108,16 +107,21 @@ int run_daemon(const Options& options) {
     return 1;
   }
 
-  if (!options.foreground && !daemonize()) {
-    log::error("cannot become a daemon: {}", std::strerror(errno));
-    return 1;
+  // Until it detaches, the daemon also tells the terminal that started it, and
+  // it loads the configuration first, so a broken start exits non-zero there.
+  if (!options.log_to_stderr) log::use_syslog(/*also_stderr=*/!options.foreground);
+  if (!supervisor.start()) return 1;
+  if (!options.foreground) {
+    if (!daemonize()) {
+      log::error("cannot become a daemon: {}", std::strerror(errno));
+      return 1;
+    }
+    log::use_syslog(/*also_stderr=*/false);
   }
-  if (!options.log_to_stderr) log::use_syslog();
   if (pidfile) {
     if (auto written = pidfile->write_pid(getpid()); !written)
       log::error("pid file {}: {}", pidfile_path, written.error().describe());
   }
-  if (!supervisor.start()) return 1;
 
   while (!supervisor.stop_requested()) {
     (*loop)->run_once();

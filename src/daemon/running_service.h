@@ -39,9 +39,12 @@ class RunningService final : public loop::EventHandler,
   const std::string& name() const { return service_.name; }
   char* const* argv() { return argv_pointers_.data(); }
   bool is_builtin() const { return service_.builtin != config::Builtin::none; }
+  // Connection-oriented sockets (stream, seqpacket) are accepted by the daemon
+  // for nowait services; anything else goes to the server as it is.
   bool hands_over_socket() const {
     return service_.wait_mode == config::WaitMode::wait ||
-           service_.socket_type != config::SocketType::stream;
+           service_.socket_type == config::SocketType::dgram ||
+           service_.socket_type == config::SocketType::raw;
   }
   // The local address connections arrive on, when bound to one (no getsockname needed).
   bool bound_to_specific_address() const { return specific_address_; }

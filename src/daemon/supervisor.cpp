@@ -43,8 +43,8 @@ milliseconds backoff(RunningService& service) {
 
 }  // namespace
 
-Supervisor::Supervisor(loop::EventLoop& loop, SupervisorSettings settings, services::SystemDb& db)
-    : loop_(loop), settings_(std::move(settings)), db_(db) {}
+Supervisor::Supervisor(loop::EventLoop& loop, SupervisorSettings settings)
+    : loop_(loop), settings_(std::move(settings)), reader_(loop) {}
 
 Supervisor::~Supervisor() { shut_down(); }
 
@@ -309,6 +309,7 @@ std::optional<pid_t> Supervisor::launch_server(RunningService& service, int fd,
   request.envp = environment_.envp();
   request.socket_fd = fd;
   request.listen_fds = s.listen_fds;
+  request.new_session = settings_.new_session;
   request.credentials = &s.credentials;
   request.limits = &s.resource_limits;
   auto pid = spawn::launch(request);

@@ -17,11 +17,11 @@
 
 #include "builtins/datagram.h"
 #include "builtins/session.h"
+#include "daemon/config_reader.h"
 #include "daemon/running_service.h"
 #include "limits/per_source.h"
 #include "loop/event_loop.h"
 #include "services/config_loader.h"
-#include "services/system_db.h"
 #include "spawn/environment.h"
 
 namespace ninetd::daemon {
@@ -31,15 +31,17 @@ struct SupervisorSettings {
   std::string login_conf;
   bool log_connections = false;
   std::chrono::seconds session_idle_timeout{60};
+  bool new_session = false;  // servers start in a session of their own (--new-session)
 };
 
 class Supervisor final : public builtins::SessionOwner {
  public:
-  Supervisor(loop::EventLoop& loop, SupervisorSettings settings, services::SystemDb& db);
+  Supervisor(loop::EventLoop& loop, SupervisorSettings settings);
   ~Supervisor() override;
 
   // The first load. False when the file cannot be read at all.
   bool start();
+  // Starts a reload in the background; its result is applied from the loop.
   void reload();
   void on_signal(int signal);
   bool stop_requested() const { return stop_requested_; }
@@ -63,6 +65,8 @@ class Supervisor final : public builtins::SessionOwner {
     std::chrono::steady_clock::time_point started;
   };
 
+  LoadRequest load_request() const;
+  void finish_reload(LoadResult result);
   void apply(services::LoadedConfig loaded, bool initial);
   void open_socket(RunningService& service);
   void watch(RunningService& service);
@@ -89,7 +93,8 @@ class Supervisor final : public builtins::SessionOwner {
 
   loop::EventLoop& loop_;
   SupervisorSettings settings_;
-  services::SystemDb& db_;
+  ConfigReader reader_;
+  bool reload_again_ = false;  // a SIGHUP came while a reload was running
   std::map<std::string, std::shared_ptr<RunningService>> table_;  // by key
   std::map<std::string, std::shared_ptr<RunningService>> tcpmux_;  // by lowercase name
   std::unordered_map<pid_t, Child> children_;

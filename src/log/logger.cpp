@@ -3,8 +3,6 @@
 #include <syslog.h>
 #include <unistd.h>
 
-#include <cstdio>
-
 namespace ninetd::log {
 namespace {
 
@@ -35,22 +33,23 @@ int syslog_priority(Level level) {
   return LOG_INFO;
 }
 
+void write_stderr(Level level, std::string_view line) {
+  // One write per line so lines from a crash or a child never interleave mid-line.
+  std::string out = fmt::format("ninetd[{}]: {}: {}\n", getpid(), level_name(level), line);
+  [[maybe_unused]] ssize_t ignored = ::write(STDERR_FILENO, out.data(), out.size());
+}
+
 }  // namespace
 
 void set_sink(Sink s) { sink() = std::move(s); }
 
-void use_stderr() {
-  set_sink([](Level level, std::string_view line) {
-    // One write per line so lines from a crash or a child never interleave mid-line.
-    std::string out = fmt::format("ninetd[{}]: {}: {}\n", getpid(), level_name(level), line);
-    [[maybe_unused]] ssize_t ignored = ::write(STDERR_FILENO, out.data(), out.size());
-  });
-}
+void use_stderr() { set_sink(write_stderr); }
 
-void use_syslog() {
+void use_syslog(bool also_stderr) {
   openlog("ninetd", LOG_PID | LOG_NDELAY, LOG_DAEMON);
-  set_sink([](Level level, std::string_view line) {
+  set_sink([also_stderr](Level level, std::string_view line) {
     syslog(syslog_priority(level), "%.*s", static_cast<int>(line.size()), line.data());
+    if (also_stderr) write_stderr(level, line);
   });
 }
 

@@ -16,7 +16,8 @@ using Sink = std::function<void(Level, std::string_view)>;
 
 void set_sink(Sink sink);
 void use_stderr();
-void use_syslog();
+// also_stderr: copy each line to stderr too, for a daemon not yet detached.
+void use_syslog(bool also_stderr = false);
 void write(Level level, std::string_view line);
 
 template <typename... Args>

@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cstring>
 #include <optional>
+#include <set>
 
 #include <fmt/format.h>
 
@@ -53,6 +54,7 @@ void apply_login_classes(std::vector<Service>& services, const std::string& logi
   std::optional<std::string> text;
   std::string problem;
   bool read = false;
+  std::set<int> warned_lines;  // a "tcp" entry is two services of one line: warn once
   for (Service& s : services) {
     if (!s.login_class) continue;
     if (!read) {
@@ -60,20 +62,22 @@ void apply_login_classes(std::vector<Service>& services, const std::string& logi
       std::string contents;
       if (read_file(login_conf, contents, problem)) text = std::move(contents);
     }
-    auto warn = [&](std::string message) {
-      diagnostics.push_back({s.file, s.line, 0, config::Severity::warning, std::move(message)});
-    };
+    std::vector<std::string> warnings;
     if (!text) {
-      warn(fmt::format("{}: login class \"{}\" has no limits: cannot read {}: {}", s.name,
-                       *s.login_class, login_conf, problem));
-      continue;
+      warnings.push_back(fmt::format("{}: login class \"{}\" has no limits: cannot read {}: {}",
+                                     s.name, *s.login_class, login_conf, problem));
+    } else {
+      LoginClassResult found = find_login_class(*text, *s.login_class);
+      if (!found.found)
+        warnings.push_back(fmt::format("{}: login class \"{}\" is not in {}; no limits applied",
+                                       s.name, *s.login_class, login_conf));
+      for (auto& p : found.problems)
+        warnings.push_back(fmt::format("{}: {}: {}", s.name, login_conf, p));
+      s.resource_limits = std::move(found.limits);
     }
-    LoginClassResult found = find_login_class(*text, *s.login_class);
-    if (!found.found)
-      warn(fmt::format("{}: login class \"{}\" is not in {}; no limits applied", s.name,
-                       *s.login_class, login_conf));
-    for (auto& p : found.problems) warn(fmt::format("{}: {}: {}", s.name, login_conf, p));
-    s.resource_limits = std::move(found.limits);
+    if (!warned_lines.insert(s.line).second) continue;
+    for (auto& w : warnings)
+      diagnostics.push_back({s.file, s.line, 0, config::Severity::warning, std::move(w)});
   }
 }
 

@@ -82,7 +82,10 @@ int child_main(void* argument) {
     if (sigaction(context->ignored[i], &default_action, nullptr) < 0)
       return fail(context, "sigaction");
 
-  if (setsid() < 0) return fail(context, "setsid");
+  // Out of the daemon's process group, so signals meant for the daemon's group
+  // (a terminal's Ctrl-C under -d, a kill of the group) never reach servers.
+  if (r.new_session ? setsid() < 0 : setpgid(0, 0) < 0)
+    return fail(context, r.new_session ? "setsid" : "setpgid");
   for (int target = 0; target <= 2; ++target)
     if (dup2(r.socket_fd, target) < 0) return fail(context, "dup2");
   int first_to_close = 3;

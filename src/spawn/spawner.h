@@ -21,6 +21,10 @@ struct LaunchRequest {
   char* const* envp = nullptr;
   int socket_fd = -1;        // becomes 0, 1 and 2
   bool listen_fds = false;   // also descriptor 3, with LISTEN_FDS=1 and LISTEN_PID set
+  // A new session (setsid) rather than a new process group (setpgid): where the
+  // kernel groups sessions for scheduling (sched_autogroup), every session is a
+  // scheduling group of its own, costly to make and competing with the daemon.
+  bool new_session = false;
   const services::Credentials* credentials = nullptr;
   const std::vector<services::ResourceLimit>* limits = nullptr;  // login class
 };

@@ -1,0 +1,107 @@
+#include "daemon/config_reader.h"
+
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+#include "services/config_codec.h"
+#include "services/system_db.h"
+
+namespace ninetd::daemon {
+namespace {
+
+// The child: load, write the encoded result, and leave with _exit: the
+// daemon's destructors must not run here (the pidfile's would unlink it).
+[[noreturn]] void run_loader(const LoadRequest& request, int out) {
+  services::LibcSystemDb db;
+  std::string bytes =
+      services::encode_config(services::load_config(request.config_path, db, request.login_conf));
+  std::size_t done = 0;
+  while (done < bytes.size()) {
+    ssize_t n = ::write(out, bytes.data() + done, bytes.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) _exit(1);
+    done += static_cast<std::size_t>(n);
+  }
+  _exit(0);
+}
+
+// Forks the loader; returns the read end of its pipe, or an invalid Fd.
+sys::Fd fork_loader(const LoadRequest& request, pid_t& child) {
+  int ends[2];
+  if (pipe2(ends, O_CLOEXEC) < 0) return sys::Fd();
+  sys::Fd read_end(ends[0]);
+  sys::Fd write_end(ends[1]);
+  child = fork();
+  if (child < 0) return sys::Fd();
+  if (child == 0) {
+    read_end.reset();
+    run_loader(request, write_end.get());
+  }
+  return read_end;
+}
+
+}  // namespace
+
+LoadResult load_in_child(const LoadRequest& request) {
+  pid_t child = -1;
+  sys::Fd pipe = fork_loader(request, child);
+  if (!pipe) return std::nullopt;
+  std::string bytes;
+  char buffer[65536];
+  for (;;) {
+    ssize_t n = ::read(pipe.get(), buffer, sizeof(buffer));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    bytes.append(buffer, static_cast<std::size_t>(n));
+  }
+  int status = 0;
+  while (waitpid(child, &status, 0) < 0 && errno == EINTR) {
+  }
+  return services::decode_config(bytes);
+}
+
+ConfigReader::~ConfigReader() {
+  if (pipe_) loop_.remove(pipe_.get());
+}
+
+bool ConfigReader::start(const LoadRequest& request, Done done) {
+  sys::Fd pipe = fork_loader(request, child_);
+  if (!pipe) return false;
+  int flags = fcntl(pipe.get(), F_GETFL);
+  fcntl(pipe.get(), F_SETFL, flags | O_NONBLOCK);
+  if (!loop_.add(pipe.get(), EPOLLIN, this)) return false;
+  pipe_ = std::move(pipe);
+  bytes_.clear();
+  done_ = std::move(done);
+  return true;
+}
+
+void ConfigReader::on_event(std::uint32_t) {
+  char buffer[65536];
+  for (;;) {
+    ssize_t n = ::read(pipe_.get(), buffer, sizeof(buffer));
+    if (n > 0) {
+      bytes_.append(buffer, static_cast<std::size_t>(n));
+      continue;
+    }
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && errno == EAGAIN) return;
+    return finish();  // end of file, or an error: the child is done either way
+  }
+}
+
+void ConfigReader::finish() {
+  loop_.remove(pipe_.get());
+  pipe_.reset();
+  // The loader is reaped with every other child on SIGCHLD.
+  Done done = std::move(done_);
+  done_ = nullptr;
+  std::string bytes = std::move(bytes_);
+  bytes_.clear();
+  done(services::decode_config(bytes));
+}
+
+}  // namespace ninetd::daemon

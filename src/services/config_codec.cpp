@@ -1,0 +1,233 @@
+#include "services/config_codec.h"
+
+#include <cstdint>
+#include <cstring>
+#include <type_traits>
+
+namespace ninetd::services {
+namespace {
+
+// Both ends are the same binary on the same host, so plain native-endian
+// fields suffice; a version tag guards against a daemon and loader mismatch.
+constexpr std::uint32_t kMagic = 0x6e397431;  // "n9t1"
+
+class Writer {
+ public:
+  template <typename T>
+  void number(T value) {
+    static_assert(std::is_arithmetic_v<T> || std::is_enum_v<T>);
+    out_.append(reinterpret_cast<const char*>(&value), sizeof(value));
+  }
+  void text(const std::string& s) {
+    number<std::uint32_t>(static_cast<std::uint32_t>(s.size()));
+    out_.append(s);
+  }
+  template <typename T>
+  void optional_number(const std::optional<T>& value) {
+    number<std::uint8_t>(value ? 1 : 0);
+    if (value) number(*value);
+  }
+  void optional_text(const std::optional<std::string>& value) {
+    number<std::uint8_t>(value ? 1 : 0);
+    if (value) text(*value);
+  }
+  void flag(bool value) { number<std::uint8_t>(value ? 1 : 0); }
+  std::string take() { return std::move(out_); }
+
+ private:
+  std::string out_;
+};
+
+class Reader {
+ public:
+  explicit Reader(std::string_view in) : in_(in) {}
+  bool ok() const { return ok_; }
+  void fail() { ok_ = false; }
+  bool flag() { return number<std::uint8_t>() != 0; }
+  bool at_end() const { return in_.empty(); }
+
+  template <typename T>
+  T number() {
+    T value{};
+    if (in_.size() < sizeof(T)) {
+      ok_ = false;
+      return value;
+    }
+    std::memcpy(&value, in_.data(), sizeof(T));
+    in_.remove_prefix(sizeof(T));
+    return value;
+  }
+  std::string text() {
+    auto size = number<std::uint32_t>();
+    if (!ok_ || in_.size() < size) {
+      ok_ = false;
+      return {};
+    }
+    std::string s(in_.substr(0, size));
+    in_.remove_prefix(size);
+    return s;
+  }
+  template <typename T>
+  std::optional<T> optional_number() {
+    if (number<std::uint8_t>() == 0) return std::nullopt;
+    return number<T>();
+  }
+  std::optional<std::string> optional_text() {
+    if (number<std::uint8_t>() == 0) return std::nullopt;
+    return text();
+  }
+  // A count of elements, each taking at least `min_size` bytes: refuses counts
+  // that cannot fit, so a bad length never makes us reserve gigabytes.
+  std::uint32_t count(std::size_t min_size) {
+    auto n = number<std::uint32_t>();
+    if (!ok_ || n > in_.size() / (min_size == 0 ? 1 : min_size)) {
+      ok_ = false;
+      return 0;
+    }
+    return n;
+  }
+
+ private:
+  std::string_view in_;
+  bool ok_ = true;
+};
+
+void write_service(Writer& w, const Service& s) {
+  w.text(s.name);
+  w.text(s.file);
+  w.number(s.line);
+  w.number(s.socket_type);
+  w.number(s.transport);
+  w.flag(s.v6only);
+  w.number<std::uint32_t>(s.address.length());
+  w.text(std::string(reinterpret_cast<const char*>(s.address.get()), s.address.length()));
+  w.optional_number(s.sndbuf);
+  w.optional_number(s.rcvbuf);
+  w.flag(s.listen_fds);
+  w.number(s.wait_mode);
+  w.number(s.limits.max_child);
+  w.number(s.limits.max_per_minute);
+  w.number(s.limits.max_conn_per_ip_per_minute);
+  w.number(s.limits.max_child_per_ip);
+  w.number(s.builtin);
+  w.flag(s.tcpmux);
+  w.flag(s.tcpmux_plus);
+  w.text(s.tcpmux_name);
+  w.text(s.program);
+  w.number<std::uint32_t>(static_cast<std::uint32_t>(s.argv.size()));
+  for (const auto& arg : s.argv) w.text(arg);
+  const Credentials& c = s.credentials;
+  w.flag(c.switch_user);
+  w.text(c.user);
+  w.number(c.uid);
+  w.number(c.gid);
+  w.number<std::uint32_t>(static_cast<std::uint32_t>(c.groups.size()));
+  for (gid_t g : c.groups) w.number(g);
+  w.optional_text(s.login_class);
+  w.number<std::uint32_t>(static_cast<std::uint32_t>(s.resource_limits.size()));
+  for (const auto& l : s.resource_limits) {
+    w.number(l.resource);
+    w.number(l.soft);
+    w.number(l.hard);
+  }
+}
+
+Service read_service(Reader& r) {
+  Service s;
+  s.name = r.text();
+  s.file = r.text();
+  s.line = r.number<int>();
+  s.socket_type = r.number<config::SocketType>();
+  s.transport = r.number<config::Transport>();
+  s.v6only = r.flag();
+  auto length = r.number<std::uint32_t>();
+  std::string raw = r.text();
+  if (raw.size() != length || length > sizeof(sockaddr_storage)) {
+    r.fail();
+    return s;
+  }
+  s.address = net::SocketAddress::from_raw(reinterpret_cast<const sockaddr*>(raw.data()),
+                                           static_cast<socklen_t>(length));
+  s.sndbuf = r.optional_number<int>();
+  s.rcvbuf = r.optional_number<int>();
+  s.listen_fds = r.flag();
+  s.wait_mode = r.number<config::WaitMode>();
+  s.limits.max_child = r.number<unsigned>();
+  s.limits.max_per_minute = r.number<unsigned>();
+  s.limits.max_conn_per_ip_per_minute = r.number<unsigned>();
+  s.limits.max_child_per_ip = r.number<unsigned>();
+  s.builtin = r.number<config::Builtin>();
+  s.tcpmux = r.flag();
+  s.tcpmux_plus = r.flag();
+  s.tcpmux_name = r.text();
+  s.program = r.text();
+  for (auto n = r.count(sizeof(std::uint32_t)); n > 0 && r.ok(); --n) s.argv.push_back(r.text());
+  Credentials& c = s.credentials;
+  c.switch_user = r.flag();
+  c.user = r.text();
+  c.uid = r.number<uid_t>();
+  c.gid = r.number<gid_t>();
+  for (auto n = r.count(sizeof(gid_t)); n > 0 && r.ok(); --n) c.groups.push_back(r.number<gid_t>());
+  s.login_class = r.optional_text();
+  for (auto n = r.count(sizeof(int) + 2 * sizeof(rlim_t)); n > 0 && r.ok(); --n) {
+    ResourceLimit l;
+    l.resource = r.number<int>();
+    l.soft = r.number<rlim_t>();
+    l.hard = r.number<rlim_t>();
+    s.resource_limits.push_back(l);
+  }
+  return s;
+}
+
+}  // namespace
+
+std::string encode_config(const LoadedConfig& loaded) {
+  Writer w;
+  w.number(kMagic);
+  w.flag(loaded.readable);
+  w.number<std::uint32_t>(static_cast<std::uint32_t>(loaded.services.size()));
+  for (const auto& s : loaded.services) write_service(w, s);
+  w.number<std::uint32_t>(static_cast<std::uint32_t>(loaded.failed.size()));
+  for (const auto& f : loaded.failed) {
+    w.number(f.line);
+    w.text(f.service);
+    w.text(f.protocol);
+  }
+  w.number<std::uint32_t>(static_cast<std::uint32_t>(loaded.diagnostics.size()));
+  for (const auto& d : loaded.diagnostics) {
+    w.text(d.file);
+    w.number(d.line);
+    w.number(d.column);
+    w.number(d.severity);
+    w.text(d.message);
+  }
+  return w.take();
+}
+
+std::optional<LoadedConfig> decode_config(std::string_view bytes) {
+  Reader r(bytes);
+  if (r.number<std::uint32_t>() != kMagic) return std::nullopt;
+  LoadedConfig loaded;
+  loaded.readable = r.flag();
+  for (auto n = r.count(1); n > 0 && r.ok(); --n) loaded.services.push_back(read_service(r));
+  for (auto n = r.count(1); n > 0 && r.ok(); --n) {
+    config::FailedEntry f;
+    f.line = r.number<int>();
+    f.service = r.text();
+    f.protocol = r.text();
+    loaded.failed.push_back(std::move(f));
+  }
+  for (auto n = r.count(1); n > 0 && r.ok(); --n) {
+    config::Diagnostic d;
+    d.file = r.text();
+    d.line = r.number<int>();
+    d.column = r.number<int>();
+    d.severity = r.number<config::Severity>();
+    d.message = r.text();
+    loaded.diagnostics.push_back(std::move(d));
+  }
+  if (!r.ok() || !r.at_end()) return std::nullopt;
+  return loaded;
+}
+
+}  // namespace ninetd::services

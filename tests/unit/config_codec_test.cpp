@@ -1,0 +1,110 @@
+#include "services/config_codec.h"
+
+#include <gtest/gtest.h>
+
+namespace ninetd::services {
+namespace {
+
+// Every field set to something other than its default, so a field the codec
+// forgets shows up as a difference.
+Service full_service() {
+  Service s;
+  s.name = "tcpmux/+Ftp/tcp";
+  s.file = "/etc/inetd.conf";
+  s.line = 42;
+  s.socket_type = config::SocketType::seqpacket;
+  s.transport = config::Transport::udp;
+  s.v6only = true;
+  s.address = *net::SocketAddress::from_numeric("::1", 2121);
+  s.sndbuf = 65536;
+  s.rcvbuf = 1024;
+  s.listen_fds = true;
+  s.wait_mode = config::WaitMode::wait;
+  s.limits = Limits{1, 2, 3, 4};
+  s.builtin = config::Builtin::chargen;
+  s.tcpmux = true;
+  s.tcpmux_plus = true;
+  s.tcpmux_name = "ftp";
+  s.program = "/usr/sbin/in.ftpd";
+  s.argv = {"in.ftpd", "-l", ""};
+  s.credentials = Credentials{true, "ftp", 107, 65534, {65534, 27, 1000}};
+  s.login_class = "daemon";
+  s.resource_limits = {ResourceLimit{RLIMIT_NOFILE, 128, 1024},
+                       ResourceLimit{RLIMIT_CPU, RLIM_INFINITY, RLIM_INFINITY}};
+  return s;
+}
+
+void expect_same(const Service& a, const Service& b) {
+  EXPECT_EQ(a.key(), b.key());
+  EXPECT_TRUE(a.same_launch(b));
+  EXPECT_TRUE(a.same_socket_options(b));
+  EXPECT_EQ(a.file, b.file);
+  EXPECT_EQ(a.line, b.line);
+  EXPECT_EQ(a.address, b.address);
+  EXPECT_EQ(a.socket_type, b.socket_type);
+  EXPECT_EQ(a.transport, b.transport);
+  EXPECT_EQ(a.v6only, b.v6only);
+  EXPECT_EQ(a.tcpmux, b.tcpmux);
+  EXPECT_EQ(a.tcpmux_name, b.tcpmux_name);
+}
+
+TEST(ConfigCodec, EveryFieldSurvivesTheRoundTrip) {
+  LoadedConfig loaded;
+  loaded.readable = true;
+  loaded.services = {full_service(), Service{}};
+  loaded.services[1].name = "echo/unix";
+  loaded.services[1].address = *net::SocketAddress::from_path("/run/echo.sock");
+  loaded.failed = {config::FailedEntry{7, "ftp", "tpc"}};
+  loaded.diagnostics = {{"inetd.conf", 7, 12, config::Severity::error, "unknown protocol"},
+                        {"inetd.conf", 0, 0, config::Severity::warning, "whole file"}};
+  auto decoded = decode_config(encode_config(loaded));
+  ASSERT_TRUE(decoded.has_value());
+  EXPECT_TRUE(decoded->readable);
+  ASSERT_EQ(decoded->services.size(), 2u);
+  expect_same(decoded->services[0], loaded.services[0]);
+  expect_same(decoded->services[1], loaded.services[1]);
+  EXPECT_EQ(decoded->services[1].address.ip(), "/run/echo.sock");
+  ASSERT_EQ(decoded->failed.size(), 1u);
+  EXPECT_EQ(decoded->failed[0].line, 7);
+  EXPECT_EQ(decoded->failed[0].protocol, "tpc");
+  ASSERT_EQ(decoded->diagnostics.size(), 2u);
+  EXPECT_EQ(decoded->diagnostics[0].format(), "inetd.conf:7:12: error: unknown protocol");
+  EXPECT_EQ(decoded->diagnostics[1].format(), "inetd.conf: warning: whole file");
+}
+
+TEST(ConfigCodec, AnUnreadableFileStaysUnreadable) {
+  LoadedConfig loaded;
+  loaded.diagnostics = {{"x.conf", 0, 0, config::Severity::error, "cannot read"}};
+  auto decoded = decode_config(encode_config(loaded));
+  ASSERT_TRUE(decoded.has_value());
+  EXPECT_FALSE(decoded->readable);
+  EXPECT_EQ(decoded->diagnostics.size(), 1u);
+}
+
+TEST(ConfigCodec, EveryTruncationIsRefused) {
+  LoadedConfig loaded;
+  loaded.readable = true;
+  loaded.services = {full_service()};
+  loaded.failed = {config::FailedEntry{1, "a", "b"}};
+  std::string bytes = encode_config(loaded);
+  for (std::size_t n = 0; n < bytes.size(); ++n)
+    EXPECT_FALSE(decode_config(std::string_view(bytes).substr(0, n)).has_value()) << n;
+}
+
+TEST(ConfigCodec, TrailingBytesAndWrongMagicAreRefused) {
+  std::string bytes = encode_config(LoadedConfig{});
+  EXPECT_TRUE(decode_config(bytes).has_value());
+  EXPECT_FALSE(decode_config(bytes + "x").has_value());
+  bytes[0] ^= 1;
+  EXPECT_FALSE(decode_config(bytes).has_value());
+}
+
+TEST(ConfigCodec, AHugeCountIsRefusedWithoutAllocating) {
+  std::string bytes = encode_config(LoadedConfig{});
+  // The service count follows the magic (4 bytes) and the readable flag (1 byte).
+  bytes[5] = bytes[6] = bytes[7] = bytes[8] = '\xff';
+  EXPECT_FALSE(decode_config(bytes).has_value());
+}
+
+}  // namespace
+}  // namespace ninetd::services
