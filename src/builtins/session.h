@@ -43,7 +43,7 @@ class Session : public loop::EventHandler {
   loop::Clock::time_point last_activity() const { return last_activity_; }
 
  private:
-  void on_readable();
+  bool on_readable();  // true when bytes were read and more may follow
   void on_writable();
   bool flush();  // false when the peer is gone
   void read_tcpmux_request();
@@ -60,6 +60,7 @@ class Session : public loop::EventHandler {
   std::string request_;  // tcpmux
   std::uint32_t interest_ = 0;
   bool ended_ = false;
+  bool registered_ = false;  // in the event loop
   loop::Clock::time_point last_activity_;
 };
 

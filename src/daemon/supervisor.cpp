@@ -212,9 +212,14 @@ void Supervisor::serve_connection(RunningService& service, sys::Fd connection,
 void Supervisor::start_session(RunningService& service, config::Builtin kind, sys::Fd connection) {
   auto session =
       std::make_unique<builtins::Session>(kind, std::move(connection), service.name(), *this);
-  if (!session->start()) return;
   builtins::Session* key = session.get();
   sessions_.emplace(key, std::move(session));
+  // start() may already end the session (a short exchange served at once).
+  if (!key->start()) {
+    sessions_.erase(key);
+    return;
+  }
+  if (!sessions_.count(key)) return;
   if (!sweep_timer_)
     sweep_timer_ = loop_.schedule(Clock::now() + settings_.session_idle_timeout,
                                   [this] { sweep_idle_sessions(); });

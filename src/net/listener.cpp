@@ -1,6 +1,7 @@
 #include "net/listener.h"
 
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -20,6 +21,18 @@ int socket_type_of(config::SocketType type) {
 int raw_protocol_of(const services::Service& service) {
   if (service.socket_type != config::SocketType::raw) return 0;
   return service.transport == config::Transport::udp ? IPPROTO_UDP : IPPROTO_TCP;
+}
+
+constexpr int kDeferAcceptSeconds = 5;
+
+// Builtins that wait for the client before they answer (not chargen, daytime
+// or time, which speak first).
+bool client_speaks_first(const services::Service& service) {
+  using config::Builtin;
+  Builtin b = service.builtin;
+  return service.transport == config::Transport::tcp &&
+         service.socket_type == config::SocketType::stream &&
+         (b == Builtin::echo || b == Builtin::discard || b == Builtin::tcpmux);
 }
 
 sys::Result<void> set_int_option(int fd, int level, int name, int value, const char* what) {
@@ -74,6 +87,15 @@ sys::Result<sys::Fd> open_listener(const services::Service& service) {
     // local users, as with FreeBSD inetd and systemd's default SocketMode=0666.
     std::string path = address.ip();
     if (chmod(path.c_str(), 0666) < 0) return sys::last_error("chmod");
+  }
+  if (client_speaks_first(service)) {
+    // The kernel hands over the connection only once the client's first bytes
+    // are there, so the builtin serves it in one pass without waiting in the
+    // loop. After the timeout the connection is accepted anyway.
+    if (auto r = set_int_option(fd.get(), IPPROTO_TCP, TCP_DEFER_ACCEPT, kDeferAcceptSeconds,
+                                "setsockopt TCP_DEFER_ACCEPT");
+        !r)
+      return r.error();
   }
   bool listens = service.socket_type == config::SocketType::stream ||
                  service.socket_type == config::SocketType::seqpacket;

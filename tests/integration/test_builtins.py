@@ -267,3 +267,15 @@ def test_tcpmux_request_in_pieces_and_too_long(tcpmux_daemon):
     # 256 bytes without a line end: all read (no reset), then refused.
     reply = tcp_exchange(port, b"x" * 256, shutdown=False)
     assert reply.startswith(b"-") and reply.endswith(b"\r\n"), reply
+
+
+def test_echo_client_that_waits_before_speaking_is_served(ninetd):
+    # echo listens with TCP_DEFER_ACCEPT: a client that connects and only speaks later must
+    # still be served, from the loop, once its bytes come.
+    port = free_port()
+    ninetd.start(f"127.0.0.1:{port} stream tcp nowait root internal echo\n")
+    with socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT) as s:
+        time.sleep(1.5)
+        s.sendall(b"late words\n")
+        s.shutdown(socket.SHUT_WR)
+        assert read_to_eof(s) == b"late words\n"
