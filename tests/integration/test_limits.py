@@ -31,7 +31,7 @@ def test_rate_per_minute_pauses_the_service_and_queues_clients(ninetd):
         table, _ = ninetd.dump()
         (where, counters), = table[f"{port}/tcp"]
         assert where.endswith("paused"), where
-        assert counters["children"] == 0, counters
+        assert counters["connections"] == 3, counters
         late.settimeout(0.5)
         try:
             data = late.recv(100)
