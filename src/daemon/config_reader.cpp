@@ -1,11 +1,14 @@
 #include "daemon/config_reader.h"
 
 #include <fcntl.h>
+#include <signal.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
 
+#include "log/logger.h"
 #include "services/config_codec.h"
 #include "services/system_db.h"
 
@@ -65,6 +68,7 @@ LoadResult load_in_child(const LoadRequest& request) {
 
 ConfigReader::~ConfigReader() {
   if (pipe_) loop_.remove(pipe_.get());
+  loop_.cancel(deadline_);
 }
 
 bool ConfigReader::start(const LoadRequest& request, Done done) {
@@ -74,8 +78,16 @@ bool ConfigReader::start(const LoadRequest& request, Done done) {
   fcntl(pipe.get(), F_SETFL, flags | O_NONBLOCK);
   if (!loop_.add(pipe.get(), EPOLLIN, this)) return false;
   pipe_ = std::move(pipe);
+  child_pidfd_.reset(static_cast<int>(syscall(SYS_pidfd_open, child_, 0)));
   bytes_.clear();
   done_ = std::move(done);
+  deadline_ = loop_.schedule(loop::Clock::now() + kLoaderTimeout, [this] {
+    deadline_ = loop_.no_timer();
+    log::error("the configuration loader (pid {}) ran for {} s; killing it", child_,
+               kLoaderTimeout.count());
+    // Its pipe then ends, and finish() reports the failure.
+    if (child_pidfd_) syscall(SYS_pidfd_send_signal, child_pidfd_.get(), SIGKILL, nullptr, 0);
+  });
   return true;
 }
 
@@ -94,8 +106,11 @@ void ConfigReader::on_event(std::uint32_t) {
 }
 
 void ConfigReader::finish() {
+  loop_.cancel(deadline_);
+  deadline_ = loop_.no_timer();
   loop_.remove(pipe_.get());
   pipe_.reset();
+  child_pidfd_.reset();
   // The loader is reaped with every other child on SIGCHLD.
   Done done = std::move(done_);
   done_ = nullptr;

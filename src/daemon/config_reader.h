@@ -8,6 +8,7 @@
 
 #include <sys/types.h>
 
+#include <chrono>
 #include <functional>
 #include <optional>
 #include <string>
@@ -32,7 +33,10 @@ LoadResult load_in_child(const LoadRequest& request);
 class ConfigReader final : public loop::EventHandler {
  public:
   using Done = std::function<void(LoadResult)>;
-  explicit ConfigReader(loop::EventLoop& loop) : loop_(loop) {}
+  // A loader stuck on a lookup is killed after this long; the reload then fails.
+  static constexpr std::chrono::seconds kLoaderTimeout{120};
+
+  explicit ConfigReader(loop::EventLoop& loop) : loop_(loop), deadline_(loop.no_timer()) {}
   ~ConfigReader() override;
 
   bool busy() const { return pipe_.valid(); }
@@ -45,8 +49,10 @@ class ConfigReader final : public loop::EventHandler {
   void finish();
 
   loop::EventLoop& loop_;
+  loop::EventLoop::TimerId deadline_;
   sys::Fd pipe_;
   pid_t child_ = -1;
+  sys::Fd child_pidfd_;  // kills the loader even if its pid has been reaped and reused
   std::string bytes_;
   Done done_;
 };
