@@ -9,53 +9,79 @@
 
 namespace ninetd::services {
 
+namespace {
+
+// Looks `key` up in `cache`, computing and remembering it on a miss.
+template <typename Map, typename Key, typename Compute>
+const typename Map::mapped_type& remembered(Map& cache, const Key& key, Compute compute) {
+  auto it = cache.find(key);
+  if (it == cache.end()) it = cache.emplace(key, compute()).first;
+  return it->second;
+}
+
+}  // namespace
+
 std::optional<std::uint16_t> LibcSystemDb::service_port(const std::string& name,
                                                         const char* protocol) {
-  servent* entry = getservbyname(name.c_str(), protocol);
-  if (entry == nullptr) return std::nullopt;
-  return ntohs(static_cast<std::uint16_t>(entry->s_port));
+  return remembered(ports_, std::make_pair(name, std::string(protocol)),
+                    [&]() -> std::optional<std::uint16_t> {
+                      servent* entry = getservbyname(name.c_str(), protocol);
+                      if (entry == nullptr) return std::nullopt;
+                      return ntohs(static_cast<std::uint16_t>(entry->s_port));
+                    });
 }
 
 std::optional<UserEntry> LibcSystemDb::user(const std::string& name) {
-  passwd* entry = getpwnam(name.c_str());
-  if (entry == nullptr) return std::nullopt;
-  return UserEntry{entry->pw_uid, entry->pw_gid};
+  return remembered(users_, name, [&]() -> std::optional<UserEntry> {
+    passwd* entry = getpwnam(name.c_str());
+    if (entry == nullptr) return std::nullopt;
+    return UserEntry{entry->pw_uid, entry->pw_gid};
+  });
 }
 
 std::optional<gid_t> LibcSystemDb::group(const std::string& name) {
-  struct group* entry = getgrnam(name.c_str());
-  if (entry == nullptr) return std::nullopt;
-  return entry->gr_gid;
+  return remembered(groups_, name, [&]() -> std::optional<gid_t> {
+    struct group* entry = getgrnam(name.c_str());
+    if (entry == nullptr) return std::nullopt;
+    return entry->gr_gid;
+  });
 }
 
 std::vector<gid_t> LibcSystemDb::group_list(const std::string& user, gid_t gid) {
-  int count = 32;
-  std::vector<gid_t> groups(static_cast<std::size_t>(count));
-  while (getgrouplist(user.c_str(), gid, groups.data(), &count) < 0) {
-    groups.resize(static_cast<std::size_t>(count) * 2);
-    count = static_cast<int>(groups.size());
-  }
-  groups.resize(static_cast<std::size_t>(count));
-  return groups;
+  return remembered(group_lists_, std::make_pair(user, gid), [&] {
+    int count = 32;
+    std::vector<gid_t> groups(static_cast<std::size_t>(count));
+    while (getgrouplist(user.c_str(), gid, groups.data(), &count) < 0) {
+      groups.resize(static_cast<std::size_t>(count) * 2);
+      count = static_cast<int>(groups.size());
+    }
+    groups.resize(static_cast<std::size_t>(count));
+    return groups;
+  });
 }
 
 std::vector<net::SocketAddress> LibcSystemDb::host_addresses(const std::string& host) {
-  addrinfo hints{};
-  hints.ai_family = AF_UNSPEC;
-  hints.ai_socktype = SOCK_STREAM;
-  addrinfo* list = nullptr;
-  std::vector<net::SocketAddress> addresses;
-  if (getaddrinfo(host.c_str(), nullptr, &hints, &list) != 0) return addresses;
-  for (addrinfo* ai = list; ai != nullptr; ai = ai->ai_next) {
-    auto address = net::SocketAddress::from_raw(ai->ai_addr, ai->ai_addrlen);
-    bool seen = false;
-    for (const auto& a : addresses) seen = seen || a == address;
-    if (!seen) addresses.push_back(address);
-  }
-  freeaddrinfo(list);
-  return addresses;
+  return remembered(hosts_, host, [&] {
+    addrinfo hints{};
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    addrinfo* list = nullptr;
+    std::vector<net::SocketAddress> addresses;
+    if (getaddrinfo(host.c_str(), nullptr, &hints, &list) != 0) return addresses;
+    for (addrinfo* ai = list; ai != nullptr; ai = ai->ai_next) {
+      auto address = net::SocketAddress::from_raw(ai->ai_addr, ai->ai_addrlen);
+      bool seen = false;
+      for (const auto& a : addresses) seen = seen || a == address;
+      if (!seen) addresses.push_back(address);
+    }
+    freeaddrinfo(list);
+    return addresses;
+  });
 }
 
-bool LibcSystemDb::is_root() { return geteuid() == 0; }
+bool LibcSystemDb::is_root() {
+  if (!root_) root_ = geteuid() == 0;
+  return *root_;
+}
 
 }  // namespace ninetd::services

@@ -6,6 +6,7 @@
 #include <sys/types.h>
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -34,6 +35,9 @@ class SystemDb {
 };
 
 // The real databases: getservbyname, getpwnam, getgrnam, getgrouplist, getaddrinfo.
+// Each answer is remembered for the life of the object (one load): a file of
+// 900 entries for the same user reads /etc/passwd and /etc/group once, not 900
+// times.
 class LibcSystemDb final : public SystemDb {
  public:
   std::optional<std::uint16_t> service_port(const std::string& name,
@@ -43,6 +47,14 @@ class LibcSystemDb final : public SystemDb {
   std::vector<gid_t> group_list(const std::string& user, gid_t gid) override;
   std::vector<net::SocketAddress> host_addresses(const std::string& host) override;
   bool is_root() override;
+
+ private:
+  std::map<std::pair<std::string, std::string>, std::optional<std::uint16_t>> ports_;
+  std::map<std::string, std::optional<UserEntry>> users_;
+  std::map<std::string, std::optional<gid_t>> groups_;
+  std::map<std::pair<std::string, gid_t>, std::vector<gid_t>> group_lists_;
+  std::map<std::string, std::vector<net::SocketAddress>> hosts_;
+  std::optional<bool> root_;
 };
 
 }  // namespace ninetd::services
