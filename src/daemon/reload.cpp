@@ -6,7 +6,6 @@
 #include <cerrno>
 #include <cstring>
 
-#include "daemon/check.h"
 #include "daemon/supervisor.h"
 #include "log/logger.h"
 #include "net/listener.h"
@@ -163,7 +162,6 @@ void Supervisor::open_socket(RunningService& service) {
                   fd.error().describe());
       return;
     }
-    ++service.failed_opens;
     log::error("{}: {} {}: {}; retrying every {} s", s.name, fd.error().call,
                s.address.to_string(), std::strerror(error), kRetryOpen.count() / 1000);
     pause(service, kRetryOpen);
@@ -177,7 +175,6 @@ void Supervisor::open_socket(RunningService& service) {
     fcntl(service.listener.get(), F_SETFL, flags & ~O_NONBLOCK);
   }
   log::notice("{}: listening on {} ({})", s.name, s.address.to_string(), describe(s));
-  service.failed_opens = 0;
   rearm(service);
 }
 

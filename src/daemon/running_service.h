@@ -59,7 +59,6 @@ class RunningService final : public loop::EventHandler,
   std::optional<limits::RateWindow> rate;  // nowait.N
   limits::PerSource per_source{0, 0};      // nowait/N/per-ip-rate/per-ip-children
   loop::EventLoop::TimerId timer;
-  unsigned failed_opens = 0;
   unsigned quick_failures = 0;  // wait servers that died at once, for backoff
 
  private:

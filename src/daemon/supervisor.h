@@ -19,7 +19,6 @@
 #include "builtins/session.h"
 #include "daemon/config_reader.h"
 #include "daemon/running_service.h"
-#include "limits/per_source.h"
 #include "loop/event_loop.h"
 #include "services/config_loader.h"
 #include "spawn/environment.h"
