@@ -14,7 +14,7 @@
 
 namespace ninetd::builtins {
 
-inline constexpr std::size_t kSessionBufferCap = 64 * 1024;
+inline constexpr std::size_t kSessionBufferCap = std::size_t{64} * 1024;
 inline constexpr std::size_t kTcpmuxMaxRequest = 256;
 
 class Session;

@@ -57,7 +57,7 @@ std::optional<int> parse_size(std::string_view text) {
   if (!text.empty()) {
     char unit = text.back();
     if (unit == 'k' || unit == 'K') scale = 1024;
-    if (unit == 'm' || unit == 'M') scale = 1024 * 1024;
+    if (unit == 'm' || unit == 'M') scale = 1024UL * 1024;
     if (scale != 1) text.remove_suffix(1);
   }
   auto value = parse_number(text, INT_MAX / scale);

@@ -64,7 +64,10 @@ bool daemonize() {
 int run_daemon(const Options& options) {
   occupy_standard_descriptors();
   raise_descriptor_limit();
-  signal(SIGPIPE, SIG_IGN);
+  // A client gone mid-write must cost an EPIPE, not the daemon.
+  struct sigaction ignore {};
+  ignore.sa_handler = SIG_IGN;
+  sigaction(SIGPIPE, &ignore, nullptr);
   log::use_stderr();
 
   std::optional<Pidfile> pidfile;

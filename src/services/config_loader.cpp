@@ -17,7 +17,7 @@ namespace ninetd::services {
 namespace {
 
 // Beyond this a file is not an inetd.conf (a device, a log file given by mistake).
-constexpr off_t kMaxConfigSize = 64 * 1024 * 1024;
+constexpr off_t kMaxConfigSize = off_t{64} * 1024 * 1024;
 
 bool read_file(const std::string& path, std::string& text, std::string& problem) {
   sys::Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY));

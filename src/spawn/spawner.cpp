@@ -13,7 +13,7 @@
 namespace ninetd::spawn {
 namespace {
 
-constexpr std::size_t kChildStackSize = 64 * 1024;
+constexpr std::size_t kChildStackSize = std::size_t{64} * 1024;
 alignas(64) char child_stack[kChildStackSize];
 
 // Shared with the child through CLONE_VM: the request in, the failure out.
