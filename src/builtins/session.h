@@ -39,6 +39,11 @@ class Session : public loop::EventHandler {
   config::Builtin kind() const { return kind_; }
   int fd() const { return fd_.get(); }
   sys::Fd take_fd() { return std::move(fd_); }
+  // Leaves the event loop, if the session ever entered it.
+  void detach() {
+    if (registered_) owner_.event_loop().remove(fd_.get());
+    registered_ = false;
+  }
   const std::string& service_name() const { return service_name_; }
   loop::Clock::time_point last_activity() const { return last_activity_; }
 

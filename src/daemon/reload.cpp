@@ -195,7 +195,7 @@ void Supervisor::shut_down() {
   for (auto& [key, service] : table_) close_service(*service);
   table_.clear();
   tcpmux_.clear();
-  for (auto& [key, session] : sessions_) loop_.remove(session->fd());
+  for (auto& [key, session] : sessions_) session->detach();
   sessions_.clear();
   if (sweep_timer_) loop_.cancel(*sweep_timer_);
   sweep_timer_.reset();

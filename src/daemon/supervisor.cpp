@@ -228,7 +228,10 @@ void Supervisor::start_session(RunningService& service, config::Builtin kind, sy
 void Supervisor::end_session(builtins::Session& session) {
   auto it = sessions_.find(&session);
   if (it == sessions_.end()) return;
-  loop_.remove(session.fd());
+  session.detach();
+  // Closed now, not with the object after the batch: the client is waiting
+  // for this end of file.
+  session.take_fd().reset();
   loop_.retire(std::move(it->second));
   sessions_.erase(it);
 }
@@ -258,9 +261,9 @@ void Supervisor::sweep_idle_sessions() {
 // RFC 1078: "+" and the named service takes over, "-" and the connection
 // closes; "help" lists the names.
 void Supervisor::tcpmux_request(builtins::Session& session, const std::string& name) {
+  session.detach();
   sys::Fd connection = session.take_fd();
   std::string service_name = session.service_name();
-  loop_.remove(connection.get());
   end_session(session);
   auto reply = [&](const std::string& text) {
     ::send(connection.get(), text.data(), text.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
