@@ -1,6 +1,5 @@
 // The supervisor's configuration side: first load, reload as a diff that keeps
 // surviving sockets, opening and closing listeners, the SIGUSR1 table dump.
-#include <fcntl.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -102,7 +101,8 @@ void Supervisor::apply(services::LoadedConfig loaded, bool initial) {
     auto it = table_.find(key);
     log::notice("{}: removed{}", it->second->name(),
                 it->second->children > 0 ? "; its running servers go on" : "");
-    close_service(*it->second);
+    close_socket(*it->second);
+    it->second->removed = true;
     graveyard_.push_back(it->second);
     table_.erase(it);
   }
@@ -111,14 +111,22 @@ void Supervisor::apply(services::LoadedConfig loaded, bool initial) {
                  table_.at(key)->name());
   for (const services::Service* s : diff.changed) {
     RunningService& service = *table_.at(s->key());
-    bool options_changed = !service.service().same_socket_options(*s);
+    const services::Service& old = service.service();
+    // A buffer size taken away has no way back to the kernel's default but a
+    // new socket (its queue is lost); anything else changes in place.
+    bool reopen = (old.sndbuf && !s->sndbuf) || (old.rcvbuf && !s->rcvbuf);
+    bool options_changed = !old.same_socket_options(*s);
     bool hand_over_before = service.hands_over_socket();
     service.set_service(*s);
-    if (options_changed || hand_over_before != service.hands_over_socket()) {
-      // Socket options apply to the socket itself: reopen it (no queue survives).
-      close_service(service);
-      service.removed = false;
+    if (reopen) {
+      close_socket(service);
       open_socket(service);
+    } else if (service.listener) {
+      sys::Result<void> done;
+      if (options_changed) done = net::set_buffer_sizes(service.listener.get(), *s);
+      if (done && hand_over_before != service.hands_over_socket())
+        done = net::set_nonblocking(service.listener.get(), !service.hands_over_socket());
+      if (!done) log::error("{}: {}", service.name(), done.error().describe());
     }
     log::notice("{}: changed; new connections get the new definition", service.name());
   }
@@ -154,7 +162,7 @@ void Supervisor::open_socket(RunningService& service) {
     log::notice("{}: reachable through tcpmux as \"{}\" ({})", s.name, s.tcpmux_name, describe(s));
     return;
   }
-  auto fd = net::open_listener(s);
+  auto fd = net::open_listener(s, !service.hands_over_socket());
   if (!fd) {
     int error = fd.error().code;
     if (is_ipv6_missing(s, error) && s.address.ip() == "::") {
@@ -168,22 +176,15 @@ void Supervisor::open_socket(RunningService& service) {
     return;
   }
   service.listener = std::move(*fd);
-  // Only the daemon accepts on a nowait stream socket; a socket handed to a
-  // server stays blocking, as servers expect.
-  if (service.hands_over_socket()) {
-    int flags = fcntl(service.listener.get(), F_GETFL);
-    fcntl(service.listener.get(), F_SETFL, flags & ~O_NONBLOCK);
-  }
   log::notice("{}: listening on {} ({})", s.name, s.address.to_string(), describe(s));
   rearm(service);
 }
 
-void Supervisor::close_service(RunningService& service) {
+void Supervisor::close_socket(RunningService& service) {
   unwatch(service);
   loop_.cancel(service.timer);
   service.timer = loop_.no_timer();
   service.paused = false;
-  service.removed = true;
   if (service.listener && service.service().address.family() == AF_UNIX) {
     std::string path = service.service().address.ip();
     ::unlink(path.c_str());
@@ -192,7 +193,10 @@ void Supervisor::close_service(RunningService& service) {
 }
 
 void Supervisor::shut_down() {
-  for (auto& [key, service] : table_) close_service(*service);
+  for (auto& [key, service] : table_) {
+    close_socket(*service);
+    service->removed = true;
+  }
   table_.clear();
   tcpmux_.clear();
   for (auto& [key, session] : sessions_) session->detach();

@@ -1,5 +1,6 @@
 #include "net/listener.h"
 
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/stat.h>
@@ -42,9 +43,32 @@ sys::Result<void> set_int_option(int fd, int level, int name, int value, const c
 
 }  // namespace
 
-sys::Result<sys::Fd> open_listener(const services::Service& service) {
+sys::Result<void> set_buffer_sizes(int fd, const services::Service& service) {
+  if (service.sndbuf) {
+    if (auto r = set_int_option(fd, SOL_SOCKET, SO_SNDBUF, *service.sndbuf, "setsockopt SO_SNDBUF");
+        !r)
+      return r;
+  }
+  if (service.rcvbuf) {
+    if (auto r = set_int_option(fd, SOL_SOCKET, SO_RCVBUF, *service.rcvbuf, "setsockopt SO_RCVBUF");
+        !r)
+      return r;
+  }
+  return {};
+}
+
+sys::Result<void> set_nonblocking(int fd, bool nonblocking) {
+  int flags = fcntl(fd, F_GETFL);
+  if (flags < 0) return sys::last_error("fcntl");
+  flags = nonblocking ? (flags | O_NONBLOCK) : (flags & ~O_NONBLOCK);
+  if (fcntl(fd, F_SETFL, flags) < 0) return sys::last_error("fcntl");
+  return {};
+}
+
+sys::Result<sys::Fd> open_listener(const services::Service& service, bool daemon_accepts) {
   const SocketAddress& address = service.address;
-  int type = socket_type_of(service.socket_type) | SOCK_NONBLOCK | SOCK_CLOEXEC;
+  int type = socket_type_of(service.socket_type) | SOCK_CLOEXEC;
+  if (daemon_accepts) type |= SOCK_NONBLOCK;
   sys::Fd fd(::socket(address.family(), type, raw_protocol_of(service)));
   if (!fd) return sys::last_error("socket");
 
@@ -60,18 +84,7 @@ sys::Result<sys::Fd> open_listener(const services::Service& service) {
         !r)
       return r.error();
   }
-  if (service.sndbuf) {
-    if (auto r = set_int_option(fd.get(), SOL_SOCKET, SO_SNDBUF, *service.sndbuf,
-                                "setsockopt SO_SNDBUF");
-        !r)
-      return r.error();
-  }
-  if (service.rcvbuf) {
-    if (auto r = set_int_option(fd.get(), SOL_SOCKET, SO_RCVBUF, *service.rcvbuf,
-                                "setsockopt SO_RCVBUF");
-        !r)
-      return r.error();
-  }
+  if (auto r = set_buffer_sizes(fd.get(), service); !r) return r.error();
   if (address.family() == AF_UNIX) {
     // A stale socket file from an earlier run would make bind fail; only a
     // socket is removed, never a regular file someone put there by mistake.

@@ -1,6 +1,6 @@
 // Listener: the socket a service is reached on, created as its protocol says
 // (family, IPV6_V6ONLY, buffer sizes), bound, and listening when it is a stream.
-// Always non-blocking and close-on-exec: only the spawner hands it to a child.
+// Always close-on-exec: only the spawner hands it to a child.
 #pragma once
 
 #include "services/service.h"
@@ -11,6 +11,13 @@ namespace ninetd::net {
 
 inline constexpr int kListenBacklog = 1024;  // capped by net.core.somaxconn
 
-sys::Result<sys::Fd> open_listener(const services::Service& service);
+// `daemon_accepts`: non-blocking, for the daemon's accept loop; otherwise the
+// socket is handed to servers and stays blocking, as they expect.
+sys::Result<sys::Fd> open_listener(const services::Service& service, bool daemon_accepts);
+
+// For a reload that keeps the socket: the buffer sizes the service asks for
+// (an option taken away cannot be undone in place), and the blocking mode.
+sys::Result<void> set_buffer_sizes(int fd, const services::Service& service);
+sys::Result<void> set_nonblocking(int fd, bool nonblocking);
 
 }  // namespace ninetd::net

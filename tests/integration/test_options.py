@@ -66,3 +66,23 @@ def test_max_child_holds_further_clients_in_the_queue(ninetd):
     table, _ = ninetd.dump()
     (_, counters), = table[f"{port}/tcp"]
     assert counters["connections"] == 3 and counters["refused"] == 0, counters
+
+
+def test_reload_changes_buffer_sizes_on_the_kept_socket(ninetd, pubdir):
+    server = write_script(pubdir, "buffers.py", BUFFERS_SERVER, mode=0o644)
+    port = free_port()
+    line = (f"127.0.0.1:{port} stream tcp,rcvbuf={{}} nowait nobody /usr/bin/python3 python3 "
+            f"{server}\n")
+    ninetd.start(line.format(32768))
+    assert tcp_exchange(port).startswith(b"rcvbuf=65536 ")
+    # A client that connected before the reload is served, and the socket is not reopened.
+    waiting = socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT)
+    try:
+        log = ninetd.reload(line.format(49152))
+        assert "listening on" not in log, log
+        assert f"{port}/tcp: changed" in log, log
+        waiting.shutdown(socket.SHUT_WR)
+        assert read_to_eof(waiting).startswith(b"rcvbuf=")
+    finally:
+        waiting.close()
+    assert tcp_exchange(port).startswith(b"rcvbuf=98304 ")
