@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <array>
+#include <cctype>
 #include <utility>
 
 namespace ninetd::config {
@@ -39,6 +40,12 @@ std::optional<Builtin> builtin_from_name(std::string_view name) {
   for (const auto& [builtin_name, value] : kBuiltins)
     if (name == builtin_name) return value;
   return std::nullopt;
+}
+
+std::string tcpmux_key(std::string_view name) {
+  std::string key(name);
+  for (char& c : key) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return key;
 }
 
 std::string ServiceSpec::display_name() const {

@@ -28,6 +28,9 @@ enum class Builtin { none, echo, discard, chargen, daytime, time, tcpmux };
 const char* to_string(SocketType type);
 const char* to_string(Builtin builtin);
 std::optional<Builtin> builtin_from_name(std::string_view name);
+// RFC 1078 matches service names without regard to case: the form both the
+// configured names and the clients' requests are compared in.
+std::string tcpmux_key(std::string_view name);
 
 // A word's place in the file, kept so later steps can point at it.
 struct Place {

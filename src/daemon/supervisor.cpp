@@ -1,6 +1,5 @@
 #include "daemon/supervisor.h"
 
-#include <fcntl.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -154,45 +153,51 @@ void Supervisor::accept_connections(RunningService& service) {
       }
     }
     ++service.counters.connections;
-    if (!admit(service, peer)) {
+    auto source = admit(service, peer);
+    if (!source) {
       ++service.counters.refused;
       continue;
     }
-    serve_connection(service, std::move(connection), peer);
+    serve_connection(service, std::move(connection), peer, *source);
   }
 }
 
 // The service-wide rate (nowait.N) and FreeBSD's per-source limits; a
-// connection refused by a per-source limit is closed at once.
-bool Supervisor::admit(RunningService& service, const net::SocketAddress& peer) {
-  Clock::time_point now = Clock::now();
-  if (service.rate && !service.rate->admit(now)) return false;
+// connection refused by a per-source limit is closed at once. Returns the
+// client's address as the per-source limits count it (empty when they are
+// off), or nullopt when the connection is refused.
+std::optional<std::string> Supervisor::admit(RunningService& service,
+                                             const net::SocketAddress& peer) {
   auto& per = service.per_source;
-  if (!per.enabled() || service.is_builtin()) return true;
+  bool per_source = per.enabled() && !service.is_builtin();
+  if (!service.rate && !per_source) return std::string();
+  Clock::time_point now = Clock::now();
+  if (service.rate && !service.rate->admit(now)) return std::nullopt;
+  if (!per_source) return std::string();
   std::string source = peer.unmapped().ip();
   switch (per.admit(source, now)) {
     case limits::PerSource::Verdict::admit:
-      return true;
+      return source;
     case limits::PerSource::Verdict::too_many_children:
       log::warning("{}: refused {}: {} servers already running for it, limit {}", service.name(),
                    source, per.children_of(source), service.service().limits.max_child_per_ip);
-      return false;
+      return std::nullopt;
     case limits::PerSource::Verdict::too_fast:
       log::warning("{}: refused {}: more than {} connections in 60 s", service.name(), source,
                    service.service().limits.max_conn_per_ip_per_minute);
-      return false;
+      return std::nullopt;
   }
-  return false;
+  return std::nullopt;
 }
 
 void Supervisor::serve_connection(RunningService& service, sys::Fd connection,
-                                  const net::SocketAddress& peer) {
+                                  const net::SocketAddress& peer, const std::string& source) {
   config::Builtin builtin = service.service().builtin;
   if (settings_.log_connections)
     log::info("{}: connection from {}", service.name(), peer.unmapped().to_string());
   switch (builtin) {
     case config::Builtin::none:
-      launch_server(service, connection.get(), &peer);
+      launch_server(service, connection.get(), &peer, source);
       return;
     case config::Builtin::daytime: {
       std::string text = builtins::daytime_text(std::time(nullptr));
@@ -268,8 +273,7 @@ void Supervisor::tcpmux_request(builtins::Session& session, const std::string& n
   auto reply = [&](const std::string& text) {
     ::send(connection.get(), text.data(), text.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
   };
-  std::string wanted;
-  for (char c : name) wanted.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  std::string wanted = config::tcpmux_key(name);
   if (wanted == "help") {
     std::string list;
     for (const auto& [tcpmux_name, service] : tcpmux_) list += tcpmux_name + "\r\n";
@@ -286,16 +290,19 @@ void Supervisor::tcpmux_request(builtins::Session& session, const std::string& n
   getpeername(connection.get(), peer.get(), peer.length_pointer());
   ++target.counters.connections;
   unsigned max = target.service().limits.max_child;
-  if ((max > 0 && target.children >= max) || !admit(target, peer)) {
+  std::optional<std::string> source;
+  if (max == 0 || target.children < max) source = admit(target, peer);
+  if (!source) {
     ++target.counters.refused;
     return reply("-Service busy\r\n");
   }
   if (target.service().tcpmux_plus) reply("+Go\r\n");
-  launch_server(target, connection.get(), &peer);
+  launch_server(target, connection.get(), &peer, *source);
 }
 
 std::optional<pid_t> Supervisor::launch_server(RunningService& service, int fd,
-                                               const net::SocketAddress* peer) {
+                                               const net::SocketAddress* peer,
+                                               const std::string& source) {
   const services::Service& s = service.service();
   environment_.reset();
   if (peer != nullptr && peer->family() != AF_UNIX) {
@@ -325,14 +332,10 @@ std::optional<pid_t> Supervisor::launch_server(RunningService& service, int fd,
     ++service.counters.spawn_failures;
     log::error("{}: {} {}: {}", service.name(), pid.error().call, s.program,
                std::strerror(pid.error().code));
-    if (peer != nullptr && service.per_source.enabled())
-      service.per_source.release(peer->unmapped().ip());
+    if (!source.empty()) service.per_source.release(source);
     return std::nullopt;
   }
-  // The source is kept only when per-source limits need it at exit.
-  std::string source;
-  if (peer != nullptr && service.per_source.enabled()) source = peer->unmapped().ip();
-  children_.emplace(*pid, Child{service.shared_from_this(), std::move(source), Clock::now()});
+  children_.emplace(*pid, Child{service.shared_from_this(), source, Clock::now()});
   ++service.children;
   if (settings_.log_connections) log::info("{}: started pid {}", service.name(), *pid);
   unsigned max = s.limits.max_child;
@@ -345,7 +348,7 @@ void Supervisor::start_wait_server(RunningService& service) {
   unwatch(service);
   ++service.counters.connections;
   if (service.rate) service.rate->admit(Clock::now());
-  auto pid = launch_server(service, service.listener.get(), nullptr);
+  auto pid = launch_server(service, service.listener.get(), nullptr, std::string());
   if (!pid) {
     // The socket is still readable, so retrying at once would spin.
     return pause(service, backoff(service));

@@ -72,16 +72,17 @@ class Supervisor final : public builtins::SessionOwner {
   void unwatch(RunningService& service);
   void pause(RunningService& service, std::chrono::milliseconds how_long);
   void rearm(RunningService& service);
-  void close_service(RunningService& service);
+  void close_socket(RunningService& service);
 
   bool pause_if_over_rate(RunningService& service);
   void accept_connections(RunningService& service);
-  bool admit(RunningService& service, const net::SocketAddress& peer);
+  std::optional<std::string> admit(RunningService& service, const net::SocketAddress& peer);
+  // `source` is what admit() returned: the address per-source limits count.
   void serve_connection(RunningService& service, sys::Fd connection,
-                        const net::SocketAddress& peer);
+                        const net::SocketAddress& peer, const std::string& source);
   void start_session(RunningService& service, config::Builtin kind, sys::Fd connection);
   std::optional<pid_t> launch_server(RunningService& service, int fd,
-                                     const net::SocketAddress* peer);
+                                     const net::SocketAddress* peer, const std::string& source);
   void start_wait_server(RunningService& service);
 
   void reap_children();

@@ -119,11 +119,6 @@ Credentials SpecResolver::credentials() {
   return c;
 }
 
-std::string lowercase(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(),
-                 [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
-  return text;
-}
 
 std::vector<Service> SpecResolver::resolve() {
   Service base;
@@ -149,8 +144,7 @@ std::vector<Service> SpecResolver::resolve() {
 
   std::vector<Service> out;
   if (spec_.tcpmux) {
-    // RFC 1078: service names are matched without regard to case.
-    base.tcpmux_name = lowercase(spec_.service);
+    base.tcpmux_name = config::tcpmux_key(spec_.service);
     out.push_back(base);
   } else if (spec_.transport == Transport::local) {
     auto address = net::SocketAddress::from_path(spec_.service);
