@@ -6,11 +6,15 @@
 
 namespace ninetd::config {
 
+std::string Diagnostic::location() const {
+  if (line == 0) return file;
+  if (column == 0) return fmt::format("{}:{}", file, line);
+  return fmt::format("{}:{}:{}", file, line, column);
+}
+
 std::string Diagnostic::format() const {
   const char* kind = severity == Severity::error ? "error" : "warning";
-  if (line == 0) return fmt::format("{}: {}: {}", file, kind, message);
-  if (column == 0) return fmt::format("{}:{}: {}: {}", file, line, kind, message);
-  return fmt::format("{}:{}:{}: {}: {}", file, line, column, kind, message);
+  return fmt::format("{}: {}: {}", location(), kind, message);
 }
 
 bool has_errors(const std::vector<Diagnostic>& diagnostics) {

@@ -16,6 +16,7 @@ struct Diagnostic {
   Severity severity = Severity::error;
   std::string message;
 
+  std::string location() const;  // "FILE:LINE:COLUMN", shorter when not known
   std::string format() const;
 };
 

@@ -83,13 +83,9 @@ void Supervisor::finish_reload(LoadResult result) {
 
 void Supervisor::log_diagnostics(const services::LoadedConfig& loaded) {
   // The log line carries the severity already, so it is left out of the message.
-  for (const auto& d : loaded.diagnostics) {
-    std::string where = d.file;
-    if (d.line > 0) where += fmt::format(":{}", d.line);
-    if (d.line > 0 && d.column > 0) where += fmt::format(":{}", d.column);
+  for (const auto& d : loaded.diagnostics)
     log::write(d.severity == config::Severity::error ? log::Level::error : log::Level::warning,
-               fmt::format("{}: {}", where, d.message));
-  }
+               fmt::format("{}: {}", d.location(), d.message));
 }
 
 void Supervisor::apply(services::LoadedConfig loaded, bool initial) {
