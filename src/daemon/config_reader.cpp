@@ -2,10 +2,13 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 
 #include "log/logger.h"
@@ -18,6 +21,8 @@ namespace {
 // The child: load, write the encoded result, and leave with _exit: the
 // daemon's destructors must not run here (the pidfile's would unlink it).
 [[noreturn]] void run_loader(const LoadRequest& request, int out) {
+  // ps and top tell it from the daemon by this name.
+  prctl(PR_SET_NAME, "ninetd-loader");
   services::LibcSystemDb db;
   std::string bytes =
       services::encode_config(services::load_config(request.config_path, db, request.login_conf));
@@ -46,6 +51,25 @@ sys::Fd fork_loader(const LoadRequest& request, pid_t& child) {
   return read_end;
 }
 
+// Reads what is available into the end of `bytes`, straight into its storage,
+// in chunks the size of what the pipe holds: a fixed 64 KiB buffer, on the
+// stack or in the string, would stay resident in the daemon for good.
+// Returns read()'s last result: 0 at end of file, -1 with errno otherwise.
+ssize_t read_into(int fd, std::string& bytes) {
+  for (;;) {
+    int available = 0;
+    if (ioctl(fd, FIONREAD, &available) < 0) available = 0;
+    std::size_t chunk = std::max<std::size_t>(static_cast<std::size_t>(available), 4096);
+    std::size_t used = bytes.size();
+    bytes.resize(used + chunk);
+    ssize_t n = ::read(fd, bytes.data() + used, chunk);
+    bytes.resize(used + static_cast<std::size_t>(n > 0 ? n : 0));
+    if (n > 0) continue;
+    if (n < 0 && errno == EINTR) continue;
+    return n;
+  }
+}
+
 }  // namespace
 
 LoadResult load_in_child(const LoadRequest& request) {
@@ -53,13 +77,7 @@ LoadResult load_in_child(const LoadRequest& request) {
   sys::Fd pipe = fork_loader(request, child);
   if (!pipe) return std::nullopt;
   std::string bytes;
-  char buffer[65536];
-  for (;;) {
-    ssize_t n = ::read(pipe.get(), buffer, sizeof(buffer));
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    bytes.append(buffer, static_cast<std::size_t>(n));
-  }
+  read_into(pipe.get(), bytes);
   int status = 0;
   while (waitpid(child, &status, 0) < 0 && errno == EINTR) {
   }
@@ -92,17 +110,8 @@ bool ConfigReader::start(const LoadRequest& request, Done done) {
 }
 
 void ConfigReader::on_event(std::uint32_t) {
-  char buffer[65536];
-  for (;;) {
-    ssize_t n = ::read(pipe_.get(), buffer, sizeof(buffer));
-    if (n > 0) {
-      bytes_.append(buffer, static_cast<std::size_t>(n));
-      continue;
-    }
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0 && errno == EAGAIN) return;
-    return finish();  // end of file, or an error: the child is done either way
-  }
+  if (read_into(pipe_.get(), bytes_) < 0 && errno == EAGAIN) return;
+  finish();  // end of file, or an error: the child is done either way
 }
 
 void ConfigReader::finish() {
