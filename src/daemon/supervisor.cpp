@@ -364,11 +364,12 @@ void Supervisor::reap_children() {
     int status = 0;
     pid_t pid = waitpid(-1, &status, WNOHANG);
     if (pid <= 0) return;
-    on_child_exit(pid, status);
+    on_child_exit(pid, status, spawn::collect_failure(pid));
   }
 }
 
-void Supervisor::on_child_exit(pid_t pid, int status) {
+void Supervisor::on_child_exit(pid_t pid, int status,
+                               std::optional<spawn::LateFailure> launch_failure) {
   auto it = children_.find(pid);
   if (it == children_.end()) return;
   Child child = std::move(it->second);
@@ -377,7 +378,12 @@ void Supervisor::on_child_exit(pid_t pid, int status) {
   --service.children;
   if (!child.source.empty()) service.per_source.release(child.source);
   auto ran = std::chrono::duration_cast<milliseconds>(Clock::now() - child.started);
-  if (failed(status))
+  if (launch_failure) {
+    // The server never ran: say which step failed, as an immediate failure would.
+    ++service.counters.spawn_failures;
+    log::error("{}: {} {}: {}", service.name(), launch_failure->step, service.service().program,
+               std::strerror(launch_failure->error));
+  } else if (failed(status))
     log::warning("{}: server pid {} {} after {} ms", service.name(), pid, describe_status(status),
                  ran.count());
   else if (settings_.log_connections)

@@ -22,6 +22,7 @@
 #include "loop/event_loop.h"
 #include "services/config_loader.h"
 #include "spawn/environment.h"
+#include "spawn/spawner.h"
 
 namespace ninetd::daemon {
 
@@ -86,7 +87,7 @@ class Supervisor final : public builtins::SessionOwner {
   void start_wait_server(RunningService& service);
 
   void reap_children();
-  void on_child_exit(pid_t pid, int status);
+  void on_child_exit(pid_t pid, int status, std::optional<spawn::LateFailure> launch_failure);
   void sweep_idle_sessions();
   void dump_table();
   void log_diagnostics(const services::LoadedConfig& loaded);

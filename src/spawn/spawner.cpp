@@ -1,8 +1,8 @@
 #include "spawn/spawner.h"
 
-#include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -10,20 +10,14 @@
 #include <cerrno>
 #include <cstring>
 
+#include "spawn/raw_syscall.h"
+
 namespace ninetd::spawn {
 namespace {
 
-constexpr std::size_t kChildStackSize = std::size_t{64} * 1024;
-alignas(64) char child_stack[kChildStackSize];
-
-// Shared with the child through CLONE_VM: the request in, the failure out.
-struct ChildContext {
-  const LaunchRequest* request;
-  int error;
-  const char* step;
-  const int* ignored;
-  int ignored_count;
-};
+// The stack of a vfork-style child: one at a time, the daemon waits meanwhile.
+constexpr std::size_t kVforkStackSize = std::size_t{64} * 1024;
+alignas(64) char vfork_stack[kVforkStackSize];
 
 // The signals whose disposition is "ignore" in the daemon. Dispositions are
 // settled before the first launch (SIGPIPE at start, the rest inherited), so
@@ -42,13 +36,30 @@ struct IgnoredSignals {
   }
 };
 
+#if NINETD_HAVE_RAW_SYSCALL
+long child_call(long number, long a = 0, long b = 0, long c = 0, long d = 0) {
+  return raw_syscall(number, a, b, c, d);
+}
+#else
+// Without raw system calls only the vfork-style launch is used; the daemon
+// waits, so the child writing its errno is harmless.
+long child_call(long number, long a = 0, long b = 0, long c = 0, long d = 0) {
+  long result = syscall(number, a, b, c, d);
+  return result < 0 ? -errno : result;
+}
+#endif
+
+long to_long(const void* pointer) {
+  return reinterpret_cast<long>(pointer);
+}
+
 // Records the failed step for the parent; the child then returns from
 // child_main, which ends it. Nothing here is [[noreturn]]: a sanitizer build
 // would otherwise run its no-return hook on this foreign stack and write a
 // warning onto the client's connection.
-int fail(ChildContext* context, const char* step) {
-  context->error = errno;
-  context->step = step;
+int fail(LaunchPlan* plan, const char* step, long result) {
+  plan->error = static_cast<int>(-result);
+  plan->step = step;
   return 127;
 }
 
@@ -60,7 +71,7 @@ void fill_listen_pid(char* const* envp) {
     if (std::strncmp(entry, kName, sizeof(kName) - 1) != 0) continue;
     char digits[24];
     int n = 0;
-    for (long pid = syscall(SYS_getpid); pid > 0 && n < 23; pid /= 10)
+    for (long pid = child_call(SYS_getpid); pid > 0 && n < 23; pid /= 10)
       digits[n++] = static_cast<char>('0' + pid % 10);
     char* out = entry + sizeof(kName) - 1;
     while (n > 0) *out++ = digits[--n];
@@ -68,73 +79,136 @@ void fill_listen_pid(char* const* envp) {
   }
 }
 
+long duplicate(int from, int to) {
+#ifdef SYS_dup2
+  return child_call(SYS_dup2, from, to);
+#else
+  return child_call(SYS_dup3, from, to, 0);
+#endif
+}
+
+// The kernel's struct sigaction, for SIG_DFL: no handler, flags or mask.
+struct KernelSigaction {
+  unsigned long handler = 0;
+  unsigned long flags = 0;
+  unsigned long restorer = 0;
+  unsigned long mask = 0;
+};
+
 int child_main(void* argument) {
-  auto* context = static_cast<ChildContext*>(argument);
-  const LaunchRequest& r = *context->request;
+  auto* plan = static_cast<LaunchPlan*>(argument);
+  long result = 0;
 
   // "Ignore" survives execve (caught signals do not: the daemon catches none,
   // it blocks them and reads a signalfd). Besides SIGPIPE, which the daemon
   // ignores itself, it may have inherited ignored signals from whoever started
   // it (nohup, a shell's "&"): the server gets them all back at their default.
-  struct sigaction default_action {};
-  default_action.sa_handler = SIG_DFL;
-  for (int i = 0; i < context->ignored_count; ++i)
-    if (sigaction(context->ignored[i], &default_action, nullptr) < 0)
-      return fail(context, "sigaction");
+  KernelSigaction default_action;
+  for (int i = 0; i < plan->ignored_count; ++i)
+    if ((result = child_call(SYS_rt_sigaction, plan->ignored[i], to_long(&default_action), 0,
+                             sizeof(default_action.mask))) < 0)
+      return fail(plan, "sigaction", result);
 
   // Out of the daemon's process group, so signals meant for the daemon's group
   // (a terminal's Ctrl-C under -d, a kill of the group) never reach servers.
-  if (r.new_session ? setsid() < 0 : setpgid(0, 0) < 0)
-    return fail(context, r.new_session ? "setsid" : "setpgid");
+  result = plan->new_session ? child_call(SYS_setsid) : child_call(SYS_setpgid, 0, 0);
+  if (result < 0) return fail(plan, plan->new_session ? "setsid" : "setpgid", result);
   for (int target = 0; target <= 2; ++target)
-    if (dup2(r.socket_fd, target) < 0) return fail(context, "dup2");
+    if ((result = duplicate(plan->socket_fd, target)) < 0) return fail(plan, "dup2", result);
   int first_to_close = 3;
-  if (r.listen_fds) {
-    if (dup2(r.socket_fd, 3) < 0) return fail(context, "dup2");
+  if (plan->listen_fds) {
+    if ((result = duplicate(plan->socket_fd, 3)) < 0) return fail(plan, "dup2", result);
     first_to_close = 4;
-    fill_listen_pid(r.envp);
+    fill_listen_pid(plan->envp);
   }
-  if (syscall(SYS_close_range, first_to_close, ~0U, 0) < 0) {
+  if (child_call(SYS_close_range, first_to_close, ~0U, 0) < 0) {
     // Kernels before 5.9: close what the descriptor table can hold.
-    long max = sysconf(_SC_OPEN_MAX);
-    for (long fd = first_to_close; fd < max; ++fd) close(static_cast<int>(fd));
+    rlimit open_files{1024, 1024};
+    child_call(SYS_prlimit64, 0, RLIMIT_NOFILE, 0, to_long(&open_files));
+    for (rlim_t fd = first_to_close; fd < open_files.rlim_cur; ++fd)
+      child_call(SYS_close, static_cast<long>(fd));
   }
-  if (r.limits != nullptr)
-    for (const services::ResourceLimit& limit : *r.limits) {
-      rlimit value{limit.soft, limit.hard};
-      if (syscall(SYS_setrlimit, limit.resource, &value) < 0) return fail(context, "setrlimit");
-    }
-  if (r.credentials != nullptr && r.credentials->switch_user) {
-    const auto& c = *r.credentials;
-    // Raw system calls: glibc's wrappers would try to signal other threads.
-    if (syscall(SYS_setgroups, c.groups.size(), c.groups.data()) < 0)
-      return fail(context, "setgroups");
-    if (syscall(SYS_setgid, c.gid) < 0) return fail(context, "setgid");
-    if (syscall(SYS_setuid, c.uid) < 0) return fail(context, "setuid");
+  for (std::size_t i = 0; i < plan->limit_count; ++i) {
+    const services::ResourceLimit& limit = plan->limits[i];
+    rlimit value{limit.soft, limit.hard};
+    if ((result = child_call(SYS_prlimit64, 0, limit.resource, to_long(&value), 0)) < 0)
+      return fail(plan, "setrlimit", result);
   }
-  sigset_t empty;
-  sigemptyset(&empty);
-  if (sigprocmask(SIG_SETMASK, &empty, nullptr) < 0) return fail(context, "sigprocmask");
-  execve(r.path, r.argv, r.envp);
-  return fail(context, "execve");
+  if (plan->switch_user) {
+    if ((result = child_call(SYS_setgroups, static_cast<long>(plan->group_count),
+                             to_long(plan->groups))) < 0)
+      return fail(plan, "setgroups", result);
+    if ((result = child_call(SYS_setgid, plan->gid)) < 0) return fail(plan, "setgid", result);
+    if ((result = child_call(SYS_setuid, plan->uid)) < 0) return fail(plan, "setuid", result);
+  }
+  unsigned long empty_mask = 0;
+  if ((result = child_call(SYS_rt_sigprocmask, SIG_SETMASK, to_long(&empty_mask), 0,
+                           sizeof(empty_mask))) < 0)
+    return fail(plan, "sigprocmask", result);
+  result = child_call(SYS_execve, to_long(plan->path), to_long(plan->argv), to_long(plan->envp));
+  return fail(plan, "execve", result);
 }
+
+const IgnoredSignals& ignored_signals() {
+  static const IgnoredSignals ignored;
+  return ignored;
+}
+
+#if NINETD_HAVE_RAW_SYSCALL
+LaunchSlots& slots() {
+  static LaunchSlots instance;
+  return instance;
+}
+
+// The launch that does not wait: nullopt when no slot can take this request.
+std::optional<sys::Result<pid_t>> launch_in_slot(const LaunchRequest& request) {
+  LaunchSlots::Slot* slot = slots().acquire();
+  if (slot == nullptr || !pack_plan(request, slot->arena, slot->plan)) return std::nullopt;
+  slot->plan.ignored = ignored_signals().signals;
+  slot->plan.ignored_count = ignored_signals().count;
+  LaunchSlots::occupy(*slot);
+  int flags = CLONE_VM | CLONE_CHILD_CLEARTID | SIGCHLD;
+  pid_t pid =
+      clone(child_main, slot->stack_top(), flags, &slot->plan, nullptr, nullptr, &slot->busy);
+  if (pid < 0) {
+    int error = errno;
+    LaunchSlots::release(*slot);
+    return sys::SysError{error, "clone"};
+  }
+  slot->pid = pid;
+  return pid;
+}
+#endif
 
 }  // namespace
 
 sys::Result<pid_t> launch(const LaunchRequest& request) {
-  static const IgnoredSignals ignored;
-  ChildContext context{&request, 0, nullptr, ignored.signals, ignored.count};
+#if NINETD_HAVE_RAW_SYSCALL
+  if (auto launched = launch_in_slot(request)) return *launched;
+#endif
+  LaunchPlan plan = plan_in_place(request);
+  plan.ignored = ignored_signals().signals;
+  plan.ignored_count = ignored_signals().count;
   int flags = CLONE_VM | CLONE_VFORK | SIGCHLD;
-  pid_t pid = clone(child_main, child_stack + kChildStackSize, flags, &context);
+  pid_t pid = clone(child_main, vfork_stack + kVforkStackSize, flags, &plan);
   if (pid < 0) return sys::last_error("clone");
   // CLONE_VFORK: we run again only once the child has exec'd or exited.
-  if (context.step != nullptr) {
+  if (plan.step != nullptr) {
     int status = 0;
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
     }
-    return sys::SysError{context.error, context.step};
+    return sys::SysError{plan.error, plan.step};
   }
   return pid;
+}
+
+std::optional<LateFailure> collect_failure(pid_t pid) {
+#if NINETD_HAVE_RAW_SYSCALL
+  return slots().collect(pid);
+#else
+  (void)pid;
+  return std::nullopt;
+#endif
 }
 
 }  // namespace ninetd::spawn

@@ -16,7 +16,10 @@ def test_missing_server_program(ninetd):
     assert ninetd.alive()
     assert tcp_exchange(good, b"still here\n") == b"still here\n"
     # And the failing service still takes connections (and fails the same way).
+    mark = ninetd.mark()
     assert tcp_exchange(bad) == b""
+    # The daemon may learn of the failure only when it reaps the child.
+    ninetd.wait_log(f"error: {bad}/tcp: execve /nonexistent/ninetd-test-prog", since=mark)
     table, _ = ninetd.dump()
     (_, counters), = table[f"{bad}/tcp"]
     assert counters == {"connections": 2, "children": 0, "spawn_failures": 2, "refused": 0}

@@ -246,3 +246,18 @@ def test_servers_get_default_signal_dispositions(ninetd, pubdir):
     ninetd.signal(signal.SIGINT)
     assert ninetd.proc.wait(TIMEOUT) == 0
     ninetd.wait_log("notice: stopped; 0 servers still running on their own\n")
+
+
+def test_arguments_larger_than_a_launch_slot(ninetd, pubdir):
+    """A server whose arguments do not fit a launch slot (16 KiB) is started the
+    vfork way instead, with every argument intact, as is a small one beside it."""
+    script = write_script(pubdir, "count.sh", '#!/bin/sh\necho "$# $1 ${4000}"\n')
+    words = [f"w{i:05d}" for i in range(4000)]  # 28,000 bytes of arguments
+    lines = [" ".join(words[i:i + 500]) for i in range(0, len(words), 500)]
+    big, small = free_port(), free_port()
+    entry = (f"127.0.0.1:{big} stream tcp nowait nobody /bin/sh sh {script}\n"
+             + "".join(f"\t{line}\n" for line in lines))
+    ninetd.start(entry + f"127.0.0.1:{small} stream tcp nowait nobody /bin/cat cat\n")
+    for _ in range(3):
+        assert tcp_exchange(big) == b"4000 w00000 w03999\n"
+        assert tcp_exchange(small, b"small\n") == b"small\n"
