@@ -11,6 +11,7 @@
 #include "limits/rate_window.h"
 #include "net/socket_address.h"
 #include "spawn/environment.h"
+#include "spawn/launch_plan.h"
 
 namespace {
 
@@ -69,5 +70,38 @@ void BM_PrepareLaunchEnvironment(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_PrepareLaunchEnvironment);
+
+// The rest of a launch's preparation: the environment plus packing the plan
+// (path, argv, envp, groups) into a launch slot's arena, which the child reads
+// while the daemon goes on.
+void BM_PrepareLaunchPlan(benchmark::State& state) {
+  auto local = *net::SocketAddress::from_numeric("127.0.0.1", 20001);
+  auto peer = *net::SocketAddress::from_numeric("127.0.0.1", 54321);
+  spawn::Environment environment;
+  std::string path = "/usr/sbin/in.fingerd";
+  std::string arg0 = "in.fingerd", arg1 = "-w";
+  char* argv[] = {arg0.data(), arg1.data(), nullptr};
+  services::Credentials credentials;
+  credentials.switch_user = true;
+  credentials.uid = credentials.gid = 65534;
+  credentials.groups = {65534};
+  std::vector<services::ResourceLimit> limits;
+  alignas(16) static std::byte arena[16 * 1024];
+  for (auto _ : state) {
+    environment.reset();
+    environment.add_connection("TCP", local, peer);
+    spawn::LaunchRequest request;
+    request.path = path.c_str();
+    request.argv = argv;
+    request.envp = environment.envp();
+    request.socket_fd = 5;
+    request.credentials = &credentials;
+    request.limits = &limits;
+    spawn::LaunchPlan plan;
+    benchmark::DoNotOptimize(spawn::pack_plan(request, arena, plan));
+    benchmark::DoNotOptimize(plan.envp);
+  }
+}
+BENCHMARK(BM_PrepareLaunchPlan);
 
 }  // namespace

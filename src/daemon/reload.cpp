@@ -82,6 +82,7 @@ void Supervisor::finish_reload(LoadResult result) {
 }
 
 void Supervisor::log_diagnostics(const services::LoadedConfig& loaded) {
+  log::Batch batch;
   // The log line carries the severity already, so it is left out of the message.
   for (const auto& d : loaded.diagnostics)
     log::write(d.severity == config::Severity::error ? log::Level::error : log::Level::warning,
@@ -89,6 +90,7 @@ void Supervisor::log_diagnostics(const services::LoadedConfig& loaded) {
 }
 
 void Supervisor::apply(services::LoadedConfig loaded, bool initial) {
+  log::Batch batch;  // a line per service
   std::vector<const services::Service*> running;
   for (const auto& [key, service] : table_) running.push_back(&service->service());
   services::ReloadDiff diff = services::diff_services(running, loaded.services, loaded.failed);
@@ -202,6 +204,7 @@ void Supervisor::shut_down() {
 }
 
 void Supervisor::dump_table() {
+  log::Batch batch;
   log::notice("{} service{}, {} server{} running, {} builtin session{}; udp builtins answered "
               "{}, refused {}",
               table_.size(), table_.size() == 1 ? "" : "s", children_.size(),

@@ -20,6 +20,18 @@ void use_stderr();
 void use_syslog(bool also_stderr = false);
 void write(Level level, std::string_view line);
 
+// While a Batch lives, lines for stderr are gathered and written together when
+// the outermost one ends (or every 16 KiB): a start or a table dump with
+// hundreds of services makes a handful of writes, not one per line. Lines stay
+// whole within each write. Syslog lines are never held back.
+class Batch {
+ public:
+  Batch();
+  ~Batch();
+  Batch(const Batch&) = delete;
+  Batch& operator=(const Batch&) = delete;
+};
+
 template <typename... Args>
 void error(fmt::format_string<Args...> f, Args&&... args) {
   write(Level::error, fmt::format(f, std::forward<Args>(args)...));
