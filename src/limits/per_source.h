@@ -4,6 +4,7 @@
 #pragma once
 
 #include <chrono>
+#include <memory>
 #include <string>
 #include <unordered_map>
 
@@ -24,15 +25,22 @@ class PerSource {
   Verdict admit(const std::string& source, TimePoint now);
   void release(const std::string& source);
   unsigned children_of(const std::string& source) const;
-  std::size_t tracked_sources() const { return children_.size() + windows_.size(); }
+  std::size_t tracked_sources() const {
+    return tables_ ? tables_->children.size() + tables_->windows.size() : 0;
+  }
 
  private:
+  // Made at the first admit: most services have no per-source limit, and a
+  // daemon with hundreds of them should not carry two empty tables each.
+  struct Tables {
+    std::unordered_map<std::string, unsigned> children;
+    std::unordered_map<std::string, RateWindow> windows;
+  };
   void forget_idle_windows(TimePoint now);
 
   unsigned max_children_;
   unsigned max_per_minute_;
-  std::unordered_map<std::string, unsigned> children_;
-  std::unordered_map<std::string, RateWindow> windows_;
+  std::unique_ptr<Tables> tables_;
 };
 
 }  // namespace ninetd::limits
