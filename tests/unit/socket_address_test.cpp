@@ -4,7 +4,11 @@
 
 #include <gtest/gtest.h>
 
+#include <arpa/inet.h>
+#include <fmt/format.h>
+
 #include <string>
+#include <vector>
 
 namespace ninetd::net {
 namespace {
@@ -25,6 +29,24 @@ TEST(SocketAddress, FromNumericIpv4) {
   EXPECT_EQ(a->port(), 7);
   EXPECT_EQ(a->ip(), "127.0.0.1");
   EXPECT_EQ(a->to_string(), "127.0.0.1:7");
+}
+
+TEST(SocketAddress, Ipv4TextMatchesInetNtopForEveryByteValue) {
+  // Each byte value in each position, plus the widest and narrowest addresses.
+  std::vector<std::string> texts = {"0.0.0.0", "255.255.255.255", "10.0.100.9", "1.22.3.44"};
+  for (int v = 0; v < 256; ++v) {
+    texts.push_back(fmt::format("{}.{}.{}.{}", v, 255 - v, (v * 7) % 256, (v * 13 + 5) % 256));
+  }
+  for (const std::string& text : texts) {
+    auto a = SocketAddress::from_numeric(text, 1);
+    ASSERT_TRUE(a.has_value()) << text;
+    in_addr raw{};
+    ASSERT_EQ(inet_pton(AF_INET, text.c_str(), &raw), 1);
+    char expected[INET_ADDRSTRLEN];
+    ASSERT_NE(inet_ntop(AF_INET, &raw, expected, sizeof(expected)), nullptr);
+    EXPECT_EQ(a->ip(), expected);
+    EXPECT_EQ(a->ip(), text);
+  }
 }
 
 TEST(SocketAddress, FromNumericIpv6) {
