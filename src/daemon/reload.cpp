@@ -1,5 +1,6 @@
 // The supervisor's configuration side: first load, reload as a diff that keeps
 // surviving sockets, opening and closing listeners, the SIGUSR1 table dump.
+#include <malloc.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -46,6 +47,10 @@ bool Supervisor::start() {
   log_diagnostics(*loaded);
   if (!loaded->readable) return false;
   apply(std::move(*loaded), true);
+  loaded.reset();
+  // The load's scratch memory (the bytes from the loader, their decoded copy)
+  // is free now: give it back rather than keep it resident for good.
+  malloc_trim(0);
   return true;
 }
 
