@@ -1,5 +1,7 @@
 #include "services/resolver.h"
 
+#include <netinet/in.h>
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -172,12 +174,14 @@ std::vector<Service> SpecResolver::resolve() {
 // dual-stack wildcard socket also takes the IPv4 wildcard address.
 std::vector<std::string> occupied(const Service& service) {
   if (service.tcpmux) return {fmt::format("tcpmux {}", service.tcpmux_name)};
-  if (service.transport == Transport::local) return {"unix " + service.address.to_string()};
+  std::string address = service.address.to_string();
+  if (service.transport == Transport::local) return {"unix " + address};
   const char* transport = service.transport == Transport::udp ? "udp" : "tcp";
-  std::vector<std::string> keys{fmt::format("{} {}", transport, service.address.to_string())};
-  bool wildcard = service.address.to_string() ==
-                  net::SocketAddress::any_ipv6(service.address.port()).to_string();
-  if (service.address.family() == AF_INET6 && !service.v6only && wildcard)
+  std::vector<std::string> keys{fmt::format("{} {}", transport, address)};
+  bool wildcard =
+      service.address.family() == AF_INET6 &&
+      IN6_IS_ADDR_UNSPECIFIED(&reinterpret_cast<const sockaddr_in6*>(service.address.get())->sin6_addr);
+  if (wildcard && !service.v6only)
     keys.push_back(fmt::format("{} {}", transport,
                                net::SocketAddress::any_ipv4(service.address.port()).to_string()));
   return keys;
@@ -192,8 +196,9 @@ ResolveResult resolve(const std::vector<ServiceSpec>& specs, SystemDb& db,
   for (const ServiceSpec& spec : specs) {
     auto services = SpecResolver(spec, db, diagnostics).resolve();
     bool clash = false;
+    std::vector<std::vector<std::string>> keys_of;  // one list per service, made once
     for (const Service& service : services) {
-      auto keys = occupied(service);
+      const auto& keys = keys_of.emplace_back(occupied(service));
       auto it = defined.end();
       for (const auto& key : keys)
         if (it == defined.end()) it = defined.find(key);
@@ -212,9 +217,9 @@ ResolveResult resolve(const std::vector<ServiceSpec>& specs, SystemDb& db,
       result.failed.push_back({spec.line, spec.service, spec.protocol});
       continue;
     }
-    for (Service& service : services) {
-      for (auto& key : occupied(service)) defined.emplace(std::move(key), &spec);
-      result.services.push_back(std::move(service));
+    for (std::size_t i = 0; i < services.size(); ++i) {
+      for (auto& key : keys_of[i]) defined.emplace(std::move(key), &spec);
+      result.services.push_back(std::move(services[i]));
     }
   }
   return result;
