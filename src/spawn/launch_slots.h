@@ -23,7 +23,11 @@ struct LateFailure {
 
 class LaunchSlots {
  public:
-  static constexpr std::size_t kMaxSlots = 64;
+  // Children still before their execve, at most. More only let the daemon race
+  // ahead of children that then share the CPU among themselves: with 64, exec
+  // hello at 8 clients had a p99 of 13.8-16.6 ms pinned to one CPU, with 4
+  // 10.9-11.8 ms, at the same rate (docs/performance.md).
+  static constexpr std::size_t kMaxSlots = 4;
   static constexpr std::size_t kArenaBytes = std::size_t{16} * 1024;
   static constexpr std::size_t kStackBytes = std::size_t{32} * 1024;
 
