@@ -168,7 +168,7 @@ void Supervisor::open_socket(RunningService& service) {
   auto fd = net::open_listener(s, !service.hands_over_socket());
   if (!fd) {
     int error = fd.error().code;
-    if (is_ipv6_missing(s, error) && s.address.ip() == "::") {
+    if (is_ipv6_missing(s, error) && s.address.is_any()) {
       log::notice("{}: no IPv6 on this host ({}); its IPv6 socket is not opened", s.name,
                   fd.error().describe());
       return;

@@ -1,9 +1,5 @@
 #include "daemon/running_service.h"
 
-#include <netinet/in.h>
-
-#include <cstring>
-
 #include "daemon/supervisor.h"
 
 namespace ninetd::daemon {
@@ -31,16 +27,6 @@ void RunningService::set_service(services::Service service) {
   if (!same_per_source)
     per_source = limits::PerSource(service_.limits.max_child_per_ip,
                                    service_.limits.max_conn_per_ip_per_minute);
-  const net::SocketAddress& a = service_.address;
-  specific_address_ = false;
-  if (a.family() == AF_INET) {
-    specific_address_ =
-        reinterpret_cast<const sockaddr_in*>(a.get())->sin_addr.s_addr != htonl(INADDR_ANY);
-  } else if (a.family() == AF_INET6) {
-    // A v6 socket that takes mapped IPv4 peers reports them with a mapped address.
-    const auto* sin6 = reinterpret_cast<const sockaddr_in6*>(a.get());
-    specific_address_ = !IN6_IS_ADDR_UNSPECIFIED(&sin6->sin6_addr);
-  }
 }
 
 }  // namespace ninetd::daemon

@@ -47,7 +47,10 @@ class RunningService final : public loop::EventHandler,
            service_.socket_type == config::SocketType::raw;
   }
   // The local address connections arrive on, when bound to one (no getsockname needed).
-  bool bound_to_specific_address() const { return specific_address_; }
+  bool bound_to_specific_address() const {
+    const net::SocketAddress& a = service_.address;
+    return (a.family() == AF_INET || a.family() == AF_INET6) && !a.is_any();
+  }
 
   sys::Fd listener;
   bool watching = false;  // registered in the event loop
@@ -65,7 +68,6 @@ class RunningService final : public loop::EventHandler,
   Supervisor& owner_;
   services::Service service_;
   std::vector<char*> argv_pointers_;
-  bool specific_address_ = false;
 };
 
 }  // namespace ninetd::daemon

@@ -83,6 +83,14 @@ bool SocketAddress::is_v4_mapped() const {
   return IN6_IS_ADDR_V4MAPPED(&sin6->sin6_addr);
 }
 
+bool SocketAddress::is_any() const {
+  if (family() == AF_INET)
+    return reinterpret_cast<const sockaddr_in*>(&storage_)->sin_addr.s_addr == htonl(INADDR_ANY);
+  if (family() == AF_INET6)
+    return IN6_IS_ADDR_UNSPECIFIED(&reinterpret_cast<const sockaddr_in6*>(&storage_)->sin6_addr);
+  return false;
+}
+
 SocketAddress SocketAddress::unmapped() const {
   if (!is_v4_mapped()) return *this;
   const auto* sin6 = reinterpret_cast<const sockaddr_in6*>(&storage_);

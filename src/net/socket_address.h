@@ -32,6 +32,8 @@ class SocketAddress {
   std::uint16_t port() const;
   void set_port(std::uint16_t port);
   bool is_v4_mapped() const;
+  // The IPv4 or IPv6 wildcard address (0.0.0.0, ::); false for a path.
+  bool is_any() const;
   // An IPv4-mapped IPv6 address as the IPv4 address it stands for.
   SocketAddress unmapped() const;
 

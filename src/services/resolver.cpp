@@ -1,7 +1,5 @@
 #include "services/resolver.h"
 
-#include <netinet/in.h>
-
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -121,7 +119,6 @@ Credentials SpecResolver::credentials() {
   return c;
 }
 
-
 std::vector<Service> SpecResolver::resolve() {
   Service base;
   base.name = spec_.display_name();
@@ -178,10 +175,7 @@ std::vector<std::string> occupied(const Service& service) {
   if (service.transport == Transport::local) return {"unix " + address};
   const char* transport = service.transport == Transport::udp ? "udp" : "tcp";
   std::vector<std::string> keys{fmt::format("{} {}", transport, address)};
-  bool wildcard =
-      service.address.family() == AF_INET6 &&
-      IN6_IS_ADDR_UNSPECIFIED(&reinterpret_cast<const sockaddr_in6*>(service.address.get())->sin6_addr);
-  if (wildcard && !service.v6only)
+  if (service.address.family() == AF_INET6 && service.address.is_any() && !service.v6only)
     keys.push_back(fmt::format("{} {}", transport,
                                net::SocketAddress::any_ipv4(service.address.port()).to_string()));
   return keys;

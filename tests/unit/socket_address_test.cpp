@@ -83,6 +83,18 @@ TEST(SocketAddress, AnyAddresses) {
   EXPECT_EQ(SocketAddress::any_ipv6(13).to_string(), "[::]:13");
 }
 
+TEST(SocketAddress, IsAnyOnlyForTheWildcards) {
+  EXPECT_TRUE(SocketAddress::any_ipv4(13).is_any());
+  EXPECT_TRUE(SocketAddress::any_ipv6(13).is_any());
+  EXPECT_TRUE(SocketAddress::from_numeric("0.0.0.0", 1)->is_any());
+  EXPECT_TRUE(SocketAddress::from_numeric("::", 1)->is_any());
+  EXPECT_FALSE(SocketAddress::from_numeric("127.0.0.1", 1)->is_any());
+  EXPECT_FALSE(SocketAddress::from_numeric("::1", 1)->is_any());
+  EXPECT_FALSE(SocketAddress::from_numeric("::ffff:0.0.0.0", 1)->is_any());
+  EXPECT_FALSE(SocketAddress::from_path("/run/x.sock")->is_any());
+  EXPECT_FALSE(SocketAddress().is_any());
+}
+
 TEST(SocketAddress, PortsUseTheWholeRange) {
   EXPECT_EQ(SocketAddress::from_numeric("10.0.0.1", 65535)->to_string(), "10.0.0.1:65535");
   EXPECT_EQ(SocketAddress::from_numeric("10.0.0.1", 0)->port(), 0);
