@@ -22,12 +22,12 @@ Session::Session(config::Builtin kind, sys::Fd fd, std::string service_name, Ses
       last_activity_(loop::Clock::now()) {}
 
 bool Session::start() {
-  // chargen talks first; the others wait for the client.
-  interest_ = kind_ == config::Builtin::chargen ? (EPOLLIN | EPOLLOUT) : EPOLLIN;
-  // The clients of echo, discard and tcpmux speak first, and what they sent is
-  // usually there at accept (with TCP_DEFER_ACCEPT, always): serving it now
-  // saves a trip through the loop, and a short exchange never enters it.
-  if (kind_ != config::Builtin::chargen) {
+  bool client_first = config::client_speaks_first(kind_);
+  interest_ = client_first ? EPOLLIN : (EPOLLIN | EPOLLOUT);
+  // What the client sent is usually there at accept (with TCP_DEFER_ACCEPT,
+  // always): serving it now saves a trip through the loop, and a short
+  // exchange never enters it.
+  if (client_first) {
     for (int i = 0; i < 4 && !ended_ && on_readable(); ++i) {
     }
     if (ended_) return true;

@@ -42,6 +42,10 @@ std::optional<Builtin> builtin_from_name(std::string_view name) {
   return std::nullopt;
 }
 
+bool client_speaks_first(Builtin builtin) {
+  return builtin == Builtin::echo || builtin == Builtin::discard || builtin == Builtin::tcpmux;
+}
+
 std::string tcpmux_key(std::string_view name) {
   std::string key(name);
   for (char& c : key) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));

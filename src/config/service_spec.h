@@ -28,6 +28,9 @@ enum class Builtin { none, echo, discard, chargen, daytime, time, tcpmux };
 const char* to_string(SocketType type);
 const char* to_string(Builtin builtin);
 std::optional<Builtin> builtin_from_name(std::string_view name);
+// The stream builtins whose client speaks first (echo, discard, tcpmux); chargen,
+// daytime and time speak first themselves.
+bool client_speaks_first(Builtin builtin);
 // RFC 1078 matches service names without regard to case: the form both the
 // configured names and the clients' requests are compared in.
 std::string tcpmux_key(std::string_view name);

@@ -26,14 +26,11 @@ int raw_protocol_of(const services::Service& service) {
 
 constexpr int kDeferAcceptSeconds = 5;
 
-// Builtins that wait for the client before they answer (not chargen, daytime
-// or time, which speak first).
-bool client_speaks_first(const services::Service& service) {
-  using config::Builtin;
-  Builtin b = service.builtin;
+// TCP builtins that wait for the client's first bytes before they answer.
+bool waits_for_client(const services::Service& service) {
   return service.transport == config::Transport::tcp &&
          service.socket_type == config::SocketType::stream &&
-         (b == Builtin::echo || b == Builtin::discard || b == Builtin::tcpmux);
+         config::client_speaks_first(service.builtin);
 }
 
 sys::Result<void> set_int_option(int fd, int level, int name, int value, const char* what) {
@@ -101,7 +98,7 @@ sys::Result<sys::Fd> open_listener(const services::Service& service, bool daemon
     std::string path = address.ip();
     if (chmod(path.c_str(), 0666) < 0) return sys::last_error("chmod");
   }
-  if (client_speaks_first(service)) {
+  if (waits_for_client(service)) {
     // The kernel hands over the connection only once the client's first bytes
     // are there, so the builtin serves it in one pass without waiting in the
     // loop. After the timeout the connection is accepted anyway.
