@@ -9,7 +9,7 @@ namespace {
 
 // Both ends are the same binary on the same host, so plain native-endian
 // fields suffice; a version tag guards against a daemon and loader mismatch.
-constexpr std::uint32_t kMagic = 0x6e397431;  // "n9t1"
+constexpr std::uint32_t kMagic = 0x6e397432;  // "n9t2"
 
 class Writer {
  public:
@@ -18,10 +18,12 @@ class Writer {
     static_assert(std::is_arithmetic_v<T> || std::is_enum_v<T>);
     out_.append(reinterpret_cast<const char*>(&value), sizeof(value));
   }
-  void text(const std::string& s) {
-    number<std::uint32_t>(static_cast<std::uint32_t>(s.size()));
+  void text(std::string_view s) {
+    count(s.size());
     out_.append(s);
   }
+  // The number of elements that follow (the reader's count() takes it back).
+  void count(std::size_t n) { number<std::uint32_t>(static_cast<std::uint32_t>(n)); }
   template <typename T>
   void optional_number(const std::optional<T>& value) {
     number<std::uint8_t>(value ? 1 : 0);
@@ -99,8 +101,7 @@ void write_service(Writer& w, const Service& s) {
   w.number(s.socket_type);
   w.number(s.transport);
   w.flag(s.v6only);
-  w.number<std::uint32_t>(s.address.length());
-  w.text(std::string(reinterpret_cast<const char*>(s.address.get()), s.address.length()));
+  w.text(std::string_view(reinterpret_cast<const char*>(s.address.get()), s.address.length()));
   w.optional_number(s.sndbuf);
   w.optional_number(s.rcvbuf);
   w.flag(s.listen_fds);
@@ -114,17 +115,17 @@ void write_service(Writer& w, const Service& s) {
   w.flag(s.tcpmux_plus);
   w.text(s.tcpmux_name);
   w.text(s.program);
-  w.number<std::uint32_t>(static_cast<std::uint32_t>(s.argv.size()));
+  w.count(s.argv.size());
   for (const auto& arg : s.argv) w.text(arg);
   const Credentials& c = s.credentials;
   w.flag(c.switch_user);
   w.text(c.user);
   w.number(c.uid);
   w.number(c.gid);
-  w.number<std::uint32_t>(static_cast<std::uint32_t>(c.groups.size()));
+  w.count(c.groups.size());
   for (gid_t g : c.groups) w.number(g);
   w.optional_text(s.login_class);
-  w.number<std::uint32_t>(static_cast<std::uint32_t>(s.resource_limits.size()));
+  w.count(s.resource_limits.size());
   for (const auto& l : s.resource_limits) {
     w.number(l.resource);
     w.number(l.soft);
@@ -140,14 +141,13 @@ Service read_service(Reader& r) {
   s.socket_type = r.number<config::SocketType>();
   s.transport = r.number<config::Transport>();
   s.v6only = r.flag();
-  auto length = r.number<std::uint32_t>();
   std::string raw = r.text();
-  if (raw.size() != length || length > sizeof(sockaddr_storage)) {
+  if (raw.size() > sizeof(sockaddr_storage)) {
     r.fail();
     return s;
   }
   s.address = net::SocketAddress::from_raw(reinterpret_cast<const sockaddr*>(raw.data()),
-                                           static_cast<socklen_t>(length));
+                                           static_cast<socklen_t>(raw.size()));
   s.sndbuf = r.optional_number<int>();
   s.rcvbuf = r.optional_number<int>();
   s.listen_fds = r.flag();
@@ -185,15 +185,15 @@ std::string encode_config(const LoadedConfig& loaded) {
   Writer w;
   w.number(kMagic);
   w.flag(loaded.readable);
-  w.number<std::uint32_t>(static_cast<std::uint32_t>(loaded.services.size()));
+  w.count(loaded.services.size());
   for (const auto& s : loaded.services) write_service(w, s);
-  w.number<std::uint32_t>(static_cast<std::uint32_t>(loaded.failed.size()));
+  w.count(loaded.failed.size());
   for (const auto& f : loaded.failed) {
     w.number(f.line);
     w.text(f.service);
     w.text(f.protocol);
   }
-  w.number<std::uint32_t>(static_cast<std::uint32_t>(loaded.diagnostics.size()));
+  w.count(loaded.diagnostics.size());
   for (const auto& d : loaded.diagnostics) {
     w.text(d.file);
     w.number(d.line);
