@@ -4,9 +4,8 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 
-#include <cstddef>
-
 #include <cerrno>
+#include <cstddef>
 #include <ctime>
 
 #include "builtins/formats.h"

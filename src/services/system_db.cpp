@@ -79,9 +79,6 @@ std::vector<net::SocketAddress> LibcSystemDb::host_addresses(const std::string& 
   });
 }
 
-bool LibcSystemDb::is_root() {
-  if (!root_) root_ = geteuid() == 0;
-  return *root_;
-}
+bool LibcSystemDb::is_root() { return geteuid() == 0; }
 
 }  // namespace ninetd::services

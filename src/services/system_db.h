@@ -54,7 +54,6 @@ class LibcSystemDb final : public SystemDb {
   std::map<std::string, std::optional<gid_t>> groups_;
   std::map<std::pair<std::string, gid_t>, std::vector<gid_t>> group_lists_;
   std::map<std::string, std::vector<net::SocketAddress>> hosts_;
-  std::optional<bool> root_;
 };
 
 }  // namespace ninetd::services

@@ -149,9 +149,12 @@ int child_main(void* argument) {
   return fail(plan, "execve", result);
 }
 
-const IgnoredSignals& ignored_signals() {
+// Points the plan at the signals to put back to their default (static storage,
+// the same for every launch, so neither kind of plan needs a copy).
+void add_ignored_signals(LaunchPlan& plan) {
   static const IgnoredSignals ignored;
-  return ignored;
+  plan.ignored = ignored.signals;
+  plan.ignored_count = ignored.count;
 }
 
 #if NINETD_HAVE_RAW_SYSCALL
@@ -164,8 +167,7 @@ LaunchSlots& slots() {
 std::optional<sys::Result<pid_t>> launch_in_slot(const LaunchRequest& request) {
   LaunchSlots::Slot* slot = slots().acquire();
   if (slot == nullptr || !pack_plan(request, slot->arena, slot->plan)) return std::nullopt;
-  slot->plan.ignored = ignored_signals().signals;
-  slot->plan.ignored_count = ignored_signals().count;
+  add_ignored_signals(slot->plan);
   LaunchSlots::occupy(*slot);
   int flags = CLONE_VM | CLONE_CHILD_CLEARTID | SIGCHLD;
   pid_t pid =
@@ -187,8 +189,7 @@ sys::Result<pid_t> launch(const LaunchRequest& request) {
   if (auto launched = launch_in_slot(request)) return *launched;
 #endif
   LaunchPlan plan = plan_in_place(request);
-  plan.ignored = ignored_signals().signals;
-  plan.ignored_count = ignored_signals().count;
+  add_ignored_signals(plan);
   int flags = CLONE_VM | CLONE_VFORK | SIGCHLD;
   pid_t pid = clone(child_main, vfork_stack + kVforkStackSize, flags, &plan);
   if (pid < 0) return sys::last_error("clone");
