@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <malloc.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
@@ -123,9 +124,13 @@ void ConfigReader::finish() {
   // The loader is reaped with every other child on SIGCHLD.
   Done done = std::move(done_);
   done_ = nullptr;
-  LoadResult result = services::decode_config(bytes_);
-  bytes_ = std::string();  // freed before `done` applies the result and trims the heap
-  done(std::move(result));
+  {
+    std::string bytes = std::move(bytes_);
+    bytes_.clear();
+    done(services::decode_config(bytes));
+  }
+  // The reload's scratch memory is free now: give it back to the system.
+  malloc_trim(0);
 }
 
 }  // namespace ninetd::daemon

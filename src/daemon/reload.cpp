@@ -47,6 +47,10 @@ bool Supervisor::start() {
   log_diagnostics(*loaded);
   if (!loaded->readable) return false;
   apply(std::move(*loaded), true);
+  loaded.reset();
+  // The load's scratch memory (the bytes from the loader, their decoded copy)
+  // is free now: give it back rather than keep it resident for good.
+  malloc_trim(0);
   return true;
 }
 
@@ -153,11 +157,6 @@ void Supervisor::apply(services::LoadedConfig loaded, bool initial) {
     log::notice("reloaded: {} added, {} removed, {} changed, {} unchanged, {} kept despite errors",
                 diff.added.size(), diff.removed.size(), diff.changed.size(),
                 diff.unchanged.size(), diff.kept_broken.size());
-  // The running table holds copies now: the loaded configuration, and the heap
-  // it took on its way from the loader, go back to the system rather than stay
-  // resident for good.
-  loaded = services::LoadedConfig{};
-  malloc_trim(0);
 }
 
 void Supervisor::open_socket(RunningService& service) {
