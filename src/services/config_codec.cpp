@@ -9,7 +9,7 @@ namespace {
 
 // Both ends are the same binary on the same host, so plain native-endian
 // fields suffice; a version tag guards against a daemon and loader mismatch.
-constexpr std::uint32_t kMagic = 0x6e397432;  // "n9t2"
+constexpr std::uint32_t kMagic = 0x6e397433;  // "n9t3"
 
 class Writer {
  public:
@@ -96,7 +96,6 @@ class Reader {
 
 void write_service(Writer& w, const Service& s) {
   w.text(s.name);
-  w.text(s.file);
   w.number(s.line);
   w.number(s.socket_type);
   w.number(s.transport);
@@ -136,7 +135,6 @@ void write_service(Writer& w, const Service& s) {
 Service read_service(Reader& r) {
   Service s;
   s.name = r.text();
-  s.file = r.text();
   s.line = r.number<int>();
   s.socket_type = r.number<config::SocketType>();
   s.transport = r.number<config::Transport>();

@@ -49,7 +49,8 @@ bool read_file(const std::string& path, std::string& text, std::string& problem)
 
 // Attaches each named login class's resource limits; a class that cannot be
 // found is a warning, since FreeBSD lines name classes Linux never had.
-void apply_login_classes(std::vector<Service>& services, const std::string& login_conf,
+void apply_login_classes(std::vector<Service>& services, const std::string& file,
+                         const std::string& login_conf,
                          std::vector<config::Diagnostic>& diagnostics) {
   std::optional<std::string> text;
   std::string problem;
@@ -77,7 +78,7 @@ void apply_login_classes(std::vector<Service>& services, const std::string& logi
     }
     if (!warned_lines.insert(s.line).second) continue;
     for (auto& w : warnings)
-      diagnostics.push_back({s.file, s.line, 0, config::Severity::warning, std::move(w)});
+      diagnostics.push_back({file, s.line, 0, config::Severity::warning, std::move(w)});
   }
 }
 
@@ -97,7 +98,7 @@ LoadedConfig load_config(const std::string& path, SystemDb& db, const std::strin
   loaded.failed = std::move(parsed.failed);
   ResolveResult resolved = resolve(parsed.services, db, loaded.diagnostics);
   loaded.services = std::move(resolved.services);
-  apply_login_classes(loaded.services, login_conf, loaded.diagnostics);
+  apply_login_classes(loaded.services, path, login_conf, loaded.diagnostics);
   for (auto& f : resolved.failed) loaded.failed.push_back(std::move(f));
   return loaded;
 }

@@ -122,7 +122,6 @@ Credentials SpecResolver::credentials() {
 std::vector<Service> SpecResolver::resolve() {
   Service base;
   base.name = spec_.display_name();
-  base.file = spec_.file;
   base.line = spec_.line;
   base.socket_type = spec_.socket_type;
   base.transport = spec_.transport;

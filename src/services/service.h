@@ -35,8 +35,7 @@ struct Limits {
 
 struct Service {
   std::string name;  // "echo/tcp", as logs print it
-  std::string file;
-  int line = 0;
+  int line = 0;      // of the configuration file (one file: the loader knows its name)
 
   config::SocketType socket_type = config::SocketType::stream;
   config::Transport transport = config::Transport::tcp;

@@ -10,7 +10,6 @@ namespace {
 Service full_service() {
   Service s;
   s.name = "tcpmux/+Ftp/tcp";
-  s.file = "/etc/inetd.conf";
   s.line = 42;
   s.socket_type = config::SocketType::seqpacket;
   s.transport = config::Transport::udp;
@@ -38,7 +37,6 @@ void expect_same(const Service& a, const Service& b) {
   EXPECT_EQ(a.key(), b.key());
   EXPECT_TRUE(a.same_launch(b));
   EXPECT_TRUE(a.same_socket_options(b));
-  EXPECT_EQ(a.file, b.file);
   EXPECT_EQ(a.line, b.line);
   EXPECT_EQ(a.address, b.address);
   EXPECT_EQ(a.socket_type, b.socket_type);

@@ -135,7 +135,6 @@ TEST(ServiceSameLaunch, ComparesEverythingAServerStartsWith) {
 
 TEST(ServiceSameLaunch, IgnoresWhereTheLineIs) {
   Service moved = ftp_tcp();
-  moved.file = "/etc/inetd.d/ftp.conf";
   moved.line = 42;
   EXPECT_TRUE(ftp_tcp().same_launch(moved));
 }
