@@ -22,7 +22,8 @@ void RunningService::set_service(services::Service service) {
   if (!same_rate) {
     rate.reset();
     if (service_.limits.max_per_minute > 0)
-      rate.emplace(service_.limits.max_per_minute, std::chrono::seconds(60));
+      rate = std::make_unique<limits::RateWindow>(service_.limits.max_per_minute,
+                                                  std::chrono::seconds(60));
   }
   if (!same_per_source)
     per_source = limits::PerSource(service_.limits.max_child_per_ip,

@@ -59,7 +59,7 @@ class RunningService final : public loop::EventHandler,
   unsigned children = 0;
   std::optional<pid_t> wait_pid;  // wait services: the server holding the socket
   ServiceCounters counters;
-  std::optional<limits::RateWindow> rate;  // nowait.N
+  std::unique_ptr<limits::RateWindow> rate;  // nowait.N; most services have none
   limits::PerSource per_source{0, 0};      // nowait/N/per-ip-rate/per-ip-children
   loop::EventLoop::TimerId timer;
   unsigned quick_failures = 0;  // wait servers that died at once, for backoff

@@ -22,7 +22,11 @@ class SocketAddress {
   static std::optional<SocketAddress> from_path(std::string_view path);
   static SocketAddress from_raw(const sockaddr* addr, socklen_t length);
 
-  int family() const { return storage_.ss_family; }
+  // The largest address it holds (a unix path), less than sockaddr_storage:
+  // a service keeps one, and a daemon may run hundreds of services.
+  static constexpr socklen_t kMaxLength = sizeof(sockaddr_un);
+
+  int family() const { return storage_.generic.sa_family; }
   const sockaddr* get() const { return reinterpret_cast<const sockaddr*>(&storage_); }
   sockaddr* get() { return reinterpret_cast<sockaddr*>(&storage_); }
   socklen_t length() const { return length_; }
@@ -43,7 +47,13 @@ class SocketAddress {
   bool operator==(const SocketAddress& other) const;
 
  private:
-  sockaddr_storage storage_{};
+  union Storage {
+    sockaddr generic;
+    sockaddr_in v4;
+    sockaddr_in6 v6;
+    sockaddr_un local;
+  };
+  Storage storage_{};
   socklen_t length_ = 0;
 };
 

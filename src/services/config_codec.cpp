@@ -140,7 +140,7 @@ Service read_service(Reader& r) {
   s.transport = r.number<config::Transport>();
   s.v6only = r.flag();
   std::string raw = r.text();
-  if (raw.size() > sizeof(sockaddr_storage)) {
+  if (raw.size() > net::SocketAddress::kMaxLength) {
     r.fail();
     return s;
   }
