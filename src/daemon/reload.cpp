@@ -97,23 +97,24 @@ void Supervisor::log_diagnostics(const services::LoadedConfig& loaded) {
 void Supervisor::apply(services::LoadedConfig loaded, bool initial) {
   log::Batch batch;  // a line per service
   std::vector<const services::Service*> running;
-  for (const auto& [key, service] : table_) running.push_back(&service->service());
+  for (const auto& service : table_) running.push_back(&service->service());
   services::ReloadDiff diff = services::diff_services(running, loaded.services, loaded.failed);
 
-  for (const std::string& key : diff.removed) {
-    auto it = table_.find(key);
-    log::notice("{}: removed{}", it->second->name(),
-                it->second->children > 0 ? "; its running servers go on" : "");
-    close_socket(*it->second);
-    it->second->removed = true;
-    graveyard_.push_back(it->second);
+  for (const services::Service* s : diff.removed) {
+    auto it = table_.find(*s);
+    std::shared_ptr<RunningService> service = *it;
+    log::notice("{}: removed{}", service->name(),
+                service->children > 0 ? "; its running servers go on" : "");
+    close_socket(*service);
+    service->removed = true;
+    graveyard_.push_back(service);
     table_.erase(it);
   }
-  for (const std::string& key : diff.kept_broken)
-    log::warning("{}: its entry now has errors; the running definition is kept",
-                 table_.at(key)->name());
+  for (const services::Service* s : diff.kept_broken)
+    log::warning("{}: its entry now has errors; the running definition is kept", s->name);
   for (const services::Service* s : diff.changed) {
-    RunningService& service = *table_.at(s->key());
+    // Same key: the service keeps its place in the table.
+    RunningService& service = **table_.find(*s);
     const services::Service& old = service.service();
     // A buffer size taken away has no way back to the kernel's default but a
     // new socket (its queue is lost); anything else changes in place.
@@ -136,7 +137,7 @@ void Supervisor::apply(services::LoadedConfig loaded, bool initial) {
   for (const services::Service* s : diff.added) {
     auto service = std::make_shared<RunningService>(*this, *s);
     service->timer = loop_.no_timer();
-    table_.emplace(s->key(), service);
+    table_.insert(service);
     open_socket(*service);
   }
 
@@ -144,7 +145,7 @@ void Supervisor::apply(services::LoadedConfig loaded, bool initial) {
   guarded_ports_ = std::set<std::uint16_t>(std::begin(kStandardBuiltinPorts),
                                            std::end(kStandardBuiltinPorts));
   std::size_t sockets = 0;
-  for (const auto& [key, service] : table_) {
+  for (const auto& service : table_) {
     const services::Service& s = service->service();
     if (s.tcpmux) tcpmux_[s.tcpmux_name] = service;
     if (s.builtin != config::Builtin::none) guarded_ports_.insert(s.address.port());
@@ -196,7 +197,7 @@ void Supervisor::close_socket(RunningService& service) {
 }
 
 void Supervisor::shut_down() {
-  for (auto& [key, service] : table_) {
+  for (const auto& service : table_) {
     close_socket(*service);
     service->removed = true;
   }
@@ -215,7 +216,7 @@ void Supervisor::dump_table() {
               table_.size(), table_.size() == 1 ? "" : "s", children_.size(),
               children_.size() == 1 ? "" : "s", sessions_.size(), sessions_.size() == 1 ? "" : "s",
               datagram_stats_.answered, datagram_stats_.refused);
-  for (const auto& [key, service] : table_) {
+  for (const auto& service : table_) {
     const services::Service& s = service->service();
     std::string state = !s.has_socket()        ? "tcpmux"
                         : service->wait_pid    ? fmt::format("server pid {} holds the socket",

@@ -59,6 +59,20 @@ class Supervisor final : public builtins::SessionOwner {
   std::size_t child_count() const { return children_.size(); }
 
  private:
+  // Orders running services by key (Service::key_less), so the table needs no
+  // key stored beside each service; a lookup passes a Service with the key wanted.
+  struct ByKey {
+    using is_transparent = void;
+    static const services::Service& of(const std::shared_ptr<RunningService>& running) {
+      return running->service();
+    }
+    static const services::Service& of(const services::Service& service) { return service; }
+    template <class A, class B>
+    bool operator()(const A& a, const B& b) const {
+      return services::Service::key_less(of(a), of(b));
+    }
+  };
+
   struct Child {
     std::shared_ptr<RunningService> service;
     std::string source;  // client address, for per-source limits
@@ -96,7 +110,7 @@ class Supervisor final : public builtins::SessionOwner {
   SupervisorSettings settings_;
   ConfigReader reader_;
   bool reload_again_ = false;  // a SIGHUP came while a reload was running
-  std::map<std::string, std::shared_ptr<RunningService>> table_;  // by key
+  std::set<std::shared_ptr<RunningService>, ByKey> table_;
   std::map<std::string, std::shared_ptr<RunningService>> tcpmux_;  // by lowercase name
   std::unordered_map<pid_t, Child> children_;
   std::unordered_map<builtins::Session*, std::unique_ptr<builtins::Session>> sessions_;

@@ -1,6 +1,5 @@
 #include "services/reload_diff.h"
 
-#include <map>
 #include <set>
 
 namespace ninetd::services {
@@ -23,27 +22,26 @@ ReloadDiff diff_services(const std::vector<const Service*>& running,
                          const std::vector<Service>& loaded,
                          const std::vector<config::FailedEntry>& failed) {
   ReloadDiff diff;
-  std::map<std::string, const Service*> old_by_key;
-  for (const Service* s : running) old_by_key.emplace(s->key(), s);
-  std::set<std::string> new_keys;
+  auto by_key = [](const Service* a, const Service* b) { return Service::key_less(*a, *b); };
+  std::set<const Service*, decltype(by_key)> old_services(running.begin(), running.end());
+  std::set<const Service*, decltype(by_key)> new_services;
   for (const Service& s : loaded) {
-    std::string key = s.key();
-    new_keys.insert(key);
-    auto old = old_by_key.find(key);
-    if (old == old_by_key.end())
+    new_services.insert(&s);
+    auto old = old_services.find(&s);
+    if (old == old_services.end())
       diff.added.push_back(&s);
-    else if (old->second->same_launch(s) && old->second->same_socket_options(s))
+    else if ((*old)->same_launch(s) && (*old)->same_socket_options(s))
       diff.unchanged.push_back(&s);
     else
       diff.changed.push_back(&s);
   }
   std::set<std::string> broken = failed_names(failed);
-  for (const auto& [key, service] : old_by_key) {
-    if (new_keys.count(key) != 0) continue;
+  for (const Service* service : old_services) {
+    if (new_services.count(service) != 0) continue;
     if (broken.count(service->name) != 0)
-      diff.kept_broken.push_back(key);
+      diff.kept_broken.push_back(service);
     else
-      diff.removed.push_back(key);
+      diff.removed.push_back(service);
   }
   return diff;
 }

@@ -3,7 +3,6 @@
 // a surviving key keeps its socket and with it every queued connection.
 #pragma once
 
-#include <string>
 #include <vector>
 
 #include "config/parser.h"
@@ -12,15 +11,16 @@
 namespace ninetd::services {
 
 struct ReloadDiff {
-  std::vector<const Service*> added;      // new keys: open a socket
-  std::vector<const Service*> changed;    // same key, new launch settings or options
-  std::vector<const Service*> unchanged;  // same key, same everything
-  std::vector<std::string> removed;       // old keys no longer configured: close
-  std::vector<std::string> kept_broken;   // old keys whose new line has errors: keep as they are
+  std::vector<const Service*> added;        // new keys: open a socket
+  std::vector<const Service*> changed;      // same key, new launch settings or options
+  std::vector<const Service*> unchanged;    // same key, same everything
+  std::vector<const Service*> removed;      // running, key no longer configured: close
+  std::vector<const Service*> kept_broken;  // running, new line has errors: keep as it is
 };
 
 // `failed` names the entries of the new file that had errors, so the old
-// definition of a service whose line broke stays running.
+// definition of a service whose line broke stays running. added, changed and
+// unchanged point into `loaded`, removed and kept_broken into `running`.
 ReloadDiff diff_services(const std::vector<const Service*>& running,
                          const std::vector<Service>& loaded,
                          const std::vector<config::FailedEntry>& failed);

@@ -13,6 +13,15 @@ std::string Service::key() const {
                      address.to_string(), v6only ? " v6only" : "");
 }
 
+bool Service::key_less(const Service& a, const Service& b) {
+  if (a.tcpmux != b.tcpmux) return a.tcpmux < b.tcpmux;
+  if (a.tcpmux) return a.tcpmux_name < b.tcpmux_name;
+  if (a.socket_type != b.socket_type) return a.socket_type < b.socket_type;
+  if (a.transport != b.transport) return a.transport < b.transport;
+  if (int order = a.address.compare(b.address); order != 0) return order < 0;
+  return a.v6only < b.v6only;
+}
+
 bool Service::same_launch(const Service& other) const {
   return name == other.name && wait_mode == other.wait_mode && limits == other.limits &&
          builtin == other.builtin && tcpmux_plus == other.tcpmux_plus &&

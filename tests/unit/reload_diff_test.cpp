@@ -45,6 +45,12 @@ Service ftp_tcp() {
   return s;
 }
 
+std::vector<std::string> keys(const std::vector<const Service*>& services) {
+  std::vector<std::string> out;
+  for (const Service* s : services) out.push_back(s->key());
+  return out;
+}
+
 std::vector<const Service*> pointers(const std::vector<Service>& services) {
   std::vector<const Service*> out;
   for (const auto& s : services) out.push_back(&s);
@@ -87,6 +93,40 @@ TEST(ServiceKey, DoesNotDependOnLaunchSettings) {
   b.name = "21/tcp";
   b.sndbuf = 4096;
   EXPECT_EQ(a.key(), b.key());
+}
+
+TEST(ServiceKeyLess, OrdersExactlyWhatTheKeyNames) {
+  std::vector<Service> services{echo_tcp(), echo_udp(), ftp_tcp()};
+  Service v6 = echo_tcp();
+  v6.address = net::SocketAddress::any_ipv6(7);
+  services.push_back(v6);
+  v6.v6only = true;
+  services.push_back(v6);
+  Service loopback = echo_tcp();
+  loopback.address = inet("127.0.0.1", 7);
+  services.push_back(loopback);
+  Service path = ftp_tcp();
+  path.transport = config::Transport::local;
+  path.address = net::SocketAddress::from_path("/run/ftp.sock").value();
+  services.push_back(path);
+  Service mux = ftp_tcp();
+  mux.tcpmux = true;
+  mux.tcpmux_name = "ftp";
+  services.push_back(mux);
+  mux.tcpmux_name = "http";
+  services.push_back(mux);
+  Service relaunched = ftp_tcp();  // same key as ftp_tcp, other launch settings
+  relaunched.program = "/usr/sbin/vsftpd";
+  relaunched.name = "21/tcp";
+  services.push_back(relaunched);
+
+  for (const Service& a : services) {
+    for (const Service& b : services) {
+      bool equivalent = !Service::key_less(a, b) && !Service::key_less(b, a);
+      EXPECT_EQ(equivalent, a.key() == b.key()) << a.key() << " / " << b.key();
+      EXPECT_FALSE(Service::key_less(a, b) && Service::key_less(b, a));
+    }
+  }
 }
 
 // --- Service::same_launch / same_socket_options ---
@@ -200,7 +240,7 @@ TEST(ReloadDiff, AMissingServiceIsRemovedByKey) {
   std::vector<Service> running = {echo_tcp(), ftp_tcp()};
   std::vector<Service> loaded = {echo_tcp()};
   ReloadDiff diff = diff_services(pointers(running), loaded, {});
-  EXPECT_EQ(diff.removed, std::vector<std::string>{"stream tcp 0.0.0.0:21"});
+  EXPECT_EQ(keys(diff.removed), std::vector<std::string>{"stream tcp 0.0.0.0:21"});
   EXPECT_EQ(diff.unchanged.size(), 1u);
 }
 
@@ -211,7 +251,7 @@ TEST(ReloadDiff, ANewAddressIsANewSocket) {
   ReloadDiff diff = diff_services(pointers(running), loaded, {});
   ASSERT_EQ(diff.added.size(), 1u);
   EXPECT_EQ(diff.added[0], &loaded[0]);
-  EXPECT_EQ(diff.removed, std::vector<std::string>{"stream tcp 0.0.0.0:7"});
+  EXPECT_EQ(keys(diff.removed), std::vector<std::string>{"stream tcp 0.0.0.0:7"});
   EXPECT_TRUE(diff.changed.empty());
 }
 
@@ -222,7 +262,7 @@ TEST(ReloadDiff, TurningOnV6OnlyIsANewSocket) {
   loaded[0].v6only = true;
   ReloadDiff diff = diff_services(pointers(running), loaded, {});
   EXPECT_EQ(diff.added.size(), 1u);
-  EXPECT_EQ(diff.removed, std::vector<std::string>{"stream tcp [::]:7"});
+  EXPECT_EQ(keys(diff.removed), std::vector<std::string>{"stream tcp [::]:7"});
 }
 
 TEST(ReloadDiff, TcpAndUdpOnOnePortAreDifferentSockets) {
@@ -240,7 +280,7 @@ TEST(ReloadDiff, ABrokenNewLineKeepsTheOldService) {
   std::vector<Service> loaded = {ftp_tcp()};
   std::vector<FailedEntry> failed = {FailedEntry{3, "echo", "tcp"}};
   ReloadDiff diff = diff_services(pointers(running), loaded, failed);
-  EXPECT_EQ(diff.kept_broken, std::vector<std::string>{"stream tcp 0.0.0.0:7"});
+  EXPECT_EQ(keys(diff.kept_broken), std::vector<std::string>{"stream tcp 0.0.0.0:7"});
   EXPECT_TRUE(diff.removed.empty());
   EXPECT_EQ(diff.unchanged.size(), 1u);
 }
@@ -250,7 +290,7 @@ TEST(ReloadDiff, ABrokenLineForAnotherProtocolDoesNotKeepTheService) {
   std::vector<FailedEntry> failed = {FailedEntry{3, "echo", "udp"}};
   ReloadDiff diff = diff_services(pointers(running), {}, failed);
   EXPECT_TRUE(diff.kept_broken.empty());
-  EXPECT_EQ(diff.removed, std::vector<std::string>{"stream tcp 0.0.0.0:7"});
+  EXPECT_EQ(keys(diff.removed), std::vector<std::string>{"stream tcp 0.0.0.0:7"});
 }
 
 TEST(ReloadDiff, ABrokenLineWithNoNameKeepsNothing) {
@@ -281,7 +321,7 @@ TEST(ReloadDiff, ABrokenTcpmuxLineKeepsTheOldTcpmuxService) {
   std::vector<Service> running = {mux};
   std::vector<FailedEntry> failed = {FailedEntry{9, "tcpmux/ftp", "tcp"}};
   ReloadDiff diff = diff_services(pointers(running), {}, failed);
-  EXPECT_EQ(diff.kept_broken, std::vector<std::string>{"tcpmux ftp"});
+  EXPECT_EQ(keys(diff.kept_broken), std::vector<std::string>{"tcpmux ftp"});
 }
 
 // The parser names a broken tcpmux line by its first word ("tcpmux/ftp"), so a
@@ -296,7 +336,7 @@ TEST(ReloadDiff, ABrokenPlainLineDoesNotKeepATcpmuxServiceOfTheSameName) {
   std::vector<FailedEntry> failed = {FailedEntry{9, "ftp", "tcp"}};
   ReloadDiff diff = diff_services(pointers(running), {}, failed);
   EXPECT_TRUE(diff.kept_broken.empty());
-  EXPECT_EQ(diff.removed, std::vector<std::string>{"tcpmux ftp"});
+  EXPECT_EQ(keys(diff.removed), std::vector<std::string>{"tcpmux ftp"});
 }
 
 TEST(ReloadDiff, AKeyThatSurvivesIsNeverKeptBroken) {
