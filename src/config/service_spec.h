@@ -3,17 +3,19 @@
 // consumed by services::resolve.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
 
 namespace ninetd::config {
 
-enum class SocketType { stream, dgram, raw, seqpacket };
-enum class Transport { tcp, udp, local };  // local: AF_UNIX, the "unix" protocol
+// One byte each: a daemon keeps these for every service.
+enum class SocketType : std::uint8_t { stream, dgram, raw, seqpacket };
+enum class Transport : std::uint8_t { tcp, udp, local };  // local: AF_UNIX, the "unix" protocol
 
 // Which sockets a protocol name opens (see docs/compatibility.md).
-enum class FamilyRule {
+enum class FamilyRule : std::uint8_t {
   both,     // tcp, udp: an IPv4 socket and an IPv6-only socket, as Debian's openbsd-inetd
   v4,       // tcp4, udp4
   v6_only,  // tcp6, udp6: IPV6_V6ONLY on
@@ -21,9 +23,9 @@ enum class FamilyRule {
   local,    // unix
 };
 
-enum class WaitMode { wait, nowait };
+enum class WaitMode : std::uint8_t { wait, nowait };
 
-enum class Builtin { none, echo, discard, chargen, daytime, time, tcpmux };
+enum class Builtin : std::uint8_t { none, echo, discard, chargen, daytime, time, tcpmux };
 
 const char* to_string(SocketType type);
 const char* to_string(Builtin builtin);

@@ -10,15 +10,18 @@ RunningService::RunningService(Supervisor& owner, services::Service service) : o
 
 void RunningService::on_event(std::uint32_t) { owner_.on_listener_readable(*this); }
 
+void RunningService::fill_argv(std::vector<char*>& out) {
+  out.clear();
+  for (auto& arg : service_.argv) out.push_back(arg.data());
+  out.push_back(nullptr);
+}
+
 void RunningService::set_service(services::Service service) {
   bool same_rate = rate && service.limits.max_per_minute == service_.limits.max_per_minute;
   bool same_per_source =
       service.limits.max_child_per_ip == service_.limits.max_child_per_ip &&
       service.limits.max_conn_per_ip_per_minute == service_.limits.max_conn_per_ip_per_minute;
   service_ = std::move(service);
-  argv_pointers_.clear();
-  for (auto& arg : service_.argv) argv_pointers_.push_back(arg.data());
-  argv_pointers_.push_back(nullptr);
   if (!same_rate) {
     rate.reset();
     if (service_.limits.max_per_minute > 0)

@@ -37,7 +37,9 @@ class RunningService final : public loop::EventHandler,
   void set_service(services::Service service);
   const services::Service& service() const { return service_; }
   const std::string& name() const { return service_.name; }
-  char* const* argv() { return argv_pointers_.data(); }
+  // The server's argv as execve takes it, into `out` (the caller's scratch:
+  // a service does not keep a pointer array of its own).
+  void fill_argv(std::vector<char*>& out);
   bool is_builtin() const { return service_.builtin != config::Builtin::none; }
   // Connection-oriented sockets (stream, seqpacket) are accepted by the daemon
   // for nowait services; anything else goes to the server as it is.
@@ -67,7 +69,6 @@ class RunningService final : public loop::EventHandler,
  private:
   Supervisor& owner_;
   services::Service service_;
-  std::vector<char*> argv_pointers_;
 };
 
 }  // namespace ninetd::daemon

@@ -320,7 +320,8 @@ std::optional<pid_t> Supervisor::launch_server(RunningService& service, int fd,
   }
   spawn::LaunchRequest request;
   request.path = s.program.c_str();
-  request.argv = service.argv();
+  service.fill_argv(launch_argv_);
+  request.argv = launch_argv_.data();
   request.envp = environment_.envp();
   request.socket_fd = fd;
   request.listen_fds = s.listen_fds;

@@ -117,7 +117,8 @@ class Supervisor final : public builtins::SessionOwner {
   std::vector<std::shared_ptr<RunningService>> graveyard_;
   std::set<std::uint16_t> guarded_ports_;  // ports of UDP builtins: never answered
   builtins::DatagramStats datagram_stats_;
-  spawn::Environment environment_;
+  spawn::Environment environment_;  // a launch's scratch, kept to reuse its memory
+  std::vector<char*> launch_argv_;   // likewise
   std::optional<loop::EventLoop::TimerId> sweep_timer_;
   bool stop_requested_ = false;
 };

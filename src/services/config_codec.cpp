@@ -118,7 +118,6 @@ void write_service(Writer& w, const Service& s) {
   for (const auto& arg : s.argv) w.text(arg);
   const Credentials& c = s.credentials;
   w.flag(c.switch_user);
-  w.text(c.user);
   w.number(c.uid);
   w.number(c.gid);
   w.count(c.groups.size());
@@ -162,7 +161,6 @@ Service read_service(Reader& r) {
   for (auto n = r.count(sizeof(std::uint32_t)); n > 0 && r.ok(); --n) s.argv.push_back(r.text());
   Credentials& c = s.credentials;
   c.switch_user = r.flag();
-  c.user = r.text();
   c.uid = r.number<uid_t>();
   c.gid = r.number<gid_t>();
   for (auto n = r.count(sizeof(gid_t)); n > 0 && r.ok(); --n) c.groups.push_back(r.number<gid_t>());

@@ -96,7 +96,6 @@ std::vector<std::pair<net::SocketAddress, bool>> SpecResolver::addresses(std::ui
 
 Credentials SpecResolver::credentials() {
   Credentials c;
-  c.user = spec_.user;
   auto user = db_.user(spec_.user);
   if (!user) {
     error(spec_.user_place, fmt::format("unknown user \"{}\"", spec_.user));

@@ -15,9 +15,9 @@
 
 namespace ninetd::services {
 
+// The user's name is not kept: a launch needs only the numbers.
 struct Credentials {
   bool switch_user = false;  // only when the daemon runs as root
-  std::string user;
   uid_t uid = 0;
   gid_t gid = 0;
   std::vector<gid_t> groups;  // supplementary groups, from getgrouplist

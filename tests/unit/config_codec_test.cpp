@@ -26,7 +26,7 @@ Service full_service() {
   s.tcpmux_name = "ftp";
   s.program = "/usr/sbin/in.ftpd";
   s.argv = {"in.ftpd", "-l", ""};
-  s.credentials = Credentials{true, "ftp", 107, 65534, {65534, 27, 1000}};
+  s.credentials = Credentials{true, 107, 65534, {65534, 27, 1000}};
   s.login_class = "daemon";
   s.resource_limits = {ResourceLimit{RLIMIT_NOFILE, 128, 1024},
                        ResourceLimit{RLIMIT_CPU, RLIM_INFINITY, RLIM_INFINITY}};

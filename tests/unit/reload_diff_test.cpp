@@ -144,7 +144,6 @@ TEST(ServiceSameLaunch, ComparesEverythingAServerStartsWith) {
   EXPECT_FALSE(base.same_launch(other));
 
   other = ftp_tcp();
-  other.credentials.user = "ftp";
   other.credentials.uid = 21;
   EXPECT_FALSE(base.same_launch(other));
 
