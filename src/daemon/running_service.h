@@ -50,8 +50,8 @@ class RunningService final : public loop::EventHandler,
   }
   // The local address connections arrive on, when bound to one (no getsockname needed).
   bool bound_to_specific_address() const {
-    const net::SocketAddress& a = service_.address;
-    return (a.family() == AF_INET || a.family() == AF_INET6) && !a.is_any();
+    int family = service_.address.family();
+    return (family == AF_INET || family == AF_INET6) && !service_.address.is_any();
   }
 
   sys::Fd listener;

@@ -306,7 +306,7 @@ std::optional<pid_t> Supervisor::launch_server(RunningService& service, int fd,
   const services::Service& s = service.service();
   environment_.reset();
   if (peer != nullptr && peer->family() != AF_UNIX) {
-    net::SocketAddress local = s.address;
+    net::SocketAddress local = s.address.expand();
     if (!service.bound_to_specific_address() || s.tcpmux) {
       local.reset_length();
       getsockname(fd, local.get(), local.length_pointer());

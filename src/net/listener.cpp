@@ -63,7 +63,7 @@ sys::Result<void> set_nonblocking(int fd, bool nonblocking) {
 }
 
 sys::Result<sys::Fd> open_listener(const services::Service& service, bool daemon_accepts) {
-  const SocketAddress& address = service.address;
+  const SocketAddress address = service.address.expand();
   int type = socket_type_of(service.socket_type) | SOCK_CLOEXEC;
   if (daemon_accepts) type |= SOCK_NONBLOCK;
   sys::Fd fd(::socket(address.family(), type, raw_protocol_of(service)));

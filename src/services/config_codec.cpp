@@ -100,7 +100,8 @@ void write_service(Writer& w, const Service& s) {
   w.number(s.socket_type);
   w.number(s.transport);
   w.flag(s.v6only);
-  w.text(std::string_view(reinterpret_cast<const char*>(s.address.get()), s.address.length()));
+  net::SocketAddress address = s.address.expand();
+  w.text(std::string_view(reinterpret_cast<const char*>(address.get()), address.length()));
   w.optional_number(s.sndbuf);
   w.optional_number(s.rcvbuf);
   w.flag(s.listen_fds);

@@ -11,7 +11,7 @@
 
 #include "config/service_spec.h"
 #include "services/login_class.h"
-#include "net/socket_address.h"
+#include "net/compact_address.h"
 
 namespace ninetd::services {
 
@@ -40,7 +40,7 @@ struct Service {
   config::SocketType socket_type = config::SocketType::stream;
   config::Transport transport = config::Transport::tcp;
   bool v6only = false;
-  net::SocketAddress address;  // unset for tcpmux/NAME services, which have no socket
+  net::CompactAddress address;  // unset for tcpmux/NAME services, which have no socket
   std::optional<int> sndbuf;
   std::optional<int> rcvbuf;
   bool listen_fds = false;
