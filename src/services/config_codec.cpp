@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <cstring>
+#include <map>
 #include <type_traits>
 
 namespace ninetd::services {
@@ -132,7 +133,21 @@ void write_service(Writer& w, const Service& s) {
   }
 }
 
-Service read_service(Reader& r) {
+// What decoded services share: one GroupList per distinct list of groups
+// (services that run as one user have the same list).
+class SharedParts {
+ public:
+  GroupList groups(std::vector<gid_t> list) {
+    auto it = groups_.find(list);
+    if (it == groups_.end()) it = groups_.emplace(list, GroupList(list)).first;
+    return it->second;
+  }
+
+ private:
+  std::map<std::vector<gid_t>, GroupList> groups_;
+};
+
+Service read_service(Reader& r, SharedParts& shared) {
   Service s;
   s.name = r.text();
   s.line = r.number<int>();
@@ -164,7 +179,9 @@ Service read_service(Reader& r) {
   c.switch_user = r.flag();
   c.uid = r.number<uid_t>();
   c.gid = r.number<gid_t>();
-  for (auto n = r.count(sizeof(gid_t)); n > 0 && r.ok(); --n) c.groups.push_back(r.number<gid_t>());
+  std::vector<gid_t> groups;
+  for (auto n = r.count(sizeof(gid_t)); n > 0 && r.ok(); --n) groups.push_back(r.number<gid_t>());
+  c.groups = shared.groups(std::move(groups));
   s.login_class = r.optional_text();
   for (auto n = r.count(sizeof(int) + 2 * sizeof(rlim_t)); n > 0 && r.ok(); --n) {
     ResourceLimit l;
@@ -206,7 +223,9 @@ std::optional<LoadedConfig> decode_config(std::string_view bytes) {
   if (r.number<std::uint32_t>() != kMagic) return std::nullopt;
   LoadedConfig loaded;
   loaded.readable = r.flag();
-  for (auto n = r.count(1); n > 0 && r.ok(); --n) loaded.services.push_back(read_service(r));
+  SharedParts shared;
+  for (auto n = r.count(1); n > 0 && r.ok(); --n)
+    loaded.services.push_back(read_service(r, shared));
   for (auto n = r.count(1); n > 0 && r.ok(); --n) {
     config::FailedEntry f;
     f.line = r.number<int>();

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "config/service_spec.h"
+#include "services/group_list.h"
 #include "services/login_class.h"
 #include "net/compact_address.h"
 
@@ -20,7 +21,7 @@ struct Credentials {
   bool switch_user = false;  // only when the daemon runs as root
   uid_t uid = 0;
   gid_t gid = 0;
-  std::vector<gid_t> groups;  // supplementary groups, from getgrouplist
+  GroupList groups;  // supplementary groups, from getgrouplist
   bool operator==(const Credentials&) const = default;
 };
 

@@ -46,6 +46,22 @@ void expect_same(const Service& a, const Service& b) {
   EXPECT_EQ(a.tcpmux_name, b.tcpmux_name);
 }
 
+TEST(ConfigCodec, ServicesOfOneUserShareTheirGroupList) {
+  LoadedConfig loaded;
+  loaded.services = {full_service(), full_service(), full_service()};
+  loaded.services[1].credentials.groups = {65534, 27, 1000};  // equal, not shared
+  loaded.services[2].credentials.groups = {65534};
+  auto decoded = decode_config(encode_config(loaded));
+  ASSERT_TRUE(decoded.has_value());
+  const auto& groups_of = [&](std::size_t i) { return decoded->services[i].credentials.groups; };
+  EXPECT_FALSE(
+      loaded.services[0].credentials.groups.shares_with(loaded.services[1].credentials.groups));
+  EXPECT_TRUE(groups_of(0).shares_with(groups_of(1)));
+  EXPECT_FALSE(groups_of(0).shares_with(groups_of(2)));
+  EXPECT_EQ(groups_of(0), (std::vector<gid_t>{65534, 27, 1000}));
+  EXPECT_EQ(groups_of(2), (std::vector<gid_t>{65534}));
+}
+
 TEST(ConfigCodec, EveryFieldSurvivesTheRoundTrip) {
   LoadedConfig loaded;
   loaded.readable = true;

@@ -96,17 +96,18 @@ TEST_F(LaunchPlanTest, PackedPlanHoldsCopiesInItsArena) {
   EXPECT_EQ(read(plan.argv), argv.storage);
   EXPECT_EQ(read(plan.envp), envp.storage);
   ASSERT_TRUE(inside(plan.groups));
-  EXPECT_EQ(std::vector<gid_t>(plan.groups, plan.groups + plan.group_count), credentials.groups);
+  EXPECT_EQ(credentials.groups, std::vector<gid_t>(plan.groups, plan.groups + plan.group_count));
   ASSERT_TRUE(inside(plan.limits));
   EXPECT_EQ(std::vector<services::ResourceLimit>(plan.limits, plan.limits + plan.limit_count),
             limits);
   EXPECT_EQ(reinterpret_cast<std::uintptr_t>(plan.argv) % alignof(char*), 0u);
   EXPECT_EQ(reinterpret_cast<std::uintptr_t>(plan.limits) % alignof(services::ResourceLimit), 0u);
 
-  // The request's buffers change (the daemon reuses them): the plan does not.
+  // The request's buffers change (the daemon reuses them), and a reload may free
+  // the service's group list: the plan does not change.
   argv.storage[0][0] = 'X';
   envp.storage[1][0] = 'X';
-  credentials.groups[0] = 1;
+  credentials.groups = {1};
   EXPECT_STREQ(plan.argv[0], "cat");
   EXPECT_STREQ(plan.envp[1], "PROTO=TCP");
   EXPECT_EQ(plan.groups[0], 65533u);
