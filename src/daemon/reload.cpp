@@ -3,6 +3,7 @@
 #include <malloc.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -101,20 +102,19 @@ void Supervisor::apply(services::LoadedConfig loaded, bool initial) {
   services::ReloadDiff diff = services::diff_services(running, loaded.services, loaded.failed);
 
   for (const services::Service* s : diff.removed) {
-    auto it = table_.find(*s);
-    std::shared_ptr<RunningService> service = *it;
-    log::notice("{}: removed{}", service->name(),
-                service->children > 0 ? "; its running servers go on" : "");
-    close_socket(*service);
-    service->removed = true;
-    graveyard_.push_back(service);
-    table_.erase(it);
+    RunningService& service = in_table(*s);
+    log::notice("{}: removed{}", service.name(),
+                service.children > 0 ? "; its running servers go on" : "");
+    close_socket(service);
+    service.removed = true;
+    graveyard_.push_back(service.shared_from_this());
   }
+  std::erase_if(table_, [](const auto& service) { return service->removed; });
   for (const services::Service* s : diff.kept_broken)
     log::warning("{}: its entry now has errors; the running definition is kept", s->name);
   for (const services::Service* s : diff.changed) {
     // Same key: the service keeps its place in the table.
-    RunningService& service = **table_.find(*s);
+    RunningService& service = in_table(*s);
     const services::Service& old = service.service();
     // A buffer size taken away has no way back to the kernel's default but a
     // new socket (its queue is lost); anything else changes in place.
@@ -134,12 +134,14 @@ void Supervisor::apply(services::LoadedConfig loaded, bool initial) {
     }
     log::notice("{}: changed; new connections get the new definition", service.name());
   }
+  table_.reserve(table_.size() + diff.added.size());
   for (const services::Service* s : diff.added) {
     auto service = std::make_shared<RunningService>(*this, *s);
     service->timer = loop_.no_timer();
-    table_.insert(service);
+    table_.push_back(service);
     open_socket(*service);
   }
+  std::sort(table_.begin(), table_.end(), ByKey{});
 
   tcpmux_.clear();
   guarded_ports_ = std::set<std::uint16_t>(std::begin(kStandardBuiltinPorts),
@@ -158,6 +160,10 @@ void Supervisor::apply(services::LoadedConfig loaded, bool initial) {
     log::notice("reloaded: {} added, {} removed, {} changed, {} unchanged, {} kept despite errors",
                 diff.added.size(), diff.removed.size(), diff.changed.size(),
                 diff.unchanged.size(), diff.kept_broken.size());
+}
+
+RunningService& Supervisor::in_table(const services::Service& service) {
+  return **std::lower_bound(table_.begin(), table_.end(), service, ByKey{});
 }
 
 void Supervisor::open_socket(RunningService& service) {

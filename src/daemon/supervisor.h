@@ -61,6 +61,8 @@ class Supervisor final : public builtins::SessionOwner {
  private:
   // Orders running services by key (Service::key_less), so the table needs no
   // key stored beside each service; a lookup passes a Service with the key wanted.
+  // The table is a sorted vector: it changes only at a reload, and a tree's
+  // node per service costs three times the memory.
   struct ByKey {
     using is_transparent = void;
     static const services::Service& of(const std::shared_ptr<RunningService>& running) {
@@ -80,6 +82,8 @@ class Supervisor final : public builtins::SessionOwner {
   };
 
   LoadRequest load_request() const;
+  // The running service with the key of `service`; it must be in the table.
+  RunningService& in_table(const services::Service& service);
   void finish_reload(LoadResult result);
   void apply(services::LoadedConfig loaded, bool initial);
   void open_socket(RunningService& service);
@@ -110,7 +114,7 @@ class Supervisor final : public builtins::SessionOwner {
   SupervisorSettings settings_;
   ConfigReader reader_;
   bool reload_again_ = false;  // a SIGHUP came while a reload was running
-  std::set<std::shared_ptr<RunningService>, ByKey> table_;
+  std::vector<std::shared_ptr<RunningService>> table_;  // sorted by ByKey
   std::map<std::string, std::shared_ptr<RunningService>> tcpmux_;  // by lowercase name
   std::unordered_map<pid_t, Child> children_;
   std::unordered_map<builtins::Session*, std::unique_ptr<builtins::Session>> sessions_;
