@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -50,6 +51,9 @@ class SocketAddress {
 
  private:
   union Storage {
+    // First, so that Storage{} zeroes every byte (a union's braces initialize
+    // its first member only): a path's terminating NUL relies on it.
+    std::byte all[sizeof(sockaddr_un)];
     sockaddr generic;
     sockaddr_in v4;
     sockaddr_in6 v6;
