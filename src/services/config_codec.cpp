@@ -124,9 +124,12 @@ void write_service(Writer& w, const Service& s) {
   w.number(c.gid);
   w.count(c.groups.size());
   for (gid_t g : c.groups) w.number(g);
-  w.optional_text(s.login_class);
-  w.count(s.resource_limits.size());
-  for (const auto& l : s.resource_limits) {
+  w.flag(s.login_class != nullptr);
+  const std::vector<ResourceLimit> none;
+  w.text(s.login_class ? s.login_class->name : std::string());
+  const auto& limits = s.login_class ? s.login_class->limits : none;
+  w.count(limits.size());
+  for (const auto& l : limits) {
     w.number(l.resource);
     w.number(l.soft);
     w.number(l.hard);
@@ -134,7 +137,7 @@ void write_service(Writer& w, const Service& s) {
 }
 
 // What decoded services share: one GroupList per distinct list of groups
-// (services that run as one user have the same list).
+// (services that run as one user have the same list), one LoginClass per class.
 class SharedParts {
  public:
   GroupList groups(std::vector<gid_t> list) {
@@ -142,9 +145,15 @@ class SharedParts {
     if (it == groups_.end()) it = groups_.emplace(list, GroupList(list)).first;
     return it->second;
   }
+  std::shared_ptr<const LoginClass> login_class(LoginClass value) {
+    for (const auto& known : login_classes_)
+      if (*known == value) return known;
+    return login_classes_.emplace_back(std::make_shared<const LoginClass>(std::move(value)));
+  }
 
  private:
   std::map<std::vector<gid_t>, GroupList> groups_;
+  std::vector<std::shared_ptr<const LoginClass>> login_classes_;  // few: a linear search
 };
 
 Service read_service(Reader& r, SharedParts& shared) {
@@ -182,14 +191,17 @@ Service read_service(Reader& r, SharedParts& shared) {
   std::vector<gid_t> groups;
   for (auto n = r.count(sizeof(gid_t)); n > 0 && r.ok(); --n) groups.push_back(r.number<gid_t>());
   c.groups = shared.groups(std::move(groups));
-  s.login_class = r.optional_text();
+  bool has_class = r.flag();
+  LoginClass login_class;
+  login_class.name = r.text();
   for (auto n = r.count(sizeof(int) + 2 * sizeof(rlim_t)); n > 0 && r.ok(); --n) {
     ResourceLimit l;
     l.resource = r.number<int>();
     l.soft = r.number<rlim_t>();
     l.hard = r.number<rlim_t>();
-    s.resource_limits.push_back(l);
+    login_class.limits.push_back(l);
   }
+  if (has_class) s.login_class = shared.login_class(std::move(login_class));
   return s;
 }
 

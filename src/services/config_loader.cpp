@@ -6,6 +6,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <map>
 #include <optional>
 #include <set>
 
@@ -56,8 +57,10 @@ void apply_login_classes(std::vector<Service>& services, const std::string& file
   std::string problem;
   bool read = false;
   std::set<int> warned_lines;  // a "tcp" entry is two services of one line: warn once
+  std::map<std::string, std::shared_ptr<const LoginClass>> classes;  // one per name, shared
   for (Service& s : services) {
     if (!s.login_class) continue;
+    const std::string name = s.login_class->name;
     if (!read) {
       read = true;
       std::string contents;
@@ -66,15 +69,17 @@ void apply_login_classes(std::vector<Service>& services, const std::string& file
     std::vector<std::string> warnings;
     if (!text) {
       warnings.push_back(fmt::format("{}: login class \"{}\" has no limits: cannot read {}: {}",
-                                     s.name, *s.login_class, login_conf, problem));
+                                     s.name, name, login_conf, problem));
     } else {
-      LoginClassResult found = find_login_class(*text, *s.login_class);
+      LoginClassResult found = find_login_class(*text, name);
       if (!found.found)
         warnings.push_back(fmt::format("{}: login class \"{}\" is not in {}; no limits applied",
-                                       s.name, *s.login_class, login_conf));
+                                       s.name, name, login_conf));
       for (auto& p : found.problems)
         warnings.push_back(fmt::format("{}: {}: {}", s.name, login_conf, p));
-      s.resource_limits = std::move(found.limits);
+      auto& shared = classes[name];
+      if (!shared) shared = std::make_shared<const LoginClass>(LoginClass{name, found.limits});
+      s.login_class = shared;
     }
     if (!warned_lines.insert(s.line).second) continue;
     for (auto& w : warnings)

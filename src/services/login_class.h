@@ -22,6 +22,14 @@ struct ResourceLimit {
   bool operator==(const ResourceLimit&) const = default;
 };
 
+// The class a service runs in ("user/class") with the limits found for it.
+// Services of one class share one (see Service::login_class).
+struct LoginClass {
+  std::string name;
+  std::vector<ResourceLimit> limits;
+  bool operator==(const LoginClass&) const = default;
+};
+
 struct LoginClassResult {
   bool found = false;
   std::vector<ResourceLimit> limits;

@@ -136,7 +136,8 @@ std::vector<Service> SpecResolver::resolve() {
   base.tcpmux_plus = spec_.tcpmux_plus;
   base.program = spec_.program;
   base.argv = spec_.args;
-  base.login_class = spec_.login_class;
+  if (spec_.login_class)
+    base.login_class = std::make_shared<const LoginClass>(LoginClass{*spec_.login_class, {}});
   base.credentials = credentials();
 
   std::vector<Service> out;

@@ -26,8 +26,12 @@ bool Service::same_launch(const Service& other) const {
   return name == other.name && wait_mode == other.wait_mode && limits == other.limits &&
          builtin == other.builtin && tcpmux_plus == other.tcpmux_plus &&
          program == other.program && argv == other.argv && credentials == other.credentials &&
-         login_class == other.login_class &&
-         resource_limits == other.resource_limits && listen_fds == other.listen_fds;
+         same_login_class(other) && listen_fds == other.listen_fds;
+}
+
+bool Service::same_login_class(const Service& other) const {
+  if (!login_class || !other.login_class) return !login_class && !other.login_class;
+  return *login_class == *other.login_class;
 }
 
 bool Service::same_socket_options(const Service& other) const {

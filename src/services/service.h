@@ -5,6 +5,7 @@
 
 #include <sys/types.h>
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -57,8 +58,9 @@ struct Service {
   std::string program;
   std::vector<std::string> argv;
   Credentials credentials;
-  std::optional<std::string> login_class;
-  std::vector<ResourceLimit> resource_limits;  // from the login class, set at load
+  // "user/class": null when none. Immutable and shared between the services
+  // of one class; the loader fills in its limits.
+  std::shared_ptr<const LoginClass> login_class;
 
   bool has_socket() const { return !tcpmux; }
   // What a reload matches on: a service whose key survives keeps its socket.
@@ -69,6 +71,8 @@ struct Service {
   static bool key_less(const Service& a, const Service& b);
   // Everything but the socket: a change here takes effect on the next connection.
   bool same_launch(const Service& other) const;
+  // Both without a class, or classes of the same name and limits.
+  bool same_login_class(const Service& other) const;
   // Everything that the socket itself depends on, beyond the key.
   bool same_socket_options(const Service& other) const;
 };

@@ -261,3 +261,41 @@ def test_arguments_larger_than_a_launch_slot(ninetd, pubdir):
     for _ in range(3):
         assert tcp_exchange(big) == b"4000 w00000 w03999\n"
         assert tcp_exchange(small, b"small\n") == b"small\n"
+
+
+LIMITS_SCRIPT = r"""#!/bin/sh
+echo "nofile=$(ulimit -Sn)/$(ulimit -Hn) core=$(ulimit -Sc)"
+"""
+
+
+def test_login_class_limits_reach_the_server(ninetd, pubdir):
+    """user/class: the server runs under the class's limits from --login-conf; services of
+    one class get the same limits, and a reload picks up a changed class."""
+    script = write_script(pubdir, "limits.sh", LIMITS_SCRIPT)
+    login_conf = os.path.join(ninetd.workdir, "login.conf")
+
+    def write_classes(openfiles):
+        with open(login_conf, "w") as f:
+            f.write(f"small:\\\n\t:openfiles={openfiles}:\\\n\t:coredumpsize=0:\n"
+                    "default:\\\n\t:openfiles-max=1000:\n")
+
+    def limits_on(port):
+        with socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT) as s:
+            return read_to_eof(s).decode().strip()
+
+    write_classes(77)
+    first, second, plain = free_port(), free_port(), free_port()
+    conf = (f"127.0.0.1:{first} stream tcp nowait root/small /bin/sh sh {script}\n"
+            f"127.0.0.1:{second} stream tcp nowait nobody/small /bin/sh sh {script}\n"
+            f"127.0.0.1:{plain} stream tcp nowait root /bin/sh sh {script}\n")
+    ninetd.start(conf, args=("-l", "--login-conf", login_conf))
+    assert limits_on(first) == "nofile=77/77 core=0"
+    assert limits_on(second) == "nofile=77/77 core=0"
+    assert limits_on(plain) != "nofile=77/77 core=0"
+
+    write_classes(55)
+    log = ninetd.reload()
+    assert f"{first}/tcp: changed" in log, log
+    assert f"{plain}/tcp: changed" not in log, log
+    assert limits_on(first) == "nofile=55/55 core=0"
+    assert limits_on(second) == "nofile=55/55 core=0"

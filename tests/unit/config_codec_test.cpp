@@ -27,9 +27,9 @@ Service full_service() {
   s.program = "/usr/sbin/in.ftpd";
   s.argv = {"in.ftpd", "-l", ""};
   s.credentials = Credentials{true, 107, 65534, {65534, 27, 1000}};
-  s.login_class = "daemon";
-  s.resource_limits = {ResourceLimit{RLIMIT_NOFILE, 128, 1024},
-                       ResourceLimit{RLIMIT_CPU, RLIM_INFINITY, RLIM_INFINITY}};
+  s.login_class = std::make_shared<const LoginClass>(
+      LoginClass{"daemon", {ResourceLimit{RLIMIT_NOFILE, 128, 1024},
+                            ResourceLimit{RLIMIT_CPU, RLIM_INFINITY, RLIM_INFINITY}}});
   return s;
 }
 
@@ -60,6 +60,24 @@ TEST(ConfigCodec, ServicesOfOneUserShareTheirGroupList) {
   EXPECT_FALSE(groups_of(0).shares_with(groups_of(2)));
   EXPECT_EQ(groups_of(0), (std::vector<gid_t>{65534, 27, 1000}));
   EXPECT_EQ(groups_of(2), (std::vector<gid_t>{65534}));
+}
+
+TEST(ConfigCodec, ServicesOfOneLoginClassShareIt) {
+  LoadedConfig loaded;
+  loaded.services = {full_service(), full_service(), full_service(), full_service()};
+  loaded.services[1].login_class =
+      std::make_shared<const LoginClass>(*loaded.services[0].login_class);  // equal copy
+  loaded.services[2].login_class = std::make_shared<const LoginClass>(LoginClass{"daemon", {}});
+  loaded.services[3].login_class = nullptr;
+  auto decoded = decode_config(encode_config(loaded));
+  ASSERT_TRUE(decoded.has_value());
+  const auto& class_of = [&](std::size_t i) { return decoded->services[i].login_class; };
+  EXPECT_EQ(class_of(0), class_of(1));  // one object
+  ASSERT_NE(class_of(2), nullptr);
+  EXPECT_NE(class_of(0), class_of(2));  // same name, other limits: kept apart
+  EXPECT_TRUE(class_of(2)->limits.empty());
+  EXPECT_EQ(class_of(3), nullptr);
+  EXPECT_EQ(*class_of(0), *loaded.services[0].login_class);
 }
 
 TEST(ConfigCodec, EveryFieldSurvivesTheRoundTrip) {

@@ -160,8 +160,15 @@ TEST(ServiceSameLaunch, ComparesEverythingAServerStartsWith) {
   EXPECT_FALSE(base.same_launch(other));
 
   other = ftp_tcp();
-  other.login_class = "daemon";
+  other.login_class = std::make_shared<const LoginClass>(LoginClass{"daemon", {}});
   EXPECT_FALSE(base.same_launch(other));
+  Service limited = other;
+  limited.login_class = std::make_shared<const LoginClass>(
+      LoginClass{"daemon", {ResourceLimit{RLIMIT_NOFILE, 64, 64}}});
+  EXPECT_FALSE(other.same_launch(limited));  // the class's limits changed in login.conf
+  Service same = other;
+  same.login_class = std::make_shared<const LoginClass>(LoginClass{"daemon", {}});
+  EXPECT_TRUE(other.same_launch(same));  // equal, not shared
 
   other = ftp_tcp();
   other.listen_fds = true;

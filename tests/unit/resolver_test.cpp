@@ -260,7 +260,8 @@ TEST(ResolveUser, NotRootNeitherSwitchesUserNorLooksUpGroups) {
 TEST(ResolveUser, LoginClassIsCarriedAsWritten) {
   Resolved r = resolve_text("9000 stream tcp4 nowait www:www/daemon /bin/x");
   ASSERT_EQ(r.services.size(), 1u);
-  EXPECT_EQ(r.services[0].login_class, "daemon");
+  ASSERT_NE(r.services[0].login_class, nullptr);
+  EXPECT_EQ(r.services[0].login_class->name, "daemon");
 }
 
 // ---------------------------------------------------------------- two entries, one socket
