@@ -41,6 +41,13 @@ const sockaddr* CompactAddress::bytes() const {
   return reinterpret_cast<const sockaddr*>(start);
 }
 
+int CompactAddress::compare(const CompactAddress& other) const {
+  if (length_ != other.length_) return length_ < other.length_ ? -1 : 1;
+  const std::byte* mine = on_heap_ ? on_heap_.get() : in_place_;
+  const std::byte* theirs = other.on_heap_ ? other.on_heap_.get() : other.in_place_;
+  return std::memcmp(mine, theirs, length_);
+}
+
 int CompactAddress::family() const {
   if (length_ < sizeof(sa_family_t)) return AF_UNSPEC;
   sa_family_t family = AF_UNSPEC;  // the first field of every socket address

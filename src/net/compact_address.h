@@ -32,7 +32,8 @@ class CompactAddress {
   bool is_any() const { return expand().is_any(); }
   std::string ip() const { return expand().ip(); }
   std::string to_string() const { return expand().to_string(); }
-  int compare(const CompactAddress& other) const { return expand().compare(other.expand()); }
+  // The same order as SocketAddress::compare, without expanding (reloads sort by it).
+  int compare(const CompactAddress& other) const;
   bool operator==(const CompactAddress& other) const { return compare(other) == 0; }
 
  private:
