@@ -170,3 +170,43 @@ def test_reload_unreadable_file_keeps_everything(ninetd, ports):
     assert ("notice: reloaded: 0 added, 0 removed, 1 changed, 2 unchanged, "
             "0 kept despite errors\n") in log, log
     assert tcp_exchange(ports["b"]) == b"B-two\n"
+
+
+def test_reload_many_services_interleaved(ninetd):
+    """Forty services, a reload that removes every third, changes every third and adds ten
+    between them: each port then answers with its own new definition or is closed."""
+    ports = [free_port() for _ in range(50)]
+    old, new = ports[:40], ports[40:]
+
+    def line(port, text):
+        return f"127.0.0.1:{port} stream tcp nowait nobody /bin/echo echo {text}\n"
+
+    before = "".join(line(p, f"old-{p}") for p in old)
+    after = "".join(line(p, f"new-{p}") for i, p in enumerate(old) if i % 3 == 1)
+    after += "".join(line(p, f"old-{p}") for i, p in enumerate(old) if i % 3 == 2)
+    after += "".join(line(p, f"added-{p}") for p in new)
+    ninetd.start(before, args=())
+    for p in old:
+        assert tcp_exchange(p) == f"old-{p}\n".encode()
+
+    log = ninetd.reload(after)
+    removed = sum(1 for i in range(40) if i % 3 == 0)
+    changed = sum(1 for i in range(40) if i % 3 == 1)
+    assert (f"notice: reloaded: 10 added, {removed} removed, {changed} changed, "
+            f"{40 - removed - changed} unchanged, 0 kept despite errors\n") in log, log
+    for i, p in enumerate(old):
+        if i % 3 == 0:
+            assert refused(p), p
+        else:
+            want = f"new-{p}" if i % 3 == 1 else f"old-{p}"
+            assert tcp_exchange(p) == f"{want}\n".encode(), p
+    for p in new:
+        assert tcp_exchange(p) == f"added-{p}\n".encode(), p
+
+    log = ninetd.reload(before)
+    assert (f"notice: reloaded: {removed} added, 10 removed, {changed} changed, "
+            f"{40 - removed - changed} unchanged, 0 kept despite errors\n") in log, log
+    for p in old:
+        assert tcp_exchange(p) == f"old-{p}\n".encode(), p
+    for p in new:
+        assert refused(p), p
