@@ -1,6 +1,7 @@
 #include "daemon/running_service.h"
 
 #include "daemon/supervisor.h"
+#include "spawn/spawner.h"
 
 namespace ninetd::daemon {
 
@@ -22,6 +23,8 @@ void RunningService::set_service(services::Service service) {
       service.limits.max_child_per_ip == service_.limits.max_child_per_ip &&
       service.limits.max_conn_per_ip_per_minute == service_.limits.max_conn_per_ip_per_minute;
   service_ = std::move(service);
+  if (service_.credentials.switch_user)
+    credential_steps_ = spawn::steps_needed(service_.credentials, spawn::current_identity());
   if (!same_rate) {
     rate.reset();
     if (service_.limits.max_per_minute > 0)

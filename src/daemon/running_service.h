@@ -15,6 +15,7 @@
 #include "limits/rate_window.h"
 #include "loop/event_loop.h"
 #include "services/service.h"
+#include "spawn/identity.h"
 #include "sys/fd.h"
 
 namespace ninetd::daemon {
@@ -41,6 +42,9 @@ class RunningService final : public loop::EventHandler,
   // a service does not keep a pointer array of its own).
   void fill_argv(std::vector<char*>& out);
   bool is_builtin() const { return service_.builtin != config::Builtin::none; }
+  // The credential calls its servers need: none that would change nothing
+  // (setuid and setgid to root, for a daemon running as root).
+  const spawn::CredentialSteps& credential_steps() const { return credential_steps_; }
   // Connection-oriented sockets (stream, seqpacket) are accepted by the daemon
   // for nowait services; anything else goes to the server as it is.
   bool hands_over_socket() const {
@@ -69,6 +73,7 @@ class RunningService final : public loop::EventHandler,
  private:
   Supervisor& owner_;
   services::Service service_;
+  spawn::CredentialSteps credential_steps_;
 };
 
 }  // namespace ninetd::daemon

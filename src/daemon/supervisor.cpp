@@ -327,6 +327,7 @@ std::optional<pid_t> Supervisor::launch_server(RunningService& service, int fd,
   request.listen_fds = s.listen_fds;
   request.new_session = settings_.new_session;
   request.credentials = &s.credentials;
+  request.credential_steps = service.credential_steps();
   request.limits = s.login_class ? &s.login_class->limits : nullptr;
   auto pid = spawn::launch(request);
   if (!pid) {

@@ -58,11 +58,16 @@ LaunchPlan plan_in_place(const LaunchRequest& request) {
   plan.new_session = request.new_session;
   if (request.credentials != nullptr && request.credentials->switch_user) {
     const services::Credentials& c = *request.credentials;
-    plan.switch_user = true;
+    const CredentialSteps& steps = request.credential_steps;
+    plan.set_groups = steps.set_groups;
+    plan.set_gid = steps.set_gid;
+    plan.set_uid = steps.set_uid;
     plan.uid = c.uid;
     plan.gid = c.gid;
-    plan.groups = c.groups.data();
-    plan.group_count = c.groups.size();
+    if (steps.set_groups) {
+      plan.groups = c.groups.data();
+      plan.group_count = c.groups.size();
+    }
   }
   if (request.limits != nullptr) {
     plan.limits = request.limits->data();

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "services/login_class.h"
+#include "spawn/identity.h"
 #include "services/service.h"
 
 namespace ninetd::spawn {
@@ -27,6 +28,9 @@ struct LaunchRequest {
   // scheduling group of its own, costly to make and competing with the daemon.
   bool new_session = false;
   const services::Credentials* credentials = nullptr;
+  // Of the calls that switch to `credentials`, those that change something
+  // (identity.h); all by default.
+  CredentialSteps credential_steps;
   const std::vector<services::ResourceLimit>* limits = nullptr;  // login class
 };
 
@@ -37,7 +41,9 @@ struct LaunchPlan {
   int socket_fd = -1;
   bool listen_fds = false;
   bool new_session = false;
-  bool switch_user = false;
+  bool set_groups = false;
+  bool set_gid = false;
+  bool set_uid = false;
   uid_t uid = 0;
   gid_t gid = 0;
   const gid_t* groups = nullptr;

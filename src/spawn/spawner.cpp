@@ -135,13 +135,15 @@ int child_main(void* argument) {
     if ((result = child_call(SYS_prlimit64, 0, limit.resource, to_long(&value), 0)) < 0)
       return fail(plan, "setrlimit", result);
   }
-  if (plan->switch_user) {
-    if ((result = child_call(SYS_setgroups, static_cast<long>(plan->group_count),
-                             to_long(plan->groups))) < 0)
-      return fail(plan, "setgroups", result);
-    if ((result = child_call(SYS_setgid, plan->gid)) < 0) return fail(plan, "setgid", result);
-    if ((result = child_call(SYS_setuid, plan->uid)) < 0) return fail(plan, "setuid", result);
-  }
+  // Groups and gid first: after setuid to another user there is no right left to set them.
+  if (plan->set_groups && (result = child_call(SYS_setgroups,
+                                               static_cast<long>(plan->group_count),
+                                               to_long(plan->groups))) < 0)
+    return fail(plan, "setgroups", result);
+  if (plan->set_gid && (result = child_call(SYS_setgid, plan->gid)) < 0)
+    return fail(plan, "setgid", result);
+  if (plan->set_uid && (result = child_call(SYS_setuid, plan->uid)) < 0)
+    return fail(plan, "setuid", result);
   unsigned long empty_mask = 0;
   if ((result = child_call(SYS_rt_sigprocmask, SIG_SETMASK, to_long(&empty_mask), 0,
                            sizeof(empty_mask))) < 0)
@@ -194,6 +196,22 @@ std::optional<sys::Result<pid_t>> launch_in_slot(const LaunchRequest& request) {
 #endif
 
 }  // namespace
+
+const ProcessIdentity& current_identity() {
+  static const ProcessIdentity identity = [] {
+    ProcessIdentity id;
+    getresuid(&id.real_uid, &id.effective_uid, &id.saved_uid);
+    getresgid(&id.real_gid, &id.effective_gid, &id.saved_gid);
+    int count = getgroups(0, nullptr);
+    if (count > 0) {
+      id.groups.resize(static_cast<std::size_t>(count));
+      count = getgroups(count, id.groups.data());
+      id.groups.resize(static_cast<std::size_t>(count > 0 ? count : 0));
+    }
+    return id;
+  }();
+  return identity;
+}
 
 sys::Result<pid_t> launch(const LaunchRequest& request) {
 #if NINETD_HAVE_RAW_SYSCALL

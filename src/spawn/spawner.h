@@ -15,11 +15,15 @@
 
 #include <optional>
 
+#include "spawn/identity.h"
 #include "spawn/launch_plan.h"
 #include "spawn/launch_slots.h"
 #include "sys/result.h"
 
 namespace ninetd::spawn {
+
+// The daemon's own user and groups, read once (they never change).
+const ProcessIdentity& current_identity();
 
 // The new child's pid; on an immediate failure the child has already been reaped.
 sys::Result<pid_t> launch(const LaunchRequest& request);

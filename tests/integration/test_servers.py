@@ -4,6 +4,8 @@ import os
 import socket
 import subprocess
 
+import pytest
+
 from conftest import TIMEOUT, free_port, read_to_eof, tcp_exchange, write_script
 
 IDENTITY_SCRIPT = r"""#!/bin/sh
@@ -32,10 +34,11 @@ def test_cat_nowait(ninetd):
     ninetd.wait_log(f"info: {port}/tcp: server pid {started.group(1)} exited with status 0 after ")
 
 
-def run_identity(ninetd, pubdir, user):
+def run_identity(ninetd, pubdir, user, preexec_fn=None):
     script = write_script(pubdir, "identity.sh", IDENTITY_SCRIPT)
     port = free_port()
-    ninetd.start(f"127.0.0.1:{port} stream tcp nowait {user} /bin/sh sh {script}\n")
+    ninetd.start(f"127.0.0.1:{port} stream tcp nowait {user} /bin/sh sh {script}\n",
+                 preexec_fn=preexec_fn)
     with socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT) as s:
         client_port = s.getsockname()[1]
         s.shutdown(socket.SHUT_WR)
@@ -71,6 +74,31 @@ def test_identity_nobody(ninetd, pubdir):
 def test_identity_nobody_nogroup(ninetd, pubdir):
     report, text = run_identity(ninetd, pubdir, "nobody:nogroup")
     assert (report["uid"], report["gid"], report["groups"]) == ("65534", "65534", "65534"), text
+
+
+def roots_groups():
+    return sorted(set(os.getgrouplist("root", 0)))
+
+
+def test_identity_root_as_the_daemon_already_is(ninetd, pubdir):
+    """user root, the daemon started with root's own groups: the child makes no credential
+    calls (they would change nothing), and the server is root with root's groups."""
+    report, text = run_identity(ninetd, pubdir, "root",
+                                preexec_fn=lambda: os.setgroups(roots_groups()))
+    assert (report["uid"], report["gid"]) == ("0", "0"), text
+    assert sorted(set(int(g) for g in report["groups"].split())) == roots_groups(), text
+
+
+@pytest.mark.parametrize("daemon_groups", ["none", "more"])
+def test_identity_root_replaces_the_daemons_other_groups(ninetd, pubdir, daemon_groups):
+    """user root, the daemon started with no supplementary groups (as systemd starts it) or
+    with groups root does not have: the server gets root's groups, not the daemon's (the
+    child then makes only setgroups: its uid and gid are root's already)."""
+    extra = [g for g in (4, 27, 100) if g not in roots_groups()]
+    groups = [] if daemon_groups == "none" else roots_groups() + extra
+    report, text = run_identity(ninetd, pubdir, "root", preexec_fn=lambda: os.setgroups(groups))
+    assert (report["uid"], report["gid"]) == ("0", "0"), text
+    assert sorted(set(int(g) for g in report["groups"].split())) == roots_groups(), text
 
 
 def test_identity_supplementary_groups(ninetd, pubdir, test_user):

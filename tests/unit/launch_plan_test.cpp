@@ -71,7 +71,7 @@ TEST_F(LaunchPlanTest, InPlacePointsAtTheRequest) {
   EXPECT_EQ(plan.limit_count, 2u);
   EXPECT_EQ(plan.socket_fd, 9);
   EXPECT_TRUE(plan.listen_fds);
-  EXPECT_TRUE(plan.switch_user);
+  EXPECT_TRUE(plan.set_groups && plan.set_gid && plan.set_uid);
   EXPECT_EQ(plan.uid, 65534u);
   EXPECT_EQ(plan.gid, 65533u);
   EXPECT_EQ(plan.step, nullptr);
@@ -80,7 +80,7 @@ TEST_F(LaunchPlanTest, InPlacePointsAtTheRequest) {
 TEST_F(LaunchPlanTest, NoUserSwitchLeavesGroupsOut) {
   credentials.switch_user = false;
   LaunchPlan plan = plan_in_place(request);
-  EXPECT_FALSE(plan.switch_user);
+  EXPECT_FALSE(plan.set_groups || plan.set_gid || plan.set_uid);
   EXPECT_EQ(plan.group_count, 0u);
 }
 
@@ -111,6 +111,21 @@ TEST_F(LaunchPlanTest, PackedPlanHoldsCopiesInItsArena) {
   EXPECT_STREQ(plan.argv[0], "cat");
   EXPECT_STREQ(plan.envp[1], "PROTO=TCP");
   EXPECT_EQ(plan.groups[0], 65533u);
+}
+
+TEST_F(LaunchPlanTest, OnlyTheCredentialStepsThatChangeSomething) {
+  request.credential_steps = CredentialSteps{false, false, true};
+  LaunchPlan plan = plan_in_place(request);
+  EXPECT_FALSE(plan.set_groups);
+  EXPECT_EQ(plan.group_count, 0u);  // nothing to copy into a slot either
+  EXPECT_FALSE(plan.set_gid);
+  EXPECT_TRUE(plan.set_uid);
+  EXPECT_EQ(plan.uid, 65534u);
+  request.credential_steps = CredentialSteps{true, false, false};
+  plan = plan_in_place(request);
+  EXPECT_TRUE(plan.set_groups);
+  EXPECT_EQ(plan.group_count, 3u);
+  EXPECT_FALSE(plan.set_gid || plan.set_uid);
 }
 
 TEST_F(LaunchPlanTest, EmptyArgvAndEnvironmentPack) {
