@@ -52,11 +52,6 @@ class RunningService final : public loop::EventHandler,
            service_.socket_type == config::SocketType::dgram ||
            service_.socket_type == config::SocketType::raw;
   }
-  // The local address connections arrive on, when bound to one (no getsockname needed).
-  bool bound_to_specific_address() const {
-    int family = service_.address.family();
-    return (family == AF_INET || family == AF_INET6) && !service_.address.is_any();
-  }
 
   sys::Fd listener;
   bool watching = false;  // registered in the event loop

@@ -306,8 +306,12 @@ std::optional<pid_t> Supervisor::launch_server(RunningService& service, int fd,
   const services::Service& s = service.service();
   environment_.reset();
   if (peer != nullptr && peer->family() != AF_UNIX) {
+    // Bound to one IP address, the listener's address is the connection's local
+    // one; a wildcard, or a tcpmux service (no address of its own), asks the kernel.
     net::SocketAddress local = s.address.expand();
-    if (!service.bound_to_specific_address() || s.tcpmux) {
+    bool one_address = (local.family() == AF_INET || local.family() == AF_INET6) &&
+                       !local.is_any();
+    if (!one_address) {
       local.reset_length();
       getsockname(fd, local.get(), local.length_pointer());
     }

@@ -204,7 +204,9 @@ def tcpmux_daemon(ninetd, pubdir):
     selfreply = write_script(pubdir, "selfreply.sh",
                              "#!/bin/sh\nprintf '+OK from the server itself\\r\\n'\n"
                              "read line\nprintf 'got %s\\n' \"$line\"\n")
-    greet = write_script(pubdir, "greet.sh", "#!/bin/sh\nprintf 'hello %s\\n' \"$TCPREMOTEIP\"\n")
+    # A tcpmux service has no address of its own: its local address is the tcpmux socket's.
+    greet = write_script(pubdir, "greet.sh", "#!/bin/sh\nprintf 'hello %s at %s:%s\\n' "
+                         "\"$TCPREMOTEIP\" \"$TCPLOCALIP\" \"$TCPLOCALPORT\"\n")
     conf = (f"127.0.0.1:{port} stream tcp nowait root internal tcpmux\n"
             f"tcpmux/+cat stream tcp nowait nobody /bin/cat cat\n"
             f"tcpmux/+greet stream tcp nowait nobody {greet} greet.sh\n"
@@ -222,7 +224,8 @@ def test_tcpmux_help_lists_names(tcpmux_daemon):
 
 
 def test_tcpmux_plus_service_gets_go_then_server_output(tcpmux_daemon):
-    assert tcp_exchange(tcpmux_daemon.port, b"greet\r\n") == b"+Go\r\nhello 127.0.0.1\n"
+    assert (tcp_exchange(tcpmux_daemon.port, b"greet\r\n") ==
+            f"+Go\r\nhello 127.0.0.1 at 127.0.0.1:{tcpmux_daemon.port}\n".encode())
 
 
 def test_tcpmux_server_answers_for_itself(tcpmux_daemon):
@@ -238,7 +241,8 @@ def test_tcpmux_unknown_service(tcpmux_daemon):
 
 
 def test_tcpmux_name_is_case_insensitive(tcpmux_daemon):
-    assert tcp_exchange(tcpmux_daemon.port, b"GrEeT\r\n") == b"+Go\r\nhello 127.0.0.1\n"
+    assert (tcp_exchange(tcpmux_daemon.port, b"GrEeT\r\n") ==
+            f"+Go\r\nhello 127.0.0.1 at 127.0.0.1:{tcpmux_daemon.port}\n".encode())
     assert tcp_exchange(tcpmux_daemon.port, b"HELP\r\n").count(b"\r\n") == 3
 
 
@@ -263,7 +267,7 @@ def test_tcpmux_request_in_pieces_and_too_long(tcpmux_daemon):
             s.sendall(piece)
             time.sleep(0.05)  # only spreads the pieces out; the result does not depend on it
         s.shutdown(socket.SHUT_WR)
-        assert read_to_eof(s) == b"+Go\r\nhello 127.0.0.1\n"
+        assert read_to_eof(s) == f"+Go\r\nhello 127.0.0.1 at 127.0.0.1:{port}\n".encode()
     # 256 bytes without a line end: all read (no reset), then refused.
     reply = tcp_exchange(port, b"x" * 256, shutdown=False)
     assert reply.startswith(b"-") and reply.endswith(b"\r\n"), reply
