@@ -36,28 +36,21 @@ void CompactAddress::assign(const SocketAddress& address) {
   }
 }
 
-const sockaddr* CompactAddress::bytes() const {
-  const std::byte* start = on_heap_ ? on_heap_.get() : in_place_;
-  return reinterpret_cast<const sockaddr*>(start);
-}
-
 int CompactAddress::compare(const CompactAddress& other) const {
   if (length_ != other.length_) return length_ < other.length_ ? -1 : 1;
-  const std::byte* mine = on_heap_ ? on_heap_.get() : in_place_;
-  const std::byte* theirs = other.on_heap_ ? other.on_heap_.get() : other.in_place_;
-  return std::memcmp(mine, theirs, length_);
+  return std::memcmp(data(), other.data(), length_);
 }
 
 int CompactAddress::family() const {
   if (length_ < sizeof(sa_family_t)) return AF_UNSPEC;
   sa_family_t family = AF_UNSPEC;  // the first field of every socket address
-  std::memcpy(&family, on_heap_ ? on_heap_.get() : in_place_, sizeof(family));
+  std::memcpy(&family, data(), sizeof(family));
   return family;
 }
 
 SocketAddress CompactAddress::expand() const {
   if (length_ == 0) return SocketAddress();
-  return SocketAddress::from_raw(bytes(), length_);
+  return SocketAddress::from_raw(reinterpret_cast<const sockaddr*>(data()), length_);
 }
 
 }  // namespace ninetd::net

@@ -40,7 +40,8 @@ class CompactAddress {
   static constexpr std::size_t kInPlace = sizeof(sockaddr_in6);
 
   void assign(const SocketAddress& address);
-  const sockaddr* bytes() const;
+  // Where the address's bytes are: in place, or on the heap.
+  const std::byte* data() const { return on_heap_ ? on_heap_.get() : in_place_; }
 
   alignas(sockaddr_in6) std::byte in_place_[kInPlace] = {};
   socklen_t length_ = 0;
