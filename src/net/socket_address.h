@@ -6,7 +6,6 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 
-#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -23,11 +22,10 @@ class SocketAddress {
   static std::optional<SocketAddress> from_path(std::string_view path);
   static SocketAddress from_raw(const sockaddr* addr, socklen_t length);
 
-  // The largest address it holds (a unix path), less than sockaddr_storage:
-  // a service keeps one, and a daemon may run hundreds of services.
-  static constexpr socklen_t kMaxLength = sizeof(sockaddr_un);
+  // The longest address it holds.
+  static constexpr socklen_t kMaxLength = sizeof(sockaddr_storage);
 
-  int family() const { return storage_.generic.sa_family; }
+  int family() const { return storage_.ss_family; }
   const sockaddr* get() const { return reinterpret_cast<const sockaddr*>(&storage_); }
   sockaddr* get() { return reinterpret_cast<sockaddr*>(&storage_); }
   socklen_t length() const { return length_; }
@@ -50,16 +48,7 @@ class SocketAddress {
   int compare(const SocketAddress& other) const;
 
  private:
-  union Storage {
-    // First, so that Storage{} zeroes every byte (a union's braces initialize
-    // its first member only): a path's terminating NUL relies on it.
-    std::byte all[sizeof(sockaddr_un)];
-    sockaddr generic;
-    sockaddr_in v4;
-    sockaddr_in6 v6;
-    sockaddr_un local;
-  };
-  Storage storage_{};
+  sockaddr_storage storage_{};
   socklen_t length_ = 0;
 };
 
