@@ -124,12 +124,11 @@ void write_service(Writer& w, const Service& s) {
   w.number(c.gid);
   w.count(c.groups.size());
   for (gid_t g : c.groups) w.number(g);
-  w.flag(s.login_class != nullptr);
-  const std::vector<ResourceLimit> none;
-  w.text(s.login_class ? s.login_class->name : std::string());
-  const auto& limits = s.login_class ? s.login_class->limits : none;
-  w.count(limits.size());
-  for (const auto& l : limits) {
+  w.flag(s.login_class != nullptr);  // the last field: nothing follows without a class
+  if (!s.login_class) return;
+  w.text(s.login_class->name);
+  w.count(s.login_class->limits.size());
+  for (const auto& l : s.login_class->limits) {
     w.number(l.resource);
     w.number(l.soft);
     w.number(l.hard);
@@ -191,7 +190,7 @@ Service read_service(Reader& r, SharedParts& shared) {
   std::vector<gid_t> groups;
   for (auto n = r.count(sizeof(gid_t)); n > 0 && r.ok(); --n) groups.push_back(r.number<gid_t>());
   c.groups = shared.groups(std::move(groups));
-  bool has_class = r.flag();
+  if (!r.flag()) return s;
   LoginClass login_class;
   login_class.name = r.text();
   for (auto n = r.count(sizeof(int) + 2 * sizeof(rlim_t)); n > 0 && r.ok(); --n) {
@@ -201,7 +200,7 @@ Service read_service(Reader& r, SharedParts& shared) {
     l.hard = r.number<rlim_t>();
     login_class.limits.push_back(l);
   }
-  if (has_class) s.login_class = shared.login_class(std::move(login_class));
+  s.login_class = shared.login_class(std::move(login_class));
   return s;
 }
 

@@ -6,7 +6,6 @@
 
 #include <cerrno>
 #include <cstring>
-#include <map>
 #include <optional>
 #include <set>
 
@@ -57,7 +56,6 @@ void apply_login_classes(std::vector<Service>& services, const std::string& file
   std::string problem;
   bool read = false;
   std::set<int> warned_lines;  // a "tcp" entry is two services of one line: warn once
-  std::map<std::string, std::shared_ptr<const LoginClass>> classes;  // one per name, shared
   for (Service& s : services) {
     if (!s.login_class) continue;
     const std::string name = s.login_class->name;
@@ -77,9 +75,9 @@ void apply_login_classes(std::vector<Service>& services, const std::string& file
                                        s.name, name, login_conf));
       for (auto& p : found.problems)
         warnings.push_back(fmt::format("{}: {}: {}", s.name, login_conf, p));
-      auto& shared = classes[name];
-      if (!shared) shared = std::make_shared<const LoginClass>(LoginClass{name, found.limits});
-      s.login_class = shared;
+      // Sharing one class between its services is the daemon's business: the
+      // decoder does it (config_codec), this short-lived process need not.
+      s.login_class = std::make_shared<const LoginClass>(LoginClass{name, std::move(found.limits)});
     }
     if (!warned_lines.insert(s.line).second) continue;
     for (auto& w : warnings)
