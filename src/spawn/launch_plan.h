@@ -12,8 +12,8 @@
 #include <vector>
 
 #include "services/login_class.h"
-#include "spawn/identity.h"
 #include "services/service.h"
+#include "spawn/identity.h"
 
 namespace ninetd::spawn {
 

@@ -81,8 +81,9 @@ def roots_groups():
 
 
 def test_identity_root_as_the_daemon_already_is(ninetd, pubdir):
-    """user root, the daemon started with root's own groups: the child makes no credential
-    calls (they would change nothing), and the server is root with root's groups."""
+    """user root, the daemon started with root's own groups (the case where the child leaves
+    out every credential call, which would change nothing): the server is root with root's
+    groups."""
     report, text = run_identity(ninetd, pubdir, "root",
                                 preexec_fn=lambda: os.setgroups(roots_groups()))
     assert (report["uid"], report["gid"]) == ("0", "0"), text
