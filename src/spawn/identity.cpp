@@ -5,8 +5,10 @@
 namespace ninetd::spawn {
 namespace {
 
-// The kernel keeps supplementary groups as a sorted list; duplicates change nothing.
-std::vector<gid_t> as_set(std::vector<gid_t> groups) {
+// The groups a process is a member of when the kernel checks access: its
+// supplementary groups and its gid (in_group_p). Order and duplicates change nothing.
+std::vector<gid_t> membership(std::vector<gid_t> groups, gid_t gid) {
+  groups.push_back(gid);
   std::sort(groups.begin(), groups.end());
   groups.erase(std::unique(groups.begin(), groups.end()), groups.end());
   return groups;
@@ -23,8 +25,10 @@ CredentialSteps steps_needed(const services::Credentials& credentials,
       identity.real_uid != uid || identity.effective_uid != uid || identity.saved_uid != uid;
   steps.set_gid =
       identity.real_gid != gid || identity.effective_gid != gid || identity.saved_gid != gid;
+  // Against the target gid on both sides: the process has it once setgid is done.
   steps.set_groups =
-      as_set({credentials.groups.begin(), credentials.groups.end()}) != as_set(identity.groups);
+      membership({credentials.groups.begin(), credentials.groups.end()}, gid) !=
+      membership(identity.groups, gid);
   return steps;
 }
 

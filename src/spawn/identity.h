@@ -30,7 +30,11 @@ struct CredentialSteps {
 
 // The calls that would change something for a process with `identity`: setgid
 // only when a real, effective or saved gid differs from the target, setuid
-// likewise, setgroups only when the set of supplementary groups differs.
+// likewise, setgroups only when the groups the server would be a member of
+// differ: its supplementary groups together with its gid, as the kernel checks
+// access. A list that differs only by the primary group (initgroups puts it in;
+// a daemon started by systemd has no supplementary groups at all) grants the
+// same access, so it is left as it is; only getgroups(2) shows the difference.
 CredentialSteps steps_needed(const services::Credentials& credentials,
                              const ProcessIdentity& identity);
 

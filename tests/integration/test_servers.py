@@ -71,6 +71,17 @@ def test_identity_nobody(ninetd, pubdir):
     assert (report["uid"], report["gid"], report["groups"]) == ("65534", "65534", "65534"), text
 
 
+@pytest.mark.parametrize("daemon_groups", ["none", "roots"])
+def test_identity_nobody_keeps_none_of_the_daemons_groups(ninetd, pubdir, daemon_groups):
+    """nobody, the daemon started with no supplementary groups (the child then leaves out
+    setgroups: nobody's only group is its gid) or with root's and more: either way the
+    server is a member of nobody's group alone."""
+    extra = [g for g in (4, 27, 100) if g not in roots_groups()]
+    groups = [] if daemon_groups == "none" else roots_groups() + extra
+    report, text = run_identity(ninetd, pubdir, "nobody", preexec_fn=lambda: os.setgroups(groups))
+    assert (report["uid"], report["gid"], report["groups"]) == ("65534", "65534", "65534"), text
+
+
 def test_identity_nobody_nogroup(ninetd, pubdir):
     report, text = run_identity(ninetd, pubdir, "nobody:nogroup")
     assert (report["uid"], report["gid"], report["groups"]) == ("65534", "65534", "65534"), text
@@ -93,8 +104,9 @@ def test_identity_root_as_the_daemon_already_is(ninetd, pubdir):
 @pytest.mark.parametrize("daemon_groups", ["none", "more"])
 def test_identity_root_replaces_the_daemons_other_groups(ninetd, pubdir, daemon_groups):
     """user root, the daemon started with no supplementary groups (as systemd starts it) or
-    with groups root does not have: the server gets root's groups, not the daemon's (the
-    child then makes only setgroups: its uid and gid are root's already)."""
+    with groups root does not have: the server is a member of root's groups, not the
+    daemon's (with none, the child makes no credential call: root's only group is gid 0,
+    which it has; with more, only setgroups)."""
     extra = [g for g in (4, 27, 100) if g not in roots_groups()]
     groups = [] if daemon_groups == "none" else roots_groups() + extra
     report, text = run_identity(ninetd, pubdir, "root", preexec_fn=lambda: os.setgroups(groups))

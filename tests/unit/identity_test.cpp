@@ -31,10 +31,25 @@ TEST(StepsNeeded, RootFromRootWithRootsGroupsNeedsNothing) {
 }
 
 TEST(StepsNeeded, RootFromADaemonWithOtherGroupsSetsOnlyTheGroups) {
-  // A daemon started by systemd or a shell often has no supplementary groups at all.
-  EXPECT_EQ(steps_needed(user(0, 0, {0}), root_with({})), (CredentialSteps{true, false, false}));
   EXPECT_EQ(steps_needed(user(0, 0, {0}), root_with({0, 27})),
             (CredentialSteps{true, false, false}));
+  EXPECT_EQ(steps_needed(user(0, 0, {0, 27}), root_with({})),
+            (CredentialSteps{true, false, false}));
+  EXPECT_EQ(steps_needed(user(0, 0, {0, 27}), root_with({4})),
+            (CredentialSteps{true, false, false}));
+}
+
+TEST(StepsNeeded, TheGidCountsAsAGroupOnBothSides) {
+  // A daemon started by systemd has no supplementary groups; root's list holds
+  // only gid 0, which the process has as its gid: the same membership.
+  EXPECT_EQ(steps_needed(user(0, 0, {0}), root_with({})), (CredentialSteps{false, false, false}));
+  EXPECT_EQ(steps_needed(user(0, 0, {}), root_with({0})), (CredentialSteps{false, false, false}));
+  // nobody, whose only group is its own gid: setgid and setuid, no setgroups.
+  EXPECT_EQ(steps_needed(user(65534, 65534, {65534}), root_with({})),
+            (CredentialSteps{false, true, true}));
+  // The daemon's gid does not count: the server's is the target's.
+  EXPECT_EQ(steps_needed(user(65534, 65534, {65534}), root_with({0})),
+            (CredentialSteps{true, true, true}));
 }
 
 TEST(StepsNeeded, AnyOtherUserNeedsEveryStep) {
