@@ -25,13 +25,14 @@ sys::Result<std::unique_ptr<SignalSource>> SignalSource::create(std::initializer
 }
 
 void SignalSource::on_event(std::uint32_t) {
+  // One read: a signal still pending after it keeps the descriptor readable and
+  // the loop calls again, so draining it here would only add a read that finds
+  // nothing, on every child's exit.
   signalfd_siginfo info[16];
-  for (;;) {
-    ssize_t n = ::read(fd_.get(), info, sizeof(info));
-    if (n <= 0) return;
-    for (std::size_t i = 0; i < static_cast<std::size_t>(n) / sizeof(info[0]); ++i)
-      callback_(static_cast<int>(info[i].ssi_signo));
-  }
+  ssize_t n = ::read(fd_.get(), info, sizeof(info));
+  if (n <= 0) return;
+  for (std::size_t i = 0; i < static_cast<std::size_t>(n) / sizeof(info[0]); ++i)
+    callback_(static_cast<int>(info[i].ssi_signo));
 }
 
 }  // namespace ninetd::loop
