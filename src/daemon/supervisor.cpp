@@ -11,6 +11,7 @@
 
 #include "builtins/formats.h"
 #include "log/logger.h"
+#include "net/listener.h"
 #include "spawn/spawner.h"
 
 namespace ninetd::daemon {
@@ -133,6 +134,9 @@ void Supervisor::accept_connections(RunningService& service) {
     if (i == 0 ? pause_if_over_rate(service)
                : service.rate && service.rate->full(Clock::now()))
       return;
+    // The wakeup vouches for the first connection only; for the next, asking
+    // is far cheaper than an accept that finds the queue empty.
+    if (i > 0 && !net::has_pending_connection(service.listener.get())) return;
     net::SocketAddress peer;
     peer.reset_length();
     // Blocking, so a server gets the socket as it expects; builtins pass MSG_DONTWAIT.

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <poll.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -60,6 +61,11 @@ sys::Result<void> set_nonblocking(int fd, bool nonblocking) {
   flags = nonblocking ? (flags | O_NONBLOCK) : (flags & ~O_NONBLOCK);
   if (fcntl(fd, F_SETFL, flags) < 0) return sys::last_error("fcntl");
   return {};
+}
+
+bool has_pending_connection(int fd) {
+  pollfd probe{fd, POLLIN, 0};
+  return ::poll(&probe, 1, 0) == 1 && (probe.revents & POLLIN) != 0;
 }
 
 sys::Result<sys::Fd> open_listener(const services::Service& service, bool daemon_accepts) {
