@@ -244,7 +244,7 @@ class Daemon:
 
     # -- lifecycle
     def start(self, conf_text=None, *, expect=(), args=("-l",), cwd=None, conf=None,
-              wait_started=True, preexec_fn=None):
+              wait_started=True, preexec_fn=None, pass_fds=()):
         """Starts the daemon on `conf_text` and waits for "started:" and every `expect` text."""
         if conf is not None:
             self.conf = conf
@@ -254,7 +254,7 @@ class Daemon:
         cmd = [NINETD, "-d", *args, "-p", self.pidfile, self.conf]
         self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=self._log_handle,
                                      stderr=self._log_handle, cwd=cwd or self.workdir,
-                                     preexec_fn=preexec_fn)
+                                     preexec_fn=preexec_fn, pass_fds=pass_fds)
         stat = _proc_stat(self.proc.pid)
         self._start_ticks = int(stat[19]) if stat else 0
         if wait_started:

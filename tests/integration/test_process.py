@@ -1,7 +1,9 @@
 """How servers sit among processes, and what the daemon itself maps and does at start:
 process groups and sessions, name-service modules kept out of the daemon, seqpacket and
-unix datagram services, a failed start seen by the shell that ran it."""
+unix datagram services, a failed start seen by the shell that ran it, descriptors inherited
+from whoever started it."""
 import os
+import select
 import socket
 import subprocess
 
@@ -81,3 +83,23 @@ def test_a_start_that_fails_exits_non_zero_before_detaching(tmp_path):
     assert r.returncode == 1
     assert "missing.conf: cannot read configuration: No such file or directory" in r.stderr
     assert not (tmp_path / "x.pid").exists()
+
+
+def test_descriptors_inherited_beyond_the_standard_three_are_closed(ninetd, pubdir):
+    """A pipe's write end handed to the daemon (as a shell or supervisor may leave one) is
+    closed at start: its reader sees end of file while the daemon runs, and servers still
+    work."""
+    read_end, write_end = os.pipe()
+    try:
+        port = free_port()
+        try:
+            ninetd.start(f"127.0.0.1:{port} stream tcp nowait root /bin/echo echo served\n",
+                         pass_fds=(write_end,))
+        finally:
+            os.close(write_end)
+        ready, _, _ = select.select([read_end], [], [], TIMEOUT)
+        assert ready and os.read(read_end, 1) == b"", "the daemon still holds the pipe"
+        assert ninetd.alive()
+        assert tcp_exchange(port) == b"served\n"
+    finally:
+        os.close(read_end)
