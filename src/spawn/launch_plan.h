@@ -41,6 +41,9 @@ struct LaunchPlan {
   int socket_fd = -1;
   bool listen_fds = false;
   bool new_session = false;
+  // The child starts on the daemon's own descriptor table (CLONE_FILES) and
+  // takes a private one holding only 0, 1 and 2 (spawner.cpp).
+  bool shared_table = false;
   bool set_groups = false;
   bool set_gid = false;
   bool set_uid = false;

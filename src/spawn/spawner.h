@@ -9,6 +9,8 @@
 // When no slot is free or the plan does not fit one, the launch is vfork-style
 // (CLONE_VFORK): the daemon waits for the execve and a failure is returned at
 // once. Either way the failure names the step ("execve", "setuid", ...).
+// When the daemon holds many descriptors, the launch is vfork-style on the
+// daemon's own descriptor table (CLONE_FILES), and the child keeps only 0-2.
 #pragma once
 
 #include <sys/types.h>

@@ -3,6 +3,7 @@ in.tftpd, rsync --daemon, and a wait server given the listening socket (LISTEN_F
 import os
 import socket
 import subprocess
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -64,6 +65,36 @@ def run_identity(ninetd, pubdir, user, preexec_fn=None):
     # 0, 1, 2 the connection, 3 the directory ls reads: nothing of the daemon's leaks.
     assert report["fds"].split() == ["0", "1", "2", "3"], text
     return report, text
+
+
+def test_beside_many_services_a_server_gets_only_its_connection(ninetd, pubdir):
+    """With 200 services beside it, the daemon holds more descriptors than a launch is
+    worth copying: the child starts on the daemon's own descriptor table and keeps only its
+    connection (CLOSE_RANGE_UNSHARE). The server still sees 0, 1 and 2 and nothing else, as
+    its user; concurrent launches each get their own connection; the daemon's own 0, 1 and
+    2 are back in place afterwards (its log still lands in the file)."""
+    script = write_script(pubdir, "identity.sh", IDENTITY_SCRIPT)
+    identity_port, cat_port = free_port(), free_port()
+    lines = [f"{pubdir}/s{i} stream unix nowait root /bin/cat cat\n" for i in range(200)]
+    lines.append(f"127.0.0.1:{identity_port} stream tcp nowait nobody /bin/sh sh {script}\n")
+    lines.append(f"127.0.0.1:{cat_port} stream tcp nowait root /bin/cat cat\n")
+    ninetd.start("".join(lines))
+
+    report = dict(line.partition("=")[::2]
+                  for line in tcp_exchange(identity_port).decode().splitlines() if "=" in line)
+    assert report["fds"].split() == ["0", "1", "2", "3"], report  # 3: the directory ls reads
+    assert (report["uid"], report["gid"], report["groups"]) == ("65534", "65534", "65534")
+
+    payloads = [f"client {i}\n".encode() * 50 for i in range(24)]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        answers = list(pool.map(lambda p: tcp_exchange(cat_port, p), payloads))
+    assert answers == payloads
+
+    fds = {fd: os.readlink(f"/proc/{ninetd.pid}/fd/{fd}") for fd in ("0", "1", "2")}
+    assert fds["0"] == "/dev/null", fds
+    assert fds["1"] == fds["2"] == os.path.realpath(ninetd.logfile), fds
+    ninetd.wait_log(f"{cat_port}/tcp: server pid ")
+    assert ninetd.alive()
 
 
 def test_identity_nobody(ninetd, pubdir):
