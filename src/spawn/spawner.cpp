@@ -171,9 +171,13 @@ void add_ignored_signals(LaunchPlan& plan) {
 // valgrind runs clone only the ways fork, vfork and threads use it, and ends
 // the process at any other: under it (its preloaded core is the sign), every
 // launch is vfork-style, so the daemon can be profiled and checked by it.
+// Read once: the environment does not change under a running daemon.
 bool under_valgrind() {
-  const char* preload = std::getenv("LD_PRELOAD");
-  return preload != nullptr && std::strstr(preload, "/vgpreload_") != nullptr;
+  static const bool found = [] {
+    const char* preload = std::getenv("LD_PRELOAD");
+    return preload != nullptr && std::strstr(preload, "/vgpreload_") != nullptr;
+  }();
+  return found;
 }
 
 LaunchSlots& slots() {
@@ -183,8 +187,7 @@ LaunchSlots& slots() {
 
 // The launch that does not wait: nullopt when no slot can take this request.
 std::optional<sys::Result<pid_t>> launch_in_slot(const LaunchRequest& request) {
-  static const bool usable = !under_valgrind();
-  if (!usable) return std::nullopt;
+  if (under_valgrind()) return std::nullopt;
   LaunchSlots::Slot* slot = slots().acquire();
   if (slot == nullptr || !pack_plan(request, slot->arena, slot->plan)) return std::nullopt;
   add_ignored_signals(slot->plan);
@@ -231,8 +234,7 @@ constexpr int kShareTableFrom = 128;
 bool shares_descriptor_table(const LaunchRequest& request) {
   if (request.socket_fd < kShareTableFrom || request.listen_fds) return false;
 #if NINETD_HAVE_RAW_SYSCALL
-  static const bool usable = !under_valgrind();
-  if (!usable) return false;
+  if (under_valgrind()) return false;
 #endif
   return standard_descriptors().ok;
 }
