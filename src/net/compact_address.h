@@ -32,7 +32,8 @@ class CompactAddress {
   bool is_any() const { return expand().is_any(); }
   std::string ip() const { return expand().ip(); }
   std::string to_string() const { return expand().to_string(); }
-  // The same order as SocketAddress::compare, without expanding (reloads sort by it).
+  // By length, then bytes, without expanding: a total order consistent with ==,
+  // which is all the daemon's sorted table of services needs.
   int compare(const CompactAddress& other) const;
   bool operator==(const CompactAddress& other) const { return compare(other) == 0; }
 

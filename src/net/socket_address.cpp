@@ -147,9 +147,4 @@ bool SocketAddress::operator==(const SocketAddress& other) const {
   return length_ == other.length_ && std::memcmp(&storage_, &other.storage_, length_) == 0;
 }
 
-int SocketAddress::compare(const SocketAddress& other) const {
-  if (length_ != other.length_) return length_ < other.length_ ? -1 : 1;
-  return std::memcmp(&storage_, &other.storage_, length_);
-}
-
 }  // namespace ninetd::net

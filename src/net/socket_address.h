@@ -44,8 +44,6 @@ class SocketAddress {
   std::string to_string() const;  // "127.0.0.1:7", "[::1]:7", "/run/x.sock"
 
   bool operator==(const SocketAddress& other) const;
-  // A total order consistent with ==: negative, zero or positive.
-  int compare(const SocketAddress& other) const;
 
  private:
   sockaddr_storage storage_{};

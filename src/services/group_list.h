@@ -26,7 +26,6 @@ class GroupList {
   bool empty() const { return size() == 0; }
   const gid_t* begin() const { return data(); }
   const gid_t* end() const { return data() + size(); }
-  gid_t operator[](std::size_t i) const { return (*list_)[i]; }
   // Equal contents, whether shared or not.
   bool operator==(const GroupList& other) const;
   bool operator==(const std::vector<gid_t>& other) const;

@@ -65,7 +65,7 @@ struct Service {
   bool has_socket() const { return !tcpmux; }
   // What a reload matches on: a service whose key survives keeps its socket.
   // The key's parts: the tcpmux name, or socket type, transport, address and
-  // v6only. key() writes them out (tests, messages); key_less orders them
+  // v6only. key() writes them out (for tests); key_less orders them
   // without making the string, for the tables a daemon keeps per service.
   std::string key() const;
   static bool key_less(const Service& a, const Service& b);

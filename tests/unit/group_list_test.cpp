@@ -17,7 +17,7 @@ TEST(GroupList, CopiesShareAndCompareByContents) {
   EXPECT_NE(GroupList({27, 100}), a);  // order is kept: setgroups gets it as it is
   EXPECT_EQ(a, (std::vector<gid_t>{100, 27}));
   EXPECT_EQ(a.size(), 2u);
-  EXPECT_EQ(a[1], 27u);
+  EXPECT_EQ(a.data()[1], 27u);
 }
 
 TEST(GroupList, EmptyHoldsNothing) {
