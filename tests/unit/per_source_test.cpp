@@ -135,3 +135,52 @@ TEST(PerSource, PruningForgetsEndedWindowsButKeepsActiveOnes) {
 
 }  // namespace
 }  // namespace ninetd::limits
+
+namespace ninetd::limits {
+namespace {
+
+// Admission must cost the same however many sources are tracked: the table
+// stays bounded while every source is still inside its minute.
+TEST(PerSource, RateWindowsAreBoundedWhileAllAreActive) {
+  PerSource limits(0, 1);
+  const std::size_t many = PerSource::kMaxRateWindows + 5000;
+  for (std::size_t i = 0; i < many; ++i)
+    ASSERT_EQ(limits.admit("scan-" + std::to_string(i), kStart + seconds(i % 30)),
+              Verdict::admit);
+  EXPECT_EQ(limits.rate_windows(), PerSource::kMaxRateWindows);
+  // The newest sources are still limited.
+  EXPECT_EQ(limits.admit("scan-" + std::to_string(many - 1), kStart + seconds(30)),
+            Verdict::too_fast);
+}
+
+TEST(PerSource, EndedWindowsAreForgottenOnTheNextAdmission) {
+  PerSource limits(0, 1);
+  for (int i = 0; i < 100; ++i) limits.admit("scan-" + std::to_string(i), kStart);
+  ASSERT_EQ(limits.rate_windows(), 100u);
+  EXPECT_EQ(limits.admit(kAlice, kStart + seconds(60)), Verdict::admit);
+  EXPECT_EQ(limits.rate_windows(), 1u);
+}
+
+// A source whose window restarts keeps being limited in its new window even
+// though the entry of its first window is dropped from the queue.
+TEST(PerSource, ARestartedWindowIsNotForgottenWithItsPredecessor) {
+  PerSource limits(0, 1);
+  ASSERT_EQ(limits.admit(kAlice, kStart), Verdict::admit);
+  ASSERT_EQ(limits.admit(kAlice, kStart + seconds(70)), Verdict::admit);
+  EXPECT_EQ(limits.admit(kBob, kStart + seconds(71)), Verdict::admit);
+  EXPECT_EQ(limits.admit(kAlice, kStart + seconds(72)), Verdict::too_fast);
+}
+
+TEST(PerSource, AddChildCountsWithoutChecking) {
+  PerSource limits(1, 0);
+  limits.add_child(kAlice);
+  limits.add_child(kAlice);
+  EXPECT_EQ(limits.children_of(kAlice), 2u);
+  EXPECT_EQ(limits.admit(kAlice, kStart), Verdict::too_many_children);
+  limits.release(kAlice);
+  limits.release(kAlice);
+  EXPECT_EQ(limits.admit(kAlice, kStart), Verdict::admit);
+}
+
+}  // namespace
+}  // namespace ninetd::limits
