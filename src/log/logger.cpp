@@ -1,7 +1,13 @@
 #include "log/logger.h"
 
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <syslog.h>
 #include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <ctime>
 
 #include <iterator>
 #include <string>
@@ -76,16 +82,87 @@ void write_stderr(Level level, std::string_view line) {
   if (p.text.size() >= kBatchFlushBytes) flush_pending();
 }
 
+// A syslog client of our own: glibc's syslog(3) sends on a blocking socket,
+// so a log daemon that stops reading /dev/log would stop the whole loop.
+class SyslogSocket {
+ public:
+  void open(const char* path) {
+    close();
+    path_ = path;
+    connect();
+    dropped_ = 0;
+  }
+  void send(Level level, std::string_view line) {
+    if (dropped_ > 0 && !send_line(Level::warning,
+                                   fmt::format("{} log lines dropped: the syslog socket was full",
+                                               dropped_)))
+      return count_drop();
+    dropped_ = 0;
+    if (!send_line(level, line)) count_drop();
+  }
+  std::uint64_t dropped() const { return dropped_total_; }
+
+ private:
+  void count_drop() {
+    ++dropped_;
+    ++dropped_total_;
+  }
+  void close() {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = -1;
+  }
+  void connect() {
+    fd_ = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd_ < 0) return;
+    sockaddr_un address{};
+    address.sun_family = AF_UNIX;
+    std::strncpy(address.sun_path, path_.c_str(), sizeof(address.sun_path) - 1);
+    if (::connect(fd_, reinterpret_cast<const sockaddr*>(&address), sizeof(address)) < 0) close();
+  }
+  // RFC 3164 as syslog(3) writes it: <PRI>Mmm dd hh:mm:ss ninetd[pid]: text
+  bool send_line(Level level, std::string_view line) {
+    std::time_t now = std::time(nullptr);
+    std::tm local{};
+    localtime_r(&now, &local);
+    char stamp[32];
+    std::strftime(stamp, sizeof(stamp), "%b %e %T", &local);
+    std::string datagram = fmt::format("<{}>{} ninetd[{}]: {}", LOG_DAEMON | syslog_priority(level),
+                                       stamp, getpid(), line);
+    for (int attempt = 0; attempt < 2; ++attempt) {
+      if (fd_ < 0) connect();
+      if (fd_ < 0) return false;
+      if (::send(fd_, datagram.data(), datagram.size(), MSG_DONTWAIT | MSG_NOSIGNAL) >= 0)
+        return true;
+      if (errno == EAGAIN || errno == EINTR) return false;
+      // The log daemon restarted (or went away): connect again, once.
+      close();
+    }
+    return false;
+  }
+
+  std::string path_;
+  int fd_ = -1;
+  std::uint64_t dropped_ = 0;  // since the last line that got through
+  std::uint64_t dropped_total_ = 0;
+};
+
+SyslogSocket& syslog_socket() {
+  static SyslogSocket socket;
+  return socket;
+}
+
 }  // namespace
+
+std::uint64_t syslog_dropped() { return syslog_socket().dropped(); }
 
 void set_sink(Sink s) { sink() = std::move(s); }
 
 void use_stderr() { set_sink(write_stderr); }
 
-void use_syslog(bool also_stderr) {
-  openlog("ninetd", LOG_PID | LOG_NDELAY, LOG_DAEMON);
+void use_syslog(bool also_stderr, const char* socket_path) {
+  syslog_socket().open(socket_path);
   set_sink([also_stderr](Level level, std::string_view line) {
-    syslog(syslog_priority(level), "%.*s", static_cast<int>(line.size()), line.data());
+    syslog_socket().send(level, line);
     if (also_stderr) write_stderr(level, line);
   });
 }

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -17,7 +18,12 @@ using Sink = std::function<void(Level, std::string_view)>;
 void set_sink(Sink sink);
 void use_stderr();
 // also_stderr: copy each line to stderr too, for a daemon not yet detached.
-void use_syslog(bool also_stderr = false);
+// The lines go to the syslog socket at `socket_path` without ever blocking:
+// when the log daemon falls behind, lines are dropped and counted, and the
+// count is logged once it takes lines again.
+void use_syslog(bool also_stderr = false, const char* socket_path = "/dev/log");
+// Lines syslog dropped because its socket was full (since use_syslog).
+std::uint64_t syslog_dropped();
 void write(Level level, std::string_view line);
 
 // While a Batch lives, lines for stderr are gathered and written together when

@@ -1,0 +1,40 @@
+#include "log/repeat_limiter.h"
+
+namespace ninetd::log {
+
+bool RepeatLimiter::allow(std::string_view key, TimePoint now) {
+  auto [it, added] = entries_.try_emplace(std::string(key));
+  Entry& entry = it->second;
+  if (added || now >= entry.started + interval_) {
+    // A new interval; what the last one suppressed waits for take_summaries.
+    if (added || entry.suppressed == 0) {
+      entry.started = now;
+      entry.logged = 0;
+    }
+  }
+  if (now < entry.started + interval_ && entry.logged < burst_) {
+    ++entry.logged;
+    return true;
+  }
+  if (entry.suppressed++ == 0) ++suppressed_keys_;
+  return false;
+}
+
+std::vector<RepeatLimiter::Summary> RepeatLimiter::take_summaries(TimePoint now) {
+  std::vector<Summary> out;
+  for (auto it = entries_.begin(); it != entries_.end();) {
+    Entry& entry = it->second;
+    if (now < entry.started + interval_) {
+      ++it;
+      continue;
+    }
+    if (entry.suppressed > 0) {
+      out.push_back(Summary{it->first, entry.suppressed});
+      --suppressed_keys_;
+    }
+    it = entries_.erase(it);
+  }
+  return out;
+}
+
+}  // namespace ninetd::log
