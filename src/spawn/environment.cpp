@@ -15,13 +15,21 @@ void Environment::add_connection(const char* transport, const net::SocketAddress
                                  const net::SocketAddress& remote) {
   net::SocketAddress peer = remote.unmapped();
   net::SocketAddress self = local.unmapped();
-  // ucspi-tcp6 names the IPv6 forms PROTO=TCP6 and TCP6REMOTEIP...
-  std::string proto = peer.family() == AF_INET6 ? fmt::format("{}6", transport) : transport;
-  add(fmt::format("PROTO={}", proto));
-  add(fmt::format("{}REMOTEIP={}", proto, peer.ip()));
-  add(fmt::format("{}REMOTEPORT={}", proto, peer.port()));
-  add(fmt::format("{}LOCALIP={}", proto, self.ip()));
-  add(fmt::format("{}LOCALPORT={}", proto, self.port()));
+  std::string remote_ip = peer.ip();
+  std::string local_ip = self.ip();
+  bool ipv6 = peer.family() == AF_INET6;
+  // ucspi-tcp6 says PROTO=TCP6 and names the IPv6 forms TCP6REMOTEIP...;
+  // s6-networking and servers written for plain tcpserver read TCPREMOTEIP
+  // whatever the family. Both sets are given, so either kind of server works.
+  add(fmt::format("PROTO={}{}", transport, ipv6 ? "6" : ""));
+  auto add_set = [&](std::string_view prefix) {
+    add(fmt::format("{}REMOTEIP={}", prefix, remote_ip));
+    add(fmt::format("{}REMOTEPORT={}", prefix, peer.port()));
+    add(fmt::format("{}LOCALIP={}", prefix, local_ip));
+    add(fmt::format("{}LOCALPORT={}", prefix, self.port()));
+  };
+  add_set(transport);
+  if (ipv6) add_set(fmt::format("{}6", transport));
 }
 
 char* const* Environment::envp() {

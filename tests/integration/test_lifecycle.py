@@ -55,14 +55,17 @@ def test_ipv6_service_sees_tcp6_variables(ninetd, pubdir):
     script = write_script(pubdir, "env6.sh",
                           "#!/bin/sh\necho \"PROTO=$PROTO\"\necho \"IP=$TCP6REMOTEIP\"\n"
                           "echo \"LOCAL=$TCP6LOCALIP $TCP6LOCALPORT\"\n"
-                          "echo \"V4=${TCPREMOTEIP-unset}\"\n")
+                          "echo \"PLAIN=${TCPREMOTEIP-unset} ${TCPLOCALIP-unset} "
+                          "${TCPLOCALPORT-unset}\"\n")
     if ipv6_available():
         port = free_port("::1")
         ninetd.start(f"[::1]:{port} stream tcp6 nowait nobody /bin/sh sh {script}\n",
                      expect=[f"notice: {port}/tcp6: listening on [::1]:{port} "
                              f"(stream, nowait, /bin/sh)\n"])
         reply = tcp_exchange(port, host="::1")
-        assert reply == (f"PROTO=TCP6\nIP=::1\nLOCAL=::1 {port}\nV4=unset\n").encode()
+        # The plain names too, as s6-tcpserverd gives them: tcpserver-style servers read them.
+        assert reply == (f"PROTO=TCP6\nIP=::1\nLOCAL=::1 {port}\n"
+                         f"PLAIN=::1 ::1 {port}\n").encode()
         # tcp6 is IPv6 only: nothing on 127.0.0.1 at that port.
         try:
             tcp_exchange(port)

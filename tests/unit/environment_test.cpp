@@ -50,12 +50,15 @@ TEST(Environment, Ipv4ConnectionGetsTcpVariables) {
                                       "TCPLOCALPORT=7"}));
 }
 
-TEST(Environment, Ipv6ConnectionGetsTcp6Variables) {
+// tcpserver-style servers read TCPREMOTEIP whatever the family (s6-tcpserverd
+// sets it for IPv6 too); ucspi-tcp6 servers read the TCP6 forms.
+TEST(Environment, Ipv6ConnectionGetsPlainAndTcp6Variables) {
   Environment env;
   env.add_connection("TCP", at("2001:db8::1", 7), at("2001:db8::2", 40000));
-  EXPECT_EQ(env.variables(), (Strings{kDefaultPath, "PROTO=TCP6", "TCP6REMOTEIP=2001:db8::2",
-                                      "TCP6REMOTEPORT=40000", "TCP6LOCALIP=2001:db8::1",
-                                      "TCP6LOCALPORT=7"}));
+  EXPECT_EQ(env.variables(),
+            (Strings{kDefaultPath, "PROTO=TCP6", "TCPREMOTEIP=2001:db8::2", "TCPREMOTEPORT=40000",
+                     "TCPLOCALIP=2001:db8::1", "TCPLOCALPORT=7", "TCP6REMOTEIP=2001:db8::2",
+                     "TCP6REMOTEPORT=40000", "TCP6LOCALIP=2001:db8::1", "TCP6LOCALPORT=7"}));
 }
 
 TEST(Environment, V4MappedPeerCountsAsIpv4) {
