@@ -440,6 +440,14 @@ void EntryParser::check_combination(const Word& type_word, const Word& protocol_
   if (builtin != Builtin::none && type == SocketType::stream && spec_.wait_mode == WaitMode::wait)
     error(wait_word, 0, fmt::format("internal service {} over stream must be \"nowait\"",
                                     to_string(builtin)));
+  // A unix datagram answer goes to the path the client bound, looked up again
+  // at the send: a local user could swap that path for a symlink to any
+  // socket and have the daemon, as root, send it bytes of the user's choosing.
+  if (builtin != Builtin::none && type == SocketType::dgram && transport == Transport::local &&
+      builtin != Builtin::discard)
+    error(type_word, 0, fmt::format("internal service {} over a unix dgram socket is refused: "
+                                    "its answers would go, as root, to a path the client chose "
+                                    "(use a stream socket)", to_string(builtin)));
   if (builtin != Builtin::none && (type == SocketType::raw || type == SocketType::seqpacket))
     error(type_word, 0, fmt::format("internal service {} needs socket type stream or dgram",
                                     to_string(builtin)));

@@ -64,15 +64,20 @@ def test_seqpacket_nowait_accepts_each_connection(ninetd, pubdir):
     assert counters["connections"] == 2, counters
 
 
-def test_unix_datagram_builtin_answers_a_named_client(ninetd, pubdir):
+def test_unix_datagram_echo_is_refused_and_never_sends_to_a_client_path(ninetd, pubdir):
+    """Issue 11, finding 8: the answer of a unix datagram builtin goes to the path the client
+    bound, looked up at send time: swapped for a symlink, it makes root write to any socket.
+    Such a builtin is refused at load (other lines still run) and nothing is ever sent."""
     path = os.path.join(pubdir, "echo.sock")
     client_path = os.path.join(pubdir, "client.sock")
-    ninetd.start(f"{path} dgram unix wait root internal echo\n")
-    with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as s:
-        s.settimeout(TIMEOUT)
-        s.bind(client_path)
-        s.sendto(b"over unix datagrams", path)
-        assert s.recv(100) == b"over unix datagrams"
+    port = free_port()
+    ninetd.start(f"{path} dgram unix wait root internal echo\n"
+                 f"127.0.0.1:{port} stream tcp nowait root internal echo\n")
+    assert (f"error: {ninetd.conf}:1:") in ninetd.log()
+    assert ("internal service echo over a unix dgram socket is refused: its answers "
+            "would go, as root, to a path the client chose (use a stream socket)") in ninetd.log()
+    assert not os.path.exists(path)
+    assert tcp_exchange(port, b"still served") == b"still served"
 
 
 def test_a_start_that_fails_exits_non_zero_before_detaching(tmp_path):

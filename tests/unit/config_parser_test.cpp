@@ -655,6 +655,17 @@ TEST(Combination, UnixDgramIsFine) {
   EXPECT_EQ(only_spec("/run/log.sock dgram unix wait root /bin/x").socket_type, SocketType::dgram);
 }
 
+// Issue 11, finding 8: a unix datagram answer is sent to a path the client
+// picked, resolved at send time; the daemon would send, as root, to any
+// socket a local user points a symlink at.
+TEST(Combination, UnixDgramBuiltinsThatAnswerAreRefused) {
+  EXPECT_EQ(only_error("/run/echo dgram unix wait root internal echo"),
+            "inetd.conf:1:11: error: internal service echo over a unix dgram socket is refused: "
+            "its answers would go, as root, to a path the client chose (use a stream socket)");
+  EXPECT_EQ(only_spec("/run/discard dgram unix wait root internal discard").builtin,
+            Builtin::discard);
+}
+
 // ---------------------------------------------------------------- missing fields
 
 TEST(Missing, EachMissingFieldIsNamedAtTheEndOfTheEntry) {
