@@ -39,8 +39,35 @@ bool may_answer(const net::SocketAddress& source, const std::set<std::uint16_t>&
   return true;
 }
 
-void answer_datagrams(int fd, config::Builtin kind, const std::set<std::uint16_t>& guarded_ports,
-                      DatagramStats& stats) {
+bool is_loopback(const net::SocketAddress& source) {
+  net::SocketAddress peer = source.unmapped();
+  if (peer.family() == AF_INET) {
+    const auto* sin = reinterpret_cast<const sockaddr_in*>(peer.get());
+    return (ntohl(sin->sin_addr.s_addr) >> 24) == 127;
+  }
+  if (peer.family() == AF_INET6) {
+    const auto* sin6 = reinterpret_cast<const sockaddr_in6*>(peer.get());
+    return IN6_IS_ADDR_LOOPBACK(&sin6->sin6_addr);
+  }
+  return false;
+}
+
+namespace {
+
+// The address bytes a ReplyBudget keys on.
+std::span<const std::uint8_t> address_bytes(const net::SocketAddress& peer) {
+  if (peer.family() == AF_INET) {
+    const auto* sin = reinterpret_cast<const sockaddr_in*>(peer.get());
+    return {reinterpret_cast<const std::uint8_t*>(&sin->sin_addr), 4};
+  }
+  const auto* sin6 = reinterpret_cast<const sockaddr_in6*>(peer.get());
+  return {reinterpret_cast<const std::uint8_t*>(&sin6->sin6_addr), 16};
+}
+
+}  // namespace
+
+void answer_datagrams(int fd, config::Builtin kind, DatagramGuard& guard, DatagramStats& stats,
+                      limits::RateWindow::TimePoint now) {
   static char buffer[kMaxDatagram];
   for (int i = 0; i < kDatagramsPerWakeup; ++i) {
     net::SocketAddress source;
@@ -49,8 +76,17 @@ void answer_datagrams(int fd, config::Builtin kind, const std::set<std::uint16_t
                            source.length_pointer());
     if (n < 0) return;  // EAGAIN: drained; anything else: nothing to answer
     if (kind == config::Builtin::discard) continue;
-    if (!may_answer(source, guarded_ports)) {
+    if (!may_answer(source, guard.guarded_ports)) {
       ++stats.refused;
+      continue;
+    }
+    if (guard.rate != nullptr && !guard.rate->admit(now)) {
+      ++stats.over_rate;
+      continue;
+    }
+    net::SocketAddress peer = source.unmapped();
+    if (!is_loopback(peer) && !guard.budget.admit(address_bytes(peer), now)) {
+      ++stats.over_budget;
       continue;
     }
     const char* reply = buffer;

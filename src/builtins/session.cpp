@@ -46,13 +46,16 @@ void Session::set_interest(std::uint32_t events) {
 
 void Session::on_event(std::uint32_t events) {
   if (ended_) return;
-  last_activity_ = loop::Clock::now();
-  if (events & (EPOLLERR | EPOLLHUP)) {
-    ended_ = true;
-    return end();
-  }
+  if (events & (EPOLLERR | EPOLLHUP)) return finish();
   if (events & EPOLLOUT) on_writable();
   if (!ended_ && (events & EPOLLIN)) on_readable();
+}
+
+void Session::count_progress(std::size_t bytes) {
+  unproven_bytes_ += bytes;
+  if (unproven_bytes_ < kProgressBytes) return;
+  unproven_bytes_ = 0;
+  last_activity_ = loop::Clock::now();
 }
 
 bool Session::flush() {
@@ -64,6 +67,7 @@ bool Session::flush() {
       return errno == EAGAIN;
     }
     sent_ += static_cast<std::size_t>(n);
+    count_progress(static_cast<std::size_t>(n));
   }
   pending_.clear();
   sent_ = 0;
@@ -76,12 +80,12 @@ void Session::on_writable() {
     for (std::size_t i = 0; i < kChargenLinesPerFill; ++i)
       chargen_line(chargen_line_++, pending_.data() + i * kChargenLineLength);
   }
-  if (!flush()) {
-    ended_ = true;
-    return end();
-  }
-  // echo: once the backlog is written, listen to the client again.
-  if (kind_ == config::Builtin::echo && pending_.empty()) set_interest(EPOLLIN);
+  if (!flush()) return finish();
+  if (kind_ != config::Builtin::echo || !pending_.empty()) return;
+  // echo: the backlog is written; after the client's end of input that was
+  // the last of it, otherwise listen to the client again.
+  if (input_ended_) return finish();
+  set_interest(EPOLLIN);
 }
 
 bool Session::on_readable() {
@@ -89,31 +93,47 @@ bool Session::on_readable() {
     read_tcpmux_request();
     return false;
   }
-  char buffer[16384];
-  std::size_t room = sizeof(buffer);
-  if (kind_ == config::Builtin::echo) room = std::min(room, kSessionBufferCap - pending_.size());
-  if (room == 0) return false;  // a zero-length read would look like end of input
-  ssize_t n = ::recv(fd_.get(), buffer, room, MSG_DONTWAIT);
+  // Echo holds back input while earlier bytes wait to be written: a client
+  // that sends without reading meets the kernel's window, not our memory.
+  if (!pending_.empty()) return false;
+  char buffer[kSessionBufferCap];
+  ssize_t n = ::recv(fd_.get(), buffer, sizeof(buffer), MSG_DONTWAIT);
   if (n < 0 && (errno == EAGAIN || errno == EINTR)) return false;
-  if (n <= 0) {
-    // End of input: echo writes what it still holds, best effort, then closes.
-    if (kind_ == config::Builtin::echo) flush();
-    ended_ = true;
-    end();
+  if (n < 0) {
+    finish();
     return false;
   }
+  if (n == 0) {
+    if (kind_ != config::Builtin::echo) {
+      finish();
+      return false;
+    }
+    // RFC 862 echoes everything: a half-closed client still gets the rest,
+    // written as it reads it, within the idle timeout.
+    input_ended_ = true;
+    set_interest(EPOLLOUT);
+    on_writable();
+    return false;
+  }
+  auto got = static_cast<std::size_t>(n);
+  count_progress(got);
   if (kind_ != config::Builtin::echo) return true;  // discard and chargen drop input
-  pending_.insert(pending_.end(), buffer, buffer + n);
-  if (!flush()) {
-    ended_ = true;
-    end();
-    return false;
+  std::size_t sent = 0;
+  while (sent < got) {
+    ssize_t w = ::send(fd_.get(), buffer + sent, got - sent, MSG_NOSIGNAL | MSG_DONTWAIT);
+    if (w < 0) {
+      if (errno == EINTR) continue;
+      if (errno == EAGAIN) break;
+      finish();
+      return false;
+    }
+    sent += static_cast<std::size_t>(w);
   }
-  // A client that sends without reading stops being read once the cap is full,
-  // so the kernel's window pushes back instead of our memory growing.
-  if (!pending_.empty())
-    set_interest(pending_.size() >= kSessionBufferCap ? EPOLLOUT : (EPOLLIN | EPOLLOUT));
-  return pending_.empty();
+  count_progress(sent);
+  if (sent == got) return true;
+  pending_.assign(buffer + sent, buffer + got);
+  set_interest(EPOLLOUT);
+  return false;
 }
 
 // RFC 1078: the client sends a service name ended by CR LF. Nothing past the
@@ -122,10 +142,7 @@ void Session::read_tcpmux_request() {
   char peek[kTcpmuxMaxRequest];
   ssize_t n = ::recv(fd_.get(), peek, sizeof(peek), MSG_PEEK | MSG_DONTWAIT);
   if (n < 0 && (errno == EAGAIN || errno == EINTR)) return;
-  if (n <= 0) {
-    ended_ = true;
-    return end();
-  }
+  if (n <= 0) return finish();
   std::size_t take = static_cast<std::size_t>(n);
   bool complete = false;
   for (std::size_t i = 0; i < take; ++i) {
@@ -142,8 +159,7 @@ void Session::read_tcpmux_request() {
     if (request_.size() >= kTcpmuxMaxRequest) {
       static constexpr char kTooLong[] = "-Request too long\r\n";
       ::send(fd_.get(), kTooLong, sizeof(kTooLong) - 1, MSG_NOSIGNAL | MSG_DONTWAIT);
-      ended_ = true;
-      end();
+      finish();
     }
     return;
   }

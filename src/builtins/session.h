@@ -1,7 +1,7 @@
 // Sessions: builtin TCP services that live past their accept (echo, discard,
 // chargen, and the tcpmux request), run as small non-blocking state machines
-// inside the event loop. Each has a buffer cap; the owner ends sessions that
-// stay idle too long (see Supervisor::sweep_idle_sessions).
+// inside the event loop. Each holds at most kSessionBufferCap bytes; the owner
+// ends sessions that make no progress (see Supervisor::sweep_idle_sessions).
 #pragma once
 
 #include <cstdint>
@@ -14,8 +14,14 @@
 
 namespace ninetd::builtins {
 
-inline constexpr std::size_t kSessionBufferCap = std::size_t{64} * 1024;
+// Echo reads only when everything it read before has been written, so this is
+// also the most a session ever holds for a client that does not read.
+inline constexpr std::size_t kSessionBufferCap = std::size_t{16} * 1024;
 inline constexpr std::size_t kTcpmuxMaxRequest = 256;
+// A session proves it is alive by moving this many bytes (either way) within
+// an idle timeout: one byte now and then (a slowloris) keeps nothing open.
+// A tcpmux request is shorter, so its whole exchange must fit in one timeout.
+inline constexpr std::uint64_t kProgressBytes = 256;
 
 class Session;
 
@@ -45,12 +51,18 @@ class Session : public loop::EventHandler {
     registered_ = false;
   }
   const std::string& service_name() const { return service_name_; }
+  // The last time the session moved another kProgressBytes (or its start).
   loop::Clock::time_point last_activity() const { return last_activity_; }
 
  private:
   bool on_readable();  // true when bytes were read and more may follow
   void on_writable();
   bool flush();  // false when the peer is gone
+  void count_progress(std::size_t bytes);
+  void finish() {
+    ended_ = true;
+    end();
+  }
   void read_tcpmux_request();
   void set_interest(std::uint32_t events);
   void end() { owner_.end_session(*this); }
@@ -62,6 +74,8 @@ class Session : public loop::EventHandler {
   std::vector<char> pending_;  // bytes waiting to be written
   std::size_t sent_ = 0;       // of pending_
   std::uint64_t chargen_line_ = 0;
+  std::uint64_t unproven_bytes_ = 0;  // moved since last_activity_
+  bool input_ended_ = false;          // echo: the client half-closed; drain, then close
   std::string request_;  // tcpmux
   std::uint32_t interest_ = 0;
   bool ended_ = false;

@@ -112,6 +112,7 @@ void Supervisor::apply(services::LoadedConfig loaded, bool initial) {
   std::erase_if(table_, [](const auto& service) { return service->removed; });
   for (const services::Service* s : diff.kept_broken)
     log::warning("{}: its entry now has errors; the running definition is kept", s->name);
+  std::set<RunningService*> recount;
   for (const services::Service* s : diff.changed) {
     // Same key: the service keeps its place in the table.
     RunningService& service = in_table(*s);
@@ -120,20 +121,34 @@ void Supervisor::apply(services::LoadedConfig loaded, bool initial) {
     // new socket (its queue is lost); anything else changes in place.
     bool reopen = (old.sndbuf && !s->sndbuf) || (old.rcvbuf && !s->rcvbuf);
     bool options_changed = !old.same_socket_options(*s);
-    bool hand_over_before = service.hands_over_socket();
-    service.set_service(*s);
+    bool rate_changed = old.limits.max_per_minute != s->limits.max_per_minute;
+    if (service.set_service(*s)) recount.insert(&service);
     if (reopen) {
       close_socket(service);
       open_socket(service);
     } else if (service.listener) {
-      sys::Result<void> done;
-      if (options_changed) done = net::set_buffer_sizes(service.listener.get(), *s);
-      if (done && hand_over_before != service.hands_over_socket())
-        done = net::set_nonblocking(service.listener.get(), !service.hands_over_socket());
-      if (!done) log::error("{}: {}", service.name(), done.error().describe());
+      if (options_changed) {
+        if (auto done = net::set_buffer_sizes(service.listener.get(), *s); !done)
+          log::error("{}: {}", service.name(), done.error().describe());
+      }
+      // Left as it is while a wait server holds the socket: the flag is shared.
+      sync_socket_mode(service);
     }
+    // A pause for the old rate ends with it; a max-child raised or lowered
+    // applies to the next client, not only after the next exit.
+    if (service.paused_for_rate && rate_changed) {
+      loop_.cancel(service.timer);
+      service.timer = loop_.no_timer();
+      service.paused = service.paused_for_rate = false;
+    }
+    unsigned max = service.service().limits.max_child;
+    if (max > 0 && service.children >= max)
+      unwatch(service);
+    else
+      rearm(service);
     log::notice("{}: changed; new connections get the new definition", service.name());
   }
+  recount_sources(recount);
   table_.reserve(table_.size() + diff.added.size());
   for (const services::Service* s : diff.added) {
     auto service = std::make_shared<RunningService>(*this, *s);
@@ -186,6 +201,7 @@ void Supervisor::open_socket(RunningService& service) {
     return;
   }
   service.listener = std::move(*fd);
+  service.listener_nonblocking = !service.hands_over_socket();
   log::notice("{}: listening on {} ({})", s.name, s.address.to_string(), describe(s));
   rearm(service);
 }
@@ -209,7 +225,7 @@ void Supervisor::shut_down() {
   }
   table_.clear();
   tcpmux_.clear();
-  for (auto& [key, session] : sessions_) session->detach();
+  for (auto& [key, entry] : sessions_) entry.session->detach();
   sessions_.clear();
   if (sweep_timer_) loop_.cancel(*sweep_timer_);
   sweep_timer_.reset();

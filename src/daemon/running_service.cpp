@@ -17,7 +17,7 @@ void RunningService::fill_argv(std::vector<char*>& out) {
   out.push_back(nullptr);
 }
 
-void RunningService::set_service(services::Service service) {
+bool RunningService::set_service(services::Service service) {
   bool same_rate = rate && service.limits.max_per_minute == service_.limits.max_per_minute;
   bool same_per_source =
       service.limits.max_child_per_ip == service_.limits.max_child_per_ip &&
@@ -34,6 +34,7 @@ void RunningService::set_service(services::Service service) {
   if (!same_per_source)
     per_source = limits::PerSource(service_.limits.max_child_per_ip,
                                    service_.limits.max_conn_per_ip_per_minute);
+  return !same_per_source;
 }
 
 }  // namespace ninetd::daemon

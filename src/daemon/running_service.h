@@ -34,8 +34,10 @@ class RunningService final : public loop::EventHandler,
   RunningService(Supervisor& owner, services::Service service);
   void on_event(std::uint32_t events) override;
 
-  // Replaces the definition and rebuilds what launching needs.
-  void set_service(services::Service service);
+  // Replaces the definition and rebuilds what launching needs. True when the
+  // per-source limits changed: the table is then new, and the caller counts
+  // the running servers in it again.
+  bool set_service(services::Service service);
   const services::Service& service() const { return service_; }
   const std::string& name() const { return service_.name; }
   // The server's argv as execve takes it, into `out` (the caller's scratch:
@@ -54,16 +56,18 @@ class RunningService final : public loop::EventHandler,
   }
 
   sys::Fd listener;
+  bool listener_nonblocking = false;  // O_NONBLOCK, as last set on the listener
   bool watching = false;  // registered in the event loop
   bool paused = false;    // kept out of the loop until a timer or a reap
+  bool paused_for_rate = false;  // the pause lasts until the nowait.N minute ends
   bool removed = false;   // dropped by a reload; alive while its children run
-  unsigned children = 0;
+  unsigned children = 0;  // servers running and in-loop sessions
   std::optional<pid_t> wait_pid;  // wait services: the server holding the socket
   ServiceCounters counters;
   std::unique_ptr<limits::RateWindow> rate;  // nowait.N; most services have none
   limits::PerSource per_source{0, 0};      // nowait/N/per-ip-rate/per-ip-children
   loop::EventLoop::TimerId timer;
-  unsigned quick_failures = 0;  // wait servers that died at once, for backoff
+  unsigned quick_failures = 0;  // servers of a handed-over socket that failed at once, for backoff
 
  private:
   Supervisor& owner_;

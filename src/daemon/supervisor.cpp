@@ -9,7 +9,12 @@
 #include <cstring>
 #include <ctime>
 
+#include <sys/resource.h>
+
+#include <random>
+
 #include "builtins/formats.h"
+#include "log/escape.h"
 #include "log/logger.h"
 #include "net/listener.h"
 #include "spawn/spawner.h"
@@ -25,6 +30,27 @@ constexpr milliseconds kResourcePause(100);          // EMFILE, ENFILE, ENOBUFS,
 constexpr milliseconds kDatagramNowaitPause(20);     // time for the server to read
 constexpr milliseconds kQuickExit(1000);             // a wait server that dies faster fails
 constexpr milliseconds kMaxBackoff(60000);
+// Repeated events: this many lines per service and event every interval.
+constexpr unsigned kRepeatBurst = 3;
+constexpr std::chrono::seconds kRepeatInterval(10);
+// UDP builtins: answers per source address per second (loopback excepted).
+constexpr unsigned kRepliesPerSourcePerSecond = 20;
+// In-loop sessions at once: a quarter of the descriptors the daemon may open,
+// so held connections never take those that launching servers needs; at most
+// this many, so their memory (kSessionBufferCap each, at worst) stays bounded.
+constexpr std::size_t kMaxSessions = 1024;
+
+std::size_t session_limit() {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY) return kMaxSessions;
+  return std::clamp<std::size_t>(static_cast<std::size_t>(limit.rlim_cur / 4), 1, kMaxSessions);
+}
+
+std::uint64_t random_seed() {
+  std::random_device device;
+  return (std::uint64_t{device()} << 32) | device();
+}
+
 
 std::string describe_status(int status) {
   if (WIFSIGNALED(status))
@@ -43,8 +69,23 @@ milliseconds backoff(RunningService& service) {
 
 }  // namespace
 
+// A unix client is known by its uid: the peer's own address is a path it may
+// choose freely, or none at all.
+std::string Supervisor::source_of(const net::SocketAddress& peer, int fd) {
+  if (peer.family() != AF_UNIX) return peer.unmapped().ip();
+  ucred credentials{};
+  socklen_t length = sizeof(credentials);
+  if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &credentials, &length) < 0) return "uid unknown";
+  return fmt::format("uid {}", credentials.uid);
+}
+
 Supervisor::Supervisor(loop::EventLoop& loop, SupervisorSettings settings)
-    : loop_(loop), settings_(std::move(settings)), reader_(loop) {}
+    : loop_(loop),
+      settings_(std::move(settings)),
+      reader_(loop),
+      max_sessions_(session_limit()),
+      reply_budget_(kRepliesPerSourcePerSecond, random_seed()),
+      repeats_(kRepeatBurst, kRepeatInterval) {}
 
 Supervisor::~Supervisor() { shut_down(); }
 
@@ -79,11 +120,13 @@ void Supervisor::pause(RunningService& service, milliseconds how_long) {
   unwatch(service);
   service.paused = true;
   loop_.cancel(service.timer);
+  service.paused_for_rate = false;
   std::weak_ptr<RunningService> weak = service.weak_from_this();
   service.timer = loop_.schedule(Clock::now() + how_long, [this, weak] {
     if (auto s = weak.lock()) {
       s->timer = loop_.no_timer();
       s->paused = false;
+      s->paused_for_rate = false;
       // A socket that could not be opened is retried; any other pause just ends.
       if (!s->listener && s->service().has_socket())
         open_socket(*s);
@@ -102,13 +145,53 @@ void Supervisor::rearm(RunningService& service) {
   watch(service);
 }
 
+void Supervisor::sync_socket_mode(RunningService& service) {
+  if (!service.listener || service.wait_pid) return;
+  bool nonblocking = !service.hands_over_socket();
+  if (service.listener_nonblocking == nonblocking) return;
+  if (auto done = net::set_nonblocking(service.listener.get(), nonblocking); !done)
+    log::error("{}: {}", service.name(), done.error().describe());
+  else
+    service.listener_nonblocking = nonblocking;
+}
+
+bool Supervisor::allow_repeated(const RunningService& service, std::string_view event) {
+  Clock::time_point now = Clock::now();
+  if (repeats_.allow(fmt::format("{}: {}", service.name(), event), now)) return true;
+  if (!repeat_timer_)
+    repeat_timer_ = loop_.schedule(now + repeats_.interval(), [this] { log_repeat_summaries(); });
+  return false;
+}
+
+void Supervisor::log_repeat_summaries() {
+  repeat_timer_.reset();
+  Clock::time_point now = Clock::now();
+  for (const auto& summary : repeats_.take_summaries(now))
+    log::warning("{}: {} more in the last {} s, not logged one by one", summary.key,
+                 summary.suppressed, repeats_.interval().count());
+  if (repeats_.has_suppressed())
+    repeat_timer_ = loop_.schedule(now + repeats_.interval(), [this] { log_repeat_summaries(); });
+}
+
+void Supervisor::answer_datagrams(RunningService& service) {
+  builtins::DatagramGuard guard{guarded_ports_, service.rate.get(), reply_budget_};
+  builtins::DatagramStats before = datagram_stats_;
+  builtins::answer_datagrams(service.listener.get(), service.service().builtin, guard,
+                             datagram_stats_, Clock::now());
+  if (datagram_stats_.over_rate > before.over_rate)
+    log_repeated(log::Level::warning, service, "datagrams over the rate",
+                 "{}: more than {} datagrams in a minute; the rest are dropped until it ends",
+                 service.name(), service.service().limits.max_per_minute);
+  if (datagram_stats_.over_budget > before.over_budget)
+    log_repeated(log::Level::warning, service, "datagrams over a source's budget",
+                 "{}: a source sent more than {} datagrams in a second; the rest get no answer",
+                 service.name(), kRepliesPerSourcePerSecond);
+}
+
 void Supervisor::on_listener_readable(RunningService& service) {
   if (!service.watching) return;
-  if (service.is_builtin() && service.service().socket_type == config::SocketType::dgram) {
-    builtins::answer_datagrams(service.listener.get(), service.service().builtin, guarded_ports_,
-                               datagram_stats_);
-    return;
-  }
+  if (service.is_builtin() && service.service().socket_type == config::SocketType::dgram)
+    return answer_datagrams(service);
   if (service.hands_over_socket()) return start_wait_server(service);
   accept_connections(service);
 }
@@ -124,6 +207,19 @@ bool Supervisor::pause_if_over_rate(RunningService& service) {
                service.name(), service.service().limits.max_per_minute,
                (wait.count() + 999) / 1000);
   pause(service, wait);
+  service.paused_for_rate = true;
+  return true;
+}
+
+// In-loop sessions are bounded in total: a service that would go past the
+// bound waits (its clients in the kernel's queue) as it does at its max-child.
+bool Supervisor::sessions_full(RunningService& service) {
+  if (!builtins::holds_session(service.service().builtin) || sessions_.size() < max_sessions_)
+    return false;
+  log_repeated(log::Level::warning, service, "session limit",
+               "{}: {} builtin sessions open, the most the daemon holds; accepting again in {} ms",
+               service.name(), sessions_.size(), kResourcePause.count());
+  pause(service, kResourcePause);
   return true;
 }
 
@@ -134,6 +230,7 @@ void Supervisor::accept_connections(RunningService& service) {
     if (i == 0 ? pause_if_over_rate(service)
                : service.rate && service.rate->full(Clock::now()))
       return;
+    if (sessions_full(service)) return;
     // The wakeup vouches for the first connection only; for the next, asking
     // is far cheaper than an accept that finds the queue empty.
     if (i > 0 && !net::has_pending_connection(service.listener.get())) return;
@@ -148,165 +245,86 @@ void Supervisor::accept_connections(RunningService& service) {
         case sys::ErrnoClass::again:
           return;
         case sys::ErrnoClass::resource:
-          log::warning("{}: accept: {}; pausing for {} ms", service.name(), std::strerror(error),
+          log_repeated(log::Level::warning, service, "accept: resource",
+                       "{}: accept: {}; pausing for {} ms", service.name(), std::strerror(error),
                        kResourcePause.count());
           return pause(service, kResourcePause);
         case sys::ErrnoClass::other:
-          log::error("{}: accept: {}", service.name(), std::strerror(error));
+          log_repeated(log::Level::error, service, "accept: error", "{}: accept: {}",
+                       service.name(), std::strerror(error));
           return;
       }
     }
     ++service.counters.connections;
-    auto source = admit(service, peer);
-    if (!source) {
+    Admission admitted;
+    if (!admit(service, peer, connection.get(), admitted)) {
       ++service.counters.refused;
       continue;
     }
-    serve_connection(service, std::move(connection), peer, *source);
+    serve_connection(service, std::move(connection), peer, std::move(admitted));
   }
 }
 
 // The service-wide rate (nowait.N) and FreeBSD's per-source limits; a
-// connection refused by a per-source limit is closed at once. Returns the
-// client's address as the per-source limits count it (empty when they are
-// off), or nullopt when the connection is refused.
-std::optional<std::string> Supervisor::admit(RunningService& service,
-                                             const net::SocketAddress& peer) {
+// connection refused by a per-source limit is closed at once.
+bool Supervisor::admit(RunningService& service, const net::SocketAddress& peer, int fd,
+                       Admission& admitted) {
   auto& per = service.per_source;
-  bool per_source = per.enabled() && !service.is_builtin();
-  if (!service.rate && !per_source) return std::string();
+  if (!service.rate && !per.enabled()) return true;
   Clock::time_point now = Clock::now();
-  if (service.rate && !service.rate->admit(now)) return std::nullopt;
-  if (!per_source) return std::string();
-  std::string source = peer.unmapped().ip();
-  switch (per.admit(source, now)) {
+  if (service.rate && !service.rate->admit(now)) return false;
+  if (!per.enabled()) return true;
+  admitted.source = source_of(peer, fd);
+  switch (per.admit(admitted.source, now)) {
     case limits::PerSource::Verdict::admit:
-      return source;
+      admitted.counted = per.counts_children();
+      return true;
     case limits::PerSource::Verdict::too_many_children:
-      log::warning("{}: refused {}: {} servers already running for it, limit {}", service.name(),
-                   source, per.children_of(source), service.service().limits.max_child_per_ip);
-      return std::nullopt;
+      log_repeated(log::Level::warning, service, "refused: children per source",
+                   "{}: refused {}: {} servers already running for it, limit {}", service.name(),
+                   log::escaped(admitted.source), per.children_of(admitted.source),
+                   service.service().limits.max_child_per_ip);
+      return false;
     case limits::PerSource::Verdict::too_fast:
-      log::warning("{}: refused {}: more than {} connections in 60 s", service.name(), source,
+      log_repeated(log::Level::warning, service, "refused: rate per source",
+                   "{}: refused {}: more than {} connections in 60 s", service.name(),
+                   log::escaped(admitted.source),
                    service.service().limits.max_conn_per_ip_per_minute);
-      return std::nullopt;
+      return false;
   }
-  return std::nullopt;
+  return false;
 }
 
 void Supervisor::serve_connection(RunningService& service, sys::Fd connection,
-                                  const net::SocketAddress& peer, const std::string& source) {
+                                  const net::SocketAddress& peer, Admission admitted) {
   config::Builtin builtin = service.service().builtin;
   if (settings_.log_connections)
-    log::info("{}: connection from {}", service.name(), peer.unmapped().to_string());
+    log::info("{}: connection from {}", service.name(), log::escaped(peer.unmapped().to_string()));
   switch (builtin) {
     case config::Builtin::none:
-      launch_server(service, connection.get(), &peer, source);
+      launch_server(service, connection.get(), &peer, std::move(admitted));
       return;
     case config::Builtin::daytime: {
       std::string text = builtins::daytime_text(std::time(nullptr));
       ::send(connection.get(), text.data(), text.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
-      return;
+      break;
     }
     case config::Builtin::time: {
       auto bytes = builtins::time_bytes(std::time(nullptr));
       ::send(connection.get(), bytes.data(), bytes.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
-      return;
+      break;
     }
     default:
-      return start_session(service, builtin, std::move(connection));
+      if (admitted.source.empty()) admitted.source = source_of(peer, connection.get());
+      return start_session(service, builtin, std::move(connection), std::move(admitted));
   }
-}
-
-void Supervisor::start_session(RunningService& service, config::Builtin kind, sys::Fd connection) {
-  auto session =
-      std::make_unique<builtins::Session>(kind, std::move(connection), service.name(), *this);
-  builtins::Session* key = session.get();
-  sessions_.emplace(key, std::move(session));
-  // start() may already end the session (a short exchange served at once).
-  if (!key->start()) {
-    sessions_.erase(key);
-    return;
-  }
-  if (!sessions_.count(key)) return;
-  if (!sweep_timer_)
-    sweep_timer_ = loop_.schedule(Clock::now() + settings_.session_idle_timeout,
-                                  [this] { sweep_idle_sessions(); });
-}
-
-void Supervisor::end_session(builtins::Session& session) {
-  auto it = sessions_.find(&session);
-  if (it == sessions_.end()) return;
-  session.detach();
-  // Closed now, not with the object after the batch: the client is waiting
-  // for this end of file.
-  session.take_fd().reset();
-  loop_.retire(std::move(it->second));
-  sessions_.erase(it);
-}
-
-void Supervisor::sweep_idle_sessions() {
-  sweep_timer_.reset();
-  Clock::time_point now = Clock::now();
-  Clock::time_point oldest = now;
-  std::vector<builtins::Session*> idle;
-  for (auto& [key, session] : sessions_) {
-    if (session->last_activity() + settings_.session_idle_timeout <= now)
-      idle.push_back(key);
-    else
-      oldest = std::min(oldest, session->last_activity());
-  }
-  for (builtins::Session* session : idle) {
-    if (settings_.log_connections)
-      log::info("{}: closing connection idle for {} s", session->service_name(),
-                settings_.session_idle_timeout.count());
-    end_session(*session);
-  }
-  if (!sessions_.empty())
-    sweep_timer_ = loop_.schedule(oldest + settings_.session_idle_timeout,
-                                  [this] { sweep_idle_sessions(); });
-}
-
-// RFC 1078: "+" and the named service takes over, "-" and the connection
-// closes; "help" lists the names.
-void Supervisor::tcpmux_request(builtins::Session& session, const std::string& name) {
-  session.detach();
-  sys::Fd connection = session.take_fd();
-  std::string service_name = session.service_name();
-  end_session(session);
-  auto reply = [&](const std::string& text) {
-    ::send(connection.get(), text.data(), text.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
-  };
-  std::string wanted = config::tcpmux_key(name);
-  if (wanted == "help") {
-    std::string list;
-    for (const auto& [tcpmux_name, service] : tcpmux_) list += tcpmux_name + "\r\n";
-    return reply(list);
-  }
-  auto it = tcpmux_.find(wanted);
-  if (it == tcpmux_.end()) {
-    if (settings_.log_connections) log::info("{}: unknown service \"{}\"", service_name, name);
-    return reply("-Service not available\r\n");
-  }
-  RunningService& target = *it->second;
-  net::SocketAddress peer;
-  peer.reset_length();
-  getpeername(connection.get(), peer.get(), peer.length_pointer());
-  ++target.counters.connections;
-  unsigned max = target.service().limits.max_child;
-  std::optional<std::string> source;
-  if (max == 0 || target.children < max) source = admit(target, peer);
-  if (!source) {
-    ++target.counters.refused;
-    return reply("-Service busy\r\n");
-  }
-  if (target.service().tcpmux_plus) reply("+Go\r\n");
-  launch_server(target, connection.get(), &peer, *source);
+  // Answered at once: the connection ends here.
+  if (admitted.counted) service.per_source.release(admitted.source);
 }
 
 std::optional<pid_t> Supervisor::launch_server(RunningService& service, int fd,
                                                const net::SocketAddress* peer,
-                                               const std::string& source) {
+                                               Admission admitted) {
   const services::Service& s = service.service();
   environment_.reset();
   if (peer != nullptr && peer->family() != AF_UNIX) {
@@ -340,12 +358,16 @@ std::optional<pid_t> Supervisor::launch_server(RunningService& service, int fd,
   auto pid = spawn::launch(request);
   if (!pid) {
     ++service.counters.spawn_failures;
-    log::error("{}: {} {}: {}", service.name(), pid.error().call, s.program,
-               std::strerror(pid.error().code));
-    if (!source.empty()) service.per_source.release(source);
+    log_repeated(log::Level::error, service, "launch failed", "{}: {} {}: {}", service.name(),
+                 pid.error().call, s.program, std::strerror(pid.error().code));
+    if (admitted.counted) service.per_source.release(admitted.source);
     return std::nullopt;
   }
-  children_.emplace(*pid, Child{service.shared_from_this(), source, Clock::now()});
+  // The per-source key is kept even when no limit counts it: a reload that
+  // adds per-source limits then counts the servers already running.
+  if (admitted.source.empty() && peer != nullptr) admitted.source = source_of(*peer, fd);
+  children_.emplace(*pid, Child{service.shared_from_this(), std::move(admitted.source),
+                                admitted.counted, Clock::now()});
   ++service.children;
   if (settings_.log_connections) log::info("{}: started pid {}", service.name(), *pid);
   unsigned max = s.limits.max_child;
@@ -358,7 +380,7 @@ void Supervisor::start_wait_server(RunningService& service) {
   unwatch(service);
   ++service.counters.connections;
   if (service.rate) service.rate->admit(Clock::now());
-  auto pid = launch_server(service, service.listener.get(), nullptr, std::string());
+  auto pid = launch_server(service, service.listener.get(), nullptr, Admission{});
   if (!pid) {
     // The socket is still readable, so retrying at once would spin.
     return pause(service, backoff(service));
@@ -386,27 +408,34 @@ void Supervisor::on_child_exit(pid_t pid, int status,
   children_.erase(it);
   RunningService& service = *child.service;
   --service.children;
-  if (!child.source.empty()) service.per_source.release(child.source);
+  if (child.counted) service.per_source.release(child.source);
   auto ran = std::chrono::duration_cast<milliseconds>(Clock::now() - child.started);
   if (launch_failure) {
     // The server never ran: say which step failed, as an immediate failure would.
     ++service.counters.spawn_failures;
-    log::error("{}: {} {}: {}", service.name(), launch_failure->step, service.service().program,
-               std::strerror(launch_failure->error));
+    log_repeated(log::Level::error, service, "launch failed", "{}: {} {}: {}", service.name(),
+                 launch_failure->step, service.service().program,
+                 std::strerror(launch_failure->error));
   } else if (failed(status))
-    log::warning("{}: server pid {} {} after {} ms", service.name(), pid, describe_status(status),
-                 ran.count());
+    log_repeated(log::Level::warning, service, "server failed", "{}: server pid {} {} after {} ms",
+                 service.name(), pid, describe_status(status), ran.count());
   else if (settings_.log_connections)
     log::info("{}: server pid {} exited with status 0 after {} ms", service.name(), pid,
               ran.count());
   if (service.removed) return;
-  if (service.wait_pid == pid) {
+  bool held_socket = service.wait_pid == pid;
+  if (held_socket) {
     service.wait_pid.reset();
-    // A wait server that dies at once without taking the datagram or
-    // connection would be restarted in a tight loop: back off instead.
-    if (failed(status) && ran < kQuickExit) {
+    sync_socket_mode(service);
+  }
+  // A server given the socket itself (wait, or dgram nowait) that fails at
+  // once has not taken the datagram or connection waiting there: started
+  // again at once, it would fail in a tight loop. Back off instead.
+  if (held_socket || service.hands_over_socket()) {
+    if (launch_failure || (failed(status) && ran < kQuickExit)) {
       auto delay = backoff(service);
-      log::warning("{}: server failed at once; watching again in {} ms", service.name(),
+      log_repeated(log::Level::warning, service, "backing off",
+                   "{}: server failed at once; watching again in {} ms", service.name(),
                    delay.count());
       return pause(service, delay);
     }

@@ -19,6 +19,9 @@
 #include "builtins/session.h"
 #include "daemon/config_reader.h"
 #include "daemon/running_service.h"
+#include "limits/reply_budget.h"
+#include "log/logger.h"
+#include "log/repeat_limiter.h"
 #include "loop/event_loop.h"
 #include "services/config_loader.h"
 #include "spawn/environment.h"
@@ -77,8 +80,17 @@ class Supervisor final : public builtins::SessionOwner {
 
   struct Child {
     std::shared_ptr<RunningService> service;
-    std::string source;  // client address, for per-source limits
+    std::string source;    // the client as per-source limits key it ("" for a wait server)
+    bool counted = false;  // counted in the service's per-source children
     std::chrono::steady_clock::time_point started;
+  };
+  // An in-loop builtin connection counts as one of its service's children
+  // (max-child and the per-source limits apply to it as to a server).
+  struct SessionEntry {
+    std::unique_ptr<builtins::Session> session;
+    std::shared_ptr<RunningService> service;
+    std::string source;
+    bool counted = false;
   };
 
   LoadRequest load_request() const;
@@ -93,16 +105,45 @@ class Supervisor final : public builtins::SessionOwner {
   void rearm(RunningService& service);
   void close_socket(RunningService& service);
 
+  // A wait server's socket gets the blocking mode its definition wants, once
+  // no running server holds it (the flag is shared with that server).
+  void sync_socket_mode(RunningService& service);
+
   bool pause_if_over_rate(RunningService& service);
   void accept_connections(RunningService& service);
-  std::optional<std::string> admit(RunningService& service, const net::SocketAddress& peer);
-  // `source` is what admit() returned: the address per-source limits count.
+  bool sessions_full(RunningService& service);
+  void answer_datagrams(RunningService& service);
+  // The per-source limits' verdict on a client (also the service-wide rate);
+  // false when refused. `admitted.counted` says whether a child was counted.
+  struct Admission {
+    std::string source;
+    bool counted = false;
+  };
+  bool admit(RunningService& service, const net::SocketAddress& peer, int fd,
+             Admission& admitted);
   void serve_connection(RunningService& service, sys::Fd connection,
-                        const net::SocketAddress& peer, const std::string& source);
-  void start_session(RunningService& service, config::Builtin kind, sys::Fd connection);
+                        const net::SocketAddress& peer, Admission admitted);
+  void start_session(RunningService& service, config::Builtin kind, sys::Fd connection,
+                     Admission admitted);
   std::optional<pid_t> launch_server(RunningService& service, int fd,
-                                     const net::SocketAddress* peer, const std::string& source);
+                                     const net::SocketAddress* peer, Admission admitted);
   void start_wait_server(RunningService& service);
+  // After a reload replaced a service's per-source table: count its running
+  // servers and sessions in the new one.
+  void recount_sources(const std::set<RunningService*>& services);
+
+  // A line for an event that can repeat at the rate clients or servers make
+  // it happen: the first few of an interval are logged, the rest summarised.
+  template <typename... Args>
+  void log_repeated(log::Level level, const RunningService& service, std::string_view event,
+                    fmt::format_string<Args...> f, Args&&... args) {
+    if (!allow_repeated(service, event)) return;
+    log::write(level, fmt::format(f, std::forward<Args>(args)...));
+  }
+  bool allow_repeated(const RunningService& service, std::string_view event);
+  // The client as per-source limits know it (address, or uid for unix).
+  static std::string source_of(const net::SocketAddress& peer, int fd);
+  void log_repeat_summaries();
 
   void reap_children();
   void on_child_exit(pid_t pid, int status, std::optional<spawn::LateFailure> launch_failure);
@@ -117,10 +158,14 @@ class Supervisor final : public builtins::SessionOwner {
   std::vector<std::shared_ptr<RunningService>> table_;  // sorted by ByKey
   std::map<std::string, std::shared_ptr<RunningService>> tcpmux_;  // by lowercase name
   std::unordered_map<pid_t, Child> children_;
-  std::unordered_map<builtins::Session*, std::unique_ptr<builtins::Session>> sessions_;
+  std::unordered_map<builtins::Session*, SessionEntry> sessions_;
+  std::size_t max_sessions_;  // in-loop sessions at once, all services together
   std::vector<std::shared_ptr<RunningService>> graveyard_;
   std::set<std::uint16_t> guarded_ports_;  // ports of UDP builtins: never answered
   builtins::DatagramStats datagram_stats_;
+  limits::ReplyBudget reply_budget_;  // UDP builtins' answers per source per second
+  log::RepeatLimiter repeats_;
+  std::optional<loop::EventLoop::TimerId> repeat_timer_;
   spawn::Environment environment_;  // a launch's scratch, kept to reuse its memory
   std::vector<char*> launch_argv_;   // likewise
   std::optional<loop::EventLoop::TimerId> sweep_timer_;

@@ -3,7 +3,7 @@ and the idle timeout of in-loop builtin sessions."""
 import socket
 import time
 
-from conftest import TIMEOUT, free_port, read_line, read_to_eof, tcp_exchange
+from conftest import TIMEOUT, free_port, read_exactly, read_line, read_to_eof, tcp_exchange
 
 
 def closed_unanswered(s):
@@ -94,7 +94,7 @@ def test_idle_builtin_session_is_closed(ninetd):
         assert read_to_eof(s) == b"", "discard sent something"
         # Closed by the daemon, not by the guard timeout of read_to_eof.
         assert time.monotonic() - started < TIMEOUT
-    ninetd.wait_log(f"{port}/tcp: closing connection idle for 1 s")
+    ninetd.wait_log(f"{port}/tcp: closing connection: fewer than 256 bytes moved in 1 s")
     table, header = ninetd.dump()
     assert "0 builtin sessions" in header, header
 
@@ -104,9 +104,32 @@ def test_busy_builtin_session_is_not_closed_as_idle(ninetd):
     ninetd.start(f"127.0.0.1:{port} stream tcp nowait root internal echo\n",
                  args=("-l", "--idle-timeout", "1"))
     with socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT) as s:
-        # Talking every 0.1 s for 3 s keeps the session alive past three idle timeouts.
+        # 64-byte lines every 0.1 s (over a kilobyte a second both ways) for 3 s keep the
+        # session alive past three idle timeouts.
         for i in range(30):
-            s.sendall(b"%d\n" % i)
-            assert read_line(s) == b"%d\n" % i
+            line = b"%063d\n" % i
+            s.sendall(line)
+            assert read_exactly(s, len(line)) == line
             time.sleep(0.1)
-    assert "closing connection idle" not in ninetd.log()
+    assert "closing connection:" not in ninetd.log()
+
+
+def test_a_client_that_trickles_bytes_is_closed_as_idle(ninetd):
+    """Issue 11, finding 10: a byte now and then kept an in-loop session open for ever."""
+    port = free_port()
+    ninetd.start(f"127.0.0.1:{port} stream tcp nowait root internal discard\n",
+                 args=("-l", "--idle-timeout", "1"))
+    with socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT) as s:
+        s.settimeout(0.1)
+        deadline = time.monotonic() + TIMEOUT
+        closed = False
+        while time.monotonic() < deadline and not closed:
+            try:
+                s.sendall(b"x")
+                closed = s.recv(1) == b""
+            except socket.timeout:
+                pass
+            except (BrokenPipeError, ConnectionResetError):
+                closed = True
+        assert closed, "a trickling client kept its session"
+    ninetd.wait_log(f"{port}/tcp: closing connection: fewer than 256 bytes moved in 1 s")

@@ -78,3 +78,23 @@ TEST(MayAnswer, RefusesTheUnspecifiedAddress) {
 
 }  // namespace
 }  // namespace ninetd::builtins
+
+namespace ninetd::builtins {
+namespace {
+
+// Loopback sources are exempt from the per-source answer budget: only this
+// host can send from them, so answering them amplifies nothing abroad.
+TEST(IsLoopback, LoopbackFamiliesAndMappedForms) {
+  auto at = [](const char* ip) { return *net::SocketAddress::from_numeric(ip, 4000); };
+  EXPECT_TRUE(is_loopback(at("127.0.0.1")));
+  EXPECT_TRUE(is_loopback(at("127.255.0.9")));
+  EXPECT_TRUE(is_loopback(at("::1")));
+  EXPECT_TRUE(is_loopback(at("::ffff:127.0.0.1")));
+  EXPECT_FALSE(is_loopback(at("192.0.2.10")));
+  EXPECT_FALSE(is_loopback(at("128.0.0.1")));
+  EXPECT_FALSE(is_loopback(at("2001:db8::1")));
+  EXPECT_FALSE(is_loopback(at("::ffff:192.0.2.10")));
+}
+
+}  // namespace
+}  // namespace ninetd::builtins

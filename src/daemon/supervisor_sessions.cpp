@@ -1,0 +1,129 @@
+// The supervisor's in-loop builtin sessions (echo, discard, chargen, the
+// tcpmux request): started after admission, counted as their service's
+// children, closed when they end or make no progress.
+#include <sys/socket.h>
+
+#include <algorithm>
+
+#include "daemon/supervisor.h"
+#include "log/escape.h"
+#include "log/logger.h"
+
+namespace ninetd::daemon {
+
+using Clock = loop::Clock;
+
+void Supervisor::start_session(RunningService& service, config::Builtin kind, sys::Fd connection,
+                               Admission admitted) {
+  auto session =
+      std::make_unique<builtins::Session>(kind, std::move(connection), service.name(), *this);
+  builtins::Session* key = session.get();
+  sessions_.emplace(key, SessionEntry{std::move(session), service.shared_from_this(),
+                                      std::move(admitted.source), admitted.counted});
+  ++service.children;
+  // start() may already end the session (a short exchange served at once).
+  if (!key->start()) {
+    end_session(*key);
+    return;
+  }
+  if (!sessions_.count(key)) return;
+  unsigned max = service.service().limits.max_child;
+  if (max > 0 && service.children >= max) unwatch(service);
+  if (!sweep_timer_)
+    sweep_timer_ = loop_.schedule(Clock::now() + settings_.session_idle_timeout,
+                                  [this] { sweep_idle_sessions(); });
+}
+
+void Supervisor::end_session(builtins::Session& session) {
+  auto it = sessions_.find(&session);
+  if (it == sessions_.end()) return;
+  SessionEntry entry = std::move(it->second);
+  sessions_.erase(it);
+  session.detach();
+  // Closed now, not with the object after the batch: the client is waiting
+  // for this end of file.
+  session.take_fd().reset();
+  loop_.retire(std::move(entry.session));
+  RunningService& service = *entry.service;
+  --service.children;
+  if (entry.counted) service.per_source.release(entry.source);
+  rearm(service);
+}
+
+void Supervisor::sweep_idle_sessions() {
+  sweep_timer_.reset();
+  Clock::time_point now = Clock::now();
+  Clock::time_point oldest = now;
+  std::vector<builtins::Session*> idle;
+  for (auto& [key, entry] : sessions_) {
+    if (key->last_activity() + settings_.session_idle_timeout <= now)
+      idle.push_back(key);
+    else
+      oldest = std::min(oldest, key->last_activity());
+  }
+  for (builtins::Session* session : idle) {
+    if (settings_.log_connections)
+      log::info("{}: closing connection: fewer than {} bytes moved in {} s",
+                session->service_name(), builtins::kProgressBytes,
+                settings_.session_idle_timeout.count());
+    end_session(*session);
+  }
+  if (!sessions_.empty())
+    sweep_timer_ = loop_.schedule(oldest + settings_.session_idle_timeout,
+                                  [this] { sweep_idle_sessions(); });
+}
+
+// RFC 1078: "+" and the named service takes over, "-" and the connection
+// closes; "help" lists the names.
+void Supervisor::tcpmux_request(builtins::Session& session, const std::string& name) {
+  session.detach();
+  sys::Fd connection = session.take_fd();
+  std::string service_name = session.service_name();
+  end_session(session);
+  auto reply = [&](const std::string& text) {
+    ::send(connection.get(), text.data(), text.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+  };
+  std::string wanted = config::tcpmux_key(name);
+  if (wanted == "help") {
+    std::string list;
+    for (const auto& [tcpmux_name, service] : tcpmux_) list += tcpmux_name + "\r\n";
+    return reply(list);
+  }
+  auto it = tcpmux_.find(wanted);
+  if (it == tcpmux_.end()) {
+    if (settings_.log_connections)
+      log::info("{}: unknown service \"{}\"", service_name, log::escaped(name));
+    return reply("-Service not available\r\n");
+  }
+  RunningService& target = *it->second;
+  net::SocketAddress peer;
+  peer.reset_length();
+  getpeername(connection.get(), peer.get(), peer.length_pointer());
+  ++target.counters.connections;
+  unsigned max = target.service().limits.max_child;
+  Admission admitted;
+  if ((max > 0 && target.children >= max) || !admit(target, peer, connection.get(), admitted)) {
+    ++target.counters.refused;
+    return reply("-Service busy\r\n");
+  }
+  if (target.service().tcpmux_plus) reply("+Go\r\n");
+  launch_server(target, connection.get(), &peer, std::move(admitted));
+}
+
+void Supervisor::recount_sources(const std::set<RunningService*>& services) {
+  if (services.empty()) return;
+  for (auto& [pid, child] : children_) {
+    RunningService* service = child.service.get();
+    if (!services.count(service) || child.source.empty()) continue;
+    child.counted = service->per_source.counts_children();
+    if (child.counted) service->per_source.add_child(child.source);
+  }
+  for (auto& [key, entry] : sessions_) {
+    RunningService* service = entry.service.get();
+    if (!services.count(service) || entry.source.empty()) continue;
+    entry.counted = service->per_source.counts_children();
+    if (entry.counted) service->per_source.add_child(entry.source);
+  }
+}
+
+}  // namespace ninetd::daemon
