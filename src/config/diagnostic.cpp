@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "log/escape.h"
+
 namespace ninetd::config {
 
 std::string Diagnostic::location() const {
@@ -12,9 +14,18 @@ std::string Diagnostic::location() const {
   return fmt::format("{}:{}:{}", file, line, column);
 }
 
+std::string Diagnostic::shown_message() const {
+  std::string shown = log::escaped(message);
+  if (shown.size() > kMaxShown) {
+    shown.resize(kMaxShown);
+    shown += "...";
+  }
+  return shown;
+}
+
 std::string Diagnostic::format() const {
   const char* kind = severity == Severity::error ? "error" : "warning";
-  return fmt::format("{}: {}: {}", location(), kind, message);
+  return fmt::format("{}: {}: {}", location(), kind, shown_message());
 }
 
 bool has_errors(const std::vector<Diagnostic>& diagnostics) {

@@ -17,7 +17,12 @@ struct Diagnostic {
   std::string message;
 
   std::string location() const;  // "FILE:LINE:COLUMN", shorter when not known
+  // The message as it may be printed or logged: the words it quotes from the
+  // file are the file's bytes, so anything but printable ASCII is escaped
+  // (log/escape.h) and a message longer than kMaxShown is cut.
+  std::string shown_message() const;
   std::string format() const;
+  static constexpr std::size_t kMaxShown = 400;
 };
 
 bool has_errors(const std::vector<Diagnostic>& diagnostics);

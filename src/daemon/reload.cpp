@@ -92,7 +92,7 @@ void Supervisor::log_diagnostics(const services::LoadedConfig& loaded) {
   // The log line carries the severity already, so it is left out of the message.
   for (const auto& d : loaded.diagnostics)
     log::write(d.severity == config::Severity::error ? log::Level::error : log::Level::warning,
-               fmt::format("{}: {}", d.location(), d.message));
+               fmt::format("{}: {}", d.location(), d.shown_message()));
 }
 
 void Supervisor::apply(services::LoadedConfig loaded, bool initial) {

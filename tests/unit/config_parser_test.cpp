@@ -989,3 +989,18 @@ TEST(RealLines, DebianFileWrittenByUpdateInetd) {
 
 }  // namespace
 }  // namespace ninetd::config
+
+namespace ninetd::config {
+namespace {
+
+// A diagnostic quotes the file's own bytes: shown, they are escaped and cut,
+// so a binary or hostile file cannot put control bytes or megabytes in a log.
+TEST(DiagnosticShown, QuotedBytesAreEscapedAndLongMessagesCut) {
+  Diagnostic d{"f.conf", 1, 1, Severity::error, "unknown protocol \"t\x1b[2K\ncp\""};
+  EXPECT_EQ(d.format(), "f.conf:1:1: error: unknown protocol \"t\\x1b[2K\\x0acp\"");
+  Diagnostic big{"f.conf", 1, 1, Severity::error, std::string(100000, 'a')};
+  EXPECT_EQ(big.shown_message().size(), Diagnostic::kMaxShown + 3);
+}
+
+}  // namespace
+}  // namespace ninetd::config
