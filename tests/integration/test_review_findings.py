@@ -266,16 +266,20 @@ def test_10_a_tcpmux_request_must_end_within_the_idle_timeout(ninetd):
     with socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT) as s:
         s.settimeout(0.1)
         closed = False
+        sent = 0
         deadline = time.monotonic() + TIMEOUT
         while not closed and time.monotonic() < deadline:
             try:
                 s.sendall(b"c")  # one byte of a name that never ends
+                sent += 1
                 closed = s.recv(100) == b""
             except socket.timeout:
                 pass
             except (BrokenPipeError, ConnectionResetError):
                 closed = True
         assert closed, "a dribbled tcpmux request kept its connection"
+        # Closed by the deadline, not by the 256-byte cap on a request (as before the fix).
+        assert sent < 200, f"{sent} bytes dribbled before the close"
 
 
 # 11 -----------------------------------------------------------------------------------------
