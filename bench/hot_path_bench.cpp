@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <string>
+#include <vector>
 
 #include "config/parser.h"
 #include "limits/per_source.h"
@@ -80,6 +81,23 @@ void BM_AdmitPerSource(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_AdmitPerSource);
+
+// Issue 11, finding 12: admission must cost the same whatever number of
+// distinct sources the table has seen (an IPv6 /64 supplies any number).
+void BM_AdmitPerSourceDistinct(benchmark::State& state) {
+  limits::PerSource per(0, 5);
+  auto now = std::chrono::steady_clock::now();
+  std::vector<std::string> sources;
+  for (std::int64_t i = 0; i < state.range(0); ++i)
+    sources.push_back(fmt::format("2001:db8::{:x}:{:x}", i >> 16, i & 0xffff));
+  for (const auto& source : sources) per.admit(source, now);  // a full table first
+  std::size_t i = 0;
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(per.admit(sources[i++ % sources.size()], now));
+    now += std::chrono::microseconds(10);
+  }
+}
+BENCHMARK(BM_AdmitPerSourceDistinct)->Arg(1000)->Arg(20000)->Arg(100000)->Arg(1000000);
 
 // What launch_server prepares per connection before the clone: the UCSPI environment.
 void BM_PrepareLaunchEnvironment(benchmark::State& state) {
