@@ -334,3 +334,54 @@ def test_14_client_bytes_in_a_tcpmux_name_are_escaped_in_the_log(ninetd):
     line = ninetd.wait_log(f"{port}/tcp: unknown service ")
     assert line.endswith('"x\\x1b[2K\\x0dAccepted password for root"'), line
     assert "\x1b" not in ninetd.log()
+
+
+NETNS_CLIENT = """
+import socket, sys
+port = int(sys.argv[1])
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("192.0.2.1", 0))
+for i in range(200):
+    s.sendto(b"%d" % i, ("192.0.2.1", port))
+s.settimeout(1.0)
+answers = 0
+try:
+    while True:
+        s.recv(100)
+        answers += 1
+except socket.timeout:
+    pass
+print(answers)
+"""
+
+
+def test_11_a_non_loopback_source_gets_at_most_its_budget_of_answers(ninetd, tmp_path):
+    """In a network namespace of the test's own, the daemon and a client on 192.0.2.1 (not
+    loopback, so the per-source budget applies): 200 datagrams get at most 20 answers."""
+    import ctypes
+    import subprocess
+    namespace = f"ninetd-test-{os.getpid()}"
+    subprocess.run(["ip", "netns", "add", namespace], check=True)
+    try:
+        run = ["ip", "netns", "exec", namespace]
+        subprocess.run(run + ["ip", "link", "set", "lo", "up"], check=True)
+        subprocess.run(run + ["ip", "addr", "add", "192.0.2.1/32", "dev", "lo"], check=True)
+        libc = ctypes.CDLL(None, use_errno=True)
+
+        def enter_namespace():
+            fd = os.open(f"/run/netns/{namespace}", os.O_RDONLY)
+            if libc.setns(fd, 0x40000000) != 0:  # CLONE_NEWNET
+                os._exit(99)
+            os.close(fd)
+
+        port = 20007
+        ninetd.start(f"192.0.2.1:{port} dgram udp wait root internal echo\n",
+                     preexec_fn=enter_namespace)
+        client = subprocess.run(run + ["/usr/bin/python3", "-c", NETNS_CLIENT, str(port)],
+                                capture_output=True, text=True, timeout=TIMEOUT, check=True)
+        answers = int(client.stdout.strip())
+        assert 1 <= answers <= 20, answers
+        ninetd.wait_log(f"{port}/udp: a source sent more than 20 datagrams in a second")
+    finally:
+        ninetd.stop()
+        subprocess.run(["ip", "netns", "delete", namespace])
