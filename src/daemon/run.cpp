@@ -9,6 +9,7 @@
 #include <cstring>
 #include <optional>
 
+#include "daemon/config_reader.h"
 #include "daemon/pidfile.h"
 #include "daemon/supervisor.h"
 #include "log/logger.h"
@@ -104,6 +105,7 @@ int run_daemon(const Options& options) {
     log::error("{}", loop.error().describe());
     return 1;
   }
+  set_loader_timeout(std::chrono::seconds(options.load_timeout));
   SupervisorSettings settings;
   settings.config_path = options.config;
   settings.login_conf = options.login_conf;
