@@ -66,12 +66,21 @@ int fail(LaunchPlan* plan, const char* step, long result) {
   return 127;
 }
 
+// Whether `text` starts with `prefix`. Written out rather than strncmp: the
+// child must make no libc call, and a first call through the PLT could even
+// run the dynamic linker on the slot's small stack.
+bool starts_with(const char* text, const char* prefix) {
+  for (; *prefix != '\0'; ++text, ++prefix)
+    if (*text != *prefix) return false;
+  return true;
+}
+
 // LISTEN_PID must hold the child's own pid, known only in the child.
 void fill_listen_pid(char* const* envp) {
   static constexpr char kName[] = "LISTEN_PID=";
   for (; *envp != nullptr; ++envp) {
     char* entry = *envp;
-    if (std::strncmp(entry, kName, sizeof(kName) - 1) != 0) continue;
+    if (!starts_with(entry, kName)) continue;
     char digits[24];
     int n = 0;
     for (long pid = child_call(SYS_getpid); pid > 0 && n < 23; pid /= 10)
