@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -15,6 +16,7 @@
 #include "log/logger.h"
 #include "loop/event_loop.h"
 #include "loop/signal_source.h"
+#include "spawn/spawner.h"
 
 namespace ninetd::daemon {
 namespace {
@@ -44,13 +46,24 @@ void close_inherited_descriptors() {
 }
 
 // Each connection costs a descriptor while it is set up; the soft limit goes
-// as high as the hard one so a burst does not meet EMFILE early.
+// as high as the hard one so a burst does not meet EMFILE early. Servers get
+// the limit the daemon was started with back (spawner.h).
 void raise_descriptor_limit() {
   rlimit limit{};
   if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+    spawn::set_server_open_files_limit(limit);
     limit.rlim_cur = limit.rlim_max;
     setrlimit(RLIMIT_NOFILE, &limit);
   }
+}
+
+// Servers inherit the daemon's umask. Started from a shell with umask 0, or
+// by a manager that sets none, it would let every server create files anyone
+// can write; as xinetd does, 022 is added to whatever the daemon was given,
+// so a stricter one (077) is kept. The daemon's own files say their modes.
+void settle_umask() {
+  mode_t given = umask(0);
+  umask(given | 022);
 }
 
 bool daemonize() {
@@ -77,6 +90,7 @@ int run_daemon(const Options& options) {
   close_inherited_descriptors();
   occupy_standard_descriptors();
   raise_descriptor_limit();
+  settle_umask();
   // A client gone mid-write must cost an EPIPE, not the daemon.
   struct sigaction ignore {};
   ignore.sa_handler = SIG_IGN;
