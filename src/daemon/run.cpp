@@ -108,7 +108,8 @@ int run_daemon(const Options& options) {
         log::error("another ninetd is running (pid {}, holding {}); not starting",
                    holder.empty() ? "unknown" : holder, pidfile_path);
       else
-        log::error("pid file {}: {}", pidfile_path, acquired.error().describe());
+        log::error("pid file {}: {}; not starting", pidfile_path,
+                   Pidfile::explain(acquired.error()));
       return 1;
     }
     pidfile.emplace(std::move(*acquired));
