@@ -1,56 +1,29 @@
 #include "daemon/config_reader.h"
 
 #include <fcntl.h>
-#include <signal.h>
 #include <malloc.h>
+#include <poll.h>
 #include <sys/ioctl.h>
-#include <sys/prctl.h>
-#include <sys/syscall.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
+#include <cstring>
 
 #include "log/logger.h"
 #include "services/config_codec.h"
-#include "services/system_db.h"
 
 namespace ninetd::daemon {
 namespace {
 
-// The child: load, write the encoded result, and leave with _exit: the
-// daemon's destructors must not run here (the pidfile's would unlink it).
-[[noreturn]] void run_loader(const LoadRequest& request, int out) {
-  // ps and top tell it from the daemon by this name.
-  prctl(PR_SET_NAME, "ninetd-loader");
-  services::LibcSystemDb db;
-  std::string bytes =
-      services::encode_config(services::load_config(request.config_path, db, request.login_conf));
-  std::size_t done = 0;
-  while (done < bytes.size()) {
-    ssize_t n = ::write(out, bytes.data() + done, bytes.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) _exit(1);
-    done += static_cast<std::size_t>(n);
-  }
-  _exit(0);
-}
+using Clock = std::chrono::steady_clock;
+using std::chrono::milliseconds;
 
-// Forks the loader; returns the read end of its pipe, or an invalid Fd.
-sys::Fd fork_loader(const LoadRequest& request, pid_t& child) {
-  int ends[2];
-  if (pipe2(ends, O_CLOEXEC) < 0) return sys::Fd();
-  sys::Fd read_end(ends[0]);
-  sys::Fd write_end(ends[1]);
-  child = fork();
-  if (child < 0) return sys::Fd();
-  if (child == 0) {
-    read_end.reset();
-    run_loader(request, write_end.get());
-  }
-  return read_end;
-}
+std::chrono::seconds timeout_setting{120};
+
+// How long the daemon waits for a killed loader to end before it leaves it to
+// init: SIGKILL ends a process at once unless it sleeps in the kernel.
+constexpr milliseconds kReapGrace(2000);
 
 // Reads what is available into the end of `bytes`, straight into its storage,
 // in chunks the size of what the pipe holds: a fixed 64 KiB buffer, on the
@@ -71,63 +44,108 @@ ssize_t read_into(int fd, std::string& bytes) {
   }
 }
 
+bool set_nonblocking(int fd) {
+  int flags = fcntl(fd, F_GETFL);
+  return flags >= 0 && fcntl(fd, F_SETFL, flags | O_NONBLOCK) == 0;
+}
+
+// Reads the loader's pipe until its end (true) or until `deadline` (false).
+bool read_until(int fd, std::string& bytes, Clock::time_point deadline) {
+  if (!set_nonblocking(fd)) return false;
+  for (;;) {
+    ssize_t n = read_into(fd, bytes);
+    if (n == 0) return true;
+    if (errno != EAGAIN) return false;
+    auto left = std::chrono::duration_cast<milliseconds>(deadline - Clock::now());
+    if (left.count() <= 0) return false;
+    pollfd readable{fd, POLLIN, 0};
+    // Whole seconds at most, so a very long timeout never overflows poll's int.
+    ::poll(&readable, 1, static_cast<int>(std::min<milliseconds::rep>(left.count(), 1000)));
+  }
+}
+
+void log_timeout(pid_t pid) {
+  log::error("the configuration loader (pid {}) ran for {} s; killing it", pid,
+             timeout_setting.count());
+}
+
 }  // namespace
 
+void set_loader_timeout(std::chrono::seconds timeout) { timeout_setting = timeout; }
+std::chrono::seconds loader_timeout() { return timeout_setting; }
+
 LoadResult load_in_child(const LoadRequest& request) {
-  pid_t child = -1;
-  sys::Fd pipe = fork_loader(request, child);
-  if (!pipe) return std::nullopt;
-  std::string bytes;
-  read_into(pipe.get(), bytes);
-  int status = 0;
-  while (waitpid(child, &status, 0) < 0 && errno == EINTR) {
+  std::optional<LoaderProcess> loader = LoaderProcess::start(request);
+  if (!loader) {
+    log::error("cannot start the configuration loader: {}", std::strerror(errno));
+    return std::nullopt;
   }
+  std::string bytes;
+  bool complete = read_until(loader->output(), bytes, Clock::now() + timeout_setting);
+  if (!complete) {
+    log_timeout(loader->pid());
+    loader->kill();
+  }
+  loader->reap(kReapGrace);
+  if (!complete) return std::nullopt;
   return services::decode_config(bytes);
 }
 
-ConfigReader::~ConfigReader() {
-  if (pipe_) loop_.remove(pipe_.get());
-  loop_.cancel(deadline_);
-}
+ConfigReader::~ConfigReader() { stop(); }
 
 bool ConfigReader::start(const LoadRequest& request, Done done) {
-  sys::Fd pipe = fork_loader(request, child_);
-  if (!pipe) return false;
-  int flags = fcntl(pipe.get(), F_GETFL);
-  fcntl(pipe.get(), F_SETFL, flags | O_NONBLOCK);
-  if (!loop_.add(pipe.get(), EPOLLIN, this)) return false;
-  pipe_ = std::move(pipe);
-  child_pidfd_.reset(static_cast<int>(syscall(SYS_pidfd_open, child_, 0)));
+  std::optional<LoaderProcess> loader = LoaderProcess::start(request);
+  if (!loader) return false;
+  if (!set_nonblocking(loader->output()) || !loop_.add(loader->output(), EPOLLIN, this)) {
+    int error = errno;
+    loader->kill();
+    loader->reap(kReapGrace);
+    errno = error;
+    return false;
+  }
+  loader_ = std::move(loader);
   bytes_.clear();
   done_ = std::move(done);
-  deadline_ = loop_.schedule(loop::Clock::now() + kLoaderTimeout, [this] {
+  deadline_ = loop_.schedule(Clock::now() + timeout_setting, [this] {
     deadline_ = loop_.no_timer();
-    log::error("the configuration loader (pid {}) ran for {} s; killing it", child_,
-               kLoaderTimeout.count());
-    // Its pipe then ends, and finish() reports the failure.
-    if (child_pidfd_) syscall(SYS_pidfd_send_signal, child_pidfd_.get(), SIGKILL, nullptr, 0);
+    log_timeout(loader_->pid());
+    loader_->kill();
+    // Not waiting for its pipe to end: a loader that even SIGKILL cannot end
+    // at once must not hold every later reload back. The loop reaps it.
+    finish(false);
   });
   return true;
 }
 
-void ConfigReader::on_event(std::uint32_t) {
-  if (read_into(pipe_.get(), bytes_) < 0 && errno == EAGAIN) return;
-  finish();  // end of file, or an error: the child is done either way
-}
-
-void ConfigReader::finish() {
+void ConfigReader::stop() {
   loop_.cancel(deadline_);
   deadline_ = loop_.no_timer();
-  loop_.remove(pipe_.get());
-  pipe_.reset();
-  child_pidfd_.reset();
+  if (!loader_) return;
+  loop_.remove(loader_->output());
+  loader_->kill();
+  loader_->reap(kReapGrace);
+  loader_.reset();
+  bytes_.clear();
+  done_ = nullptr;
+}
+
+void ConfigReader::on_event(std::uint32_t) {
+  if (read_into(loader_->output(), bytes_) < 0 && errno == EAGAIN) return;
+  finish(true);  // end of file, or an error: the child is done either way
+}
+
+void ConfigReader::finish(bool complete) {
+  loop_.cancel(deadline_);
+  deadline_ = loop_.no_timer();
+  loop_.remove(loader_->output());
   // The loader is reaped with every other child on SIGCHLD.
+  loader_.reset();
   Done done = std::move(done_);
   done_ = nullptr;
   {
     std::string bytes = std::move(bytes_);
     bytes_.clear();
-    done(services::decode_config(bytes));
+    done(complete ? services::decode_config(bytes) : std::nullopt);
   }
   // The reload's scratch memory is free now: give it back to the system. The
   // bytes are freed only after `done` has applied the result: freed first,

@@ -7,7 +7,7 @@ namespace ninetd::daemon {
 
 const char* usage_text() {
   return "usage: ninetd [-dil] [-p pidfile] [--login-conf file] [--idle-timeout seconds]\n"
-         "              [--new-session] [configuration-file]\n"
+         "              [--load-timeout seconds] [--new-session] [configuration-file]\n"
          "       ninetd -t|--check [--login-conf file] [configuration-file]\n"
          "\n"
          "An Internet super-server: reads an inetd.conf (default /etc/inetd.conf), listens on\n"
@@ -26,6 +26,9 @@ const char* usage_text() {
          "  --idle-timeout seconds\n"
          "                close an echo, discard, chargen or tcpmux connection that has been\n"
          "                idle this long (default 60)\n"
+         "  --load-timeout seconds\n"
+         "                kill a configuration loader (at start or reload) still running after\n"
+         "                this long; the load fails (default 120)\n"
          "  --new-session start each server in a session of its own (setsid) instead of a\n"
          "                process group of its own (setpgid)\n"
          "  -h, --help    print this help\n"
@@ -83,6 +86,14 @@ OptionsResult parse_options(const std::vector<std::string>& args) {
         return result;
       }
       o.idle_timeout = *seconds;
+    } else if (auto load = long_option_value(args, i, "--load-timeout", result.error)) {
+      auto seconds = parse_seconds(*load);
+      if (!seconds) {
+        result.error = "option --load-timeout needs a number of seconds from 1 to 86400, got \"" +
+                       *load + "\"";
+        return result;
+      }
+      o.load_timeout = *seconds;
     } else if (!result.error.empty()) {
       return result;
     } else if (arg == "--") {

@@ -23,6 +23,7 @@ struct Options {
   std::string login_conf = "/etc/login.conf";  // --login-conf FILE: login classes
   unsigned idle_timeout = 60;  // --idle-timeout SECONDS: builtin sessions
   bool new_session = false;    // --new-session: setsid for servers, not setpgid
+  unsigned load_timeout = 120;  // --load-timeout SECONDS: a configuration loader's time
 };
 
 struct OptionsResult {

@@ -2,15 +2,32 @@
 
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
+
+#include <cerrno>
 
 #include <fmt/format.h>
 
 namespace ninetd::daemon {
 
+const char* const Pidfile::kNotRegular = "not a regular file";
+const char* const Pidfile::kHardLinked = "another name links to it";
+
 sys::Result<Pidfile> Pidfile::acquire(const std::string& path, std::string& holder) {
-  sys::Fd fd(::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644));
+  // O_NOFOLLOW: through a symlink planted at the path the daemon would
+  // truncate and write the file it points to. O_NONBLOCK and O_NOCTTY:
+  // opening a FIFO or a terminal found there must neither wait nor take it.
+  sys::Fd fd(::open(path.c_str(),
+                    O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY, 0644));
   if (!fd) return sys::last_error("open");
+  // Only a regular file of its own: the daemon truncates it and removes its
+  // name at exit, which for -p /dev/null or a FIFO would remove a device or
+  // someone's pipe, and for a hard link would clobber another file's data.
+  struct stat st {};
+  if (fstat(fd.get(), &st) < 0) return sys::last_error("fstat");
+  if (!S_ISREG(st.st_mode)) return sys::SysError{EINVAL, kNotRegular};
+  if (st.st_nlink > 1) return sys::SysError{EMLINK, kHardLinked};
   if (flock(fd.get(), LOCK_EX | LOCK_NB) < 0) {
     sys::SysError error = sys::last_error("flock");
     char buffer[32] = "";
@@ -22,6 +39,12 @@ sys::Result<Pidfile> Pidfile::acquire(const std::string& path, std::string& hold
     return error;
   }
   return Pidfile(path, std::move(fd));
+}
+
+std::string Pidfile::explain(const sys::SysError& error) {
+  if (error.call == kNotRegular || error.call == kHardLinked) return error.call;
+  if (error.code == ELOOP) return "a symbolic link; not following it";
+  return error.describe();
 }
 
 Pidfile::~Pidfile() {

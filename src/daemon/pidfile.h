@@ -16,7 +16,13 @@ class Pidfile {
  public:
   // Fails with EWOULDBLOCK when another process holds the lock; `holder` then
   // has the pid written in the file, if any.
+  // It also refuses a symlink at the path (ELOOP), anything but a regular
+  // file (call kNotRegular) and a file with other hard links (kHardLinked).
   static sys::Result<Pidfile> acquire(const std::string& path, std::string& holder);
+  // Why acquire() failed, for the log; EWOULDBLOCK is the caller's to word.
+  static std::string explain(const sys::SysError& error);
+  static const char* const kNotRegular;
+  static const char* const kHardLinked;
   Pidfile(Pidfile&&) = default;
   Pidfile& operator=(Pidfile&&) = default;
   ~Pidfile();

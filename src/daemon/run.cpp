@@ -3,17 +3,20 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
 #include <optional>
 
+#include "daemon/config_reader.h"
 #include "daemon/pidfile.h"
 #include "daemon/supervisor.h"
 #include "log/logger.h"
 #include "loop/event_loop.h"
 #include "loop/signal_source.h"
+#include "spawn/spawner.h"
 
 namespace ninetd::daemon {
 namespace {
@@ -43,13 +46,24 @@ void close_inherited_descriptors() {
 }
 
 // Each connection costs a descriptor while it is set up; the soft limit goes
-// as high as the hard one so a burst does not meet EMFILE early.
+// as high as the hard one so a burst does not meet EMFILE early. Servers get
+// the limit the daemon was started with back (spawner.h).
 void raise_descriptor_limit() {
   rlimit limit{};
   if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+    spawn::set_server_open_files_limit(limit);
     limit.rlim_cur = limit.rlim_max;
     setrlimit(RLIMIT_NOFILE, &limit);
   }
+}
+
+// Servers inherit the daemon's umask. Started from a shell with umask 0, or
+// by a manager that sets none, it would let every server create files anyone
+// can write; as xinetd does, 022 is added to whatever the daemon was given,
+// so a stricter one (077) is kept. The daemon's own files say their modes.
+void settle_umask() {
+  mode_t given = umask(0);
+  umask(given | 022);
 }
 
 bool daemonize() {
@@ -76,6 +90,7 @@ int run_daemon(const Options& options) {
   close_inherited_descriptors();
   occupy_standard_descriptors();
   raise_descriptor_limit();
+  settle_umask();
   // A client gone mid-write must cost an EPIPE, not the daemon.
   struct sigaction ignore {};
   ignore.sa_handler = SIG_IGN;
@@ -93,7 +108,8 @@ int run_daemon(const Options& options) {
         log::error("another ninetd is running (pid {}, holding {}); not starting",
                    holder.empty() ? "unknown" : holder, pidfile_path);
       else
-        log::error("pid file {}: {}", pidfile_path, acquired.error().describe());
+        log::error("pid file {}: {}; not starting", pidfile_path,
+                   Pidfile::explain(acquired.error()));
       return 1;
     }
     pidfile.emplace(std::move(*acquired));
@@ -104,6 +120,7 @@ int run_daemon(const Options& options) {
     log::error("{}", loop.error().describe());
     return 1;
   }
+  set_loader_timeout(std::chrono::seconds(options.load_timeout));
   SupervisorSettings settings;
   settings.config_path = options.config;
   settings.login_conf = options.login_conf;

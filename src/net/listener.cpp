@@ -7,6 +7,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <string>
+
 namespace ninetd::net {
 namespace {
 
@@ -36,6 +39,50 @@ bool waits_for_client(const services::Service& service) {
 
 sys::Result<void> set_int_option(int fd, int level, int name, int value, const char* what) {
   if (setsockopt(fd, level, name, &value, sizeof(value)) < 0) return sys::last_error(what);
+  return {};
+}
+
+// bind() for a unix socket, creating its file with mode 0666: servers check
+// their clients themselves, and the socket is reachable by all local users, as
+// with FreeBSD inetd and systemd's default SocketMode=0666. The file gets 0777
+// less the umask. fchmod on the socket before bind does not reach the file on
+// Linux, and chmod by path after bind would follow whatever is at the path by
+// then, a symlink swapped in included. Binding in a private directory and
+// renaming into place needs a writable directory beside the path and leaves
+// the name missing for a moment. So the umask is set for this one call: it is
+// process-wide, but the daemon is single-threaded and restores it at once.
+int bind_with_mode_0666(int fd, const SocketAddress& address) {
+  mode_t saved = ::umask(0111);
+  int result = ::bind(fd, address.get(), address.length());
+  int error = errno;
+  ::umask(saved);
+  errno = error;
+  return result;
+}
+
+// Whether `path` holds a socket nobody listens on: one left by an earlier run
+// that was killed. bind() fails on anything at the path and follows no
+// symlink; only such a socket is removed, never a file, a symlink or a socket
+// another program still serves (connect() then succeeds, or is refused with
+// EPROTOTYPE for a socket of another type). What lies at the path can change
+// between this check and unlink(); unlink() removes a name, never what a
+// symlink points to, so the race can only remove a name that whoever swapped
+// it in could remove themselves.
+bool is_stale_socket(const std::string& path, const SocketAddress& address, int type) {
+  struct stat st {};
+  if (lstat(path.c_str(), &st) != 0 || !S_ISSOCK(st.st_mode)) return false;
+  sys::Fd probe(::socket(AF_UNIX, type | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
+  if (!probe) return false;
+  return ::connect(probe.get(), address.get(), address.length()) < 0 && errno == ECONNREFUSED;
+}
+
+sys::Result<void> bind_unix(int fd, const SocketAddress& address, int type) {
+  if (bind_with_mode_0666(fd, address) == 0) return {};
+  sys::SysError error = sys::last_error("bind");
+  std::string path = address.ip();
+  if (error.code != EADDRINUSE || !is_stale_socket(path, address, type)) return error;
+  ::unlink(path.c_str());
+  if (bind_with_mode_0666(fd, address) < 0) return sys::last_error("bind");
   return {};
 }
 
@@ -89,20 +136,11 @@ sys::Result<sys::Fd> open_listener(const services::Service& service, bool daemon
   }
   if (auto r = set_buffer_sizes(fd.get(), service); !r) return r.error();
   if (address.family() == AF_UNIX) {
-    // A stale socket file from an earlier run would make bind fail; only a
-    // socket is removed, never a regular file someone put there by mistake.
-    struct stat st {};
-    std::string path = address.ip();
-    if (lstat(path.c_str(), &st) == 0 && S_ISSOCK(st.st_mode)) ::unlink(path.c_str());
-  }
-  if (service.socket_type != config::SocketType::raw &&
-      ::bind(fd.get(), address.get(), address.length()) < 0)
+    if (auto r = bind_unix(fd.get(), address, socket_type_of(service.socket_type)); !r)
+      return r.error();
+  } else if (service.socket_type != config::SocketType::raw &&
+             ::bind(fd.get(), address.get(), address.length()) < 0) {
     return sys::last_error("bind");
-  if (address.family() == AF_UNIX) {
-    // Servers check their clients themselves; the socket is reachable by all
-    // local users, as with FreeBSD inetd and systemd's default SocketMode=0666.
-    std::string path = address.ip();
-    if (chmod(path.c_str(), 0666) < 0) return sys::last_error("chmod");
   }
   if (waits_for_client(service)) {
     // The kernel hands over the connection only once the client's first bytes

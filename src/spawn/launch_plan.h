@@ -5,6 +5,7 @@
 // buffers while the child still reads the plan). Pure: no system calls.
 #pragma once
 
+#include <sys/resource.h>
 #include <sys/types.h>
 
 #include <cstddef>
@@ -56,6 +57,10 @@ struct LaunchPlan {
   // Signals to put back to their default action (the daemon ignores them).
   const int* ignored = nullptr;
   int ignored_count = 0;
+  // The descriptor limit the daemon started with, put back before the login
+  // class's limits (which may set it again): the daemon raised its own.
+  bool restore_open_files = false;
+  rlimit open_files{};
   // Written by the child when a step fails: errno and the step's name.
   int error = 0;
   const char* step = nullptr;

@@ -66,12 +66,21 @@ int fail(LaunchPlan* plan, const char* step, long result) {
   return 127;
 }
 
+// Whether `text` starts with `prefix`. Written out rather than strncmp: the
+// child must make no libc call, and a first call through the PLT could even
+// run the dynamic linker on the slot's small stack.
+bool starts_with(const char* text, const char* prefix) {
+  for (; *prefix != '\0'; ++text, ++prefix)
+    if (*text != *prefix) return false;
+  return true;
+}
+
 // LISTEN_PID must hold the child's own pid, known only in the child.
 void fill_listen_pid(char* const* envp) {
   static constexpr char kName[] = "LISTEN_PID=";
   for (; *envp != nullptr; ++envp) {
     char* entry = *envp;
-    if (std::strncmp(entry, kName, sizeof(kName) - 1) != 0) continue;
+    if (!starts_with(entry, kName)) continue;
     char digits[24];
     int n = 0;
     for (long pid = child_call(SYS_getpid); pid > 0 && n < 23; pid /= 10)
@@ -136,6 +145,9 @@ int child_main(void* argument) {
     for (rlim_t fd = first_to_close; fd < open_files.rlim_cur; ++fd)
       child_call(SYS_close, static_cast<long>(fd));
   }
+  if (plan->restore_open_files &&
+      (result = child_call(SYS_prlimit64, 0, RLIMIT_NOFILE, to_long(&plan->open_files), 0)) < 0)
+    return fail(plan, "setrlimit", result);
   for (std::size_t i = 0; i < plan->limit_count; ++i) {
     const services::ResourceLimit& limit = plan->limits[i];
     rlimit value{limit.soft, limit.hard};
@@ -159,12 +171,23 @@ int child_main(void* argument) {
   return fail(plan, "execve", result);
 }
 
-// Points the plan at the signals to put back to their default (static storage,
-// the same for every launch, so neither kind of plan needs a copy).
-void add_ignored_signals(LaunchPlan& plan) {
+// set_server_open_files_limit's value, when the daemon raised its own.
+std::optional<rlimit>& server_open_files() {
+  static std::optional<rlimit> limit;
+  return limit;
+}
+
+// What every launch undoes of the daemon's own state: the signals to put back
+// to their default (static storage, the same for every launch, so neither
+// kind of plan needs a copy) and the raised descriptor limit.
+void add_daemon_state(LaunchPlan& plan) {
   static const IgnoredSignals ignored;
   plan.ignored = ignored.signals;
   plan.ignored_count = ignored.count;
+  if (const std::optional<rlimit>& open_files = server_open_files()) {
+    plan.restore_open_files = true;
+    plan.open_files = *open_files;
+  }
 }
 
 #if NINETD_HAVE_RAW_SYSCALL
@@ -190,7 +213,7 @@ std::optional<sys::Result<pid_t>> launch_in_slot(const LaunchRequest& request) {
   if (under_valgrind()) return std::nullopt;
   LaunchSlots::Slot* slot = slots().acquire();
   if (slot == nullptr || !pack_plan(request, slot->arena, slot->plan)) return std::nullopt;
-  add_ignored_signals(slot->plan);
+  add_daemon_state(slot->plan);
   LaunchSlots::occupy(*slot);
   int flags = CLONE_VM | CLONE_CHILD_CLEARTID | SIGCHLD;
   pid_t pid =
@@ -262,6 +285,8 @@ const ProcessIdentity& current_identity() {
   return identity;
 }
 
+void set_server_open_files_limit(const rlimit& original) { server_open_files() = original; }
+
 sys::Result<pid_t> launch(const LaunchRequest& request) {
   bool share = shares_descriptor_table(request);
 #if NINETD_HAVE_RAW_SYSCALL
@@ -270,7 +295,7 @@ sys::Result<pid_t> launch(const LaunchRequest& request) {
 #endif
   LaunchPlan plan = plan_in_place(request);
   plan.shared_table = share;
-  add_ignored_signals(plan);
+  add_daemon_state(plan);
   int flags = CLONE_VM | CLONE_VFORK | SIGCHLD | (share ? CLONE_FILES : 0);
   pid_t pid = clone(child_main, vfork_stack + kVforkStackSize, flags, &plan);
   // The child put the socket on 0, 1 and 2 of the table it shared with us.

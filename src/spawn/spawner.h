@@ -13,6 +13,7 @@
 // daemon's own descriptor table (CLONE_FILES), and the child keeps only 0-2.
 #pragma once
 
+#include <sys/resource.h>
 #include <sys/types.h>
 
 #include <optional>
@@ -26,6 +27,12 @@ namespace ninetd::spawn {
 
 // The daemon's own user and groups, read once (they never change).
 const ProcessIdentity& current_identity();
+
+// The descriptor limit servers start with: the one the daemon was started
+// with, which it raises for itself (run.cpp). A server written for the usual
+// 1024 (select(), a table sized by the limit) must not inherit the raise.
+// Called once, before the raise and the first launch.
+void set_server_open_files_limit(const rlimit& original);
 
 // The new child's pid; on an immediate failure the child has already been reaped.
 sys::Result<pid_t> launch(const LaunchRequest& request);
