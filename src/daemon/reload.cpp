@@ -1,6 +1,7 @@
 // The supervisor's configuration side: first load, reload as a diff that keeps
 // surviving sockets, opening and closing listeners, the SIGUSR1 table dump.
 #include <malloc.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -68,8 +69,8 @@ void Supervisor::reload() {
 
 void Supervisor::finish_reload(LoadResult result) {
   if (!result) {
-    log::error("reload failed: the configuration loader died; the running configuration is "
-               "kept");
+    log::error("reload failed: the configuration loader failed or ran out of time; the running "
+               "configuration is kept");
   } else {
     services::LoadedConfig& loaded = *result;
     log_diagnostics(loaded);
@@ -202,6 +203,11 @@ void Supervisor::open_socket(RunningService& service) {
   }
   service.listener = std::move(*fd);
   service.listener_nonblocking = !service.hands_over_socket();
+  if (s.address.family() == AF_UNIX) {
+    struct stat bound {};
+    if (lstat(s.address.ip().c_str(), &bound) == 0)
+      service.socket_file.emplace(bound.st_dev, bound.st_ino);
+  }
   log::notice("{}: listening on {} ({})", s.name, s.address.to_string(), describe(s));
   rearm(service);
 }
@@ -212,13 +218,20 @@ void Supervisor::close_socket(RunningService& service) {
   service.timer = loop_.no_timer();
   service.paused = false;
   if (service.listener && service.service().address.family() == AF_UNIX) {
+    // Only the daemon's own socket file: in a directory others can write,
+    // the name may have been replaced since the bind.
     std::string path = service.service().address.ip();
-    ::unlink(path.c_str());
+    struct stat now {};
+    if (service.socket_file && lstat(path.c_str(), &now) == 0 && S_ISSOCK(now.st_mode) &&
+        now.st_dev == service.socket_file->first && now.st_ino == service.socket_file->second)
+      ::unlink(path.c_str());
   }
+  service.socket_file.reset();
   service.listener.reset();
 }
 
 void Supervisor::shut_down() {
+  reader_.stop();  // no loader outlives the daemon, nor holds what it holds
   for (const auto& service : table_) {
     close_socket(*service);
     service->removed = true;

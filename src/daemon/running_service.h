@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "limits/per_source.h"
@@ -57,6 +58,9 @@ class RunningService final : public loop::EventHandler,
 
   sys::Fd listener;
   bool listener_nonblocking = false;  // O_NONBLOCK, as last set on the listener
+  // A unix socket's file as bound (device, inode): removed at close only if
+  // the name still leads to it.
+  std::optional<std::pair<dev_t, ino_t>> socket_file;
   bool watching = false;  // registered in the event loop
   bool paused = false;    // kept out of the loop until a timer or a reap
   bool paused_for_rate = false;  // the pause lasts until the nowait.N minute ends

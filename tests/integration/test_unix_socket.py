@@ -113,3 +113,20 @@ def test_a_stale_socket_is_replaced(ninetd, pubdir):
     ninetd.start(f"{path} stream unix nowait root /bin/cat cat\n")
     assert stat.filemode(os.lstat(path).st_mode) == "srw-rw-rw-"
     assert unix_exchange(path, b"replaced\n") == b"replaced\n"
+
+
+def test_a_removed_service_deletes_only_its_own_socket_file(ninetd, pubdir):
+    """A unix service removed by a reload unlinks its path only if the name still leads to
+    the socket it bound: in a directory others can write, the name may be someone else's
+    file by then."""
+    path = os.path.join(pubdir, "replaced.sock")
+    port = free_port()
+    keep = f"127.0.0.1:{port} stream tcp nowait root internal echo\n"
+    ninetd.start(f"{path} stream unix nowait root internal echo\n" + keep)
+    os.rename(path, path + ".moved")
+    with open(path, "w") as f:
+        f.write("someone else's file\n")
+    ninetd.reload(keep)
+    with open(path) as f:
+        assert f.read() == "someone else's file\n"
+    os.unlink(path + ".moved")
