@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "builtins/tcpmux_request.h"
 #include "config/service_spec.h"
 #include "loop/event_loop.h"
 #include "sys/fd.h"
@@ -15,7 +16,6 @@
 namespace ninetd::builtins {
 
 inline constexpr std::size_t kSessionBufferCap = std::size_t{64} * 1024;
-inline constexpr std::size_t kTcpmuxMaxRequest = 256;
 
 class Session;
 
