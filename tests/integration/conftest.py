@@ -395,6 +395,14 @@ class Daemon:
         return table, header.group(0)
 
 
+# What ASan, LeakSanitizer and UBSan write on stderr, which is the daemon's log, when they find
+# something (in the daemon or in its configuration loader, which writes to the same stderr).
+SANITIZER_REPORT_RE = re.compile(r"^==\d+==ERROR: |: runtime error: ", re.M)
+
+# scripts/test's second stage runs this suite against a daemon built with ASan and UBSan.
+SANITIZED = os.environ.get("NINETD_SANITIZED") == "1"
+
+
 @pytest.fixture
 def ninetd(tmp_path):
     d = Daemon(tmp_path)
@@ -404,6 +412,11 @@ def ninetd(tmp_path):
             d.stop()
     finally:
         d.kill_leftovers()
+    # A finding aborts the process that made it, which a test may not notice (a loader child
+    # dies, a reload fails and is expected to): every test's log is read for reports.
+    if os.path.exists(d.logfile):
+        report = SANITIZER_REPORT_RE.search(d.log())
+        assert report is None, f"sanitizer report in the daemon's log:\n{d.log()}"
 
 
 @pytest.fixture
