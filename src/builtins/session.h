@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "builtins/tcpmux_request.h"
 #include "config/service_spec.h"
 #include "loop/event_loop.h"
 #include "sys/fd.h"
@@ -17,7 +18,6 @@ namespace ninetd::builtins {
 // Echo reads only when everything it read before has been written, so this is
 // also the most a session ever holds for a client that does not read.
 inline constexpr std::size_t kSessionBufferCap = std::size_t{16} * 1024;
-inline constexpr std::size_t kTcpmuxMaxRequest = 256;
 // A session proves it is alive by moving this many bytes (either way) within
 // an idle timeout: one byte now and then (a slowloris) keeps nothing open.
 // A tcpmux request is shorter, so its whole exchange must fit in one timeout.

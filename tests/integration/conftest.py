@@ -244,21 +244,22 @@ class Daemon:
 
     # -- lifecycle
     def start(self, conf_text=None, *, expect=(), args=("-l",), cwd=None, conf=None,
-              wait_started=True, preexec_fn=None, pass_fds=()):
-        """Starts the daemon on `conf_text` and waits for "started:" and every `expect` text."""
+              wait_started=True, preexec_fn=None, pass_fds=(), wrapper=(), timeout=TIMEOUT):
+        """Starts the daemon on `conf_text` and waits for "started:" and every `expect` text.
+        `wrapper` goes before the daemon's command (valgrind and its options)."""
         if conf is not None:
             self.conf = conf
         if conf_text is not None:
             self.write_conf(conf_text)
         self._log_handle = open(self.logfile, "ab")
-        cmd = [NINETD, "-d", *args, "-p", self.pidfile, self.conf]
+        cmd = [*wrapper, NINETD, "-d", *args, "-p", self.pidfile, self.conf]
         self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=self._log_handle,
                                      stderr=self._log_handle, cwd=cwd or self.workdir,
                                      preexec_fn=preexec_fn, pass_fds=pass_fds)
         stat = _proc_stat(self.proc.pid)
         self._start_ticks = int(stat[19]) if stat else 0
         if wait_started:
-            self.wait_log("notice: started: ", what="the daemon to start")
+            self.wait_log("notice: started: ", what="the daemon to start", timeout=timeout)
             for text in expect:
                 assert text in self.log(), f"missing log text {text!r}; log:\n{self.log()}"
         return self
@@ -395,6 +396,14 @@ class Daemon:
         return table, header.group(0)
 
 
+# What ASan, LeakSanitizer and UBSan write on stderr, which is the daemon's log, when they find
+# something (in the daemon or in its configuration loader, which writes to the same stderr).
+SANITIZER_REPORT_RE = re.compile(r"^==\d+==ERROR: |: runtime error: ", re.M)
+
+# scripts/test's second stage runs this suite against a daemon built with ASan and UBSan.
+SANITIZED = os.environ.get("NINETD_SANITIZED") == "1"
+
+
 @pytest.fixture
 def ninetd(tmp_path):
     d = Daemon(tmp_path)
@@ -404,6 +413,11 @@ def ninetd(tmp_path):
             d.stop()
     finally:
         d.kill_leftovers()
+    # A finding aborts the process that made it, which a test may not notice (a loader child
+    # dies, a reload fails and is expected to): every test's log is read for reports.
+    if os.path.exists(d.logfile):
+        report = SANITIZER_REPORT_RE.search(d.log())
+        assert report is None, f"sanitizer report in the daemon's log:\n{d.log()}"
 
 
 @pytest.fixture

@@ -1,0 +1,101 @@
+// Writes the seed corpus of fuzz_config_codec: encode_config's output for a few
+// configurations that between them set every field. The seeds are bytes of one
+// version of the format; after a change to it (a field added to Service), run
+//   build-asan/tests/fuzz/make_codec_seeds tests/fuzz/corpus/config_codec
+// so the fuzzer starts from inputs the decoder accepts.
+#include <sys/resource.h>
+
+#include <cstdio>
+#include <memory>
+#include <string>
+
+#include "services/config_codec.h"
+
+namespace {
+
+using namespace ninetd;
+
+services::Service exec_service() {
+  services::Service s;
+  s.name = "ftp/tcp";
+  s.line = 3;
+  s.address = *net::SocketAddress::from_numeric("127.0.0.1", 2121);
+  s.sndbuf = 65536;
+  s.limits = services::Limits{10, 60, 5, 2};
+  s.program = "/usr/sbin/in.ftpd";
+  s.argv = {"in.ftpd", "-l"};
+  s.credentials = services::Credentials{true, 107, 65534, {65534, 27}};
+  return s;
+}
+
+services::Service tcpmux_service() {
+  services::Service s = exec_service();
+  s.name = "tcpmux/+Hello/tcp";
+  s.address = net::CompactAddress();
+  s.tcpmux = true;
+  s.tcpmux_plus = true;
+  s.tcpmux_name = "hello";
+  s.login_class = std::make_shared<const services::LoginClass>(services::LoginClass{
+      "daemon", {services::ResourceLimit{RLIMIT_NOFILE, 128, 1024},
+                 services::ResourceLimit{RLIMIT_CPU, RLIM_INFINITY, RLIM_INFINITY}}});
+  return s;
+}
+
+services::Service builtin_service() {
+  services::Service s;
+  s.name = "echo/udp";
+  s.socket_type = config::SocketType::dgram;
+  s.transport = config::Transport::udp;
+  s.v6only = true;
+  s.address = *net::SocketAddress::from_numeric("::1", 7);
+  s.rcvbuf = 1024;
+  s.wait_mode = config::WaitMode::wait;
+  s.builtin = config::Builtin::echo;
+  return s;
+}
+
+services::Service unix_service() {
+  services::Service s = exec_service();
+  s.name = "/run/echo.sock/unix";
+  s.transport = config::Transport::local;
+  s.address = *net::SocketAddress::from_path("/run/echo.sock");
+  s.listen_fds = true;
+  s.wait_mode = config::WaitMode::wait;
+  return s;
+}
+
+bool write_seed(const std::string& dir, const char* name, const services::LoadedConfig& c) {
+  std::string bytes = services::encode_config(c);
+  std::string path = dir + "/" + name;
+  std::FILE* f = std::fopen(path.c_str(), "wb");
+  if (f == nullptr) return false;
+  bool ok = std::fwrite(bytes.data(), 1, bytes.size(), f) == bytes.size();
+  return std::fclose(f) == 0 && ok;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc != 2) {
+    std::fprintf(stderr, "usage: %s DIRECTORY\n", argv[0]);
+    return 2;
+  }
+  std::string dir = argv[1];
+  services::LoadedConfig empty;
+  services::LoadedConfig unreadable;
+  unreadable.diagnostics = {{"x.conf", 0, 0, config::Severity::error, "cannot read"}};
+  services::LoadedConfig one;
+  one.readable = true;
+  one.services = {exec_service()};
+  services::LoadedConfig mixed;
+  mixed.readable = true;
+  mixed.services = {exec_service(), tcpmux_service(), builtin_service(), unix_service(),
+                    tcpmux_service()};
+  mixed.failed = {config::FailedEntry{7, "ftp", "tpc"}};
+  mixed.diagnostics = {{"inetd.conf", 7, 12, config::Severity::error, "unknown protocol"},
+                       {"inetd.conf", 9, 1, config::Severity::warning, "host ignored"}};
+  bool ok = write_seed(dir, "empty", empty) && write_seed(dir, "unreadable", unreadable) &&
+            write_seed(dir, "one_service", one) && write_seed(dir, "mixed", mixed);
+  if (!ok) std::perror(dir.c_str());
+  return ok ? 0 : 1;
+}
