@@ -140,33 +140,40 @@ bool Session::on_readable() {
 // line end is consumed: those bytes belong to the server that will be started.
 void Session::read_tcpmux_request() {
   char peek[kTcpmuxMaxRequest];
-  ssize_t n = ::recv(fd_.get(), peek, sizeof(peek), MSG_PEEK | MSG_DONTWAIT);
+  std::size_t room = kTcpmuxMaxRequest - request_.size();
+  ssize_t n = ::recv(fd_.get(), peek, room, MSG_PEEK | MSG_DONTWAIT);
   if (n < 0 && (errno == EAGAIN || errno == EINTR)) return;
   if (n <= 0) return finish();
-  std::size_t take = static_cast<std::size_t>(n);
-  bool complete = false;
-  for (std::size_t i = 0; i < take; ++i) {
-    if (peek[i] == '\n') {
-      take = i + 1;
-      complete = true;
+  std::string received = request_;
+  received.append(peek, static_cast<std::size_t>(n));
+  TcpmuxRequest request = parse_tcpmux_request(received);
+  // What was peeked is read first: closed with bytes unread, the connection
+  // would be reset and the client might never see the reply.
+  auto refuse = [&](std::string_view reply) {
+    if (::recv(fd_.get(), peek, static_cast<std::size_t>(n), MSG_DONTWAIT) < 0) return finish();
+    ::send(fd_.get(), reply.data(), reply.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+    finish();
+  };
+  switch (request.verdict) {
+    case TcpmuxVerdict::too_long:
+      return refuse("-Request too long\r\n");
+    case TcpmuxVerdict::bad_byte:
+      return refuse("-Bad service name\r\n");
+    case TcpmuxVerdict::need_more:
       break;
+    case TcpmuxVerdict::complete: {
+      // Only the rest of the request line leaves the socket.
+      std::size_t take = request.consumed - request_.size();
+      if (::recv(fd_.get(), peek, take, MSG_DONTWAIT) != static_cast<ssize_t>(take))
+        return finish();
+      std::string name(request.name);
+      ended_ = true;
+      return owner_.tcpmux_request(*this, name);
     }
   }
-  ssize_t got = ::recv(fd_.get(), peek, take, MSG_DONTWAIT);
-  if (got <= 0) return;
+  ssize_t got = ::recv(fd_.get(), peek, static_cast<std::size_t>(n), MSG_DONTWAIT);
+  if (got <= 0) return finish();
   request_.append(peek, static_cast<std::size_t>(got));
-  if (!complete) {
-    if (request_.size() >= kTcpmuxMaxRequest) {
-      static constexpr char kTooLong[] = "-Request too long\r\n";
-      ::send(fd_.get(), kTooLong, sizeof(kTooLong) - 1, MSG_NOSIGNAL | MSG_DONTWAIT);
-      finish();
-    }
-    return;
-  }
-  while (!request_.empty() && (request_.back() == '\n' || request_.back() == '\r'))
-    request_.pop_back();
-  ended_ = true;
-  owner_.tcpmux_request(*this, request_);
 }
 
 }  // namespace ninetd::builtins
