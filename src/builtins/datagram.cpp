@@ -72,8 +72,8 @@ void answer_datagrams(int fd, config::Builtin kind, DatagramGuard& guard, Datagr
   for (int i = 0; i < kDatagramsPerWakeup; ++i) {
     net::SocketAddress source;
     source.reset_length();
-    ssize_t n = ::recvfrom(fd, buffer, sizeof(buffer), MSG_DONTWAIT, source.get(),
-                           source.length_pointer());
+    ssize_t n =
+        ::recvfrom(fd, buffer, sizeof(buffer), MSG_DONTWAIT, source.get(), source.length_pointer());
     if (n < 0) return;  // EAGAIN: drained; anything else: nothing to answer
     if (kind == config::Builtin::discard) continue;
     if (!may_answer(source, guard.guarded_ports)) {

@@ -69,8 +69,8 @@ void Supervisor::sweep_idle_sessions() {
     end_session(*session);
   }
   if (!sessions_.empty())
-    sweep_timer_ = loop_.schedule(oldest + settings_.session_idle_timeout,
-                                  [this] { sweep_idle_sessions(); });
+    sweep_timer_ =
+        loop_.schedule(oldest + settings_.session_idle_timeout, [this] { sweep_idle_sessions(); });
 }
 
 // RFC 1078: "+" and the named service takes over, "-" and the connection

@@ -34,8 +34,7 @@ bool PerSource::admit_rate(const std::string& source, TimePoint now) {
   bool admitted = window.admit(now);
   // A window that (re)started here gets its entry in the queue of endings;
   // any entry of its earlier window has ended, so was dropped just above.
-  if (window.window_end() != previous_end)
-    t.endings.emplace_back(window.window_end(), source);
+  if (window.window_end() != previous_end) t.endings.emplace_back(window.window_end(), source);
   return admitted;
 }
 

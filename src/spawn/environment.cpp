@@ -9,7 +9,9 @@ void Environment::reset() {
   variables_.emplace_back(kDefaultPath);
 }
 
-void Environment::add(std::string variable) { variables_.push_back(std::move(variable)); }
+void Environment::add(std::string variable) {
+  variables_.push_back(std::move(variable));
+}
 
 void Environment::add_connection(const char* transport, const net::SocketAddress& local,
                                  const net::SocketAddress& remote) {
