@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from conftest import TIMEOUT, free_port, read_exactly, read_line, read_to_eof, tcp_exchange, \
+from conftest import SANITIZED, TIMEOUT, free_port, read_exactly, read_line, read_to_eof, tcp_exchange, \
     wait_until, write_script
 from survival import cpu_seconds, fd_count, rss_kb
 
@@ -89,7 +89,8 @@ def test_misbehaving_clients_are_survived(ninetd):
         time.sleep(0.5)
         before = rss_kb(ninetd.pid)
         time.sleep(1.5)
-        assert rss_kb(ninetd.pid) - before < 64
+        # ASan keeps freed memory in quarantine: resident size says nothing there.
+        assert SANITIZED or rss_kb(ninetd.pid) - before < 64
         # The silent clients are closed by the idle timeout (2 s), the stalled chargen too.
         for s in silent:
             assert read_to_eof(s) == b""
@@ -132,6 +133,9 @@ def test_datagram_floods_are_survived(ninetd, pubdir):
     assert ninetd.alive()
 
 
+# UBSan's vptr check opens a pipe to see whether a vtable is readable: with no descriptor
+# left it cannot, and reports every virtual call as one on an invalid object.
+@pytest.mark.skipif(SANITIZED, reason="the sanitizer runtime itself needs descriptors")
 def test_accept_out_of_descriptors_pauses_without_spinning(ninetd):
     port, good = free_port(), free_port()
     ninetd.start(f"127.0.0.1:{port} stream tcp nowait nobody /bin/echo echo served\n"
@@ -174,13 +178,22 @@ def test_launch_refused_by_the_process_limit_is_logged_and_survived(ninetd, pubd
     ninetd.start(f"127.0.0.1:{port} stream tcp nowait nobody /bin/sh sh {held}\n"
                  f"127.0.0.1:{good} stream tcp nowait root internal echo\n",
                  args=("-l",), preexec_fn=one_process)
+    # How many servers get through first depends on nobody's other processes on the host
+    # (the limit counts them all): hold servers until a launch is refused.
     running = []
     try:
-        for _ in range(2):
+        refused = False
+        for _ in range(10):
             s = socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT)
             running.append(s)
-            assert read_line(s) == b"hello\n"
-        assert answer_or_nothing(port) == b""
+            try:
+                if read_line(s) != b"hello\n":
+                    refused = True
+            except (AssertionError, OSError):
+                refused = True
+            if refused:
+                break
+        assert refused, "RLIMIT_NPROC of 1 never refused a launch"
         ninetd.wait_log(f"{port}/tcp: execve /bin/sh: Resource temporarily unavailable")
         healthy(ninetd, good)
     finally:
@@ -188,5 +201,12 @@ def test_launch_refused_by_the_process_limit_is_logged_and_survived(ninetd, pubd
             s.close()
     wait_until(lambda: ninetd.dump()[0][f"{port}/tcp"][0][1]["children"] == 0,
                what="the held servers to exit")
-    with socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT) as again:
-        assert read_line(again) == b"hello\n"
+
+    def served_again():
+        with socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT) as again:
+            try:
+                return read_line(again) == b"hello\n"
+            except (AssertionError, OSError):
+                return False
+
+    wait_until(served_again, what="a launch once the held servers are gone", interval=0.2)

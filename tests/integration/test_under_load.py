@@ -5,7 +5,7 @@ import os
 import signal
 import socket
 
-from conftest import TIMEOUT, free_port, read_line, read_to_eof, tcp_exchange, wait_until, \
+from conftest import SANITIZED, TIMEOUT, free_port, read_line, read_to_eof, tcp_exchange, wait_until, \
     write_script
 from survival import Load, fd_count, rss_kb
 
@@ -52,7 +52,8 @@ def test_nothing_is_lost_under_load(ninetd):
                what="every server and session to end")
     assert fd_count(ninetd.pid) == fds_before
     grown = rss_kb(ninetd.pid) - rss_before
-    assert grown < 1024, f"resident memory grew by {grown} KB"
+    # ASan keeps freed memory in quarantine: resident size says nothing there.
+    assert SANITIZED or grown < 1024, f"resident memory grew by {grown} KB"
     table, _ = ninetd.dump()
     for name, port in ports.items():
         (_, counters), = table[f"{port}/tcp" if "small" not in name else f"{port}/tcp4"]
