@@ -363,11 +363,13 @@ std::optional<pid_t> Supervisor::launch_server(RunningService& service, int fd,
     if (admitted.counted) service.per_source.release(admitted.source);
     return std::nullopt;
   }
-  // The per-source key is kept even when no limit counts it: a reload that
-  // adds per-source limits then counts the servers already running.
-  if (admitted.source.empty() && peer != nullptr) admitted.source = source_of(*peer, fd);
+  // Enough to count the server if a reload adds per-source limits; a unix
+  // client's uid can only be read now, from the connection.
+  if (admitted.source.empty() && peer != nullptr && peer->family() == AF_UNIX)
+    admitted.source = source_of(*peer, fd);
   children_.emplace(*pid, Child{service.shared_from_this(), std::move(admitted.source),
-                                admitted.counted, Clock::now()});
+                                admitted.counted, Clock::now(),
+                                peer != nullptr ? *peer : net::SocketAddress()});
   ++service.children;
   if (settings_.log_connections) log::info("{}: started pid {}", service.name(), *pid);
   unsigned max = s.limits.max_child;

@@ -80,9 +80,13 @@ class Supervisor final : public builtins::SessionOwner {
 
   struct Child {
     std::shared_ptr<RunningService> service;
-    std::string source;    // the client as per-source limits key it ("" for a wait server)
+    // The client as per-source limits key it: set at admission when a limit
+    // counts it (and for unix clients, whose key needs the connection), else
+    // made from `peer` only if a reload adds such limits.
+    std::string source;
     bool counted = false;  // counted in the service's per-source children
     std::chrono::steady_clock::time_point started;
+    net::SocketAddress peer;  // no family for a server given the socket itself
   };
   // An in-loop builtin connection counts as one of its service's children
   // (max-child and the per-source limits apply to it as to a server).

@@ -114,7 +114,10 @@ void Supervisor::recount_sources(const std::set<RunningService*>& services) {
   if (services.empty()) return;
   for (auto& [pid, child] : children_) {
     RunningService* service = child.service.get();
-    if (!services.count(service) || child.source.empty()) continue;
+    if (!services.count(service)) continue;
+    if (child.source.empty() && child.peer.family() != AF_UNSPEC)
+      child.source = source_of(child.peer, -1);
+    if (child.source.empty()) continue;
     child.counted = service->per_source.counts_children();
     if (child.counted) service->per_source.add_child(child.source);
   }
