@@ -7,7 +7,8 @@ namespace ninetd::daemon {
 
 const char* usage_text() {
   return "usage: ninetd [-dil] [-p pidfile] [--login-conf file] [--idle-timeout seconds]\n"
-         "              [--load-timeout seconds] [--new-session] [configuration-file]\n"
+         "              [--load-timeout seconds] [--max-sessions count] [--new-session]\n"
+         "              [configuration-file]\n"
          "       ninetd -t|--check [--login-conf file] [configuration-file]\n"
          "\n"
          "An Internet super-server: reads an inetd.conf (default /etc/inetd.conf), listens on\n"
@@ -27,6 +28,10 @@ const char* usage_text() {
          "                close an echo, discard or chargen connection that moved fewer than\n"
          "                256 bytes in this long, or a tcpmux request not complete by then\n"
          "                (default 60)\n"
+         "  --max-sessions count\n"
+         "                hold at most this many echo, discard, chargen and tcpmux connections\n"
+         "                in the daemon at once (default: a quarter of the open-files limit,\n"
+         "                at most 1024)\n"
          "  --load-timeout seconds\n"
          "                kill a configuration loader (at start or reload) still running after\n"
          "                this long; the load fails (default 120)\n"
@@ -51,6 +56,14 @@ std::optional<std::string> long_option_value(const std::vector<std::string>& arg
   if (i + 1 < args.size()) return args[++i];
   error = "option " + name + " needs a value";
   return std::nullopt;
+}
+
+std::optional<unsigned> parse_count(const std::string& text, unsigned limit) {
+  unsigned value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size() || value == 0 || value > limit)
+    return std::nullopt;
+  return value;
 }
 
 std::optional<unsigned> parse_seconds(const std::string& text) {
@@ -87,6 +100,14 @@ OptionsResult parse_options(const std::vector<std::string>& args) {
         return result;
       }
       o.idle_timeout = *seconds;
+    } else if (auto sessions = long_option_value(args, i, "--max-sessions", result.error)) {
+      auto count = parse_count(*sessions, 1000000);
+      if (!count) {
+        result.error = "option --max-sessions needs a number from 1 to 1000000, got \"" +
+                       *sessions + "\"";
+        return result;
+      }
+      o.max_sessions = *count;
     } else if (auto load = long_option_value(args, i, "--load-timeout", result.error)) {
       auto seconds = parse_seconds(*load);
       if (!seconds) {

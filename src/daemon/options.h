@@ -23,6 +23,9 @@ struct Options {
   std::string login_conf = "/etc/login.conf";  // --login-conf FILE: login classes
   unsigned idle_timeout = 60;  // --idle-timeout SECONDS: builtin sessions
   bool new_session = false;    // --new-session: setsid for servers, not setpgid
+  // --max-sessions N: in-loop builtin sessions at once; 0 (the default) means a
+  // quarter of the open-files limit, at most 1024.
+  unsigned max_sessions = 0;
   unsigned load_timeout = 120;  // --load-timeout SECONDS: a configuration loader's time
 };
 

@@ -126,6 +126,7 @@ int run_daemon(const Options& options) {
   settings.login_conf = options.login_conf;
   settings.log_connections = options.log_connections;
   settings.session_idle_timeout = std::chrono::seconds(options.idle_timeout);
+  settings.max_sessions = options.max_sessions;
   settings.new_session = options.new_session;
   Supervisor supervisor(**loop, settings);
   auto signals = loop::SignalSource::create({SIGCHLD, SIGHUP, SIGTERM, SIGINT, SIGUSR1},

@@ -83,7 +83,7 @@ Supervisor::Supervisor(loop::EventLoop& loop, SupervisorSettings settings)
     : loop_(loop),
       settings_(std::move(settings)),
       reader_(loop),
-      max_sessions_(session_limit()),
+      max_sessions_(settings_.max_sessions > 0 ? settings_.max_sessions : session_limit()),
       reply_budget_(kRepliesPerSourcePerSecond, random_seed()),
       repeats_(kRepeatBurst, kRepeatInterval) {}
 

@@ -258,6 +258,24 @@ def test_10_held_builtin_sessions_do_not_starve_launched_services(ninetd):
     assert tcp_exchange(discard, b"after") == b""
 
 
+def test_10_max_sessions_sets_the_bound_on_sessions(ninetd):
+    port, good = free_port(), free_port()
+    ninetd.start(f"127.0.0.1:{port} stream tcp nowait root internal discard\n"
+                 f"127.0.0.1:{good} stream tcp nowait root /bin/echo echo launched\n",
+                 args=("--max-sessions", "3"))
+    held = []
+    try:
+        for _ in range(5):
+            held.append(socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT))
+        ninetd.wait_log(f"{port}/tcp: 3 builtin sessions open, the most the daemon holds")
+        assert tcp_exchange(good) == b"launched\n"
+        _, header = ninetd.dump()
+        assert ", 3 builtin sessions;" in header, header
+    finally:
+        for s in held:
+            s.close()
+
+
 def test_10_a_tcpmux_request_must_end_within_the_idle_timeout(ninetd):
     port = free_port()
     ninetd.start(f"127.0.0.1:{port} stream tcp nowait root internal tcpmux\n"

@@ -75,3 +75,13 @@ TEST(Options, IdleTimeoutMustBeSecondsInRange) {
 
 }  // namespace
 }  // namespace ninetd::daemon
+
+TEST(MaxSessionsOption, DefaultsToZeroMeaningFromTheDescriptorLimit) {
+  using ninetd::daemon::parse_options;
+  EXPECT_EQ(parse_options({}).options.max_sessions, 0u);
+  EXPECT_EQ(parse_options({"--max-sessions", "20000"}).options.max_sessions, 20000u);
+  EXPECT_EQ(parse_options({"--max-sessions=3"}).options.max_sessions, 3u);
+  EXPECT_EQ(parse_options({"--max-sessions", "0"}).error,
+            "option --max-sessions needs a number from 1 to 1000000, got \"0\"");
+  EXPECT_EQ(parse_options({"--max-sessions"}).error, "option --max-sessions needs a value");
+}
