@@ -95,7 +95,9 @@ bool Session::on_readable() {
   }
   // Echo holds back input while earlier bytes wait to be written: a client
   // that sends without reading meets the kernel's window, not our memory.
-  if (!pending_.empty()) return false;
+  // (Discard and chargen drop their input, so they always read it: left
+  // unread, it would wake the level-triggered loop at every turn.)
+  if (kind_ == config::Builtin::echo && !pending_.empty()) return false;
   char buffer[kSessionBufferCap];
   ssize_t n = ::recv(fd_.get(), buffer, sizeof(buffer), MSG_DONTWAIT);
   if (n < 0 && (errno == EAGAIN || errno == EINTR)) return false;
