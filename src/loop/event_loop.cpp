@@ -40,7 +40,9 @@ sys::Result<void> EventLoop::modify(int fd, std::uint32_t events, EventHandler* 
 
 // Its only failures are a descriptor the set does not hold (ENOENT) and one
 // already closed (EBADF): either way the loop is not watching it.
-void EventLoop::remove(int fd) { (void)epoll_ctl(epoll_.get(), EPOLL_CTL_DEL, fd, nullptr); }
+void EventLoop::remove(int fd) {
+  (void)epoll_ctl(epoll_.get(), EPOLL_CTL_DEL, fd, nullptr);
+}
 
 EventLoop::TimerId EventLoop::schedule(Clock::time_point when, std::function<void()> callback) {
   auto id = timers_.emplace(when, std::move(callback));
