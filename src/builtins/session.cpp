@@ -41,7 +41,14 @@ bool Session::start() {
 void Session::set_interest(std::uint32_t events) {
   if (events == interest_) return;
   interest_ = events;
-  if (registered_) owner_.event_loop().modify(fd_.get(), events, this);
+  if (!registered_) return;
+  // The loop would go on waiting for the old events, which may never come or
+  // never stop: a session it cannot steer ends.
+  auto modified = owner_.event_loop().modify(fd_.get(), events, this);
+  if (!modified) {
+    log::error("{}: {}", service_name_, modified.error().describe());
+    finish();
+  }
 }
 
 void Session::on_event(std::uint32_t events) {
@@ -114,7 +121,7 @@ bool Session::on_readable() {
     // written as it reads it, within the idle timeout.
     input_ended_ = true;
     set_interest(EPOLLOUT);
-    on_writable();
+    if (!ended_) on_writable();
     return false;
   }
   auto got = static_cast<std::size_t>(n);

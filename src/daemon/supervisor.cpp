@@ -335,7 +335,13 @@ std::optional<pid_t> Supervisor::launch_server(RunningService& service, int fd,
                        !local.is_any();
     if (!one_address) {
       local.reset_length();
-      getsockname(fd, local.get(), local.length_pointer());
+      // The server still starts: only its LOCALIP and LOCALPORT are then the
+      // listener's own (a wildcard) rather than the connection's.
+      if (getsockname(fd, local.get(), local.length_pointer()) < 0) {
+        local = s.address.expand();
+        log_repeated(log::Level::error, service, "getsockname", "{}: {}", service.name(),
+                     sys::last_error("getsockname").describe());
+      }
     }
     environment_.add_connection(s.transport == config::Transport::udp ? "UDP" : "TCP", local,
                                 *peer);

@@ -98,7 +98,13 @@ void Supervisor::tcpmux_request(builtins::Session& session, const std::string& n
   RunningService& target = *it->second;
   net::SocketAddress peer;
   peer.reset_length();
-  getpeername(connection.get(), peer.get(), peer.length_pointer());
+  // Fails when the client is already gone (ENOTCONN): no server is started
+  // for it, and per-source limits would get no address to count it by.
+  if (getpeername(connection.get(), peer.get(), peer.length_pointer()) < 0) {
+    log_repeated(log::Level::error, target, "getpeername", "{}: {}", target.name(),
+                 sys::last_error("getpeername").describe());
+    return;
+  }
   ++target.counters.connections;
   unsigned max = target.service().limits.max_child;
   Admission admitted;

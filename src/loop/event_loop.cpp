@@ -4,6 +4,8 @@
 
 #include <cerrno>
 
+#include "log/logger.h"
+
 namespace ninetd::loop {
 
 sys::Result<std::unique_ptr<EventLoop>> EventLoop::create() {
@@ -36,7 +38,11 @@ sys::Result<void> EventLoop::modify(int fd, std::uint32_t events, EventHandler* 
   return {};
 }
 
-void EventLoop::remove(int fd) { epoll_ctl(epoll_.get(), EPOLL_CTL_DEL, fd, nullptr); }
+// Its only failures are a descriptor the set does not hold (ENOENT) and one
+// already closed (EBADF): either way the loop is not watching it.
+void EventLoop::remove(int fd) {
+  (void)epoll_ctl(epoll_.get(), EPOLL_CTL_DEL, fd, nullptr);
+}
 
 EventLoop::TimerId EventLoop::schedule(Clock::time_point when, std::function<void()> callback) {
   auto id = timers_.emplace(when, std::move(callback));
@@ -64,7 +70,12 @@ void EventLoop::arm_timer() {
   } else {
     armed_for_ = {};
   }
-  timerfd_settime(timer_.get(), TFD_TIMER_ABSTIME, &spec, nullptr);
+  // Unarmed, the timers (pauses, idle sweeps, the loader's deadline) would
+  // never run: say so, and leave armed_for_ clear so the next schedule tries again.
+  if (timerfd_settime(timer_.get(), TFD_TIMER_ABSTIME, &spec, nullptr) < 0) {
+    armed_for_ = {};
+    log::error("{}", sys::last_error("timerfd_settime").describe());
+  }
 }
 
 void EventLoop::on_event(std::uint32_t) {

@@ -18,7 +18,8 @@ sys::Result<std::unique_ptr<SignalSource>> SignalSource::create(std::initializer
   // once blocked, so the default action never runs.
   struct sigaction default_action {};
   default_action.sa_handler = SIG_DFL;
-  for (int sig : signals) sigaction(sig, &default_action, nullptr);
+  for (int sig : signals)
+    if (sigaction(sig, &default_action, nullptr) < 0) return sys::last_error("sigaction");
   sys::Fd fd(signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC));
   if (!fd) return sys::last_error("signalfd");
   return std::unique_ptr<SignalSource>(new SignalSource(std::move(fd), std::move(callback)));

@@ -18,7 +18,7 @@ struct SysError {
 inline SysError last_error(const char* call) { return SysError{errno, call}; }
 
 template <typename T>
-class Result {
+class [[nodiscard]] Result {
  public:
   Result(T value) : v_(std::move(value)) {}  // NOLINT: implicit like expected
   Result(SysError error) : v_(std::move(error)) {}  // NOLINT
@@ -35,7 +35,7 @@ class Result {
 };
 
 template <>
-class Result<void> {
+class [[nodiscard]] Result<void> {
  public:
   Result() = default;
   Result(SysError error) : error_(std::move(error)), ok_(false) {}  // NOLINT
