@@ -150,7 +150,7 @@ void ConfigReader::finish(bool complete) {
   // The reload's scratch memory is free now: give it back to the system. The
   // bytes are freed only after `done` has applied the result: freed first,
   // their hole gets fragmented by apply's allocations and stays resident
-  // (900 services: about 200 KB more after each reload).
+  // (docs/performance.md, finding 14).
   malloc_trim(0);
 }
 

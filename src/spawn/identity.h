@@ -2,8 +2,8 @@
 // saved ids; supplementary groups), and which of setgroups, setgid and setuid
 // would change anything for it. A server launched as root by a daemon running
 // as root needs no setgid or setuid: each is a credential commit in the kernel
-// (with setgroups about 6% of the CPU a launch of a small server takes here),
-// for nothing. Pure: the caller reads the daemon's identity (spawner.h).
+// for nothing (docs/performance.md, findings 19 and 20). Pure: the caller
+// reads the daemon's identity (spawner.h).
 #pragma once
 
 #include <sys/types.h>

@@ -24,11 +24,9 @@ struct LateFailure {
 class LaunchSlots {
  public:
   // Children still before their execve, at most. More let the daemon race ahead
-  // of children that then share the CPU among themselves; fewer make it wait in
-  // vfork-style launches. Exec hello at 8 clients pinned to one CPU: 64 slots,
-  // p99 13.8-16.6 ms; 8, p99 12.5-13.3 ms and 22.6-24.7 us of daemon CPU per
-  // launch; 4, p99 9.1-9.7 ms and 25.4-26.7 us, a fifth of the launches waiting
-  // (docs/performance.md, findings 16 and 24).
+  // of children that then share the CPU among themselves (a worse p99); fewer
+  // make it wait in vfork-style launches (more daemon CPU). The measurements
+  // behind 8 are in docs/performance.md, findings 16 and 24.
   static constexpr std::size_t kMaxSlots = 8;
   static constexpr std::size_t kArenaBytes = std::size_t{16} * 1024;
   static constexpr std::size_t kStackBytes = std::size_t{32} * 1024;

@@ -249,8 +249,9 @@ StandardDescriptors& standard_descriptors() {
 
 // A launch whose child would inherit many descriptors (the daemon's listeners:
 // a connection's number is at least the count of those below it) copies and
-// then closes every one of them, about 80 ns each: 72 us a launch with 900
-// services. Sharing the table instead costs a vfork-style wait and three dup2.
+// then closes every one of them, which beside hundreds of services costs more
+// than the rest of the launch (docs/performance.md, finding 25). Sharing the
+// table instead costs a vfork-style wait and three dup2.
 // Not for LISTEN_FDS (descriptor 3 is the daemon's too), nor under valgrind.
 constexpr int kShareTableFrom = 128;
 
