@@ -250,7 +250,8 @@ void Supervisor::dump_table() {
               "{}, refused {}",
               table_.size(), table_.size() == 1 ? "" : "s", children_.size(),
               children_.size() == 1 ? "" : "s", sessions_.size(), sessions_.size() == 1 ? "" : "s",
-              datagram_stats_.answered, datagram_stats_.refused);
+              datagram_stats_.answered,
+              datagram_stats_.refused + datagram_stats_.over_rate + datagram_stats_.over_budget);
   for (const auto& service : table_) {
     const services::Service& s = service->service();
     std::string state = !s.has_socket()        ? "tcpmux"

@@ -234,11 +234,11 @@ void Supervisor::accept_connections(RunningService& service) {
     // The wakeup vouches for the first connection only; for the next, asking
     // is far cheaper than an accept that finds the queue empty.
     if (i > 0 && !net::has_pending_connection(service.listener.get())) return;
-    net::SocketAddress peer;
-    peer.reset_length();
+    Client client;
+    client.peer.reset_length();
     // Blocking, so a server gets the socket as it expects; builtins pass MSG_DONTWAIT.
-    sys::Fd connection(accept4(service.listener.get(), peer.get(), peer.length_pointer(),
-                               SOCK_CLOEXEC));
+    sys::Fd connection(accept4(service.listener.get(), client.peer.get(),
+                               client.peer.length_pointer(), SOCK_CLOEXEC));
     if (!connection) {
       int error = errno;
       switch (sys::classify_errno(error)) {
@@ -256,53 +256,53 @@ void Supervisor::accept_connections(RunningService& service) {
       }
     }
     ++service.counters.connections;
-    Admission admitted;
-    if (!admit(service, peer, connection.get(), admitted)) {
+    if (!admit(service, connection.get(), client)) {
       ++service.counters.refused;
       continue;
     }
-    serve_connection(service, std::move(connection), peer, std::move(admitted));
+    serve_connection(service, std::move(connection), std::move(client));
   }
 }
 
 // The service-wide rate (nowait.N) and FreeBSD's per-source limits; a
 // connection refused by a per-source limit is closed at once.
-bool Supervisor::admit(RunningService& service, const net::SocketAddress& peer, int fd,
-                       Admission& admitted) {
+bool Supervisor::admit(RunningService& service, int fd, Client& client) {
   auto& per = service.per_source;
   if (!service.rate && !per.enabled()) return true;
   Clock::time_point now = Clock::now();
   if (service.rate && !service.rate->admit(now)) return false;
   if (!per.enabled()) return true;
-  admitted.source = source_of(peer, fd);
-  switch (per.admit(admitted.source, now)) {
+  client.source = source_of(client.peer, fd);
+  switch (per.admit(client.source, now)) {
     case limits::PerSource::Verdict::admit:
-      admitted.counted = per.counts_children();
+      client.counted = per.counts_children();
       return true;
     case limits::PerSource::Verdict::too_many_children:
       log_repeated(log::Level::warning, service, "refused: children per source",
                    "{}: refused {}: {} servers already running for it, limit {}", service.name(),
-                   log::escaped(admitted.source), per.children_of(admitted.source),
+                   log::escaped(client.source), per.children_of(client.source),
                    service.service().limits.max_child_per_ip);
       return false;
     case limits::PerSource::Verdict::too_fast:
       log_repeated(log::Level::warning, service, "refused: rate per source",
                    "{}: refused {}: more than {} connections in 60 s", service.name(),
-                   log::escaped(admitted.source),
+                   log::escaped(client.source),
                    service.service().limits.max_conn_per_ip_per_minute);
       return false;
   }
   return false;
 }
 
-void Supervisor::serve_connection(RunningService& service, sys::Fd connection,
-                                  const net::SocketAddress& peer, Admission admitted) {
+void Supervisor::serve_connection(RunningService& service, sys::Fd connection, Client client) {
   config::Builtin builtin = service.service().builtin;
   if (settings_.log_connections)
-    log::info("{}: connection from {}", service.name(), log::escaped(peer.unmapped().to_string()));
+    log::info("{}: connection from {}", service.name(),
+              log::escaped(client.peer.unmapped().to_string()));
+  if (client.source.empty() && client.peer.family() == AF_UNIX)
+    client.source = source_of(client.peer, connection.get());
   switch (builtin) {
     case config::Builtin::none:
-      launch_server(service, connection.get(), &peer, std::move(admitted));
+      launch_server(service, connection.get(), std::move(client));
       return;
     case config::Builtin::daytime: {
       std::string text = builtins::daytime_text(std::time(nullptr));
@@ -315,19 +315,17 @@ void Supervisor::serve_connection(RunningService& service, sys::Fd connection,
       break;
     }
     default:
-      if (admitted.source.empty()) admitted.source = source_of(peer, connection.get());
-      return start_session(service, builtin, std::move(connection), std::move(admitted));
+      return start_session(service, builtin, std::move(connection), std::move(client));
   }
   // Answered at once: the connection ends here.
-  if (admitted.counted) service.per_source.release(admitted.source);
+  if (client.counted) service.per_source.release(client.source);
 }
 
-std::optional<pid_t> Supervisor::launch_server(RunningService& service, int fd,
-                                               const net::SocketAddress* peer,
-                                               Admission admitted) {
+std::optional<pid_t> Supervisor::launch_server(RunningService& service, int fd, Client client) {
   const services::Service& s = service.service();
   environment_.reset();
-  if (peer != nullptr && peer->family() != AF_UNIX) {
+  const net::SocketAddress& peer = client.peer;
+  if (peer.family() == AF_INET || peer.family() == AF_INET6) {
     // Bound to one IP address, the listener's address is the connection's local
     // one; a wildcard, or a tcpmux service (no address of its own), asks the kernel.
     net::SocketAddress local = s.address.expand();
@@ -344,7 +342,7 @@ std::optional<pid_t> Supervisor::launch_server(RunningService& service, int fd,
       }
     }
     environment_.add_connection(s.transport == config::Transport::udp ? "UDP" : "TCP", local,
-                                *peer);
+                                peer);
   }
   if (s.listen_fds) {
     environment_.add("LISTEN_FDS=1");
@@ -366,16 +364,10 @@ std::optional<pid_t> Supervisor::launch_server(RunningService& service, int fd,
     ++service.counters.spawn_failures;
     log_repeated(log::Level::error, service, "launch failed", "{}: {} {}: {}", service.name(),
                  pid.error().call, s.program, std::strerror(pid.error().code));
-    if (admitted.counted) service.per_source.release(admitted.source);
+    if (client.counted) service.per_source.release(client.source);
     return std::nullopt;
   }
-  // Enough to count the server if a reload adds per-source limits; a unix
-  // client's uid can only be read now, from the connection.
-  if (admitted.source.empty() && peer != nullptr && peer->family() == AF_UNIX)
-    admitted.source = source_of(*peer, fd);
-  children_.emplace(*pid, Child{service.shared_from_this(), std::move(admitted.source),
-                                admitted.counted, Clock::now(),
-                                peer != nullptr ? *peer : net::SocketAddress()});
+  children_.emplace(*pid, Child{service.shared_from_this(), std::move(client), Clock::now()});
   ++service.children;
   if (settings_.log_connections) log::info("{}: started pid {}", service.name(), *pid);
   unsigned max = s.limits.max_child;
@@ -388,7 +380,7 @@ void Supervisor::start_wait_server(RunningService& service) {
   unwatch(service);
   ++service.counters.connections;
   if (service.rate) service.rate->admit(Clock::now());
-  auto pid = launch_server(service, service.listener.get(), nullptr, Admission{});
+  auto pid = launch_server(service, service.listener.get(), Client{});
   if (!pid) {
     // The socket is still readable, so retrying at once would spin.
     return pause(service, backoff(service));
@@ -416,7 +408,7 @@ void Supervisor::on_child_exit(pid_t pid, int status,
   children_.erase(it);
   RunningService& service = *child.service;
   --service.children;
-  if (child.counted) service.per_source.release(child.source);
+  if (child.client.counted) service.per_source.release(child.client.source);
   auto ran = std::chrono::duration_cast<milliseconds>(Clock::now() - child.started);
   if (launch_failure) {
     // The server never ran: say which step failed, as an immediate failure would.

@@ -79,23 +79,27 @@ class Supervisor final : public builtins::SessionOwner {
     }
   };
 
-  struct Child {
-    std::shared_ptr<RunningService> service;
-    // The client as per-source limits key it: set at admission when a limit
-    // counts it (and for unix clients, whose key needs the connection), else
-    // made from `peer` only if a reload adds such limits.
+  // A connection's client as the per-source limits see it, from accept to the
+  // end of its server or session.
+  struct Client {
+    net::SocketAddress peer;  // no family: a server given the socket itself
+    // The per-source key: made at admission when a limit needs it, and for a
+    // unix client (its uid can be read only from the connection); otherwise
+    // only when a reload adds per-source limits (recount_sources).
     std::string source;
     bool counted = false;  // counted in the service's per-source children
+  };
+  struct Child {
+    std::shared_ptr<RunningService> service;
+    Client client;
     std::chrono::steady_clock::time_point started;
-    net::SocketAddress peer;  // no family for a server given the socket itself
   };
   // An in-loop builtin connection counts as one of its service's children
   // (max-child and the per-source limits apply to it as to a server).
   struct SessionEntry {
     std::unique_ptr<builtins::Session> session;
     std::shared_ptr<RunningService> service;
-    std::string source;
-    bool counted = false;
+    Client client;
   };
 
   LoadRequest load_request() const;
@@ -119,19 +123,14 @@ class Supervisor final : public builtins::SessionOwner {
   bool sessions_full(RunningService& service);
   void answer_datagrams(RunningService& service);
   // The per-source limits' verdict on a client (also the service-wide rate);
-  // false when refused. `admitted.counted` says whether a child was counted.
-  struct Admission {
-    std::string source;
-    bool counted = false;
-  };
-  bool admit(RunningService& service, const net::SocketAddress& peer, int fd,
-             Admission& admitted);
-  void serve_connection(RunningService& service, sys::Fd connection,
-                        const net::SocketAddress& peer, Admission admitted);
+  // false when refused. `client.counted` says whether a child was counted.
+  bool admit(RunningService& service, int fd, Client& client);
+  void serve_connection(RunningService& service, sys::Fd connection, Client client);
   void start_session(RunningService& service, config::Builtin kind, sys::Fd connection,
-                     Admission admitted);
-  std::optional<pid_t> launch_server(RunningService& service, int fd,
-                                     const net::SocketAddress* peer, Admission admitted);
+                     Client client);
+  std::optional<pid_t> launch_server(RunningService& service, int fd, Client client);
+  // Counts a running server or session in its service's new per-source table.
+  static void count_again(RunningService& service, Client& client);
   void start_wait_server(RunningService& service);
   // After a reload replaced a service's per-source table: count its running
   // servers and sessions in the new one.

@@ -14,12 +14,12 @@ namespace ninetd::daemon {
 using Clock = loop::Clock;
 
 void Supervisor::start_session(RunningService& service, config::Builtin kind, sys::Fd connection,
-                               Admission admitted) {
+                               Client client) {
   auto session =
       std::make_unique<builtins::Session>(kind, std::move(connection), service.name(), *this);
   builtins::Session* key = session.get();
-  sessions_.emplace(key, SessionEntry{std::move(session), service.shared_from_this(),
-                                      std::move(admitted.source), admitted.counted});
+  sessions_.emplace(key,
+                    SessionEntry{std::move(session), service.shared_from_this(), std::move(client)});
   ++service.children;
   // start() may already end the session (a short exchange served at once).
   if (!key->start()) {
@@ -46,7 +46,7 @@ void Supervisor::end_session(builtins::Session& session) {
   loop_.retire(std::move(entry.session));
   RunningService& service = *entry.service;
   --service.children;
-  if (entry.counted) service.per_source.release(entry.source);
+  if (entry.client.counted) service.per_source.release(entry.client.source);
   rearm(service);
 }
 
@@ -96,43 +96,38 @@ void Supervisor::tcpmux_request(builtins::Session& session, const std::string& n
     return reply("-Service not available\r\n");
   }
   RunningService& target = *it->second;
-  net::SocketAddress peer;
-  peer.reset_length();
+  Client client;
+  client.peer.reset_length();
   // Fails when the client is already gone (ENOTCONN): no server is started
   // for it, and per-source limits would get no address to count it by.
-  if (getpeername(connection.get(), peer.get(), peer.length_pointer()) < 0) {
+  if (getpeername(connection.get(), client.peer.get(), client.peer.length_pointer()) < 0) {
     log_repeated(log::Level::error, target, "getpeername", "{}: {}", target.name(),
                  sys::last_error("getpeername").describe());
     return;
   }
   ++target.counters.connections;
   unsigned max = target.service().limits.max_child;
-  Admission admitted;
-  if ((max > 0 && target.children >= max) || !admit(target, peer, connection.get(), admitted)) {
+  if ((max > 0 && target.children >= max) || !admit(target, connection.get(), client)) {
     ++target.counters.refused;
     return reply("-Service busy\r\n");
   }
   if (target.service().tcpmux_plus) reply("+Go\r\n");
-  launch_server(target, connection.get(), &peer, std::move(admitted));
+  launch_server(target, connection.get(), std::move(client));
+}
+
+void Supervisor::count_again(RunningService& service, Client& client) {
+  if (client.source.empty() && client.peer.family() != AF_UNSPEC)
+    client.source = source_of(client.peer, -1);  // an IP address: no descriptor needed
+  client.counted = !client.source.empty() && service.per_source.counts_children();
+  if (client.counted) service.per_source.add_child(client.source);
 }
 
 void Supervisor::recount_sources(const std::set<RunningService*>& services) {
   if (services.empty()) return;
-  for (auto& [pid, child] : children_) {
-    RunningService* service = child.service.get();
-    if (!services.count(service)) continue;
-    if (child.source.empty() && child.peer.family() != AF_UNSPEC)
-      child.source = source_of(child.peer, -1);
-    if (child.source.empty()) continue;
-    child.counted = service->per_source.counts_children();
-    if (child.counted) service->per_source.add_child(child.source);
-  }
-  for (auto& [key, entry] : sessions_) {
-    RunningService* service = entry.service.get();
-    if (!services.count(service) || entry.source.empty()) continue;
-    entry.counted = service->per_source.counts_children();
-    if (entry.counted) service->per_source.add_child(entry.source);
-  }
+  for (auto& [pid, child] : children_)
+    if (services.count(child.service.get())) count_again(*child.service, child.client);
+  for (auto& [key, entry] : sessions_)
+    if (services.count(entry.service.get())) count_again(*entry.service, entry.client);
 }
 
 }  // namespace ninetd::daemon

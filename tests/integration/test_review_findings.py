@@ -320,6 +320,9 @@ def test_11_udp_builtins_answer_within_the_service_rate(ninetd):
                 answers += 1
             assert quiet_for(s), f"{name} answered more than 5 of 50 datagrams"
         ninetd.wait_log(f"{port}/udp: more than 5 datagrams in a minute; the rest are dropped")
+    # The datagrams dropped over the rate are counted as refused in the table dump.
+    _, header = ninetd.dump()
+    assert header.rstrip().endswith("answered 15, refused 135"), header
 
 
 # 14 -----------------------------------------------------------------------------------------
