@@ -1,5 +1,7 @@
 #include "daemon/options.h"
 
+#include <fmt/format.h>
+
 #include <charconv>
 #include <optional>
 
@@ -58,20 +60,18 @@ std::optional<std::string> long_option_value(const std::vector<std::string>& arg
   return std::nullopt;
 }
 
-std::optional<unsigned> parse_count(const std::string& text, unsigned limit) {
+// The value of a numeric option, 1 to `limit`, into `out`; false with `error`
+// set ("option --NAME needs WHAT from 1 to LIMIT, got ...") when it is not one.
+bool parse_number(const std::string& text, const char* name, const char* what, unsigned limit,
+                  unsigned& out, std::string& error) {
   unsigned value = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || end != text.data() + text.size() || value == 0 || value > limit)
-    return std::nullopt;
-  return value;
-}
-
-std::optional<unsigned> parse_seconds(const std::string& text) {
-  unsigned value = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || end != text.data() + text.size() || value == 0 || value > 86400)
-    return std::nullopt;
-  return value;
+  if (ec != std::errc() || end != text.data() + text.size() || value == 0 || value > limit) {
+    error = fmt::format("option {} needs {} from 1 to {}, got \"{}\"", name, what, limit, text);
+    return false;
+  }
+  out = value;
+  return true;
 }
 
 }  // namespace
@@ -92,30 +92,18 @@ OptionsResult parse_options(const std::vector<std::string>& args) {
       o.check_only = true;
     } else if (auto value = long_option_value(args, i, "--login-conf", result.error)) {
       o.login_conf = *value;
-    } else if (auto timeout = long_option_value(args, i, "--idle-timeout", result.error)) {
-      auto seconds = parse_seconds(*timeout);
-      if (!seconds) {
-        result.error = "option --idle-timeout needs a number of seconds from 1 to 86400, got \"" +
-                       *timeout + "\"";
+    } else if (auto idle = long_option_value(args, i, "--idle-timeout", result.error)) {
+      if (!parse_number(*idle, "--idle-timeout", "a number of seconds", 86400, o.idle_timeout,
+                        result.error))
         return result;
-      }
-      o.idle_timeout = *seconds;
-    } else if (auto sessions = long_option_value(args, i, "--max-sessions", result.error)) {
-      auto count = parse_count(*sessions, 1000000);
-      if (!count) {
-        result.error = "option --max-sessions needs a number from 1 to 1000000, got \"" +
-                       *sessions + "\"";
+    } else if (auto count = long_option_value(args, i, "--max-sessions", result.error)) {
+      if (!parse_number(*count, "--max-sessions", "a number", 1000000, o.max_sessions,
+                        result.error))
         return result;
-      }
-      o.max_sessions = *count;
     } else if (auto load = long_option_value(args, i, "--load-timeout", result.error)) {
-      auto seconds = parse_seconds(*load);
-      if (!seconds) {
-        result.error = "option --load-timeout needs a number of seconds from 1 to 86400, got \"" +
-                       *load + "\"";
+      if (!parse_number(*load, "--load-timeout", "a number of seconds", 86400, o.load_timeout,
+                        result.error))
         return result;
-      }
-      o.load_timeout = *seconds;
     } else if (!result.error.empty()) {
       return result;
     } else if (arg == "--") {
