@@ -199,6 +199,35 @@ def read_line(s):
     return buf
 
 
+def closed_unanswered(s):
+    """True when the daemon closed the connection without a reply: end of file, or a reset
+    when the client's bytes were still unread at the close."""
+    try:
+        return read_to_eof(s) == b""
+    except ConnectionResetError:
+        return True
+
+
+def trickle_until_closed(port, byte=b"x", host="127.0.0.1"):
+    """Send one byte every 0.1 s until the daemon closes the connection; returns how many were
+    sent, or None if it was still open at the failure guard."""
+    with socket.create_connection((host, port), timeout=TIMEOUT) as s:
+        s.settimeout(0.1)
+        sent = 0
+        deadline = time.monotonic() + TIMEOUT
+        while time.monotonic() < deadline:
+            try:
+                s.sendall(byte)
+                sent += 1
+                if s.recv(100) == b"":
+                    return sent
+            except socket.timeout:
+                pass
+            except (BrokenPipeError, ConnectionResetError):
+                return sent
+        return None
+
+
 def udp_socket(host="127.0.0.1", bind_port=0, timeout=TIMEOUT):
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     s = socket.socket(family, socket.SOCK_DGRAM)

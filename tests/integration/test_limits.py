@@ -3,16 +3,8 @@ and the idle timeout of in-loop builtin sessions."""
 import socket
 import time
 
-from conftest import TIMEOUT, free_port, read_exactly, read_line, read_to_eof, tcp_exchange
-
-
-def closed_unanswered(s):
-    """True when the daemon closed the connection without a reply: end of file, or a reset
-    when the client's bytes were still unread at the close."""
-    try:
-        return read_to_eof(s) == b""
-    except ConnectionResetError:
-        return True
+from conftest import (TIMEOUT, closed_unanswered, free_port, read_exactly, read_line, read_to_eof,
+                      tcp_exchange, trickle_until_closed)
 
 
 def test_rate_per_minute_pauses_the_service_and_queues_clients(ninetd):
@@ -119,17 +111,5 @@ def test_a_client_that_trickles_bytes_is_closed_as_idle(ninetd):
     port = free_port()
     ninetd.start(f"127.0.0.1:{port} stream tcp nowait root internal discard\n",
                  args=("-l", "--idle-timeout", "1"))
-    with socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT) as s:
-        s.settimeout(0.1)
-        deadline = time.monotonic() + TIMEOUT
-        closed = False
-        while time.monotonic() < deadline and not closed:
-            try:
-                s.sendall(b"x")
-                closed = s.recv(1) == b""
-            except socket.timeout:
-                pass
-            except (BrokenPipeError, ConnectionResetError):
-                closed = True
-        assert closed, "a trickling client kept its session"
+    assert trickle_until_closed(port) is not None, "a trickling client kept its session"
     ninetd.wait_log(f"{port}/tcp: closing connection: fewer than 256 bytes moved in 1 s")
