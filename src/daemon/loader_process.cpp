@@ -4,7 +4,6 @@
 #include <poll.h>
 #include <signal.h>
 #include <sys/prctl.h>
-#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -12,6 +11,7 @@
 #include <cerrno>
 
 #include "services/config_codec.h"
+#include "sys/close_from.h"
 #include "services/config_loader.h"
 #include "services/system_db.h"
 
@@ -33,12 +33,7 @@ bool keep_only_output(int out) {
     if (!null || ::dup2(null.get(), 0) < 0 || ::dup2(null.get(), 1) < 0) return false;
   }
   if (out != kLoaderOutput && ::dup3(out, kLoaderOutput, O_CLOEXEC) < 0) return false;
-  if (::close_range(kLoaderOutput + 1, ~0U, 0) == 0) return true;
-  // Kernels before 5.9: every descriptor the table can hold.
-  rlimit limit{};
-  if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return false;
-  rlim_t end = limit.rlim_cur == RLIM_INFINITY ? rlim_t{1} << 20 : limit.rlim_cur;
-  for (rlim_t fd = kLoaderOutput + 1; fd < end; ++fd) ::close(static_cast<int>(fd));
+  sys::close_from(kLoaderOutput + 1);
   return true;
 }
 

@@ -17,6 +17,7 @@
 #include "loop/event_loop.h"
 #include "loop/signal_source.h"
 #include "spawn/spawner.h"
+#include "sys/close_from.h"
 
 namespace ninetd::daemon {
 namespace {
@@ -37,13 +38,7 @@ void occupy_standard_descriptors() {
 // Whatever the daemon inherits beyond 0-2 (a shell's or a supervisor's stray
 // pipe) is not its own: kept, it would hold the other end's reader waiting for
 // an end of file, and every launch would copy a descriptor table that size.
-void close_inherited_descriptors() {
-  if (::close_range(3, ~0U, 0) == 0) return;
-  // Kernels before 5.9.
-  rlimit limit{};
-  if (getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY) return;
-  for (rlim_t fd = 3; fd < limit.rlim_cur; ++fd) ::close(static_cast<int>(fd));
-}
+void close_inherited_descriptors() { sys::close_from(3); }
 
 // Each connection costs a descriptor while it is set up; the soft limit goes
 // as high as the hard one so a burst does not meet EMFILE early. Servers get
