@@ -1,16 +1,17 @@
 #include "log/logger.h"
 
 #include <sys/socket.h>
-#include <sys/un.h>
 #include <syslog.h>
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstring>
 #include <ctime>
-
 #include <iterator>
+#include <optional>
 #include <string>
+
+#include "net/socket_address.h"
+#include "sys/fd.h"
 
 namespace ninetd::log {
 namespace {
@@ -87,8 +88,8 @@ void write_stderr(Level level, std::string_view line) {
 class SyslogSocket {
  public:
   void open(const char* path) {
-    close();
-    path_ = path;
+    socket_.reset();
+    address_ = net::SocketAddress::from_path(path);
     connect();
     dropped_ = 0;
   }
@@ -107,17 +108,11 @@ class SyslogSocket {
     ++dropped_;
     ++dropped_total_;
   }
-  void close() {
-    if (fd_ >= 0) ::close(fd_);
-    fd_ = -1;
-  }
   void connect() {
-    fd_ = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-    if (fd_ < 0) return;
-    sockaddr_un address{};
-    address.sun_family = AF_UNIX;
-    std::strncpy(address.sun_path, path_.c_str(), sizeof(address.sun_path) - 1);
-    if (::connect(fd_, reinterpret_cast<const sockaddr*>(&address), sizeof(address)) < 0) close();
+    if (!address_) return;
+    socket_.reset(::socket(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
+    if (socket_ && ::connect(socket_.get(), address_->get(), address_->length()) < 0)
+      socket_.reset();
   }
   // RFC 3164 as syslog(3) writes it: <PRI>Mmm dd hh:mm:ss ninetd[pid]: text
   bool send_line(Level level, std::string_view line) {
@@ -129,19 +124,19 @@ class SyslogSocket {
     std::string datagram = fmt::format("<{}>{} ninetd[{}]: {}", LOG_DAEMON | syslog_priority(level),
                                        stamp, getpid(), line);
     for (int attempt = 0; attempt < 2; ++attempt) {
-      if (fd_ < 0) connect();
-      if (fd_ < 0) return false;
-      if (::send(fd_, datagram.data(), datagram.size(), MSG_DONTWAIT | MSG_NOSIGNAL) >= 0)
+      if (!socket_) connect();
+      if (!socket_) return false;
+      if (::send(socket_.get(), datagram.data(), datagram.size(), MSG_DONTWAIT | MSG_NOSIGNAL) >= 0)
         return true;
       if (errno == EAGAIN || errno == EINTR) return false;
       // The log daemon restarted (or went away): connect again, once.
-      close();
+      socket_.reset();
     }
     return false;
   }
 
-  std::string path_;
-  int fd_ = -1;
+  std::optional<net::SocketAddress> address_;
+  sys::Fd socket_;
   std::uint64_t dropped_ = 0;  // since the last line that got through
   std::uint64_t dropped_total_ = 0;
 };
