@@ -5,12 +5,11 @@ namespace ninetd::log {
 bool RepeatLimiter::allow(std::string_view key, TimePoint now) {
   auto [it, added] = entries_.try_emplace(std::string(key));
   Entry& entry = it->second;
-  if (added || now >= entry.started + interval_) {
-    // A new interval; what the last one suppressed waits for take_summaries.
-    if (added || entry.suppressed == 0) {
-      entry.started = now;
-      entry.logged = 0;
-    }
+  // A new interval starts once the last has ended and its count, if any, has
+  // been reported (take_summaries); until then the events add to that count.
+  if (added || (now >= entry.started + interval_ && entry.suppressed == 0)) {
+    entry.started = now;
+    entry.logged = 0;
   }
   if (now < entry.started + interval_ && entry.logged < burst_) {
     ++entry.logged;
