@@ -4,25 +4,26 @@
 
 #include <cerrno>
 
-#include "builtins/formats.h"
 #include "log/logger.h"
 
 namespace ninetd::builtins {
 namespace {
 
-constexpr std::size_t kChargenLinesPerFill = 128;
+// What a generating session (chargen) writes per fill: enough that a fast
+// client costs few wakeups, little held for a slow one.
+constexpr std::size_t kGeneratedPerFill = std::size_t{8} * 1024;
 
 }  // namespace
 
 Session::Session(config::Builtin kind, sys::Fd fd, std::string service_name, SessionOwner& owner)
-    : kind_(kind),
+    : row_(row(kind)),
       fd_(std::move(fd)),
       service_name_(std::move(service_name)),
       owner_(owner),
       last_activity_(loop::Clock::now()) {}
 
 bool Session::start() {
-  bool client_first = config::client_speaks_first(kind_);
+  bool client_first = row_.client_speaks_first;
   interest_ = client_first ? EPOLLIN : (EPOLLIN | EPOLLOUT);
   // What the client sent is usually there at accept (with TCP_DEFER_ACCEPT,
   // always): serving it now saves a trip through the loop, and a short
@@ -82,13 +83,12 @@ bool Session::flush() {
 }
 
 void Session::on_writable() {
-  if (kind_ == config::Builtin::chargen && pending_.empty()) {
-    pending_.resize(kChargenLinesPerFill * kChargenLineLength);
-    for (std::size_t i = 0; i < kChargenLinesPerFill; ++i)
-      chargen_line(chargen_line_++, pending_.data() + i * kChargenLineLength);
+  if (row_.generate != nullptr && pending_.empty()) {
+    pending_.resize(kGeneratedPerFill);
+    pending_.resize(row_.generate(generated_, pending_));
   }
   if (!flush()) return finish();
-  if (kind_ != config::Builtin::echo || !pending_.empty()) return;
+  if (row_.input != ClientInput::echo || !pending_.empty()) return;
   // echo: the backlog is written; after the client's end of input that was
   // the last of it, otherwise listen to the client again.
   if (input_ended_) return finish();
@@ -96,7 +96,7 @@ void Session::on_writable() {
 }
 
 bool Session::on_readable() {
-  if (kind_ == config::Builtin::tcpmux) {
+  if (row_.input == ClientInput::request_line) {
     read_tcpmux_request();
     return false;
   }
@@ -104,7 +104,7 @@ bool Session::on_readable() {
   // that sends without reading meets the kernel's window, not our memory.
   // (Discard and chargen drop their input, so they always read it: left
   // unread, it would wake the level-triggered loop at every turn.)
-  if (kind_ == config::Builtin::echo && !pending_.empty()) return false;
+  if (row_.input == ClientInput::echo && !pending_.empty()) return false;
   char buffer[kSessionBufferCap];
   ssize_t n = ::recv(fd_.get(), buffer, sizeof(buffer), MSG_DONTWAIT);
   if (n < 0 && (errno == EAGAIN || errno == EINTR)) return false;
@@ -113,7 +113,7 @@ bool Session::on_readable() {
     return false;
   }
   if (n == 0) {
-    if (kind_ != config::Builtin::echo) {
+    if (row_.input != ClientInput::echo) {
       finish();
       return false;
     }
@@ -126,7 +126,7 @@ bool Session::on_readable() {
   }
   auto got = static_cast<std::size_t>(n);
   count_progress(got);
-  if (kind_ != config::Builtin::echo) return true;  // discard and chargen drop input
+  if (row_.input != ClientInput::echo) return true;  // dropped
   std::size_t sent = 0;
   while (sent < got) {
     ssize_t w = ::send(fd_.get(), buffer + sent, got - sent, MSG_NOSIGNAL | MSG_DONTWAIT);

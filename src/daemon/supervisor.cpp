@@ -7,13 +7,12 @@
 
 #include <cerrno>
 #include <cstring>
-#include <ctime>
 
 #include <sys/resource.h>
 
 #include <random>
 
-#include "builtins/formats.h"
+#include "builtins/table.h"
 #include "log/escape.h"
 #include "log/logger.h"
 #include "net/listener.h"
@@ -214,7 +213,8 @@ bool Supervisor::pause_if_over_rate(RunningService& service) {
 // In-loop sessions are bounded in total: a service that would go past the
 // bound waits (its clients in the kernel's queue) as it does at its max-child.
 bool Supervisor::sessions_full(RunningService& service) {
-  if (!builtins::holds_session(service.service().builtin) || sessions_.size() < max_sessions_)
+  if (!service.is_builtin() || !builtins::row(service.service().builtin).holds_session() ||
+      sessions_.size() < max_sessions_)
     return false;
   log_repeated(log::Level::warning, service, "session limit",
                "{}: {} builtin sessions open, the most the daemon holds; accepting again in {} ms",
@@ -294,29 +294,21 @@ bool Supervisor::admit(RunningService& service, int fd, Client& client) {
 }
 
 void Supervisor::serve_connection(RunningService& service, sys::Fd connection, Client client) {
-  config::Builtin builtin = service.service().builtin;
   if (settings_.log_connections)
     log::info("{}: connection from {}", service.name(),
               log::escaped(client.peer.unmapped().to_string()));
   if (client.source.empty() && client.peer.family() == AF_UNIX)
     client.source = source_of(client.peer, connection.get());
-  switch (builtin) {
-    case config::Builtin::none:
-      launch_server(service, connection.get(), std::move(client));
-      return;
-    case config::Builtin::daytime: {
-      std::string text = builtins::daytime_text(std::time(nullptr));
-      ::send(connection.get(), text.data(), text.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
-      break;
-    }
-    case config::Builtin::time: {
-      auto bytes = builtins::time_bytes(std::time(nullptr));
-      ::send(connection.get(), bytes.data(), bytes.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
-      break;
-    }
-    default:
-      return start_session(service, builtin, std::move(connection), std::move(client));
+  if (!service.is_builtin()) {
+    launch_server(service, connection.get(), std::move(client));
+    return;
   }
+  const builtins::BuiltinRow& row = builtins::row(service.service().builtin);
+  if (row.holds_session())
+    return start_session(service, row.id, std::move(connection), std::move(client));
+  std::array<char, builtins::kAnswerScratch> scratch;
+  std::span<const char> answer = row.answer({}, scratch);
+  ::send(connection.get(), answer.data(), answer.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
   // Answered at once: the connection ends here.
   if (client.counted) service.per_source.release(client.source);
 }
