@@ -1,10 +1,9 @@
 #include "daemon/descriptor_budget.h"
 
+#include <fmt/format.h>
 #include <sys/resource.h>
 
 #include <algorithm>
-
-#include <fmt/format.h>
 
 namespace ninetd::daemon {
 
@@ -28,8 +27,7 @@ std::size_t default_session_limit(std::optional<std::uint64_t> limit) {
 
 std::optional<std::uint64_t> open_files_limit() {
   rlimit limit{};
-  if (getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY)
-    return std::nullopt;
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY) return std::nullopt;
   return std::uint64_t{limit.rlim_cur};
 }
 
