@@ -7,6 +7,7 @@
 #include <cstring>
 #include <set>
 
+#include "daemon/descriptor_budget.h"
 #include "daemon/supervisor.h"
 #include "log/logger.h"
 #include "services/reload_diff.h"
@@ -123,6 +124,10 @@ void Supervisor::apply(services::LoadedConfig loaded, bool initial) {
     log::notice("reloaded: {} added, {} removed, {} changed, {} unchanged, {} kept despite errors",
                 diff.added.size(), diff.removed.size(), diff.changed.size(),
                 diff.unchanged.size(), diff.kept_broken.size());
+  auto needs_socket = [](const auto& service) { return service->service().has_socket(); };
+  auto needed = static_cast<std::size_t>(std::count_if(table_.begin(), table_.end(), needs_socket));
+  if (auto shortfall = descriptor_shortfall(needed, open_files_limit()))
+    log::warning("{}", *shortfall);
 }
 
 RunningService& Supervisor::in_table(const services::Service& service) {

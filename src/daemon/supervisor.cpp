@@ -8,11 +8,10 @@
 #include <cerrno>
 #include <cstring>
 
-#include <sys/resource.h>
-
 #include <random>
 
 #include "builtins/table.h"
+#include "daemon/descriptor_budget.h"
 #include "daemon/exit_policy.h"
 #include "log/escape.h"
 #include "log/logger.h"
@@ -30,16 +29,6 @@ constexpr unsigned kRepeatBurst = 3;
 constexpr std::chrono::seconds kRepeatInterval(10);
 // UDP builtins: answers per source address per second (loopback excepted).
 constexpr unsigned kRepliesPerSourcePerSecond = 20;
-// In-loop sessions at once: a quarter of the descriptors the daemon may open,
-// so held connections never take those that launching servers needs; at most
-// this many, so their memory (kSessionBufferCap each, at worst) stays bounded.
-constexpr std::size_t kMaxSessions = 1024;
-
-std::size_t session_limit() {
-  rlimit limit{};
-  if (getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY) return kMaxSessions;
-  return std::clamp<std::size_t>(static_cast<std::size_t>(limit.rlim_cur / 4), 1, kMaxSessions);
-}
 
 std::uint64_t random_seed() {
   std::random_device device;
@@ -52,7 +41,8 @@ Supervisor::Supervisor(loop::EventLoop& loop, SupervisorSettings settings)
     : loop_(loop),
       settings_(std::move(settings)),
       reader_(loop),
-      max_sessions_(settings_.max_sessions > 0 ? settings_.max_sessions : session_limit()),
+      max_sessions_(settings_.max_sessions > 0 ? settings_.max_sessions
+                                                : default_session_limit(open_files_limit())),
       reply_budget_(kRepliesPerSourcePerSecond, random_seed()),
       repeats_(kRepeatBurst, kRepeatInterval) {}
 

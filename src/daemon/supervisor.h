@@ -34,7 +34,7 @@ struct SupervisorSettings {
   std::string login_conf;
   bool log_connections = false;
   std::chrono::seconds session_idle_timeout{60};
-  std::size_t max_sessions = 0;  // 0: from the open-files limit (supervisor.cpp)
+  std::size_t max_sessions = 0;  // 0: from the open-files limit (descriptor_budget.h)
   bool new_session = false;  // servers start in a session of their own (--new-session)
 };
 
