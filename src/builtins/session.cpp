@@ -2,6 +2,7 @@
 
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <cerrno>
 
 #include "log/logger.h"
@@ -17,10 +18,10 @@ constexpr std::size_t kGeneratedPerFill = std::size_t{8} * 1024;
 
 Session::Session(config::Builtin kind, sys::Fd fd, std::string service_name, SessionOwner& owner)
     : row_(row(kind)),
-      fd_(std::move(fd)),
-      service_name_(std::move(service_name)),
       owner_(owner),
-      last_activity_(loop::Clock::now()) {}
+      service_name_(std::move(service_name)),
+      last_activity_(loop::Clock::now()),
+      fd_(std::move(fd)) {}
 
 bool Session::start() {
   bool client_first = row_.client_speaks_first;
@@ -60,7 +61,7 @@ void Session::on_event(std::uint32_t events) {
 }
 
 void Session::count_progress(std::size_t bytes) {
-  unproven_bytes_ += bytes;
+  unproven_bytes_ += static_cast<std::uint32_t>(std::min<std::size_t>(bytes, kProgressBytes));
   if (unproven_bytes_ < kProgressBytes) return;
   unproven_bytes_ = 0;
   last_activity_ = loop::Clock::now();
@@ -74,7 +75,7 @@ bool Session::flush() {
       if (errno == EINTR) continue;
       return errno == EAGAIN;
     }
-    sent_ += static_cast<std::size_t>(n);
+    sent_ += static_cast<std::uint32_t>(n);
     count_progress(static_cast<std::size_t>(n));
   }
   pending_.clear();
@@ -149,11 +150,12 @@ bool Session::on_readable() {
 // line end is consumed: those bytes belong to the server that will be started.
 void Session::read_tcpmux_request() {
   char peek[kTcpmuxMaxRequest];
-  std::size_t room = kTcpmuxMaxRequest - request_.size();
+  // The request read so far waits in pending_, which a request session never writes.
+  std::size_t room = kTcpmuxMaxRequest - pending_.size();
   ssize_t n = ::recv(fd_.get(), peek, room, MSG_PEEK | MSG_DONTWAIT);
   if (n < 0 && (errno == EAGAIN || errno == EINTR)) return;
   if (n <= 0) return finish();
-  std::string received = request_;
+  std::string received(pending_.begin(), pending_.end());
   received.append(peek, static_cast<std::size_t>(n));
   TcpmuxRequest request = parse_tcpmux_request(received);
   // What was peeked is read first: closed with bytes unread, the connection
@@ -172,7 +174,7 @@ void Session::read_tcpmux_request() {
       break;
     case TcpmuxVerdict::complete: {
       // Only the rest of the request line leaves the socket.
-      std::size_t take = request.consumed - request_.size();
+      std::size_t take = request.consumed - pending_.size();
       if (::recv(fd_.get(), peek, take, MSG_DONTWAIT) != static_cast<ssize_t>(take))
         return finish();
       std::string name(request.name);
@@ -182,7 +184,7 @@ void Session::read_tcpmux_request() {
   }
   ssize_t got = ::recv(fd_.get(), peek, static_cast<std::size_t>(n), MSG_DONTWAIT);
   if (got <= 0) return finish();
-  request_.append(peek, static_cast<std::size_t>(got));
+  pending_.insert(pending_.end(), peek, peek + got);
 }
 
 }  // namespace ninetd::builtins

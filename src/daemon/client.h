@@ -4,12 +4,14 @@
 
 #include <string>
 
-#include "net/socket_address.h"
+#include "net/compact_address.h"
 
 namespace ninetd::daemon {
 
 struct Client {
-  net::SocketAddress peer;  // no family: a server given the socket itself
+  // No family: a server given the socket itself. Compact, since a client is
+  // kept for as long as its server or session runs.
+  net::CompactAddress peer;
   // The per-source key: made at admission when a limit needs it, and for a
   // unix client (its uid can be read only from the connection); otherwise
   // only when a reload adds per-source limits (Supervisor::recount_sources).

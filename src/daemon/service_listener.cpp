@@ -243,11 +243,10 @@ void ServiceListener::accept_connections() {
     // The wakeup vouches for the first connection only; for the next, asking
     // is far cheaper than an accept that finds the queue empty.
     if (i > 0 && !net::has_pending_connection(socket_.get())) return;
-    Client client;
-    client.peer.reset_length();
+    net::SocketAddress peer;
+    peer.reset_length();
     // Blocking, so a server gets the socket as it expects; builtins pass MSG_DONTWAIT.
-    sys::Fd connection(
-        accept4(socket_.get(), client.peer.get(), client.peer.length_pointer(), SOCK_CLOEXEC));
+    sys::Fd connection(accept4(socket_.get(), peer.get(), peer.length_pointer(), SOCK_CLOEXEC));
     if (!connection) {
       int error = errno;
       switch (sys::classify_errno(error)) {
@@ -264,6 +263,7 @@ void ServiceListener::accept_connections() {
       }
     }
     ++service_.counters.connections;
+    Client client{peer, {}, false};
     if (!admit(connection.get(), client)) {
       ++service_.counters.refused;
       continue;
@@ -277,7 +277,7 @@ void ServiceListener::accept_connections() {
 bool ServiceListener::admit(int fd, Client& client) {
   limits::Admission& admission = service_.admission;
   if (!admission.limits_anything()) return true;
-  if (admission.needs_source()) client.source = source_of(client.peer, fd);
+  if (admission.needs_source()) client.source = source_of(client.peer.expand(), fd);
   switch (admission.admit(client.source, Clock::now(), client.counted)) {
     case limits::Admission::Verdict::admit:
       return true;

@@ -95,9 +95,9 @@ void Supervisor::answer_datagrams(RunningService& service) {
 void Supervisor::serve_connection(RunningService& service, sys::Fd connection, Client client) {
   if (settings_.log_connections)
     log::info("{}: connection from {}", service.name(),
-              log::escaped(client.peer.unmapped().to_string()));
+              log::escaped(client.peer.expand().unmapped().to_string()));
   if (client.source.empty() && client.peer.family() == AF_UNIX)
-    client.source = source_of(client.peer, connection.get());
+    client.source = source_of(client.peer.expand(), connection.get());
   if (!service.is_builtin()) {
     launch_server(service, connection.get(), std::move(client));
     return;
@@ -115,7 +115,7 @@ void Supervisor::serve_connection(RunningService& service, sys::Fd connection, C
 std::optional<pid_t> Supervisor::launch_server(RunningService& service, int fd, Client client) {
   const services::Service& s = service.service();
   environment_.reset();
-  const net::SocketAddress& peer = client.peer;
+  const net::SocketAddress peer = client.peer.expand();
   if (peer.family() == AF_INET || peer.family() == AF_INET6) {
     // Bound to one IP address, the listener's address is the connection's local
     // one; a wildcard, or a tcpmux service (no address of its own), asks the kernel.

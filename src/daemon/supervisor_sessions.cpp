@@ -95,16 +95,17 @@ void Supervisor::tcpmux_request(builtins::Session& session, const std::string& n
     return reply("-Service not available\r\n");
   }
   RunningService& target = *it->second;
-  Client client;
-  client.peer.reset_length();
+  net::SocketAddress peer;
+  peer.reset_length();
   // Fails when the client is already gone (ENOTCONN): no server is started
   // for it, and per-source limits would get no address to count it by.
-  if (getpeername(connection.get(), client.peer.get(), client.peer.length_pointer()) < 0) {
+  if (getpeername(connection.get(), peer.get(), peer.length_pointer()) < 0) {
     log_repeated(log::Level::error, target, "getpeername", "{}: {}", target.name(),
                  sys::last_error("getpeername").describe());
     return;
   }
   ++target.counters.connections;
+  Client client{peer, {}, false};
   unsigned max = target.service().limits.max_child;
   if ((max > 0 && target.children >= max) || !target.listener.admit(connection.get(), client)) {
     ++target.counters.refused;
@@ -116,7 +117,7 @@ void Supervisor::tcpmux_request(builtins::Session& session, const std::string& n
 
 void Supervisor::count_again(RunningService& service, Client& client) {
   if (client.source.empty() && client.peer.family() != AF_UNSPEC)
-    client.source = source_of(client.peer, -1);  // an IP address: no descriptor needed
+    client.source = source_of(client.peer.expand(), -1);  // an IP address: no descriptor needed
   limits::PerSource& per_source = service.admission.per_source();
   client.counted = !client.source.empty() && per_source.counts_children();
   if (client.counted) per_source.add_child(client.source);
