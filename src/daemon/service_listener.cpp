@@ -182,6 +182,14 @@ void ServiceListener::close() {
       ::unlink(path.c_str());
   }
   socket_file_.reset();
+  // A server just launched may still hold a copy of the descriptor until its
+  // exec; the socket would go on listening through it, and the clients it
+  // queued meanwhile would be reset. Shut down, it stops listening at once
+  // (and its port is free for a new socket). Not while a wait server holds
+  // it: that server goes on serving.
+  bool listens = service_.service().socket_type == config::SocketType::stream ||
+                 service_.service().socket_type == config::SocketType::seqpacket;
+  if (socket_ && listens && !wait_pid_) (void)::shutdown(socket_.get(), SHUT_RD);
   socket_.reset();
 }
 

@@ -2,11 +2,12 @@
 ones; a broken line keeps the old definition; an unreadable file keeps everything."""
 import os
 import re
+import signal
 import threading
 
 import pytest
 
-from conftest import TIMEOUT, free_port, tcp_exchange
+from conftest import TIMEOUT, free_port, pid_alive, tcp_exchange, wait_until, write_script
 
 
 class Hammer:
@@ -210,3 +211,35 @@ def test_reload_many_services_interleaved(ninetd):
         assert tcp_exchange(p) == f"old-{p}\n".encode(), p
     for p in new:
         assert refused(p), p
+
+
+ACCEPTING_WAIT_SERVER = """#!/usr/bin/python3
+import os, socket
+listener = socket.socket(fileno=os.dup(0))
+while True:
+    connection, _ = listener.accept()
+    connection.sendall(b"still here\\n")
+    connection.close()
+"""
+
+
+def test_a_removed_wait_services_server_goes_on_and_a_removed_nowait_service_refuses(
+        ninetd, pubdir):
+    """Removal stops the daemon's own listening at once (the socket is shut down, so a
+    server launched a moment before cannot keep it listening through its copy), but never
+    under a wait server that holds the socket: that server goes on serving."""
+    waited, plain = free_port(), free_port()
+    server = write_script(pubdir, "accepting.py", ACCEPTING_WAIT_SERVER)
+    ninetd.start(f"127.0.0.1:{waited} stream tcp wait root {server} accepting\n"
+                 f"127.0.0.1:{plain} stream tcp nowait root internal echo\n")
+    assert tcp_exchange(waited) == b"still here\n"
+    pid = int(ninetd.wait_log(f"{waited}/tcp: started pid ").rsplit(" ", 1)[1])
+    assert tcp_exchange(plain, b"x") == b"x"
+    ninetd.reload(f"127.0.0.1:{free_port()} stream tcp nowait root internal echo\n")
+    assert tcp_exchange(waited) == b"still here\n"
+    with pytest.raises(ConnectionRefusedError):
+        tcp_exchange(plain, b"x")
+    os.kill(pid, signal.SIGTERM)
+    wait_until(lambda: not pid_alive(pid), what="the wait server to exit")
+    with pytest.raises(ConnectionRefusedError):
+        tcp_exchange(waited)
