@@ -43,7 +43,7 @@ int syslog_priority(Level level) {
   return LOG_INFO;
 }
 
-constexpr std::size_t kBatchFlushBytes = 16 * 1024;
+constexpr std::size_t kBatchFlushBytes = std::size_t{16} * 1024;
 
 struct Pending {
   int depth = 0;    // Batches alive
@@ -120,7 +120,9 @@ class SyslogSocket {
     std::tm local{};
     localtime_r(&now, &local);
     char stamp[32];
-    std::strftime(stamp, sizeof(stamp), "%b %e %T", &local);
+    // 0 leaves the buffer's contents undefined (never for this format, but a
+    // line without its time beats a read of garbage).
+    if (std::strftime(stamp, sizeof(stamp), "%b %e %T", &local) == 0) stamp[0] = '\0';
     std::string datagram = fmt::format("<{}>{} ninetd[{}]: {}", LOG_DAEMON | syslog_priority(level),
                                        stamp, getpid(), line);
     for (int attempt = 0; attempt < 2; ++attempt) {
