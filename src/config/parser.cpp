@@ -116,6 +116,10 @@ class EntryParser {
 
   void parse_protocol(const Word& word);
   void parse_service(const Word& word, std::vector<std::string>& hosts);
+  bool parse_service_host(const Word& word, std::optional<std::string>& explicit_host,
+                          std::size_t& offset, std::vector<std::string>& hosts);
+  void parse_tcpmux_name(const Word& word, std::string_view name, std::size_t offset);
+  void parse_service_name(const Word& word, std::string_view name, std::size_t offset);
   void split_hosts(std::string_view list, const Word& word, std::size_t offset,
                    std::vector<std::string>& hosts);
   void parse_socket_type(const Word& word);
@@ -184,7 +188,6 @@ void EntryParser::parse_protocol(const Word& word) {
 void EntryParser::parse_service(const Word& word, std::vector<std::string>& hosts) {
   std::string_view text = word.text;
   spec_.service_place = {word.line, word.column};
-  std::size_t offset = 0;
   if (spec_.transport == Transport::local) {
     if (!text.starts_with("/"))
       error(word, 0, fmt::format("unix socket path \"{}\" is not absolute (the service field of "
@@ -193,11 +196,39 @@ void EntryParser::parse_service(const Word& word, std::vector<std::string>& host
     return;
   }
   std::optional<std::string> explicit_host;
+  std::size_t offset = 0;
+  if (!parse_service_host(word, explicit_host, offset, hosts)) return;
+  std::string_view name = text.substr(offset);
+  if (name.starts_with("tcpmux/")) {
+    // A tcpmux service is reached through the tcpmux port, never bound itself.
+    if (explicit_host) warning(word, 0, "a tcpmux/ service has no socket of its own; host ignored");
+    hosts.clear();
+    parse_tcpmux_name(word, name, offset);
+    return;
+  }
+  if (explicit_host) {
+    if (*explicit_host != "*" && text.starts_with("[")) hosts.push_back(*explicit_host);
+  } else if (default_host_.bad_line != 0) {
+    error(word, 0, fmt::format("no usable bind address: the host line at {}:{} has errors "
+                               "(add a valid \"host:\" or \"*:\" line before this entry)",
+                               file_, default_host_.bad_line));
+  } else {
+    hosts = default_host_.hosts;
+  }
+  parse_service_name(word, name, offset);
+}
+
+// The "host:" or "[v6]:" before the service name, if any: its text into
+// `explicit_host`, the name's offset into `offset`, the listed hosts of
+// "a,b:service" into `hosts`. False when the rest of the field cannot be read.
+bool EntryParser::parse_service_host(const Word& word, std::optional<std::string>& explicit_host,
+                                     std::size_t& offset, std::vector<std::string>& hosts) {
+  std::string_view text = word.text;
   if (text.starts_with("[")) {
     std::size_t close = text.find("]:");
     if (close == std::string_view::npos) {
       error(word, 0, fmt::format("expected [IPv6-address]:service, got \"{}\"", text));
-      return;
+      return false;
     }
     explicit_host = std::string(text.substr(1, close - 1));
     if (explicit_host->empty()) error(word, 0, "empty IPv6 address in \"[]:\"");
@@ -210,40 +241,35 @@ void EntryParser::parse_service(const Word& word, std::vector<std::string>& host
       split_hosts(*explicit_host, word, 0, hosts);
     offset = colon + 1;
   }
-  std::string_view name = text.substr(offset);
-  if (name.starts_with("tcpmux/")) {
-    // A tcpmux service is reached through the tcpmux port, never bound itself.
-    if (explicit_host) warning(word, 0, "a tcpmux/ service has no socket of its own; host ignored");
-    hosts.clear();
-    spec_.tcpmux = true;
-    name.remove_prefix(7);
-    offset += 7;
-    if (name.starts_with("+")) {
-      spec_.tcpmux_plus = true;
-      name.remove_prefix(1);
-      offset += 1;
-    }
-    if (name.empty())
-      error(word, offset, fmt::format("missing service name after \"{}\"",
-                                      spec_.tcpmux_plus ? "tcpmux/+" : "tcpmux/"));
-    // RFC 1078: the multiplexer itself answers HELP with the list of services.
-    if (name.size() == 4 && std::equal(name.begin(), name.end(), "help", [](char a, char b) {
-          return std::tolower(static_cast<unsigned char>(a)) == b;
-        }))
-      error(word, offset, fmt::format("tcpmux service name \"{}\" is reserved: the tcpmux "
-                                      "builtin answers HELP with the list of services", name));
-    spec_.service = std::string(name);
-    return;
+  return true;
+}
+
+// "tcpmux/NAME" or "tcpmux/+NAME", `name` still holding the prefix, which
+// starts at `offset` in the field.
+void EntryParser::parse_tcpmux_name(const Word& word, std::string_view name, std::size_t offset) {
+  spec_.tcpmux = true;
+  name.remove_prefix(7);
+  offset += 7;
+  if (name.starts_with("+")) {
+    spec_.tcpmux_plus = true;
+    name.remove_prefix(1);
+    offset += 1;
   }
-  if (explicit_host) {
-    if (*explicit_host != "*" && text.starts_with("[")) hosts.push_back(*explicit_host);
-  } else if (default_host_.bad_line != 0) {
-    error(word, 0, fmt::format("no usable bind address: the host line at {}:{} has errors "
-                               "(add a valid \"host:\" or \"*:\" line before this entry)",
-                               file_, default_host_.bad_line));
-  } else {
-    hosts = default_host_.hosts;
-  }
+  if (name.empty())
+    error(word, offset, fmt::format("missing service name after \"{}\"",
+                                    spec_.tcpmux_plus ? "tcpmux/+" : "tcpmux/"));
+  // RFC 1078: the multiplexer itself answers HELP with the list of services.
+  if (name.size() == 4 && std::equal(name.begin(), name.end(), "help", [](char a, char b) {
+        return std::tolower(static_cast<unsigned char>(a)) == b;
+      }))
+    error(word, offset, fmt::format("tcpmux service name \"{}\" is reserved: the tcpmux "
+                                    "builtin answers HELP with the list of services", name));
+  spec_.service = std::string(name);
+}
+
+// The service name or port after the host, at `offset` in the field.
+void EntryParser::parse_service_name(const Word& word, std::string_view name,
+                                     std::size_t offset) {
   if (name.empty()) {
     error(word, offset, "missing service name or port after the host");
     return;
