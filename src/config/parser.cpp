@@ -32,8 +32,7 @@ constexpr std::array<ProtocolName, 9> kProtocols{{
     {"unix", Transport::local, FamilyRule::local},
 }};
 
-constexpr const char* kExpectedProtocols =
-    "tcp, udp, tcp4, udp4, tcp6, udp6, tcp46, udp46 or unix";
+constexpr const char* kExpectedProtocols = "tcp, udp, tcp4, udp4, tcp6, udp6, tcp46, udp46 or unix";
 constexpr const char* kExpectedWait =
     "\"wait\" or \"nowait\", optionally followed by .max-per-minute or "
     "/max-child[/max-conn-per-ip-per-minute[/max-child-per-ip]]";
@@ -156,31 +155,39 @@ void EntryParser::parse_protocol(const Word& word) {
       rpc_ = true;
       error(word, 0, fmt::format("RPC services (\"{}\") are not supported", base));
     } else {
-      error(word, 0, fmt::format("unknown protocol \"{}\" (expected {})", base, kExpectedProtocols));
+      error(word, 0,
+            fmt::format("unknown protocol \"{}\" (expected {})", base, kExpectedProtocols));
     }
   }
   while (comma != std::string_view::npos) {
     std::size_t start = comma + 1;
     comma = text.find(',', start);
-    std::string_view option = text.substr(start, comma == std::string_view::npos ? comma : comma - start);
+    std::string_view option =
+        text.substr(start, comma == std::string_view::npos ? comma : comma - start);
     std::size_t eq = option.find('=');
     std::string_view key = option.substr(0, eq);
-    std::string_view value = eq == std::string_view::npos ? std::string_view() : option.substr(eq + 1);
+    std::string_view value =
+        eq == std::string_view::npos ? std::string_view() : option.substr(eq + 1);
     if (option.empty()) {
-      error(word, start, "empty protocol option after \",\" (expected sndbuf=SIZE, "
-                         "rcvbuf=SIZE or listen_fds)");
+      error(word, start,
+            "empty protocol option after \",\" (expected sndbuf=SIZE, "
+            "rcvbuf=SIZE or listen_fds)");
     } else if (key == "sndbuf" || key == "rcvbuf") {
       auto size = parse_size(value);
       if (!size)
-        error(word, start, fmt::format("{} needs a size in bytes, with an optional k or m, "
-                                       "got \"{}\"", key, value));
+        error(word, start,
+              fmt::format("{} needs a size in bytes, with an optional k or m, "
+                          "got \"{}\"",
+                          key, value));
       else
         (key == "sndbuf" ? spec_.sndbuf : spec_.rcvbuf) = size;
     } else if (option == "listen_fds") {
       spec_.listen_fds = true;
     } else {
-      error(word, start, fmt::format("unknown protocol option \"{}\" (expected sndbuf=SIZE, "
-                                     "rcvbuf=SIZE or listen_fds)", option));
+      error(word, start,
+            fmt::format("unknown protocol option \"{}\" (expected sndbuf=SIZE, "
+                        "rcvbuf=SIZE or listen_fds)",
+                        option));
     }
   }
 }
@@ -190,8 +197,10 @@ void EntryParser::parse_service(const Word& word, std::vector<std::string>& host
   spec_.service_place = {word.line, word.column};
   if (spec_.transport == Transport::local) {
     if (!text.starts_with("/"))
-      error(word, 0, fmt::format("unix socket path \"{}\" is not absolute (the service field of "
-                                 "a unix entry is the socket's path)", text));
+      error(word, 0,
+            fmt::format("unix socket path \"{}\" is not absolute (the service field of "
+                        "a unix entry is the socket's path)",
+                        text));
     spec_.service = std::string(text);
     return;
   }
@@ -209,9 +218,10 @@ void EntryParser::parse_service(const Word& word, std::vector<std::string>& host
   if (explicit_host) {
     if (*explicit_host != "*" && text.starts_with("[")) hosts.push_back(*explicit_host);
   } else if (default_host_.bad_line != 0) {
-    error(word, 0, fmt::format("no usable bind address: the host line at {}:{} has errors "
-                               "(add a valid \"host:\" or \"*:\" line before this entry)",
-                               file_, default_host_.bad_line));
+    error(word, 0,
+          fmt::format("no usable bind address: the host line at {}:{} has errors "
+                      "(add a valid \"host:\" or \"*:\" line before this entry)",
+                      file_, default_host_.bad_line));
   } else {
     hosts = default_host_.hosts;
   }
@@ -256,20 +266,22 @@ void EntryParser::parse_tcpmux_name(const Word& word, std::string_view name, std
     offset += 1;
   }
   if (name.empty())
-    error(word, offset, fmt::format("missing service name after \"{}\"",
-                                    spec_.tcpmux_plus ? "tcpmux/+" : "tcpmux/"));
+    error(word, offset,
+          fmt::format("missing service name after \"{}\"",
+                      spec_.tcpmux_plus ? "tcpmux/+" : "tcpmux/"));
   // RFC 1078: the multiplexer itself answers HELP with the list of services.
   if (name.size() == 4 && std::equal(name.begin(), name.end(), "help", [](char a, char b) {
         return std::tolower(static_cast<unsigned char>(a)) == b;
       }))
-    error(word, offset, fmt::format("tcpmux service name \"{}\" is reserved: the tcpmux "
-                                    "builtin answers HELP with the list of services", name));
+    error(word, offset,
+          fmt::format("tcpmux service name \"{}\" is reserved: the tcpmux "
+                      "builtin answers HELP with the list of services",
+                      name));
   spec_.service = std::string(name);
 }
 
 // The service name or port after the host, at `offset` in the field.
-void EntryParser::parse_service_name(const Word& word, std::string_view name,
-                                     std::size_t offset) {
+void EntryParser::parse_service_name(const Word& word, std::string_view name, std::size_t offset) {
   if (name.empty()) {
     error(word, offset, "missing service name or port after the host");
     return;
@@ -284,8 +296,10 @@ void EntryParser::parse_service_name(const Word& word, std::string_view name,
   if (all_digits(name)) {
     auto port = parse_number(name, 65535);
     if (!port || *port == 0)
-      error(word, offset, fmt::format("port {} out of range (expected 1-65535 or a service "
-                                      "name from /etc/services)", name));
+      error(word, offset,
+            fmt::format("port {} out of range (expected 1-65535 or a service "
+                        "name from /etc/services)",
+                        name));
   }
   spec_.service = std::string(name);
 }
@@ -296,13 +310,15 @@ void EntryParser::split_hosts(std::string_view list, const Word& word, std::size
   std::size_t start = 0;
   for (;;) {
     std::size_t comma = list.find(',', start);
-    std::string_view one = list.substr(start, comma == std::string_view::npos ? comma
-                                                                              : comma - start);
+    std::string_view one =
+        list.substr(start, comma == std::string_view::npos ? comma : comma - start);
     if (one.empty())
       error(word, offset + start, fmt::format("empty address in host list \"{}\"", list));
     else if (one == "*")
-      error(word, offset + start, fmt::format("\"*\" (any address) cannot be part of host list "
-                                              "\"{}\"", list));
+      error(word, offset + start,
+            fmt::format("\"*\" (any address) cannot be part of host list "
+                        "\"{}\"",
+                        list));
     else
       hosts.emplace_back(one);
     if (comma == std::string_view::npos) break;
@@ -319,8 +335,10 @@ void EntryParser::parse_socket_type(const Word& word) {
       return;
     }
   }
-  error(word, 0, fmt::format("unknown socket type \"{}\" (expected stream, dgram, raw or "
-                             "seqpacket)", word.text));
+  error(word, 0,
+        fmt::format("unknown socket type \"{}\" (expected stream, dgram, raw or "
+                    "seqpacket)",
+                    word.text));
 }
 
 void EntryParser::parse_wait(const Word& word) {
@@ -333,8 +351,8 @@ void EntryParser::parse_wait(const Word& word) {
     spec_.wait_mode = WaitMode::wait;
     offset = 4;
   } else {
-    error(word, 0, fmt::format("unknown wait/nowait value \"{}\" (expected {})", text,
-                               kExpectedWait));
+    error(word, 0,
+          fmt::format("unknown wait/nowait value \"{}\" (expected {})", text, kExpectedWait));
     return;
   }
   std::string_view rest = text.substr(offset);
@@ -343,22 +361,23 @@ void EntryParser::parse_wait(const Word& word) {
   if (rest.front() == '.' || rest.front() == ':') {
     auto max = parse_number(rest.substr(1), kLimit);
     if (!max)
-      error(word, offset + 1, fmt::format("max-per-minute after \"{}\" must be a number, got "
-                                          "\"{}\"", rest.front(), rest.substr(1)));
+      error(word, offset + 1,
+            fmt::format("max-per-minute after \"{}\" must be a number, got "
+                        "\"{}\"",
+                        rest.front(), rest.substr(1)));
     else
       spec_.max_per_minute = static_cast<unsigned>(*max);
     return;
   }
   if (rest.front() != '/') {
-    error(word, 0, fmt::format("unknown wait/nowait value \"{}\" (expected {})", text,
-                               kExpectedWait));
+    error(word, 0,
+          fmt::format("unknown wait/nowait value \"{}\" (expected {})", text, kExpectedWait));
     return;
   }
   static constexpr std::array<const char*, 3> kNames{"max-child", "max-conn-per-ip-per-minute",
                                                      "max-child-per-ip"};
-  std::array<std::optional<unsigned>*, 3> targets{&spec_.max_child,
-                                                  &spec_.max_conn_per_ip_per_minute,
-                                                  &spec_.max_child_per_ip};
+  std::array<std::optional<unsigned>*, 3> targets{
+      &spec_.max_child, &spec_.max_conn_per_ip_per_minute, &spec_.max_child_per_ip};
   std::size_t index = 0;
   while (!rest.empty()) {
     rest.remove_prefix(1);
@@ -368,7 +387,8 @@ void EntryParser::parse_wait(const Word& word) {
     if (index == kNames.size()) {
       error(word, offset,
             fmt::format("too many limits in \"{}\" (at most three: "
-                        "/max-child/max-conn-per-ip-per-minute/max-child-per-ip)", text));
+                        "/max-child/max-conn-per-ip-per-minute/max-child-per-ip)",
+                        text));
       return;
     }
     auto value = parse_number(part, kLimit);
@@ -417,8 +437,8 @@ void EntryParser::parse_program(std::size_t first) {
     if (spec_.transport == Transport::local) name = basename_of(name);
     if (!builtin_from_name(name) && !spec_.args.empty()) name = spec_.args.front();
     if (spec_.tcpmux) {
-      error(word, 0, fmt::format("tcpmux/{} needs a server program, not \"internal\"",
-                                 spec_.service));
+      error(word, 0,
+            fmt::format("tcpmux/{} needs a server program, not \"internal\"", spec_.service));
       return;
     }
     auto builtin = builtin_from_name(name);
@@ -427,9 +447,11 @@ void EntryParser::parse_program(std::size_t first) {
       return;
     }
     if (!builtin) {
-      error(word, 0, fmt::format("unknown internal service \"{}\" (expected echo, discard, "
-                                 "chargen, daytime, time or tcpmux; for a port number, give the "
-                                 "builtin's name after \"internal\")", name));
+      error(word, 0,
+            fmt::format("unknown internal service \"{}\" (expected echo, discard, "
+                        "chargen, daytime, time or tcpmux; for a port number, give the "
+                        "builtin's name after \"internal\")",
+                        name));
       return;
     }
     spec_.builtin = *builtin;
@@ -439,8 +461,10 @@ void EntryParser::parse_program(std::size_t first) {
     return;
   }
   if (!word.text.starts_with("/")) {
-    error(word, 0, fmt::format("server program \"{}\" is not an absolute path (expected "
-                               "/path/to/program or \"internal\")", word.text));
+    error(word, 0,
+          fmt::format("server program \"{}\" is not an absolute path (expected "
+                      "/path/to/program or \"internal\")",
+                      word.text));
     return;
   }
   spec_.program = word.text;
@@ -493,21 +517,20 @@ void EntryParser::check_combination(const Word& type_word, const Word& protocol_
 
 std::vector<ServiceSpec> EntryParser::parse(FailedEntry& failed) {
   static constexpr std::array<const char*, 6> kFields{
-      "service name", "socket type", "protocol", "wait/nowait", "user",
-      "server program"};
+      "service name", "socket type", "protocol", "wait/nowait", "user", "server program"};
   static constexpr std::array<const char*, 6> kForms{
       "[host:]service", "stream, dgram, raw or seqpacket", kExpectedProtocols,
-      "wait or nowait", "user[:group][/login-class]", "an absolute path or \"internal\""};
+      "wait or nowait", "user[:group][/login-class]",      "an absolute path or \"internal\""};
   const auto& words = entry_.words;
   spec_.file = file_;
   spec_.line = entry_.line();
   if (words.size() < kFields.size()) {
     const Word& last = words.back();
-    diagnostics_.push_back({file_, last.line, last.column + static_cast<int>(last.text.size()),
-                            Severity::error,
-                            fmt::format("missing {} field (expected {}); entry has {} of the 6 "
-                                        "required fields", kFields[words.size()],
-                                        kForms[words.size()], words.size())});
+    diagnostics_.push_back(
+        {file_, last.line, last.column + static_cast<int>(last.text.size()), Severity::error,
+         fmt::format("missing {} field (expected {}); entry has {} of the 6 "
+                     "required fields",
+                     kFields[words.size()], kForms[words.size()], words.size())});
     failed = name_failed_entry(entry_);
     return {};
   }
@@ -541,8 +564,7 @@ void EntryParser::parse_host_line(DefaultHost& host) {
     error(word, 0, "empty host line \":\" (use \"*:\" for any address)");
   } else if (text.starts_with("[")) {
     if (text.size() < 3 || !text.ends_with("]"))
-      error(word, 0, fmt::format("expected [IPv6-address]: on a host line, got \"{}\"",
-                                 word.text));
+      error(word, 0, fmt::format("expected [IPv6-address]: on a host line, got \"{}\"", word.text));
     else
       host.hosts.emplace_back(text.substr(1, text.size() - 2));
   } else {

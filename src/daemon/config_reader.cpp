@@ -71,8 +71,12 @@ void log_timeout(pid_t pid) {
 
 }  // namespace
 
-void set_loader_timeout(std::chrono::seconds timeout) { timeout_setting = timeout; }
-std::chrono::seconds loader_timeout() { return timeout_setting; }
+void set_loader_timeout(std::chrono::seconds timeout) {
+  timeout_setting = timeout;
+}
+std::chrono::seconds loader_timeout() {
+  return timeout_setting;
+}
 
 LoadResult load_in_child(const LoadRequest& request) {
   std::optional<LoaderProcess> loader = LoaderProcess::start(request);
@@ -91,7 +95,9 @@ LoadResult load_in_child(const LoadRequest& request) {
   return services::decode_config(bytes);
 }
 
-ConfigReader::~ConfigReader() { stop(); }
+ConfigReader::~ConfigReader() {
+  stop();
+}
 
 bool ConfigReader::start(const LoadRequest& request, Done done) {
   std::optional<LoaderProcess> loader = LoaderProcess::start(request);

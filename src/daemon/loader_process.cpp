@@ -11,9 +11,9 @@
 #include <cerrno>
 
 #include "services/config_codec.h"
-#include "sys/close_from.h"
 #include "services/config_loader.h"
 #include "services/system_db.h"
+#include "sys/close_from.h"
 
 namespace ninetd::daemon {
 namespace {

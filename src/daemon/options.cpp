@@ -123,11 +123,21 @@ void parse_short_options(const std::vector<std::string>& args, std::size_t& i,
         o.foreground = true;
         o.log_to_stderr = true;
         break;
-      case 'i': o.foreground = true; break;
-      case 'l': o.log_connections = true; break;
-      case 't': o.check_only = true; break;
-      case 'h': o.help = true; break;
-      case 'V': o.version = true; break;
+      case 'i':
+        o.foreground = true;
+        break;
+      case 'l':
+        o.log_connections = true;
+        break;
+      case 't':
+        o.check_only = true;
+        break;
+      case 'h':
+        o.help = true;
+        break;
+      case 'V':
+        o.version = true;
+        break;
       case 'p':
         if (j + 1 < arg.size()) {
           o.pidfile = arg.substr(j + 1);
@@ -173,8 +183,8 @@ OptionsResult parse_options(const std::vector<std::string>& args) {
       o.config = arg;
       have_config = true;
     } else {
-      result.error = "more than one configuration file given (\"" + o.config + "\" and \"" +
-                     arg + "\")";
+      result.error =
+          "more than one configuration file given (\"" + o.config + "\" and \"" + arg + "\")";
       return result;
     }
   }

@@ -38,7 +38,9 @@ void occupy_standard_descriptors() {
 // Whatever the daemon inherits beyond 0-2 (a shell's or a supervisor's stray
 // pipe) is not its own: kept, it would hold the other end's reader waiting for
 // an end of file, and every launch would copy a descriptor table that size.
-void close_inherited_descriptors() { sys::close_from(3); }
+void close_inherited_descriptors() {
+  sys::close_from(3);
+}
 
 // Each connection costs a descriptor while it is set up; the soft limit goes
 // as high as the hard one so a burst does not meet EMFILE early. Servers get
@@ -140,8 +142,7 @@ bool start_and_detach(const Options& options, Supervisor& supervisor) {
 int run_daemon(const Options& options) {
   settle_process();
   std::optional<Pidfile> pidfile;
-  std::string pidfile_path =
-      options.pidfile.value_or(options.log_to_stderr ? "" : kDefaultPidfile);
+  std::string pidfile_path = options.pidfile.value_or(options.log_to_stderr ? "" : kDefaultPidfile);
   if (!pidfile_path.empty()) {
     pidfile = acquire_pidfile(pidfile_path);
     if (!pidfile) return 1;

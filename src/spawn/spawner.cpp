@@ -170,8 +170,7 @@ int apply_limits(LaunchPlan* plan) {
 // Groups and gid first: after setuid to another user there is no right left to set them.
 int change_identity(LaunchPlan* plan) {
   long result = 0;
-  if (plan->set_groups && (result = child_call(SYS_setgroups,
-                                               static_cast<long>(plan->group_count),
+  if (plan->set_groups && (result = child_call(SYS_setgroups, static_cast<long>(plan->group_count),
                                                to_long(plan->groups))) < 0)
     return fail(plan, "setgroups", result);
   if (plan->set_gid && (result = child_call(SYS_setgid, plan->gid)) < 0)
@@ -314,7 +313,9 @@ const ProcessIdentity& current_identity() {
   return identity;
 }
 
-void set_server_open_files_limit(const rlimit& original) { server_open_files() = original; }
+void set_server_open_files_limit(const rlimit& original) {
+  server_open_files() = original;
+}
 
 sys::Result<pid_t> launch(const LaunchRequest& request) {
   bool share = shares_descriptor_table(request);
