@@ -79,9 +79,9 @@ std::chrono::seconds loader_timeout() {
 }
 
 LoadResult load_in_child(const LoadRequest& request) {
-  std::optional<LoaderProcess> loader = LoaderProcess::start(request);
+  sys::Result<LoaderProcess> loader = LoaderProcess::start(request);
   if (!loader) {
-    log::error("cannot start the configuration loader: {}", std::strerror(errno));
+    log::error("cannot start the configuration loader: {}", std::strerror(loader.error().code));
     return std::nullopt;
   }
   std::string bytes;
@@ -100,8 +100,11 @@ ConfigReader::~ConfigReader() {
 }
 
 bool ConfigReader::start(const LoadRequest& request, Done done) {
-  std::optional<LoaderProcess> loader = LoaderProcess::start(request);
-  if (!loader) return false;
+  sys::Result<LoaderProcess> loader = LoaderProcess::start(request);
+  if (!loader) {
+    errno = loader.error().code;  // start()'s contract, for the caller's log line
+    return false;
+  }
   if (!set_nonblocking(loader->output()) || !loop_.add(loader->output(), EPOLLIN, this)) {
     int error = errno;
     loader->kill();
@@ -109,7 +112,7 @@ bool ConfigReader::start(const LoadRequest& request, Done done) {
     errno = error;
     return false;
   }
-  loader_ = std::move(loader);
+  loader_ = std::move(*loader);
   bytes_.clear();
   done_ = std::move(done);
   deadline_ = loop_.schedule(Clock::now() + timeout_setting, [this] {
