@@ -7,7 +7,9 @@
 namespace ninetd::config {
 namespace {
 
-bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f'; }
+bool is_blank(char c) {
+  return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
+}
 
 void split_words(std::string_view line, int line_number, std::vector<Word>& out) {
   std::size_t i = 0;
@@ -16,8 +18,8 @@ void split_words(std::string_view line, int line_number, std::vector<Word>& out)
     if (i == line.size()) break;
     std::size_t start = i;
     while (i < line.size() && !is_blank(line[i])) ++i;
-    out.push_back(Word{std::string(line.substr(start, i - start)), line_number,
-                       static_cast<int>(start) + 1});
+    out.push_back(
+        Word{std::string(line.substr(start, i - start)), line_number, static_cast<int>(start) + 1});
   }
 }
 
@@ -42,11 +44,11 @@ std::vector<Entry> split_entries(std::string_view text, const std::string& file,
 
     std::optional<Diagnostic> rejected;
     if (line.size() > kMaxLineLength) {
-      rejected = Diagnostic{file, line_number, static_cast<int>(kMaxLineLength) + 1,
-                            Severity::error,
-                            fmt::format("line is {} bytes long, longer than the limit of {} "
-                                        "bytes; entry skipped",
-                                        line.size(), kMaxLineLength)};
+      rejected =
+          Diagnostic{file, line_number, static_cast<int>(kMaxLineLength) + 1, Severity::error,
+                     fmt::format("line is {} bytes long, longer than the limit of {} "
+                                 "bytes; entry skipped",
+                                 line.size(), kMaxLineLength)};
     } else if (auto nul = line.find('\0'); nul != std::string_view::npos) {
       rejected = Diagnostic{file, line_number, static_cast<int>(nul) + 1, Severity::error,
                             "NUL byte in line (is this a text file?); entry skipped"};

@@ -33,8 +33,7 @@ constexpr std::array<ProtocolName, 9> kProtocols{{
     {"unix", Transport::local, FamilyRule::local},
 }};
 
-constexpr const char* kExpectedProtocols =
-    "tcp, udp, tcp4, udp4, tcp6, udp6, tcp46, udp46 or unix";
+constexpr const char* kExpectedProtocols = "tcp, udp, tcp4, udp4, tcp6, udp6, tcp46, udp46 or unix";
 constexpr const char* kExpectedWait =
     "\"wait\" or \"nowait\", optionally followed by .max-per-minute or "
     "/max-child[/max-conn-per-ip-per-minute[/max-child-per-ip]]";
@@ -117,6 +116,10 @@ class EntryParser {
 
   void parse_protocol(const Word& word);
   void parse_service(const Word& word, std::vector<std::string>& hosts);
+  bool parse_service_host(const Word& word, std::optional<std::string>& explicit_host,
+                          std::size_t& offset, std::vector<std::string>& hosts);
+  void parse_tcpmux_name(const Word& word, std::string_view name, std::size_t offset);
+  void parse_service_name(const Word& word, std::string_view name, std::size_t offset);
   void split_hosts(std::string_view list, const Word& word, std::size_t offset,
                    std::vector<std::string>& hosts);
   void parse_socket_type(const Word& word);
@@ -153,31 +156,39 @@ void EntryParser::parse_protocol(const Word& word) {
       rpc_ = true;
       error(word, 0, fmt::format("RPC services (\"{}\") are not supported", base));
     } else {
-      error(word, 0, fmt::format("unknown protocol \"{}\" (expected {})", base, kExpectedProtocols));
+      error(word, 0,
+            fmt::format("unknown protocol \"{}\" (expected {})", base, kExpectedProtocols));
     }
   }
   while (comma != std::string_view::npos) {
     std::size_t start = comma + 1;
     comma = text.find(',', start);
-    std::string_view option = text.substr(start, comma == std::string_view::npos ? comma : comma - start);
+    std::string_view option =
+        text.substr(start, comma == std::string_view::npos ? comma : comma - start);
     std::size_t eq = option.find('=');
     std::string_view key = option.substr(0, eq);
-    std::string_view value = eq == std::string_view::npos ? std::string_view() : option.substr(eq + 1);
+    std::string_view value =
+        eq == std::string_view::npos ? std::string_view() : option.substr(eq + 1);
     if (option.empty()) {
-      error(word, start, "empty protocol option after \",\" (expected sndbuf=SIZE, "
-                         "rcvbuf=SIZE or listen_fds)");
+      error(word, start,
+            "empty protocol option after \",\" (expected sndbuf=SIZE, "
+            "rcvbuf=SIZE or listen_fds)");
     } else if (key == "sndbuf" || key == "rcvbuf") {
       auto size = parse_size(value);
       if (!size)
-        error(word, start, fmt::format("{} needs a size in bytes, with an optional k or m, "
-                                       "got \"{}\"", key, value));
+        error(word, start,
+              fmt::format("{} needs a size in bytes, with an optional k or m, "
+                          "got \"{}\"",
+                          key, value));
       else
         (key == "sndbuf" ? spec_.sndbuf : spec_.rcvbuf) = size;
     } else if (option == "listen_fds") {
       spec_.listen_fds = true;
     } else {
-      error(word, start, fmt::format("unknown protocol option \"{}\" (expected sndbuf=SIZE, "
-                                     "rcvbuf=SIZE or listen_fds)", option));
+      error(word, start,
+            fmt::format("unknown protocol option \"{}\" (expected sndbuf=SIZE, "
+                        "rcvbuf=SIZE or listen_fds)",
+                        option));
     }
   }
 }
@@ -185,20 +196,50 @@ void EntryParser::parse_protocol(const Word& word) {
 void EntryParser::parse_service(const Word& word, std::vector<std::string>& hosts) {
   std::string_view text = word.text;
   spec_.service_place = {word.line, word.column};
-  std::size_t offset = 0;
   if (spec_.transport == Transport::local) {
     if (!text.starts_with("/"))
-      error(word, 0, fmt::format("unix socket path \"{}\" is not absolute (the service field of "
-                                 "a unix entry is the socket's path)", text));
+      error(word, 0,
+            fmt::format("unix socket path \"{}\" is not absolute (the service field of "
+                        "a unix entry is the socket's path)",
+                        text));
     spec_.service = std::string(text);
     return;
   }
   std::optional<std::string> explicit_host;
+  std::size_t offset = 0;
+  if (!parse_service_host(word, explicit_host, offset, hosts)) return;
+  std::string_view name = text.substr(offset);
+  if (name.starts_with("tcpmux/")) {
+    // A tcpmux service is reached through the tcpmux port, never bound itself.
+    if (explicit_host) warning(word, 0, "a tcpmux/ service has no socket of its own; host ignored");
+    hosts.clear();
+    parse_tcpmux_name(word, name, offset);
+    return;
+  }
+  if (explicit_host) {
+    if (*explicit_host != "*" && text.starts_with("[")) hosts.push_back(*explicit_host);
+  } else if (default_host_.bad_line != 0) {
+    error(word, 0,
+          fmt::format("no usable bind address: the host line at {}:{} has errors "
+                      "(add a valid \"host:\" or \"*:\" line before this entry)",
+                      file_, default_host_.bad_line));
+  } else {
+    hosts = default_host_.hosts;
+  }
+  parse_service_name(word, name, offset);
+}
+
+// The "host:" or "[v6]:" before the service name, if any: its text into
+// `explicit_host`, the name's offset into `offset`, the listed hosts of
+// "a,b:service" into `hosts`. False when the rest of the field cannot be read.
+bool EntryParser::parse_service_host(const Word& word, std::optional<std::string>& explicit_host,
+                                     std::size_t& offset, std::vector<std::string>& hosts) {
+  std::string_view text = word.text;
   if (text.starts_with("[")) {
     std::size_t close = text.find("]:");
     if (close == std::string_view::npos) {
       error(word, 0, fmt::format("expected [IPv6-address]:service, got \"{}\"", text));
-      return;
+      return false;
     }
     explicit_host = std::string(text.substr(1, close - 1));
     if (explicit_host->empty()) error(word, 0, "empty IPv6 address in \"[]:\"");
@@ -211,40 +252,37 @@ void EntryParser::parse_service(const Word& word, std::vector<std::string>& host
       split_hosts(*explicit_host, word, 0, hosts);
     offset = colon + 1;
   }
-  std::string_view name = text.substr(offset);
-  if (name.starts_with("tcpmux/")) {
-    // A tcpmux service is reached through the tcpmux port, never bound itself.
-    if (explicit_host) warning(word, 0, "a tcpmux/ service has no socket of its own; host ignored");
-    hosts.clear();
-    spec_.tcpmux = true;
-    name.remove_prefix(7);
-    offset += 7;
-    if (name.starts_with("+")) {
-      spec_.tcpmux_plus = true;
-      name.remove_prefix(1);
-      offset += 1;
-    }
-    if (name.empty())
-      error(word, offset, fmt::format("missing service name after \"{}\"",
-                                      spec_.tcpmux_plus ? "tcpmux/+" : "tcpmux/"));
-    // RFC 1078: the multiplexer itself answers HELP with the list of services.
-    if (name.size() == 4 && std::equal(name.begin(), name.end(), "help", [](char a, char b) {
-          return std::tolower(static_cast<unsigned char>(a)) == b;
-        }))
-      error(word, offset, fmt::format("tcpmux service name \"{}\" is reserved: the tcpmux "
-                                      "builtin answers HELP with the list of services", name));
-    spec_.service = std::string(name);
-    return;
+  return true;
+}
+
+// "tcpmux/NAME" or "tcpmux/+NAME", `name` still holding the prefix, which
+// starts at `offset` in the field.
+void EntryParser::parse_tcpmux_name(const Word& word, std::string_view name, std::size_t offset) {
+  spec_.tcpmux = true;
+  name.remove_prefix(7);
+  offset += 7;
+  if (name.starts_with("+")) {
+    spec_.tcpmux_plus = true;
+    name.remove_prefix(1);
+    offset += 1;
   }
-  if (explicit_host) {
-    if (*explicit_host != "*" && text.starts_with("[")) hosts.push_back(*explicit_host);
-  } else if (default_host_.bad_line != 0) {
-    error(word, 0, fmt::format("no usable bind address: the host line at {}:{} has errors "
-                               "(add a valid \"host:\" or \"*:\" line before this entry)",
-                               file_, default_host_.bad_line));
-  } else {
-    hosts = default_host_.hosts;
-  }
+  if (name.empty())
+    error(word, offset,
+          fmt::format("missing service name after \"{}\"",
+                      spec_.tcpmux_plus ? "tcpmux/+" : "tcpmux/"));
+  // RFC 1078: the multiplexer itself answers HELP with the list of services.
+  if (name.size() == 4 && std::equal(name.begin(), name.end(), "help", [](char a, char b) {
+        return std::tolower(static_cast<unsigned char>(a)) == b;
+      }))
+    error(word, offset,
+          fmt::format("tcpmux service name \"{}\" is reserved: the tcpmux "
+                      "builtin answers HELP with the list of services",
+                      name));
+  spec_.service = std::string(name);
+}
+
+// The service name or port after the host, at `offset` in the field.
+void EntryParser::parse_service_name(const Word& word, std::string_view name, std::size_t offset) {
   if (name.empty()) {
     error(word, offset, "missing service name or port after the host");
     return;
@@ -259,8 +297,10 @@ void EntryParser::parse_service(const Word& word, std::vector<std::string>& host
   if (all_digits(name)) {
     auto port = parse_number(name, 65535);
     if (!port || *port == 0)
-      error(word, offset, fmt::format("port {} out of range (expected 1-65535 or a service "
-                                      "name from /etc/services)", name));
+      error(word, offset,
+            fmt::format("port {} out of range (expected 1-65535 or a service "
+                        "name from /etc/services)",
+                        name));
   }
   spec_.service = std::string(name);
 }
@@ -271,13 +311,15 @@ void EntryParser::split_hosts(std::string_view list, const Word& word, std::size
   std::size_t start = 0;
   for (;;) {
     std::size_t comma = list.find(',', start);
-    std::string_view one = list.substr(start, comma == std::string_view::npos ? comma
-                                                                              : comma - start);
+    std::string_view one =
+        list.substr(start, comma == std::string_view::npos ? comma : comma - start);
     if (one.empty())
       error(word, offset + start, fmt::format("empty address in host list \"{}\"", list));
     else if (one == "*")
-      error(word, offset + start, fmt::format("\"*\" (any address) cannot be part of host list "
-                                              "\"{}\"", list));
+      error(word, offset + start,
+            fmt::format("\"*\" (any address) cannot be part of host list "
+                        "\"{}\"",
+                        list));
     else
       hosts.emplace_back(one);
     if (comma == std::string_view::npos) break;
@@ -294,8 +336,10 @@ void EntryParser::parse_socket_type(const Word& word) {
       return;
     }
   }
-  error(word, 0, fmt::format("unknown socket type \"{}\" (expected stream, dgram, raw or "
-                             "seqpacket)", word.text));
+  error(word, 0,
+        fmt::format("unknown socket type \"{}\" (expected stream, dgram, raw or "
+                    "seqpacket)",
+                    word.text));
 }
 
 void EntryParser::parse_wait(const Word& word) {
@@ -308,8 +352,8 @@ void EntryParser::parse_wait(const Word& word) {
     spec_.wait_mode = WaitMode::wait;
     offset = 4;
   } else {
-    error(word, 0, fmt::format("unknown wait/nowait value \"{}\" (expected {})", text,
-                               kExpectedWait));
+    error(word, 0,
+          fmt::format("unknown wait/nowait value \"{}\" (expected {})", text, kExpectedWait));
     return;
   }
   std::string_view rest = text.substr(offset);
@@ -318,22 +362,23 @@ void EntryParser::parse_wait(const Word& word) {
   if (rest.front() == '.' || rest.front() == ':') {
     auto max = parse_number(rest.substr(1), kLimit);
     if (!max)
-      error(word, offset + 1, fmt::format("max-per-minute after \"{}\" must be a number, got "
-                                          "\"{}\"", rest.front(), rest.substr(1)));
+      error(word, offset + 1,
+            fmt::format("max-per-minute after \"{}\" must be a number, got "
+                        "\"{}\"",
+                        rest.front(), rest.substr(1)));
     else
       spec_.max_per_minute = static_cast<unsigned>(*max);
     return;
   }
   if (rest.front() != '/') {
-    error(word, 0, fmt::format("unknown wait/nowait value \"{}\" (expected {})", text,
-                               kExpectedWait));
+    error(word, 0,
+          fmt::format("unknown wait/nowait value \"{}\" (expected {})", text, kExpectedWait));
     return;
   }
   static constexpr std::array<const char*, 3> kNames{"max-child", "max-conn-per-ip-per-minute",
                                                      "max-child-per-ip"};
-  std::array<std::optional<unsigned>*, 3> targets{&spec_.max_child,
-                                                  &spec_.max_conn_per_ip_per_minute,
-                                                  &spec_.max_child_per_ip};
+  std::array<std::optional<unsigned>*, 3> targets{
+      &spec_.max_child, &spec_.max_conn_per_ip_per_minute, &spec_.max_child_per_ip};
   std::size_t index = 0;
   while (!rest.empty()) {
     rest.remove_prefix(1);
@@ -343,7 +388,8 @@ void EntryParser::parse_wait(const Word& word) {
     if (index == kNames.size()) {
       error(word, offset,
             fmt::format("too many limits in \"{}\" (at most three: "
-                        "/max-child/max-conn-per-ip-per-minute/max-child-per-ip)", text));
+                        "/max-child/max-conn-per-ip-per-minute/max-child-per-ip)",
+                        text));
       return;
     }
     auto value = parse_number(part, kLimit);
@@ -392,8 +438,8 @@ void EntryParser::parse_program(std::size_t first) {
     if (spec_.transport == Transport::local) name = basename_of(name);
     if (!builtin_from_name(name) && !spec_.args.empty()) name = spec_.args.front();
     if (spec_.tcpmux) {
-      error(word, 0, fmt::format("tcpmux/{} needs a server program, not \"internal\"",
-                                 spec_.service));
+      error(word, 0,
+            fmt::format("tcpmux/{} needs a server program, not \"internal\"", spec_.service));
       return;
     }
     auto builtin = builtin_from_name(name);
@@ -414,8 +460,10 @@ void EntryParser::parse_program(std::size_t first) {
     return;
   }
   if (!word.text.starts_with("/")) {
-    error(word, 0, fmt::format("server program \"{}\" is not an absolute path (expected "
-                               "/path/to/program or \"internal\")", word.text));
+    error(word, 0,
+          fmt::format("server program \"{}\" is not an absolute path (expected "
+                      "/path/to/program or \"internal\")",
+                      word.text));
     return;
   }
   spec_.program = word.text;
@@ -473,21 +521,20 @@ void EntryParser::check_combination(const Word& type_word, const Word& protocol_
 
 std::vector<ServiceSpec> EntryParser::parse(FailedEntry& failed) {
   static constexpr std::array<const char*, 6> kFields{
-      "service name", "socket type", "protocol", "wait/nowait", "user",
-      "server program"};
+      "service name", "socket type", "protocol", "wait/nowait", "user", "server program"};
   static constexpr std::array<const char*, 6> kForms{
       "[host:]service", "stream, dgram, raw or seqpacket", kExpectedProtocols,
-      "wait or nowait", "user[:group][/login-class]", "an absolute path or \"internal\""};
+      "wait or nowait", "user[:group][/login-class]",      "an absolute path or \"internal\""};
   const auto& words = entry_.words;
   spec_.file = file_;
   spec_.line = entry_.line();
   if (words.size() < kFields.size()) {
     const Word& last = words.back();
-    diagnostics_.push_back({file_, last.line, last.column + static_cast<int>(last.text.size()),
-                            Severity::error,
-                            fmt::format("missing {} field (expected {}); entry has {} of the 6 "
-                                        "required fields", kFields[words.size()],
-                                        kForms[words.size()], words.size())});
+    diagnostics_.push_back(
+        {file_, last.line, last.column + static_cast<int>(last.text.size()), Severity::error,
+         fmt::format("missing {} field (expected {}); entry has {} of the 6 "
+                     "required fields",
+                     kFields[words.size()], kForms[words.size()], words.size())});
     failed = name_failed_entry(entry_);
     return {};
   }
@@ -521,8 +568,7 @@ void EntryParser::parse_host_line(DefaultHost& host) {
     error(word, 0, "empty host line \":\" (use \"*:\" for any address)");
   } else if (text.starts_with("[")) {
     if (text.size() < 3 || !text.ends_with("]"))
-      error(word, 0, fmt::format("expected [IPv6-address]: on a host line, got \"{}\"",
-                                 word.text));
+      error(word, 0, fmt::format("expected [IPv6-address]: on a host line, got \"{}\"", word.text));
     else
       host.hosts.emplace_back(text.substr(1, text.size() - 2));
   } else {

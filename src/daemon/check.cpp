@@ -29,11 +29,11 @@ std::string summarize(const services::LoadedConfig& loaded) {
   std::size_t errors = 0, warnings = 0;
   for (const auto& d : loaded.diagnostics)
     (d.severity == config::Severity::error ? errors : warnings)++;
-  return fmt::format("{} service{} on {} socket{} ({} internal, {} through tcpmux); "
-                     "{} error{}, {} warning{}",
-                     names.size(), names.size() == 1 ? "" : "s", sockets, sockets == 1 ? "" : "s",
-                     builtins, tcpmux, errors, errors == 1 ? "" : "s", warnings,
-                     warnings == 1 ? "" : "s");
+  return fmt::format(
+      "{} service{} on {} socket{} ({} internal, {} through tcpmux); "
+      "{} error{}, {} warning{}",
+      names.size(), names.size() == 1 ? "" : "s", sockets, sockets == 1 ? "" : "s", builtins,
+      tcpmux, errors, errors == 1 ? "" : "s", warnings, warnings == 1 ? "" : "s");
 }
 
 int run_check(const std::string& path, const std::string& login_conf) {

@@ -71,13 +71,17 @@ void log_timeout(pid_t pid) {
 
 }  // namespace
 
-void set_loader_timeout(std::chrono::seconds timeout) { timeout_setting = timeout; }
-std::chrono::seconds loader_timeout() { return timeout_setting; }
+void set_loader_timeout(std::chrono::seconds timeout) {
+  timeout_setting = timeout;
+}
+std::chrono::seconds loader_timeout() {
+  return timeout_setting;
+}
 
 LoadResult load_in_child(const LoadRequest& request) {
-  std::optional<LoaderProcess> loader = LoaderProcess::start(request);
+  sys::Result<LoaderProcess> loader = LoaderProcess::start(request);
   if (!loader) {
-    log::error("cannot start the configuration loader: {}", std::strerror(errno));
+    log::error("cannot start the configuration loader: {}", std::strerror(loader.error().code));
     return std::nullopt;
   }
   std::string bytes;
@@ -91,11 +95,16 @@ LoadResult load_in_child(const LoadRequest& request) {
   return services::decode_config(bytes);
 }
 
-ConfigReader::~ConfigReader() { stop(); }
+ConfigReader::~ConfigReader() {
+  stop();
+}
 
 bool ConfigReader::start(const LoadRequest& request, Done done) {
-  std::optional<LoaderProcess> loader = LoaderProcess::start(request);
-  if (!loader) return false;
+  sys::Result<LoaderProcess> loader = LoaderProcess::start(request);
+  if (!loader) {
+    errno = loader.error().code;  // start()'s contract, for the caller's log line
+    return false;
+  }
   if (!set_nonblocking(loader->output()) || !loop_.add(loader->output(), EPOLLIN, this)) {
     int error = errno;
     loader->kill();
@@ -103,7 +112,7 @@ bool ConfigReader::start(const LoadRequest& request, Done done) {
     errno = error;
     return false;
   }
-  loader_ = std::move(loader);
+  loader_ = std::move(*loader);
   bytes_.clear();
   done_ = std::move(done);
   deadline_ = loop_.schedule(Clock::now() + timeout_setting, [this] {

@@ -11,9 +11,9 @@
 #include <cerrno>
 
 #include "services/config_codec.h"
-#include "sys/close_from.h"
 #include "services/config_loader.h"
 #include "services/system_db.h"
+#include "sys/close_from.h"
 
 namespace ninetd::daemon {
 namespace {
@@ -66,14 +66,14 @@ bool keep_only_output(int out) {
 
 }  // namespace
 
-std::optional<LoaderProcess> LoaderProcess::start(const LoadRequest& request) {
+sys::Result<LoaderProcess> LoaderProcess::start(const LoadRequest& request) {
   int ends[2];
-  if (pipe2(ends, O_CLOEXEC) < 0) return std::nullopt;
+  if (pipe2(ends, O_CLOEXEC) < 0) return sys::last_error("pipe2");
   sys::Fd read_end(ends[0]);
   sys::Fd write_end(ends[1]);
   pid_t daemon = getpid();
   pid_t child = fork();
-  if (child < 0) return std::nullopt;
+  if (child < 0) return sys::last_error("fork");
   if (child == 0) run_loader(request, write_end.get(), daemon);
   sys::Fd pidfd(static_cast<int>(syscall(SYS_pidfd_open, child, 0)));
   return LoaderProcess(child, std::move(pidfd), std::move(read_end));

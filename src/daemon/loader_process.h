@@ -15,6 +15,7 @@
 #include <string>
 
 #include "sys/fd.h"
+#include "sys/result.h"
 
 namespace ninetd::daemon {
 
@@ -25,8 +26,8 @@ struct LoadRequest {
 
 class LoaderProcess {
  public:
-  // Forks a loader for `request`; nullopt, with errno set, when it cannot.
-  static std::optional<LoaderProcess> start(const LoadRequest& request);
+  // Forks a loader for `request`; the failed call (pipe2, fork) when it cannot.
+  static sys::Result<LoaderProcess> start(const LoadRequest& request);
 
   LoaderProcess(LoaderProcess&&) = default;
   LoaderProcess& operator=(LoaderProcess&&) = default;

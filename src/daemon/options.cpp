@@ -60,18 +60,100 @@ std::optional<std::string> long_option_value(const std::vector<std::string>& arg
   return std::nullopt;
 }
 
-// The value of a numeric option, 1 to `limit`, into `out`; false with `error`
-// set ("option --NAME needs WHAT from 1 to LIMIT, got ...") when it is not one.
-bool parse_number(const std::string& text, const char* name, const char* what, unsigned limit,
+// The value of a numeric option, 1 to `limit`, into `out`; when it is not one,
+// `error` set instead ("option --NAME needs WHAT from 1 to LIMIT, got ...").
+void parse_number(const std::string& text, const char* name, const char* what, unsigned limit,
                   unsigned& out, std::string& error) {
   unsigned value = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (ec != std::errc() || end != text.data() + text.size() || value == 0 || value > limit) {
     error = fmt::format("option {} needs {} from 1 to {}, got \"{}\"", name, what, limit, text);
-    return false;
+    return;
   }
   out = value;
+}
+
+// The options without a value that have only a long form; false when `arg`
+// is none of them.
+bool parse_long_flag(const std::string& arg, Options& o) {
+  if (arg == "--help") {
+    o.help = true;
+  } else if (arg == "--version") {
+    o.version = true;
+  } else if (arg == "--new-session") {
+    o.new_session = true;
+  } else if (arg == "--check") {
+    o.check_only = true;
+  } else {
+    return false;
+  }
   return true;
+}
+
+// The long options with a value: true when args[i] is one of them, its value
+// taken (and `i` past it). A missing or bad value sets result.error, whether
+// or not this returns true.
+bool parse_long_option(const std::vector<std::string>& args, std::size_t& i,
+                       OptionsResult& result) {
+  Options& o = result.options;
+  std::string& error = result.error;
+  if (auto value = long_option_value(args, i, "--login-conf", error)) {
+    o.login_conf = *value;
+  } else if (auto idle = long_option_value(args, i, "--idle-timeout", error)) {
+    parse_number(*idle, "--idle-timeout", "a number of seconds", 86400, o.idle_timeout, error);
+  } else if (auto count = long_option_value(args, i, "--max-sessions", error)) {
+    parse_number(*count, "--max-sessions", "a number", 1000000, o.max_sessions, error);
+  } else if (auto load = long_option_value(args, i, "--load-timeout", error)) {
+    parse_number(*load, "--load-timeout", "a number of seconds", 86400, o.load_timeout, error);
+  } else {
+    return false;
+  }
+  return true;
+}
+
+// A cluster of one-letter options ("-dl", "-pFILE", "-p FILE") at args[i];
+// an unknown letter or a -p without its file sets result.error.
+void parse_short_options(const std::vector<std::string>& args, std::size_t& i,
+                         OptionsResult& result) {
+  Options& o = result.options;
+  const std::string& arg = args[i];
+  for (std::size_t j = 1; j < arg.size(); ++j) {
+    switch (arg[j]) {
+      case 'd':
+        o.foreground = true;
+        o.log_to_stderr = true;
+        break;
+      case 'i':
+        o.foreground = true;
+        break;
+      case 'l':
+        o.log_connections = true;
+        break;
+      case 't':
+        o.check_only = true;
+        break;
+      case 'h':
+        o.help = true;
+        break;
+      case 'V':
+        o.version = true;
+        break;
+      case 'p':
+        if (j + 1 < arg.size()) {
+          o.pidfile = arg.substr(j + 1);
+        } else if (i + 1 < args.size()) {
+          o.pidfile = args[++i];
+        } else {
+          result.error = "option -p needs a file name";
+          return;
+        }
+        j = arg.size();
+        break;
+      default:
+        result.error = std::string("unknown option -") + arg[j];
+        return;
+    }
+  }
 }
 
 }  // namespace
@@ -82,63 +164,18 @@ OptionsResult parse_options(const std::vector<std::string>& args) {
   bool have_config = false;
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& arg = args[i];
-    if (arg == "--help") {
-      o.help = true;
-    } else if (arg == "--version") {
-      o.version = true;
-    } else if (arg == "--new-session") {
-      o.new_session = true;
-    } else if (arg == "--check") {
-      o.check_only = true;
-    } else if (auto value = long_option_value(args, i, "--login-conf", result.error)) {
-      o.login_conf = *value;
-    } else if (auto idle = long_option_value(args, i, "--idle-timeout", result.error)) {
-      if (!parse_number(*idle, "--idle-timeout", "a number of seconds", 86400, o.idle_timeout,
-                        result.error))
-        return result;
-    } else if (auto count = long_option_value(args, i, "--max-sessions", result.error)) {
-      if (!parse_number(*count, "--max-sessions", "a number", 1000000, o.max_sessions,
-                        result.error))
-        return result;
-    } else if (auto load = long_option_value(args, i, "--load-timeout", result.error)) {
-      if (!parse_number(*load, "--load-timeout", "a number of seconds", 86400, o.load_timeout,
-                        result.error))
-        return result;
-    } else if (!result.error.empty()) {
-      return result;
-    } else if (arg == "--") {
+    if (parse_long_flag(arg, o)) continue;
+    bool had_value = parse_long_option(args, i, result);
+    if (!result.error.empty()) return result;
+    if (had_value) continue;
+    if (arg == "--") {
       if (i + 1 < args.size()) {
         o.config = args[++i];
         have_config = true;
       }
     } else if (arg.size() > 1 && arg[0] == '-' && arg[1] != '-') {
-      for (std::size_t j = 1; j < arg.size(); ++j) {
-        switch (arg[j]) {
-          case 'd':
-            o.foreground = true;
-            o.log_to_stderr = true;
-            break;
-          case 'i': o.foreground = true; break;
-          case 'l': o.log_connections = true; break;
-          case 't': o.check_only = true; break;
-          case 'h': o.help = true; break;
-          case 'V': o.version = true; break;
-          case 'p':
-            if (j + 1 < arg.size()) {
-              o.pidfile = arg.substr(j + 1);
-            } else if (i + 1 < args.size()) {
-              o.pidfile = args[++i];
-            } else {
-              result.error = "option -p needs a file name";
-              return result;
-            }
-            j = arg.size();
-            break;
-          default:
-            result.error = std::string("unknown option -") + arg[j];
-            return result;
-        }
-      }
+      parse_short_options(args, i, result);
+      if (!result.error.empty()) return result;
     } else if (arg.starts_with("--")) {
       result.error = "unknown option " + arg;
       return result;
@@ -146,8 +183,8 @@ OptionsResult parse_options(const std::vector<std::string>& args) {
       o.config = arg;
       have_config = true;
     } else {
-      result.error = "more than one configuration file given (\"" + o.config + "\" and \"" +
-                     arg + "\")";
+      result.error =
+          "more than one configuration file given (\"" + o.config + "\" and \"" + arg + "\")";
       return result;
     }
   }

@@ -1,13 +1,12 @@
 #include "daemon/pidfile.h"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
-
-#include <fmt/format.h>
 
 namespace ninetd::daemon {
 
@@ -18,8 +17,8 @@ sys::Result<Pidfile> Pidfile::acquire(const std::string& path, std::string& hold
   // O_NOFOLLOW: through a symlink planted at the path the daemon would
   // truncate and write the file it points to. O_NONBLOCK and O_NOCTTY:
   // opening a FIFO or a terminal found there must neither wait nor take it.
-  sys::Fd fd(::open(path.c_str(),
-                    O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY, 0644));
+  sys::Fd fd(::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY,
+                    0644));
   if (!fd) return sys::last_error("open");
   // Only a regular file of its own: the daemon truncates it and removes its
   // name at exit, which for -p /dev/null or a FIFO would remove a device or

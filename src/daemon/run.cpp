@@ -39,7 +39,9 @@ void occupy_standard_descriptors() {
 // Whatever the daemon inherits beyond 0-2 (a shell's or a supervisor's stray
 // pipe) is not its own: kept, it would hold the other end's reader waiting for
 // an end of file, and every launch would copy a descriptor table that size.
-void close_inherited_descriptors() { sys::close_from(3); }
+void close_inherited_descriptors() {
+  sys::close_from(3);
+}
 
 // Each connection costs a descriptor while it is set up; the soft limit goes
 // as high as the hard one so a burst does not meet EMFILE early. Servers get
@@ -69,27 +71,29 @@ void settle_umask() {
   umask(given | 022);
 }
 
-bool daemonize() {
+sys::Result<void> daemonize() {
   pid_t pid = fork();
-  if (pid < 0) return false;
+  if (pid < 0) return sys::last_error("fork");
   if (pid > 0) _exit(0);
   setsid();
   pid = fork();
-  if (pid < 0) return false;
+  if (pid < 0) return sys::last_error("fork");
   if (pid > 0) _exit(0);
-  if (chdir("/") < 0) return false;
+  if (chdir("/") < 0) return sys::last_error("chdir");
   int null = ::open("/dev/null", O_RDWR);
-  if (null < 0) return false;
+  if (null < 0) return sys::last_error("open");
   dup2(null, 0);
   dup2(null, 1);
   dup2(null, 2);
   if (null > 2) ::close(null);
-  return true;
+  return {};
 }
 
-}  // namespace
-
-int run_daemon(const Options& options) {
+// The process as the daemon needs it whatever started it: descriptors,
+// limits, umask, SIGPIPE; the log on stderr until the configuration says.
+// Returns why the descriptor limit could not be raised, to be logged once the
+// log goes where the daemon's options say.
+std::optional<std::string> settle_process() {
   close_inherited_descriptors();
   occupy_standard_descriptors();
   std::optional<std::string> limit_not_raised = raise_descriptor_limit();
@@ -99,23 +103,64 @@ int run_daemon(const Options& options) {
   ignore.sa_handler = SIG_IGN;
   sigaction(SIGPIPE, &ignore, nullptr);
   log::use_stderr();
+  return limit_not_raised;
+}
 
-  std::optional<Pidfile> pidfile;
-  std::string pidfile_path =
-      options.pidfile.value_or(options.log_to_stderr ? "" : kDefaultPidfile);
-  if (!pidfile_path.empty()) {
-    std::string holder;
-    auto acquired = Pidfile::acquire(pidfile_path, holder);
-    if (!acquired) {
-      if (acquired.error().code == EWOULDBLOCK)
-        log::error("another ninetd is running (pid {}, holding {}); not starting",
-                   holder.empty() ? "unknown" : holder, pidfile_path);
-      else
-        log::error("pid file {}: {}; not starting", pidfile_path,
-                   Pidfile::explain(acquired.error()));
-      return 1;
+// The pid file at `path`, locked; nullopt, with the reason logged, when it
+// cannot be (another ninetd holds it, or the path is unusable).
+std::optional<Pidfile> acquire_pidfile(const std::string& path) {
+  std::string holder;
+  auto acquired = Pidfile::acquire(path, holder);
+  if (!acquired) {
+    if (acquired.error().code == EWOULDBLOCK)
+      log::error("another ninetd is running (pid {}, holding {}); not starting",
+                 holder.empty() ? "unknown" : holder, path);
+    else
+      log::error("pid file {}: {}; not starting", path, Pidfile::explain(acquired.error()));
+    return std::nullopt;
+  }
+  return std::move(*acquired);
+}
+
+SupervisorSettings supervisor_settings(const Options& options) {
+  SupervisorSettings settings;
+  settings.config_path = options.config;
+  settings.login_conf = options.login_conf;
+  settings.log_connections = options.log_connections;
+  settings.session_idle_timeout = std::chrono::seconds(options.idle_timeout);
+  settings.max_sessions = options.max_sessions;
+  settings.new_session = options.new_session;
+  return settings;
+}
+
+// Until it detaches, the daemon also tells the terminal that started it, and
+// it loads the configuration first, so a broken start exits non-zero there.
+bool start_and_detach(const Options& options, Supervisor& supervisor,
+                      const std::optional<std::string>& limit_not_raised) {
+  // Until it detaches, the daemon also tells the terminal that started it, and
+  // it loads the configuration first, so a broken start exits non-zero there.
+  if (!options.log_to_stderr) log::use_syslog(/*also_stderr=*/!options.foreground);
+  if (limit_not_raised) log::warning("{}", *limit_not_raised);
+  if (!supervisor.start()) return false;
+  if (!options.foreground) {
+    if (auto detached = daemonize(); !detached) {
+      log::error("cannot become a daemon: {}", std::strerror(detached.error().code));
+      return false;
     }
-    pidfile.emplace(std::move(*acquired));
+    log::use_syslog(/*also_stderr=*/false);
+  }
+  return true;
+}
+
+}  // namespace
+
+int run_daemon(const Options& options) {
+  std::optional<std::string> limit_not_raised = settle_process();
+  std::optional<Pidfile> pidfile;
+  std::string pidfile_path = options.pidfile.value_or(options.log_to_stderr ? "" : kDefaultPidfile);
+  if (!pidfile_path.empty()) {
+    pidfile = acquire_pidfile(pidfile_path);
+    if (!pidfile) return 1;
   }
 
   auto loop = loop::EventLoop::create();
@@ -124,14 +169,7 @@ int run_daemon(const Options& options) {
     return 1;
   }
   set_loader_timeout(std::chrono::seconds(options.load_timeout));
-  SupervisorSettings settings;
-  settings.config_path = options.config;
-  settings.login_conf = options.login_conf;
-  settings.log_connections = options.log_connections;
-  settings.session_idle_timeout = std::chrono::seconds(options.idle_timeout);
-  settings.max_sessions = options.max_sessions;
-  settings.new_session = options.new_session;
-  Supervisor supervisor(**loop, settings);
+  Supervisor supervisor(**loop, supervisor_settings(options));
   auto signals = loop::SignalSource::create({SIGCHLD, SIGHUP, SIGTERM, SIGINT, SIGUSR1},
                                             [&](int sig) { supervisor.on_signal(sig); });
   if (!signals) {
@@ -143,18 +181,7 @@ int run_daemon(const Options& options) {
     return 1;
   }
 
-  // Until it detaches, the daemon also tells the terminal that started it, and
-  // it loads the configuration first, so a broken start exits non-zero there.
-  if (!options.log_to_stderr) log::use_syslog(/*also_stderr=*/!options.foreground);
-  if (limit_not_raised) log::warning("{}", *limit_not_raised);
-  if (!supervisor.start()) return 1;
-  if (!options.foreground) {
-    if (!daemonize()) {
-      log::error("cannot become a daemon: {}", std::strerror(errno));
-      return 1;
-    }
-    log::use_syslog(/*also_stderr=*/false);
-  }
+  if (!start_and_detach(options, supervisor, limit_not_raised)) return 1;
   if (pidfile) {
     if (auto written = pidfile->write_pid(getpid()); !written)
       log::error("pid file {}: {}", pidfile_path, written.error().describe());

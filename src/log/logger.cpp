@@ -23,31 +23,41 @@ Sink& sink() {
 
 const char* level_name(Level level) {
   switch (level) {
-    case Level::error: return "error";
-    case Level::warning: return "warning";
-    case Level::notice: return "notice";
-    case Level::info: return "info";
-    case Level::debug: return "debug";
+    case Level::error:
+      return "error";
+    case Level::warning:
+      return "warning";
+    case Level::notice:
+      return "notice";
+    case Level::info:
+      return "info";
+    case Level::debug:
+      return "debug";
   }
   return "";
 }
 
 int syslog_priority(Level level) {
   switch (level) {
-    case Level::error: return LOG_ERR;
-    case Level::warning: return LOG_WARNING;
-    case Level::notice: return LOG_NOTICE;
-    case Level::info: return LOG_INFO;
-    case Level::debug: return LOG_DEBUG;
+    case Level::error:
+      return LOG_ERR;
+    case Level::warning:
+      return LOG_WARNING;
+    case Level::notice:
+      return LOG_NOTICE;
+    case Level::info:
+      return LOG_INFO;
+    case Level::debug:
+      return LOG_DEBUG;
   }
   return LOG_INFO;
 }
 
-constexpr std::size_t kBatchFlushBytes = 16 * 1024;
+constexpr std::size_t kBatchFlushBytes = std::size_t{16} * 1024;
 
 struct Pending {
-  int depth = 0;    // Batches alive
-  pid_t pid = 0;    // read once per batch
+  int depth = 0;     // Batches alive
+  pid_t pid = 0;     // read once per batch
   std::string text;  // whole lines only
 };
 
@@ -94,9 +104,9 @@ class SyslogSocket {
     dropped_ = 0;
   }
   void send(Level level, std::string_view line) {
-    if (dropped_ > 0 && !send_line(Level::warning,
-                                   fmt::format("{} log lines dropped: the syslog socket was full",
-                                               dropped_)))
+    if (dropped_ > 0 &&
+        !send_line(Level::warning,
+                   fmt::format("{} log lines dropped: the syslog socket was full", dropped_)))
       return count_drop();
     dropped_ = 0;
     if (!send_line(level, line)) count_drop();
@@ -120,7 +130,9 @@ class SyslogSocket {
     std::tm local{};
     localtime_r(&now, &local);
     char stamp[32];
-    std::strftime(stamp, sizeof(stamp), "%b %e %T", &local);
+    // 0 leaves the buffer's contents undefined (never for this format, but a
+    // line without its time beats a read of garbage).
+    if (std::strftime(stamp, sizeof(stamp), "%b %e %T", &local) == 0) stamp[0] = '\0';
     std::string datagram = fmt::format("<{}>{} ninetd[{}]: {}", LOG_DAEMON | syslog_priority(level),
                                        stamp, getpid(), line);
     for (int attempt = 0; attempt < 2; ++attempt) {
@@ -148,11 +160,17 @@ SyslogSocket& syslog_socket() {
 
 }  // namespace
 
-std::uint64_t syslog_dropped() { return syslog_socket().dropped(); }
+std::uint64_t syslog_dropped() {
+  return syslog_socket().dropped();
+}
 
-void set_sink(Sink s) { sink() = std::move(s); }
+void set_sink(Sink s) {
+  sink() = std::move(s);
+}
 
-void use_stderr() { set_sink(write_stderr); }
+void use_stderr() {
+  set_sink(write_stderr);
+}
 
 void use_syslog(bool also_stderr, const char* socket_path) {
   syslog_socket().open(socket_path);

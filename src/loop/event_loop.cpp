@@ -14,8 +14,7 @@ sys::Result<std::unique_ptr<EventLoop>> EventLoop::create() {
   sys::Fd timer(timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC));
   if (!timer) return sys::last_error("timerfd_create");
   std::unique_ptr<EventLoop> loop(new EventLoop(std::move(epoll), std::move(timer)));
-  if (auto added = loop->add(loop->timer_.get(), EPOLLIN, loop.get()); !added)
-    return added.error();
+  if (auto added = loop->add(loop->timer_.get(), EPOLLIN, loop.get()); !added) return added.error();
   return loop;
 }
 

@@ -1,6 +1,7 @@
 #include "services/config_loader.h"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -8,8 +9,6 @@
 #include <cstring>
 #include <optional>
 #include <set>
-
-#include <fmt/format.h>
 
 #include "sys/fd.h"
 

@@ -72,7 +72,8 @@ std::optional<std::vector<std::string>> capabilities_of(const std::vector<std::s
     }
     if (!match) continue;
     std::vector<std::string> caps;
-    std::string_view rest = colon == std::string::npos ? "" : std::string_view(record).substr(colon);
+    std::string_view rest =
+        colon == std::string::npos ? "" : std::string_view(record).substr(colon);
     while (!rest.empty()) {
       rest.remove_prefix(1);
       std::size_t next = rest.find(':');
@@ -155,8 +156,8 @@ LoginClassResult find_login_class(std::string_view text, const std::string& name
         if (key != c.name) continue;
         auto parsed = parse_value(value, c.unit);
         if (!parsed) {
-          result.problems.push_back(fmt::format("class {}: bad value \"{}\" for {}", chain[i],
-                                                value, cap.substr(0, eq)));
+          result.problems.push_back(
+              fmt::format("class {}: bad value \"{}\" for {}", chain[i], value, cap.substr(0, eq)));
           break;
         }
         auto& limit = limits.try_emplace(c.resource, ResourceLimit{c.resource}).first->second;

@@ -3,8 +3,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <charconv>
 #include <cctype>
+#include <charconv>
 #include <map>
 
 namespace ninetd::services {
@@ -27,8 +27,8 @@ class SpecResolver {
 
  private:
   void error(Place place, std::string message) {
-    diagnostics_.push_back({spec_.file, place.line, place.column, Severity::error,
-                            std::move(message)});
+    diagnostics_.push_back(
+        {spec_.file, place.line, place.column, Severity::error, std::move(message)});
     ok_ = false;
   }
   std::optional<std::uint16_t> port();
@@ -53,7 +53,8 @@ std::optional<std::uint16_t> SpecResolver::port() {
   if (!port)
     error(spec_.service_place,
           fmt::format("unknown service \"{}\" for {} (not in /etc/services; give a port number "
-                      "1-65535 instead)", name, protocol));
+                      "1-65535 instead)",
+                      name, protocol));
   return port;
 }
 
@@ -87,9 +88,10 @@ std::vector<std::pair<net::SocketAddress, bool>> SpecResolver::addresses(std::ui
                                                       : "";
     error(spec_.service_place,
           found.empty() ? fmt::format("unknown host \"{}\" (not an address, and the name does "
-                                      "not resolve)", *spec_.host)
-                        : fmt::format("host \"{}\" has no {}address for protocol {}",
-                                      *spec_.host, which, spec_.protocol));
+                                      "not resolve)",
+                                      *spec_.host)
+                        : fmt::format("host \"{}\" has no {}address for protocol {}", *spec_.host,
+                                      which, spec_.protocol));
   }
   return out;
 }
@@ -128,9 +130,9 @@ std::vector<Service> SpecResolver::resolve() {
   base.rcvbuf = spec_.rcvbuf;
   base.listen_fds = spec_.listen_fds;
   base.wait_mode = spec_.wait_mode;
-  base.limits = Limits{spec_.max_child.value_or(0), spec_.max_per_minute.value_or(0),
-                       spec_.max_conn_per_ip_per_minute.value_or(0),
-                       spec_.max_child_per_ip.value_or(0)};
+  base.limits =
+      Limits{spec_.max_child.value_or(0), spec_.max_per_minute.value_or(0),
+             spec_.max_conn_per_ip_per_minute.value_or(0), spec_.max_child_per_ip.value_or(0)};
   base.builtin = spec_.builtin;
   base.tcpmux = spec_.tcpmux;
   base.tcpmux_plus = spec_.tcpmux_plus;
@@ -201,8 +203,8 @@ ResolveResult resolve(const std::vector<ServiceSpec>& specs, SystemDb& db,
                                          : service.address.to_string();
       diagnostics.push_back(
           {spec.file, spec.line, spec.service_place.column, Severity::error,
-           fmt::format("{} on {} is already defined at {}:{} by {}; entry skipped",
-                       service.name, where, first.file, first.line, first.display_name())});
+           fmt::format("{} on {} is already defined at {}:{} by {}; entry skipped", service.name,
+                       where, first.file, first.line, first.display_name())});
       clash = true;
       break;
     }

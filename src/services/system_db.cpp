@@ -79,6 +79,8 @@ std::vector<net::SocketAddress> LibcSystemDb::host_addresses(const std::string& 
   });
 }
 
-bool LibcSystemDb::is_root() { return geteuid() == 0; }
+bool LibcSystemDb::is_root() {
+  return geteuid() == 0;
+}
 
 }  // namespace ninetd::services

@@ -107,24 +107,28 @@ struct KernelSigaction {
   unsigned long mask = 0;
 };
 
-int child_main(void* argument) {
-  auto* plan = static_cast<LaunchPlan*>(argument);
-  long result = 0;
+// The helpers below run in the child, on its launch slot's stack, as
+// child_main does: raw system calls only. Each returns 0, or fail()'s status
+// with the failed step recorded in the plan.
 
-  // "Ignore" survives execve (caught signals do not: the daemon catches none,
-  // it blocks them and reads a signalfd). Besides SIGPIPE, which the daemon
-  // ignores itself, it may have inherited ignored signals from whoever started
-  // it (nohup, a shell's "&"): the server gets them all back at their default.
+// "Ignore" survives execve (caught signals do not: the daemon catches none,
+// it blocks them and reads a signalfd). Besides SIGPIPE, which the daemon
+// ignores itself, it may have inherited ignored signals from whoever started
+// it (nohup, a shell's "&"): the server gets them all back at their default.
+int restore_default_signals(LaunchPlan* plan) {
   KernelSigaction default_action;
+  long result = 0;
   for (int i = 0; i < plan->ignored_count; ++i)
     if ((result = child_call(SYS_rt_sigaction, plan->ignored[i], to_long(&default_action), 0,
                              sizeof(default_action.mask))) < 0)
       return fail(plan, "sigaction", result);
+  return 0;
+}
 
-  // Out of the daemon's process group, so signals meant for the daemon's group
-  // (a terminal's Ctrl-C under -d, a kill of the group) never reach servers.
-  result = plan->new_session ? child_call(SYS_setsid) : child_call(SYS_setpgid, 0, 0);
-  if (result < 0) return fail(plan, plan->new_session ? "setsid" : "setpgid", result);
+// The connection on 0-2 (and 3 for a listen_fds server), every other
+// descriptor closed.
+int place_descriptors(LaunchPlan* plan) {
+  long result = 0;
   for (int target = 0; target <= 2; ++target)
     if ((result = duplicate(plan->socket_fd, target)) < 0) return fail(plan, "dup2", result);
   int first_to_close = 3;
@@ -145,6 +149,12 @@ int child_main(void* argument) {
     for (rlim_t fd = first_to_close; fd < open_files.rlim_cur; ++fd)
       child_call(SYS_close, static_cast<long>(fd));
   }
+  return 0;
+}
+
+// The open-files limit the daemon was started with, then the login class's.
+int apply_limits(LaunchPlan* plan) {
+  long result = 0;
   if (plan->restore_open_files &&
       (result = child_call(SYS_prlimit64, 0, RLIMIT_NOFILE, to_long(&plan->open_files), 0)) < 0)
     return fail(plan, "setrlimit", result);
@@ -154,15 +164,32 @@ int child_main(void* argument) {
     if ((result = child_call(SYS_prlimit64, 0, limit.resource, to_long(&value), 0)) < 0)
       return fail(plan, "setrlimit", result);
   }
-  // Groups and gid first: after setuid to another user there is no right left to set them.
-  if (plan->set_groups && (result = child_call(SYS_setgroups,
-                                               static_cast<long>(plan->group_count),
+  return 0;
+}
+
+// Groups and gid first: after setuid to another user there is no right left to set them.
+int change_identity(LaunchPlan* plan) {
+  long result = 0;
+  if (plan->set_groups && (result = child_call(SYS_setgroups, static_cast<long>(plan->group_count),
                                                to_long(plan->groups))) < 0)
     return fail(plan, "setgroups", result);
   if (plan->set_gid && (result = child_call(SYS_setgid, plan->gid)) < 0)
     return fail(plan, "setgid", result);
   if (plan->set_uid && (result = child_call(SYS_setuid, plan->uid)) < 0)
     return fail(plan, "setuid", result);
+  return 0;
+}
+
+int child_main(void* argument) {
+  auto* plan = static_cast<LaunchPlan*>(argument);
+  if (int failed = restore_default_signals(plan)) return failed;
+  // Out of the daemon's process group, so signals meant for the daemon's group
+  // (a terminal's Ctrl-C under -d, a kill of the group) never reach servers.
+  long result = plan->new_session ? child_call(SYS_setsid) : child_call(SYS_setpgid, 0, 0);
+  if (result < 0) return fail(plan, plan->new_session ? "setsid" : "setpgid", result);
+  if (int failed = place_descriptors(plan)) return failed;
+  if (int failed = apply_limits(plan)) return failed;
+  if (int failed = change_identity(plan)) return failed;
   unsigned long empty_mask = 0;
   if ((result = child_call(SYS_rt_sigprocmask, SIG_SETMASK, to_long(&empty_mask), 0,
                            sizeof(empty_mask))) < 0)
@@ -286,7 +313,9 @@ const ProcessIdentity& current_identity() {
   return identity;
 }
 
-void set_server_open_files_limit(const rlimit& original) { server_open_files() = original; }
+void set_server_open_files_limit(const rlimit& original) {
+  server_open_files() = original;
+}
 
 sys::Result<pid_t> launch(const LaunchRequest& request) {
   bool share = shares_descriptor_table(request);

@@ -1,7 +1,5 @@
 // The bytes the builtin services send: chargen (RFC 864), daytime (RFC 867,
 // BSD's ctime format) and time (RFC 868).
-#include "builtins/formats.h"
-
 #include <gtest/gtest.h>
 
 #include <array>
@@ -9,6 +7,8 @@
 #include <ctime>
 #include <optional>
 #include <string>
+
+#include "builtins/formats.h"
 
 namespace ninetd::builtins {
 namespace {

@@ -28,8 +28,9 @@ Service full_service() {
   s.argv = {"in.ftpd", "-l", ""};
   s.credentials = Credentials{true, 107, 65534, {65534, 27, 1000}};
   s.login_class = std::make_shared<const LoginClass>(
-      LoginClass{"daemon", {ResourceLimit{RLIMIT_NOFILE, 128, 1024},
-                            ResourceLimit{RLIMIT_CPU, RLIM_INFINITY, RLIM_INFINITY}}});
+      LoginClass{"daemon",
+                 {ResourceLimit{RLIMIT_NOFILE, 128, 1024},
+                  ResourceLimit{RLIMIT_CPU, RLIM_INFINITY, RLIM_INFINITY}}});
   return s;
 }
 

@@ -2,8 +2,6 @@
 // means, and the exact diagnostic for each mistake. Read top to bottom, this is
 // the grammar's specification; docs/compatibility.md says where it follows
 // FreeBSD and where OpenBSD.
-#include "config/parser.h"
-
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -13,11 +11,14 @@
 #include <vector>
 
 #include "config/lexer.h"
+#include "config/parser.h"
 
 namespace ninetd::config {
 namespace {
 
-ParseResult parse(std::string_view text) { return parse_config(text, "inetd.conf"); }
+ParseResult parse(std::string_view text) {
+  return parse_config(text, "inetd.conf");
+}
 
 std::vector<std::string> messages(const ParseResult& result) {
   std::vector<std::string> out;
@@ -425,8 +426,7 @@ TEST(Wait, PlainWaitAndNowait) {
   EXPECT_EQ(spec.wait_mode, WaitMode::wait);
   EXPECT_FALSE(spec.max_per_minute || spec.max_child || spec.max_conn_per_ip_per_minute ||
                spec.max_child_per_ip);
-  EXPECT_EQ(only_spec("ftp stream tcp nowait root /usr/sbin/in.ftpd").wait_mode,
-            WaitMode::nowait);
+  EXPECT_EQ(only_spec("ftp stream tcp nowait root /usr/sbin/in.ftpd").wait_mode, WaitMode::nowait);
 }
 
 TEST(Wait, DotMaxIsLaunchesPerMinuteAsInOpenBsd) {
@@ -437,7 +437,8 @@ TEST(Wait, DotMaxIsLaunchesPerMinuteAsInOpenBsd) {
 }
 
 TEST(Wait, ColonMaxIsTheNetBsdSpellingOfDotMax) {
-  ServiceSpec spec = only_spec("http stream tcp nowait:600 _httpd /usr/libexec/httpd httpd /var/www");
+  ServiceSpec spec =
+      only_spec("http stream tcp nowait:600 _httpd /usr/libexec/httpd httpd /var/www");
   EXPECT_EQ(spec.max_per_minute, 600u);
   EXPECT_EQ(only_spec("x dgram udp wait.20 root /bin/x").max_per_minute, 20u);
 }
@@ -628,8 +629,7 @@ TEST(Program, ArgumentsAreKeptAsWrittenWithArgv0First) {
   ServiceSpec spec =
       only_spec("tftp dgram udp wait root /usr/sbin/in.tftpd /usr/sbin/in.tftpd -s /srv/tftp");
   EXPECT_EQ(spec.program, "/usr/sbin/in.tftpd");
-  EXPECT_EQ(spec.args,
-            (std::vector<std::string>{"/usr/sbin/in.tftpd", "-s", "/srv/tftp"}));
+  EXPECT_EQ(spec.args, (std::vector<std::string>{"/usr/sbin/in.tftpd", "-s", "/srv/tftp"}));
 }
 
 // ---------------------------------------------------------------- fields that do not go together
@@ -686,8 +686,9 @@ TEST(Missing, EachMissingFieldIsNamedAtTheEndOfTheEntry) {
 }
 
 TEST(Missing, FailedEntryIsNamedSoReloadKeepsTheOldOne) {
-  ParseResult result = parse("\n127.0.0.1:ftp stream tpc nowait root /usr/sbin/in.ftpd\n"
-                             "[::1]:finger stream tcp\n");
+  ParseResult result = parse(
+      "\n127.0.0.1:ftp stream tpc nowait root /usr/sbin/in.ftpd\n"
+      "[::1]:finger stream tcp\n");
   ASSERT_EQ(result.failed.size(), 2u);
   EXPECT_EQ(result.failed[0].line, 2);
   EXPECT_EQ(result.failed[0].service, "ftp");
@@ -727,8 +728,9 @@ TEST(Layout, TabsAndSpacesBothSeparateFields) {
 }
 
 TEST(Layout, CrlfLineEndingsAreAccepted) {
-  ParseResult result = parse("echo stream tcp nowait root internal\r\n"
-                             "x stream tcp nowait root /bin/x -a\r\n");
+  ParseResult result = parse(
+      "echo stream tcp nowait root internal\r\n"
+      "x stream tcp nowait root /bin/x -a\r\n");
   EXPECT_EQ(messages(result), std::vector<std::string>{});
   ASSERT_EQ(result.services.size(), 2u);
   EXPECT_EQ(result.services[1].args, (std::vector<std::string>{"-a"}));
@@ -746,9 +748,9 @@ TEST(Layout, LineStartingWithWhitespaceContinuesTheEntryAsInOpenBsd) {
       "echo stream tcp nowait root internal\n");
   EXPECT_EQ(messages(result), std::vector<std::string>{});
   ASSERT_EQ(result.services.size(), 2u);
-  EXPECT_EQ(result.services[0].args,
-            (std::vector<std::string>{"git", "daemon", "--inetd", "--base-path=/srv/git",
-                                      "/srv/git"}));
+  EXPECT_EQ(
+      result.services[0].args,
+      (std::vector<std::string>{"git", "daemon", "--inetd", "--base-path=/srv/git", "/srv/git"}));
   EXPECT_EQ(result.services[1].line, 4);
 }
 
@@ -852,7 +854,10 @@ TEST(Layout, BinaryGarbageGivesErrorsNotServices) {
 }
 
 TEST(Layout, Utf8ByteOrderMarkIsSkipped) {
-  EXPECT_EQ(only_spec("\xEF\xBB\xBF" "echo stream tcp nowait root internal").service, "echo");
+  EXPECT_EQ(only_spec("\xEF\xBB\xBF"
+                      "echo stream tcp nowait root internal")
+                .service,
+            "echo");
 }
 
 TEST(Layout, EmptyFileHasNoServicesAndNoDiagnostics) {
@@ -900,8 +905,7 @@ TEST(Resilience, BrokenSampleKeepsItsGoodEntries) {
   ParseResult result = parse(read_data("broken.conf"));
   std::vector<std::string> names;
   for (const auto& spec : result.services) names.push_back(spec.display_name());
-  EXPECT_EQ(names, (std::vector<std::string>{"echo/tcp", "daytime/tcp", "time/udp",
-                                             "tftp/udp"}));
+  EXPECT_EQ(names, (std::vector<std::string>{"echo/tcp", "daytime/tcp", "time/udp", "tftp/udp"}));
 }
 
 // ---------------------------------------------------------------- real lines
@@ -912,7 +916,8 @@ TEST(RealLines, DebianTftpdHpa) {
   EXPECT_EQ(spec.service, "tftp");
   EXPECT_EQ(spec.wait_mode, WaitMode::wait);
   EXPECT_EQ(spec.family, FamilyRule::both);
-  spec = only_spec("tftp\tdgram\tudp4\twait\troot\t/usr/sbin/in.tftpd /usr/sbin/in.tftpd -s /srv/tftp");
+  spec = only_spec(
+      "tftp\tdgram\tudp4\twait\troot\t/usr/sbin/in.tftpd /usr/sbin/in.tftpd -s /srv/tftp");
   EXPECT_EQ(spec.family, FamilyRule::v4);
 }
 
@@ -925,7 +930,8 @@ TEST(RealLines, FingerThroughTcpd) {
 }
 
 TEST(RealLines, SambaSwatWithARate) {
-  ServiceSpec spec = only_spec("swat\tstream\ttcp\tnowait.400\troot\t/usr/sbin/tcpd\t/usr/sbin/swat");
+  ServiceSpec spec =
+      only_spec("swat\tstream\ttcp\tnowait.400\troot\t/usr/sbin/tcpd\t/usr/sbin/swat");
   EXPECT_EQ(spec.max_per_minute, 400u);
   EXPECT_EQ(spec.args, std::vector<std::string>{"/usr/sbin/swat"});
 }
@@ -934,8 +940,8 @@ TEST(RealLines, GitDaemon) {
   ServiceSpec spec = only_spec(
       "git stream tcp nowait nobody /usr/bin/git git daemon --inetd --base-path=/srv/git /srv/git");
   EXPECT_EQ(spec.program, "/usr/bin/git");
-  EXPECT_EQ(spec.args, (std::vector<std::string>{"git", "daemon", "--inetd",
-                                                 "--base-path=/srv/git", "/srv/git"}));
+  EXPECT_EQ(spec.args, (std::vector<std::string>{"git", "daemon", "--inetd", "--base-path=/srv/git",
+                                                 "/srv/git"}));
 }
 
 TEST(RealLines, RsyncDaemon) {
@@ -960,12 +966,13 @@ TEST(RealLines, FreeBsdDefaultsWithEverythingEnabled) {
                 "inetd.conf:31:29: error: unknown internal service \"auth\" (expected echo, "
                 "discard, chargen, daytime, time or tcpmux; for a port number, give the builtin's "
                 "name after \"internal\")"});
-  EXPECT_EQ(names, (std::vector<std::string>{
-                       "ftp/tcp", "ftp/tcp6", "ssh/tcp", "ssh/tcp6", "telnet/tcp", "telnet/tcp6",
-                       "finger/tcp", "finger/tcp6", "comsat/udp", "ntalk/udp", "tftp/udp",
-                       "tftp/udp6", "bootps/udp", "echo/tcp", "echo/tcp6", "echo/udp",
-                       "discard/tcp", "discard/udp", "chargen/tcp", "daytime/tcp", "time/tcp",
-                       "tcpmux/tcp", "tcpmux/+hello/tcp"}));
+  EXPECT_EQ(names,
+            (std::vector<std::string>{
+                "ftp/tcp",     "ftp/tcp6",    "ssh/tcp",          "ssh/tcp6",    "telnet/tcp",
+                "telnet/tcp6", "finger/tcp",  "finger/tcp6",      "comsat/udp",  "ntalk/udp",
+                "tftp/udp",    "tftp/udp6",   "bootps/udp",       "echo/tcp",    "echo/tcp6",
+                "echo/udp",    "discard/tcp", "discard/udp",      "chargen/tcp", "daytime/tcp",
+                "time/tcp",    "tcpmux/tcp",  "tcpmux/+hello/tcp"}));
 }
 
 TEST(RealLines, OpenBsdExampleFile) {

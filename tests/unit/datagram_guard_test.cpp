@@ -1,11 +1,11 @@
 // may_answer: which datagram sources a UDP builtin answers. Refused are the
 // sources that would make it an amplifier or a loop: another builtin's port
 // (the echo/chargen ping-pong), port 0, broadcast, multicast, unspecified.
-#include "builtins/datagram.h"
-
 #include <gtest/gtest.h>
 
 #include <set>
+
+#include "builtins/datagram.h"
 
 namespace ninetd::builtins {
 namespace {

@@ -45,9 +45,9 @@ TEST(Environment, AddAppendsInOrder) {
 TEST(Environment, Ipv4ConnectionGetsTcpVariables) {
   Environment env;
   env.add_connection("TCP", at("192.0.2.1", 7), at("198.51.100.2", 40000));
-  EXPECT_EQ(env.variables(), (Strings{kDefaultPath, "PROTO=TCP", "TCPREMOTEIP=198.51.100.2",
-                                      "TCPREMOTEPORT=40000", "TCPLOCALIP=192.0.2.1",
-                                      "TCPLOCALPORT=7"}));
+  EXPECT_EQ(env.variables(),
+            (Strings{kDefaultPath, "PROTO=TCP", "TCPREMOTEIP=198.51.100.2", "TCPREMOTEPORT=40000",
+                     "TCPLOCALIP=192.0.2.1", "TCPLOCALPORT=7"}));
 }
 
 // tcpserver-style servers read TCPREMOTEIP whatever the family (s6-tcpserverd
@@ -64,9 +64,9 @@ TEST(Environment, Ipv6ConnectionGetsPlainAndTcp6Variables) {
 TEST(Environment, V4MappedPeerCountsAsIpv4) {
   Environment env;
   env.add_connection("TCP", at("::ffff:192.0.2.1", 7), at("::ffff:198.51.100.2", 40000));
-  EXPECT_EQ(env.variables(), (Strings{kDefaultPath, "PROTO=TCP", "TCPREMOTEIP=198.51.100.2",
-                                      "TCPREMOTEPORT=40000", "TCPLOCALIP=192.0.2.1",
-                                      "TCPLOCALPORT=7"}));
+  EXPECT_EQ(env.variables(),
+            (Strings{kDefaultPath, "PROTO=TCP", "TCPREMOTEIP=198.51.100.2", "TCPREMOTEPORT=40000",
+                     "TCPLOCALIP=192.0.2.1", "TCPLOCALPORT=7"}));
 }
 
 TEST(Environment, TransportNameIsTheCallers) {

@@ -50,7 +50,9 @@ struct Pipe {
   sys::Fd write_end;
 };
 
-sys::Fd make_eventfd() { return sys::Fd(eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)); }
+sys::Fd make_eventfd() {
+  return sys::Fd(eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
+}
 
 void signal_eventfd(int fd) {
   std::uint64_t one = 1;

@@ -13,8 +13,10 @@ namespace {
 std::vector<Entry> lex(std::string_view text, std::vector<Diagnostic>* out = nullptr) {
   std::vector<Diagnostic> diagnostics;
   auto entries = split_entries(text, "f", diagnostics);
-  if (out) *out = diagnostics;
-  else EXPECT_TRUE(diagnostics.empty());
+  if (out)
+    *out = diagnostics;
+  else
+    EXPECT_TRUE(diagnostics.empty());
   return entries;
 }
 
@@ -87,7 +89,9 @@ TEST(Lexer, RejectedFirstLineStartsABrokenEntry) {
 }
 
 TEST(Lexer, ByteOrderMarkIsNotPartOfTheFirstWord) {
-  auto entries = lex("\xEF\xBB\xBF" "echo x\n");
+  auto entries =
+      lex("\xEF\xBB\xBF"
+          "echo x\n");
   ASSERT_EQ(entries.size(), 1u);
   EXPECT_EQ(entries[0].words[0].text, "echo");
   EXPECT_EQ(entries[0].words[0].column, 1);
@@ -100,7 +104,8 @@ TEST(Lexer, NoTrailingNewlineNeeded) {
 }
 
 TEST(Diagnostic, FormatsLikeACompiler) {
-  EXPECT_EQ((Diagnostic{"x.conf", 3, 7, Severity::error, "bad"}).format(), "x.conf:3:7: error: bad");
+  EXPECT_EQ((Diagnostic{"x.conf", 3, 7, Severity::error, "bad"}).format(),
+            "x.conf:3:7: error: bad");
   EXPECT_EQ((Diagnostic{"x.conf", 3, 0, Severity::warning, "meh"}).format(),
             "x.conf:3: warning: meh");
   EXPECT_EQ((Diagnostic{"x.conf", 0, 0, Severity::error, "gone"}).format(), "x.conf: error: gone");

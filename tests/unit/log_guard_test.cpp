@@ -14,7 +14,9 @@ using std::chrono::seconds;
 using TimePoint = RepeatLimiter::TimePoint;
 const TimePoint kStart = TimePoint{} + std::chrono::hours(1000);
 
-TEST(Escaped, PrintableAsciiIsKept) { EXPECT_EQ(escaped("echo help-me 1.0"), "echo help-me 1.0"); }
+TEST(Escaped, PrintableAsciiIsKept) {
+  EXPECT_EQ(escaped("echo help-me 1.0"), "echo help-me 1.0");
+}
 
 TEST(Escaped, LineEndsAndTerminalControlAreShownAsHex) {
   EXPECT_EQ(escaped("a\r\nb"), "a\\x0d\\x0ab");
@@ -23,7 +25,9 @@ TEST(Escaped, LineEndsAndTerminalControlAreShownAsHex) {
   EXPECT_EQ(escaped("\x7f\xff"), "\\x7f\\xff");
 }
 
-TEST(Escaped, ABackslashCannotForgeAnEscape) { EXPECT_EQ(escaped("\\x41"), "\\\\x41"); }
+TEST(Escaped, ABackslashCannotForgeAnEscape) {
+  EXPECT_EQ(escaped("\\x41"), "\\\\x41");
+}
 
 TEST(RepeatLimiter, LogsTheBurstThenCountsTheRest) {
   RepeatLimiter limiter(3, seconds(10));

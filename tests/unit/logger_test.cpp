@@ -61,8 +61,8 @@ TEST_F(StderrCapture, BatchHoldsLinesUntilTheOutermostEnds) {
     info("three");
     EXPECT_EQ(drain(), "");
   }
-  EXPECT_EQ(drain(), prefix() + "notice: one\n" + prefix() + "warning: two\n" + prefix() +
-                         "info: three\n");
+  EXPECT_EQ(drain(),
+            prefix() + "notice: one\n" + prefix() + "warning: two\n" + prefix() + "info: three\n");
 }
 
 TEST_F(StderrCapture, BigBatchIsWrittenInWholeLines) {
@@ -71,8 +71,8 @@ TEST_F(StderrCapture, BigBatchIsWrittenInWholeLines) {
     Batch batch;
     for (int i = 0; i < 1000; ++i) {
       notice("service {}: listening on 127.0.0.1:{}", i, 20000 + i);
-      expected += prefix() + fmt::format("notice: service {}: listening on 127.0.0.1:{}\n", i,
-                                         20000 + i);
+      expected +=
+          prefix() + fmt::format("notice: service {}: listening on 127.0.0.1:{}\n", i, 20000 + i);
     }
     // Some went out already (every 16 KiB), each write ending with a whole line.
     std::string early = drain();

@@ -145,8 +145,7 @@ TEST(PerSource, RateWindowsAreBoundedWhileAllAreActive) {
   PerSource limits(0, 1);
   const std::size_t many = PerSource::kMaxRateWindows + 5000;
   for (std::size_t i = 0; i < many; ++i)
-    ASSERT_EQ(limits.admit("scan-" + std::to_string(i), kStart + seconds(i % 30)),
-              Verdict::admit);
+    ASSERT_EQ(limits.admit("scan-" + std::to_string(i), kStart + seconds(i % 30)), Verdict::admit);
   EXPECT_EQ(limits.rate_windows(), PerSource::kMaxRateWindows);
   // The newest sources are still limited.
   EXPECT_EQ(limits.admit("scan-" + std::to_string(many - 1), kStart + seconds(30)),

@@ -40,7 +40,7 @@ class PidfileTest : public ::testing::Test {
   }
 
   bool exists() const {
-    struct stat st{};
+    struct stat st {};
     return ::stat(path_.c_str(), &st) == 0;
   }
   std::string contents() const {

@@ -18,8 +18,8 @@ namespace {
 class FakeSystemDb final : public SystemDb {
  public:
   std::map<std::pair<std::string, std::string>, std::uint16_t> ports{
-      {{"echo", "tcp"}, 7},     {{"echo", "udp"}, 7},   {{"daytime", "tcp"}, 13},
-      {{"ftp", "tcp"}, 21},     {{"tftp", "udp"}, 69},  {{"finger", "tcp"}, 79},
+      {{"echo", "tcp"}, 7},         {{"echo", "udp"}, 7},     {{"daytime", "tcp"}, 13},
+      {{"ftp", "tcp"}, 21},         {{"tftp", "udp"}, 69},    {{"finger", "tcp"}, 79},
       {{"3com-tsmux", "tcp"}, 106}, {{"comsat", "udp"}, 512}, {{"swat", "tcp"}, 901},
   };
   std::map<std::string, UserEntry> users{
@@ -235,8 +235,7 @@ TEST(ResolveUser, GivenGroupReplacesThePrimaryGid) {
   ASSERT_EQ(r.services.size(), 1u);
   EXPECT_EQ(r.services[0].credentials.uid, 33u);
   EXPECT_EQ(r.services[0].credentials.gid, 50u);
-  EXPECT_EQ(db.group_list_calls,
-            (std::vector<std::pair<std::string, gid_t>>{{"www", 50}}));
+  EXPECT_EQ(db.group_list_calls, (std::vector<std::pair<std::string, gid_t>>{{"www", 50}}));
 }
 
 TEST(ResolveUser, SupplementaryGroupsAreComputedWhenRunningAsRoot) {
@@ -267,9 +266,10 @@ TEST(ResolveUser, LoginClassIsCarriedAsWritten) {
 // ---------------------------------------------------------------- two entries, one socket
 
 TEST(ResolveDuplicate, SameSocketTwiceNamesBothLines) {
-  Resolved r = resolve_text("echo stream tcp nowait root internal\n"
-                            "\n"
-                            "echo stream tcp nowait nobody internal\n");
+  Resolved r = resolve_text(
+      "echo stream tcp nowait root internal\n"
+      "\n"
+      "echo stream tcp nowait nobody internal\n");
   EXPECT_EQ(sockets(r), (Strings{"0.0.0.0:7", "[::]:7 v6only"}));
   EXPECT_EQ(r.messages, Strings{"inetd.conf:3:1: error: echo/tcp on 0.0.0.0:7 is already defined "
                                 "at inetd.conf:1 by echo/tcp; entry skipped"});
@@ -279,46 +279,53 @@ TEST(ResolveDuplicate, SameSocketTwiceNamesBothLines) {
 
 TEST(ResolveDuplicate, TcpAndTcp4ShareTheIpv4Socket) {
   EXPECT_EQ(resolve_text("7 stream tcp nowait root internal echo\n"
-                         "echo stream tcp4 nowait root internal\n").messages,
+                         "echo stream tcp4 nowait root internal\n")
+                .messages,
             Strings{"inetd.conf:2:1: error: echo/tcp4 on 0.0.0.0:7 is already defined at "
                     "inetd.conf:1 by 7/tcp; entry skipped"});
 }
 
 TEST(ResolveDuplicate, Tcp6AndTcp46ShareTheIpv6Socket) {
   EXPECT_EQ(resolve_text("echo stream tcp6 nowait root internal\n"
-                         "echo stream tcp46 nowait root internal\n").messages,
+                         "echo stream tcp46 nowait root internal\n")
+                .messages,
             Strings{"inetd.conf:2:1: error: echo/tcp46 on [::]:7 is already defined at "
                     "inetd.conf:1 by echo/tcp6; entry skipped"});
 }
 
 TEST(ResolveDuplicate, DualStackSocketAlsoTakesTheIpv4Wildcard) {
   EXPECT_EQ(resolve_text("echo stream tcp4 nowait root internal\n"
-                         "echo stream tcp46 nowait root internal\n").messages,
+                         "echo stream tcp46 nowait root internal\n")
+                .messages,
             Strings{"inetd.conf:2:1: error: echo/tcp46 on [::]:7 is already defined at "
                     "inetd.conf:1 by echo/tcp4; entry skipped"});
   EXPECT_EQ(resolve_text("echo stream tcp46 nowait root internal\n"
-                         "echo stream tcp4 nowait root internal\n").messages,
+                         "echo stream tcp4 nowait root internal\n")
+                .messages,
             Strings{"inetd.conf:2:1: error: echo/tcp4 on 0.0.0.0:7 is already defined at "
                     "inetd.conf:1 by echo/tcp46; entry skipped"});
 }
 
 TEST(ResolveDuplicate, TcpAndUdpOnOnePortAreDifferentSockets) {
-  Resolved r = resolve_text("echo stream tcp nowait root internal\n"
-                            "echo dgram udp wait root internal\n");
+  Resolved r = resolve_text(
+      "echo stream tcp nowait root internal\n"
+      "echo dgram udp wait root internal\n");
   EXPECT_TRUE(r.messages.empty());
   EXPECT_EQ(r.services.size(), 4u);
 }
 
 TEST(ResolveDuplicate, DifferentAddressesOnOnePortAreDifferentSockets) {
-  Resolved r = resolve_text("127.0.0.1:echo stream tcp4 nowait root internal\n"
-                            "10.0.0.1:echo stream tcp4 nowait root internal\n");
+  Resolved r = resolve_text(
+      "127.0.0.1:echo stream tcp4 nowait root internal\n"
+      "10.0.0.1:echo stream tcp4 nowait root internal\n");
   EXPECT_TRUE(r.messages.empty());
   EXPECT_EQ(sockets(r), (Strings{"127.0.0.1:7", "10.0.0.1:7"}));
 }
 
 TEST(ResolveDuplicate, TcpmuxNamesAreComparedLowercased) {
-  Resolved r = resolve_text("tcpmux/+Greet stream tcp nowait nobody /bin/greet\n"
-                            "tcpmux/GREET stream tcp nowait nobody /bin/other\n");
+  Resolved r = resolve_text(
+      "tcpmux/+Greet stream tcp nowait nobody /bin/greet\n"
+      "tcpmux/GREET stream tcp nowait nobody /bin/other\n");
   ASSERT_EQ(r.services.size(), 1u);
   EXPECT_EQ(r.services[0].tcpmux_name, "greet");
   EXPECT_TRUE(r.services[0].tcpmux_plus);
@@ -330,7 +337,8 @@ TEST(ResolveDuplicate, TcpmuxNamesAreComparedLowercased) {
 
 TEST(ResolveDuplicate, UnixPathTwiceIsOneSocketWhateverTheType) {
   EXPECT_EQ(resolve_text("/run/a.sock stream unix nowait root /bin/x\n"
-                         "/run/a.sock dgram unix wait root /bin/x\n").messages,
+                         "/run/a.sock dgram unix wait root /bin/x\n")
+                .messages,
             Strings{"inetd.conf:2:1: error: /run/a.sock/unix on /run/a.sock is already defined at "
                     "inetd.conf:1 by /run/a.sock/unix; entry skipped"});
 }
@@ -369,12 +377,13 @@ TEST(ResolveCarry, LimitsArgvAndOptionsReachTheService) {
 }
 
 TEST(ResolveCarry, ABadEntryNeverStopsTheOthers) {
-  Resolved r = resolve_text("echo stream tcp4 nowait root internal\n"
-                            "nosuch stream tcp4 nowait root /bin/x\n"
-                            "daytime stream tcp4 nowait ghost internal\n"
-                            "ftp stream tcp4 nowait root /usr/sbin/in.ftpd\n"
-                            "nowhere.invalid:finger stream tcp4 nowait nobody /bin/x\n"
-                            "finger stream tcp4 nowait nobody /usr/sbin/in.fingerd\n");
+  Resolved r = resolve_text(
+      "echo stream tcp4 nowait root internal\n"
+      "nosuch stream tcp4 nowait root /bin/x\n"
+      "daytime stream tcp4 nowait ghost internal\n"
+      "ftp stream tcp4 nowait root /usr/sbin/in.ftpd\n"
+      "nowhere.invalid:finger stream tcp4 nowait nobody /bin/x\n"
+      "finger stream tcp4 nowait nobody /usr/sbin/in.fingerd\n");
   EXPECT_EQ(sockets(r), (Strings{"0.0.0.0:7", "0.0.0.0:21", "0.0.0.0:79"}));
   EXPECT_EQ(r.messages.size(), 3u);
   EXPECT_EQ(r.failed.size(), 3u);

@@ -2,10 +2,9 @@
 // and the UCSPI environment.
 #include "net/socket_address.h"
 
-#include <gtest/gtest.h>
-
 #include <arpa/inet.h>
 #include <fmt/format.h>
+#include <gtest/gtest.h>
 
 #include <string>
 #include <vector>
