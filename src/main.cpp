@@ -8,7 +8,9 @@
 #include "daemon/options.h"
 #include "daemon/run.h"
 
-int main(int argc, char** argv) {
+// An exception here (memory exhausted, stdout gone) ends the process with a
+// message from the runtime, which is what should happen.
+int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
   using namespace ninetd::daemon;
   std::vector<std::string> args(argv + 1, argv + argc);
   OptionsResult parsed = parse_options(args);

@@ -32,7 +32,7 @@ bool Supervisor::start() {
   }
   log_diagnostics(*loaded);
   if (!loaded->readable) return false;
-  apply(std::move(*loaded), true);
+  apply(*loaded, true);
   loaded.reset();
   // The load's scratch memory (the bytes from the loader, their decoded copy)
   // is free now: give it back rather than keep it resident for good.
@@ -64,7 +64,7 @@ void Supervisor::finish_reload(LoadResult result) {
       log::error("reload failed: no valid entry in {}; the running configuration is kept",
                  settings_.config_path);
     else
-      apply(std::move(loaded), false);
+      apply(loaded, false);
   }
   if (reload_again_) {
     reload_again_ = false;
@@ -80,7 +80,7 @@ void Supervisor::log_diagnostics(const services::LoadedConfig& loaded) {
                fmt::format("{}: {}", d.location(), d.shown_message()));
 }
 
-void Supervisor::apply(services::LoadedConfig loaded, bool initial) {
+void Supervisor::apply(const services::LoadedConfig& loaded, bool initial) {
   log::Batch batch;  // a line per service
   std::vector<const services::Service*> running;
   for (const auto& service : table_) running.push_back(&service->service());
@@ -107,16 +107,7 @@ void Supervisor::apply(services::LoadedConfig loaded, bool initial) {
   }
   std::sort(table_.begin(), table_.end(), ByKey{});
 
-  tcpmux_.clear();
-  guarded_ports_ = std::set<std::uint16_t>(std::begin(kStandardBuiltinPorts),
-                                           std::end(kStandardBuiltinPorts));
-  std::size_t sockets = 0;
-  for (const auto& service : table_) {
-    const services::Service& s = service->service();
-    if (s.tcpmux) tcpmux_[s.tcpmux_name] = service;
-    if (s.builtin != config::Builtin::none) guarded_ports_.insert(s.address.port());
-    if (service->listener.is_open()) ++sockets;
-  }
+  std::size_t sockets = index_table();
   if (initial)
     log::notice("started: {} service{} on {} socket{}", table_.size(),
                 table_.size() == 1 ? "" : "s", sockets, sockets == 1 ? "" : "s");
@@ -128,6 +119,20 @@ void Supervisor::apply(services::LoadedConfig loaded, bool initial) {
   auto needed = static_cast<std::size_t>(std::count_if(table_.begin(), table_.end(), needs_socket));
   if (auto shortfall = descriptor_shortfall(needed, open_files_limit()))
     log::warning("{}", *shortfall);
+}
+
+std::size_t Supervisor::index_table() {
+  tcpmux_.clear();
+  guarded_ports_ = std::set<std::uint16_t>(std::begin(kStandardBuiltinPorts),
+                                           std::end(kStandardBuiltinPorts));
+  std::size_t sockets = 0;
+  for (const auto& service : table_) {
+    const services::Service& s = service->service();
+    if (s.tcpmux) tcpmux_[s.tcpmux_name] = service;
+    if (s.builtin != config::Builtin::none) guarded_ports_.insert(s.address.port());
+    if (service->listener.is_open()) ++sockets;
+  }
+  return sockets;
 }
 
 RunningService& Supervisor::in_table(const services::Service& service) {

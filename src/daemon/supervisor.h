@@ -100,7 +100,10 @@ class Supervisor final : public builtins::SessionOwner, public ListenerOwner {
   // The running service with the key of `service`; it must be in the table.
   RunningService& in_table(const services::Service& service);
   void finish_reload(LoadResult result);
-  void apply(services::LoadedConfig loaded, bool initial);
+  void apply(const services::LoadedConfig& loaded, bool initial);
+  // Rebuilds the lookups made from the table (tcpmux names, the ports UDP
+  // builtins never answer); returns how many sockets are open.
+  std::size_t index_table();
   // The service's changed definition reaches its socket, pause and limits.
   void apply_change(RunningService& service, const services::Service& changed,
                     std::set<RunningService*>& recount);
