@@ -71,7 +71,7 @@ void answer_datagrams(int fd, config::Builtin kind, DatagramGuard& guard, Datagr
     source.reset_length();
     ssize_t n =
         ::recvfrom(fd, buffer, sizeof(buffer), MSG_DONTWAIT, source.get(), source.length_pointer());
-    if (n < 0) return;  // EAGAIN: drained; anything else: nothing to answer
+    if (n < 0) return;                // EAGAIN: drained; anything else: nothing to answer
     if (answer == nullptr) continue;  // discard
     if (!may_answer(source, guard.guarded_ports)) {
       ++stats.refused;

@@ -12,7 +12,9 @@ namespace {
 using Scratch = std::span<char, kAnswerScratch>;
 
 // RFC 862: a datagram comes back as it was sent.
-std::span<const char> echo_answer(std::span<const char> request, Scratch) { return request; }
+std::span<const char> echo_answer(std::span<const char> request, Scratch) {
+  return request;
+}
 
 // RFC 864: a datagram gets one line; successive datagrams rotate as the stream does.
 std::span<const char> chargen_answer(std::span<const char>, Scratch scratch) {
@@ -69,7 +71,9 @@ static_assert(rows_in_id_order(), "kRows must list the builtins in config::Built
 
 }  // namespace
 
-const BuiltinRow& row(config::Builtin id) { return kRows[static_cast<std::size_t>(id) - 1]; }
+const BuiltinRow& row(config::Builtin id) {
+  return kRows[static_cast<std::size_t>(id) - 1];
+}
 
 const BuiltinRow* find(std::string_view name) {
   for (const BuiltinRow& r : kRows)

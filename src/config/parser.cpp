@@ -448,9 +448,10 @@ void EntryParser::parse_program(std::size_t first) {
       return;
     }
     if (!builtin) {
-      error(word, 0, fmt::format("unknown internal service \"{}\" (expected {}; for a port "
-                                 "number, give the builtin's name after \"internal\")",
-                                 name, builtins::names_for_humans()));
+      error(word, 0,
+            fmt::format("unknown internal service \"{}\" (expected {}; for a port "
+                        "number, give the builtin's name after \"internal\")",
+                        name, builtins::names_for_humans()));
       return;
     }
     spec_.builtin = *builtin;
@@ -475,11 +476,15 @@ void EntryParser::check_combination(const Word& type_word, const Word& protocol_
   SocketType type = spec_.socket_type;
   Transport transport = spec_.transport;
   if (type == SocketType::stream && transport == Transport::udp)
-    error(protocol_word, 0, fmt::format("protocol \"{}\" does not go with socket type stream "
-                                        "(expected tcp, tcp4, tcp6, tcp46 or unix)", spec_.protocol));
+    error(protocol_word, 0,
+          fmt::format("protocol \"{}\" does not go with socket type stream "
+                      "(expected tcp, tcp4, tcp6, tcp46 or unix)",
+                      spec_.protocol));
   if (type == SocketType::dgram && transport == Transport::tcp)
-    error(protocol_word, 0, fmt::format("protocol \"{}\" does not go with socket type dgram "
-                                        "(expected udp, udp4, udp6, udp46 or unix)", spec_.protocol));
+    error(protocol_word, 0,
+          fmt::format("protocol \"{}\" does not go with socket type dgram "
+                      "(expected udp, udp4, udp6, udp46 or unix)",
+                      spec_.protocol));
   if (type == SocketType::seqpacket && transport != Transport::local)
     error(type_word, 0, "seqpacket sockets need protocol unix");
   if (type == SocketType::raw && transport == Transport::local)
@@ -488,23 +493,25 @@ void EntryParser::check_combination(const Word& type_word, const Word& protocol_
   Builtin builtin = spec_.builtin;
   const builtins::BuiltinRow* row = builtin != Builtin::none ? &builtins::row(builtin) : nullptr;
   if (builtin != Builtin::none && type == SocketType::stream && spec_.wait_mode == WaitMode::wait)
-    error(wait_word, 0, fmt::format("internal service {} over stream must be \"nowait\"",
-                                    to_string(builtin)));
+    error(wait_word, 0,
+          fmt::format("internal service {} over stream must be \"nowait\"", to_string(builtin)));
   // A unix datagram answer goes to the path the client bound, looked up again
   // at the send: a local user could swap that path for a symlink to any
   // socket and have the daemon, as root, send it bytes of the user's choosing.
   if (row != nullptr && type == SocketType::dgram && transport == Transport::local &&
       row->answer != nullptr && row->datagram)
-    error(type_word, 0, fmt::format("internal service {} over a unix dgram socket is refused: "
-                                    "its answers would go, as root, to a path the client chose "
-                                    "(use a stream socket)", to_string(builtin)));
+    error(type_word, 0,
+          fmt::format("internal service {} over a unix dgram socket is refused: "
+                      "its answers would go, as root, to a path the client chose "
+                      "(use a stream socket)",
+                      to_string(builtin)));
   if (builtin != Builtin::none && (type == SocketType::raw || type == SocketType::seqpacket))
-    error(type_word, 0, fmt::format("internal service {} needs socket type stream or dgram",
-                                    to_string(builtin)));
+    error(type_word, 0,
+          fmt::format("internal service {} needs socket type stream or dgram", to_string(builtin)));
   if (row != nullptr && row->stream == builtins::StreamStyle::request &&
       (type != SocketType::stream || transport != Transport::tcp))
-    error(type_word, 0, fmt::format("internal service {} needs socket type stream over tcp",
-                                    row->name));
+    error(type_word, 0,
+          fmt::format("internal service {} needs socket type stream over tcp", row->name));
   else if (row != nullptr && !row->datagram && type == SocketType::dgram)
     error(type_word, 0, fmt::format("internal service {} has no dgram form", row->name));
   if (spec_.tcpmux) {

@@ -10,10 +10,14 @@ namespace ninetd::config {
 
 const char* to_string(SocketType type) {
   switch (type) {
-    case SocketType::stream: return "stream";
-    case SocketType::dgram: return "dgram";
-    case SocketType::raw: return "raw";
-    case SocketType::seqpacket: return "seqpacket";
+    case SocketType::stream:
+      return "stream";
+    case SocketType::dgram:
+      return "dgram";
+    case SocketType::raw:
+      return "raw";
+    case SocketType::seqpacket:
+      return "seqpacket";
   }
   return "?";
 }

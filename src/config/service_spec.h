@@ -65,10 +65,10 @@ struct ServiceSpec {
   Place protocol_place;
 
   WaitMode wait_mode = WaitMode::nowait;
-  std::optional<unsigned> max_per_minute;             // nowait.N (OpenBSD, NetBSD)
-  std::optional<unsigned> max_child;                  // nowait/N (FreeBSD)
-  std::optional<unsigned> max_conn_per_ip_per_minute; // nowait/N/N
-  std::optional<unsigned> max_child_per_ip;           // nowait/N/N/N
+  std::optional<unsigned> max_per_minute;              // nowait.N (OpenBSD, NetBSD)
+  std::optional<unsigned> max_child;                   // nowait/N (FreeBSD)
+  std::optional<unsigned> max_conn_per_ip_per_minute;  // nowait/N/N
+  std::optional<unsigned> max_child_per_ip;            // nowait/N/N/N
 
   std::string user;
   std::optional<std::string> group;

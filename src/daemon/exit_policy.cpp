@@ -1,11 +1,10 @@
 #include "daemon/exit_policy.h"
 
+#include <fmt/format.h>
 #include <sys/wait.h>
 
 #include <algorithm>
 #include <cstring>
-
-#include <fmt/format.h>
 
 namespace ninetd::daemon {
 namespace {
@@ -24,7 +23,9 @@ std::string describe_status(int status) {
   return fmt::format("exited with status {}", WEXITSTATUS(status));
 }
 
-bool failed(int status) { return WIFSIGNALED(status) || WEXITSTATUS(status) != 0; }
+bool failed(int status) {
+  return WIFSIGNALED(status) || WEXITSTATUS(status) != 0;
+}
 
 milliseconds next_backoff(unsigned& quick_failures) {
   unsigned step = std::min(quick_failures++, kMaxDoublings);

@@ -12,17 +12,17 @@ inline constexpr const char* kDefaultConfig = "/etc/inetd.conf";
 inline constexpr const char* kDefaultPidfile = "/run/ninetd.pid";
 
 struct Options {
-  bool foreground = false;     // -d, -i: do not become a background daemon
-  bool log_to_stderr = false;  // -d (with -i, logs still go to syslog)
+  bool foreground = false;       // -d, -i: do not become a background daemon
+  bool log_to_stderr = false;    // -d (with -i, logs still go to syslog)
   bool log_connections = false;  // -l
-  bool check_only = false;     // -t, --check
+  bool check_only = false;       // -t, --check
   bool help = false;
   bool version = false;
   std::optional<std::string> pidfile;  // -p FILE; default kDefaultPidfile unless -d
   std::string config = kDefaultConfig;
   std::string login_conf = "/etc/login.conf";  // --login-conf FILE: login classes
-  unsigned idle_timeout = 60;  // --idle-timeout SECONDS: builtin sessions
-  bool new_session = false;    // --new-session: setsid for servers, not setpgid
+  unsigned idle_timeout = 60;                  // --idle-timeout SECONDS: builtin sessions
+  bool new_session = false;                    // --new-session: setsid for servers, not setpgid
   // --max-sessions N: in-loop builtin sessions at once; 0 (the default) means a
   // quarter of the open-files limit, at most 16384 (descriptor_budget.h).
   unsigned max_sessions = 0;

@@ -46,15 +46,19 @@ void Supervisor::reload() {
     return;
   }
   log::notice("reloading {}", settings_.config_path);
-  if (!reader_.start(load_request(), [this](LoadResult result) { finish_reload(std::move(result)); }))
-    log::error("reload failed: cannot start the configuration loader: {}; the running "
-               "configuration is kept", std::strerror(errno));
+  if (!reader_.start(load_request(),
+                     [this](LoadResult result) { finish_reload(std::move(result)); }))
+    log::error(
+        "reload failed: cannot start the configuration loader: {}; the running "
+        "configuration is kept",
+        std::strerror(errno));
 }
 
 void Supervisor::finish_reload(LoadResult result) {
   if (!result) {
-    log::error("reload failed: the configuration loader failed or ran out of time; the running "
-               "configuration is kept");
+    log::error(
+        "reload failed: the configuration loader failed or ran out of time; the running "
+        "configuration is kept");
   } else {
     services::LoadedConfig& loaded = *result;
     log_diagnostics(loaded);
@@ -113,8 +117,8 @@ void Supervisor::apply(const services::LoadedConfig& loaded, bool initial) {
                 table_.size() == 1 ? "" : "s", sockets, sockets == 1 ? "" : "s");
   else
     log::notice("reloaded: {} added, {} removed, {} changed, {} unchanged, {} kept despite errors",
-                diff.added.size(), diff.removed.size(), diff.changed.size(),
-                diff.unchanged.size(), diff.kept_broken.size());
+                diff.added.size(), diff.removed.size(), diff.changed.size(), diff.unchanged.size(),
+                diff.kept_broken.size());
   auto needs_socket = [](const auto& service) { return service->service().has_socket(); };
   auto needed = static_cast<std::size_t>(std::count_if(table_.begin(), table_.end(), needs_socket));
   if (auto shortfall = descriptor_shortfall(needed, open_files_limit()))
@@ -123,8 +127,8 @@ void Supervisor::apply(const services::LoadedConfig& loaded, bool initial) {
 
 std::size_t Supervisor::index_table() {
   tcpmux_.clear();
-  guarded_ports_ = std::set<std::uint16_t>(std::begin(kStandardBuiltinPorts),
-                                           std::end(kStandardBuiltinPorts));
+  guarded_ports_ =
+      std::set<std::uint16_t>(std::begin(kStandardBuiltinPorts), std::end(kStandardBuiltinPorts));
   std::size_t sockets = 0;
   for (const auto& service : table_) {
     const services::Service& s = service->service();
@@ -176,20 +180,21 @@ void Supervisor::shut_down() {
 
 void Supervisor::dump_table() {
   log::Batch batch;
-  log::notice("{} service{}, {} server{} running, {} builtin session{}; udp builtins answered "
-              "{}, refused {}",
-              table_.size(), table_.size() == 1 ? "" : "s", children_.size(),
-              children_.size() == 1 ? "" : "s", sessions_.size(), sessions_.size() == 1 ? "" : "s",
-              datagram_stats_.answered,
-              datagram_stats_.refused + datagram_stats_.over_rate + datagram_stats_.over_budget);
+  log::notice(
+      "{} service{}, {} server{} running, {} builtin session{}; udp builtins answered "
+      "{}, refused {}",
+      table_.size(), table_.size() == 1 ? "" : "s", children_.size(),
+      children_.size() == 1 ? "" : "s", sessions_.size(), sessions_.size() == 1 ? "" : "s",
+      datagram_stats_.answered,
+      datagram_stats_.refused + datagram_stats_.over_rate + datagram_stats_.over_budget);
   for (const auto& service : table_) {
     const services::Service& s = service->service();
     std::string state(daemon::describe(service->state()));
     if (auto pid = service->listener.wait_pid()) state += fmt::format(" (pid {})", *pid);
     log::notice("{}: {} ({}) {}: connections={} children={} spawn_failures={} refused={}", s.name,
                 s.has_socket() ? s.address.to_string() : s.tcpmux_name, service_summary(s), state,
-                service->counters.connections, service->children,
-                service->counters.spawn_failures, service->counters.refused);
+                service->counters.connections, service->children, service->counters.spawn_failures,
+                service->counters.refused);
   }
 }
 

@@ -57,9 +57,10 @@ std::optional<std::string> raise_descriptor_limit() {
   limit.rlim_cur = limit.rlim_max;
   if (setrlimit(RLIMIT_NOFILE, &limit) == 0) return std::nullopt;
   // EPERM when the hard limit is above the kernel's fs.nr_open.
-  return fmt::format("cannot raise the open-files limit from {} to the hard limit {}: {}; "
-                     "the daemon keeps {}",
-                     given, limit.rlim_max, std::strerror(errno), given);
+  return fmt::format(
+      "cannot raise the open-files limit from {} to the hard limit {}: {}; "
+      "the daemon keeps {}",
+      given, limit.rlim_max, std::strerror(errno), given);
 }
 
 // Servers inherit the daemon's umask. Started from a shell with umask 0, or

@@ -138,7 +138,8 @@ void ServiceListener::apply_socket_options(bool buffers_changed) {
 void ServiceListener::open() {
   const services::Service& s = service_.service();
   if (!s.has_socket()) {
-    log::notice("{}: reachable through tcpmux as \"{}\" ({})", s.name, s.tcpmux_name, service_summary(s));
+    log::notice("{}: reachable through tcpmux as \"{}\" ({})", s.name, s.tcpmux_name,
+                service_summary(s));
     return set_state(ServiceState::via_tcpmux);
   }
   auto fd = net::open_listener(s, !service_.hands_over_socket());
@@ -149,15 +150,16 @@ void ServiceListener::open() {
                   fd.error().describe());
       return set_state(ServiceState::no_ipv6);
     }
-    log::error("{}: {} {}: {}; retrying every {} s", s.name, fd.error().call,
-               s.address.to_string(), std::strerror(error), kRetryOpen.count() / 1000);
+    log::error("{}: {} {}: {}; retrying every {} s", s.name, fd.error().call, s.address.to_string(),
+               std::strerror(error), kRetryOpen.count() / 1000);
     return pause(ServiceState::retrying_bind, kRetryOpen);
   }
   socket_ = std::move(*fd);
   nonblocking_ = !service_.hands_over_socket();
   if (s.address.family() == AF_UNIX) {
     struct stat bound {};
-    if (lstat(s.address.ip().c_str(), &bound) == 0) socket_file_.emplace(bound.st_dev, bound.st_ino);
+    if (lstat(s.address.ip().c_str(), &bound) == 0)
+      socket_file_.emplace(bound.st_dev, bound.st_ino);
   }
   log::notice("{}: listening on {} ({})", s.name, s.address.to_string(), service_summary(s));
   // A wait server may still hold the socket this one replaces: this one waits
@@ -221,10 +223,10 @@ bool ServiceListener::pause_if_over_rate() {
   limits::RateWindow* rate = service_.admission.rate();
   if (rate == nullptr || !rate->full(now)) return false;
   auto wait = std::chrono::duration_cast<milliseconds>(rate->window_end() - now);
-  log::warning("{}: more than {} connections in a minute; service paused for {} s "
-               "(raise the limit with nowait.N)",
-               service_.name(), service_.service().limits.max_per_minute,
-               (wait.count() + 999) / 1000);
+  log::warning(
+      "{}: more than {} connections in a minute; service paused for {} s "
+      "(raise the limit with nowait.N)",
+      service_.name(), service_.service().limits.max_per_minute, (wait.count() + 999) / 1000);
   pause(ServiceState::paused_by_rate, wait);
   return true;
 }

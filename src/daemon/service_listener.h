@@ -6,9 +6,8 @@
 // services, datagrams) go to the owner at the first readable event.
 #pragma once
 
-#include <sys/types.h>
-
 #include <fmt/format.h>
+#include <sys/types.h>
 
 #include <chrono>
 #include <cstddef>

@@ -35,7 +35,7 @@ struct SupervisorSettings {
   bool log_connections = false;
   std::chrono::seconds session_idle_timeout{60};
   std::size_t max_sessions = 0;  // 0: from the open-files limit (descriptor_budget.h)
-  bool new_session = false;  // servers start in a session of their own (--new-session)
+  bool new_session = false;      // servers start in a session of their own (--new-session)
 };
 
 class Supervisor final : public builtins::SessionOwner, public ListenerOwner {
@@ -138,7 +138,7 @@ class Supervisor final : public builtins::SessionOwner, public ListenerOwner {
   loop::EventLoop& loop_;
   SupervisorSettings settings_;
   ConfigReader reader_;
-  bool reload_again_ = false;  // a SIGHUP came while a reload was running
+  bool reload_again_ = false;                           // a SIGHUP came while a reload was running
   std::vector<std::shared_ptr<RunningService>> table_;  // sorted by ByKey
   std::map<std::string, std::shared_ptr<RunningService>> tcpmux_;  // by lowercase name
   std::unordered_map<pid_t, Child> children_;
@@ -151,7 +151,7 @@ class Supervisor final : public builtins::SessionOwner, public ListenerOwner {
   log::RepeatLimiter repeats_;
   std::optional<loop::EventLoop::TimerId> repeat_timer_;
   spawn::Environment environment_;  // a launch's scratch, kept to reuse its memory
-  std::vector<char*> launch_argv_;   // likewise
+  std::vector<char*> launch_argv_;  // likewise
   std::optional<loop::EventLoop::TimerId> sweep_timer_;
   bool stop_requested_ = false;
 };

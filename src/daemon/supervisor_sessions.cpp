@@ -18,8 +18,8 @@ void Supervisor::start_session(RunningService& service, config::Builtin kind, sy
   auto session =
       std::make_unique<builtins::Session>(kind, std::move(connection), service.name(), *this);
   builtins::Session* key = session.get();
-  sessions_.emplace(key,
-                    SessionEntry{std::move(session), service.shared_from_this(), std::move(client)});
+  sessions_.emplace(
+      key, SessionEntry{std::move(session), service.shared_from_this(), std::move(client)});
   ++service.children;
   // start() may already end the session (a short exchange served at once).
   if (!key->start()) {

@@ -22,7 +22,8 @@ class SignalSource final : public EventHandler {
   void on_event(std::uint32_t events) override;
 
  private:
-  SignalSource(sys::Fd fd, Callback callback) : fd_(std::move(fd)), callback_(std::move(callback)) {}
+  SignalSource(sys::Fd fd, Callback callback)
+      : fd_(std::move(fd)), callback_(std::move(callback)) {}
   sys::Fd fd_;
   Callback callback_;
 };

@@ -17,10 +17,14 @@ namespace {
 
 int socket_type_of(config::SocketType type) {
   switch (type) {
-    case config::SocketType::stream: return SOCK_STREAM;
-    case config::SocketType::dgram: return SOCK_DGRAM;
-    case config::SocketType::raw: return SOCK_RAW;
-    case config::SocketType::seqpacket: return SOCK_SEQPACKET;
+    case config::SocketType::stream:
+      return SOCK_STREAM;
+    case config::SocketType::dgram:
+      return SOCK_DGRAM;
+    case config::SocketType::raw:
+      return SOCK_RAW;
+    case config::SocketType::seqpacket:
+      return SOCK_SEQPACKET;
   }
   return SOCK_STREAM;
 }
@@ -34,8 +38,7 @@ constexpr int kDeferAcceptSeconds = 5;
 
 // TCP builtins that wait for the client's first bytes before they answer.
 bool waits_for_client(const services::Service& service) {
-  return service.builtin != config::Builtin::none &&
-         service.transport == config::Transport::tcp &&
+  return service.builtin != config::Builtin::none && service.transport == config::Transport::tcp &&
          service.socket_type == config::SocketType::stream &&
          builtins::row(service.builtin).client_speaks_first;
 }

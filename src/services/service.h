@@ -11,9 +11,9 @@
 #include <vector>
 
 #include "config/service_spec.h"
+#include "net/compact_address.h"
 #include "services/group_list.h"
 #include "services/login_class.h"
-#include "net/compact_address.h"
 
 namespace ninetd::services {
 

@@ -40,8 +40,7 @@ class SystemDb {
 // times.
 class LibcSystemDb final : public SystemDb {
  public:
-  std::optional<std::uint16_t> service_port(const std::string& name,
-                                            const char* protocol) override;
+  std::optional<std::uint16_t> service_port(const std::string& name, const char* protocol) override;
   std::optional<UserEntry> user(const std::string& name) override;
   std::optional<gid_t> group(const std::string& name) override;
   std::vector<gid_t> group_list(const std::string& user, gid_t gid) override;

@@ -6,7 +6,9 @@
 
 namespace ninetd::sys {
 
-std::string SysError::describe() const { return fmt::format("{}: {}", call, std::strerror(code)); }
+std::string SysError::describe() const {
+  return fmt::format("{}: {}", call, std::strerror(code));
+}
 
 ErrnoClass classify_errno(int code) {
   switch (code) {

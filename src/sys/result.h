@@ -15,12 +15,14 @@ struct SysError {
   std::string describe() const;
 };
 
-inline SysError last_error(const char* call) { return SysError{errno, call}; }
+inline SysError last_error(const char* call) {
+  return SysError{errno, call};
+}
 
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::move(value)) {}  // NOLINT: implicit like expected
+  Result(T value) : v_(std::move(value)) {}         // NOLINT: implicit like expected
   Result(SysError error) : v_(std::move(error)) {}  // NOLINT
   bool has_value() const { return v_.index() == 0; }
   explicit operator bool() const { return has_value(); }

@@ -35,9 +35,10 @@ services::Service tcpmux_service() {
   s.tcpmux = true;
   s.tcpmux_plus = true;
   s.tcpmux_name = "hello";
-  s.login_class = std::make_shared<const services::LoginClass>(services::LoginClass{
-      "daemon", {services::ResourceLimit{RLIMIT_NOFILE, 128, 1024},
-                 services::ResourceLimit{RLIMIT_CPU, RLIM_INFINITY, RLIM_INFINITY}}});
+  s.login_class = std::make_shared<const services::LoginClass>(
+      services::LoginClass{"daemon",
+                           {services::ResourceLimit{RLIMIT_NOFILE, 128, 1024},
+                            services::ResourceLimit{RLIMIT_CPU, RLIM_INFINITY, RLIM_INFINITY}}});
   return s;
 }
 

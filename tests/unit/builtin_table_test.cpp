@@ -1,11 +1,11 @@
 // The builtin table: every builtin has one row, found by id and by name, and
 // the rows say what the parser, the listener and the supervisor act on.
-#include "builtins/table.h"
-
 #include <gtest/gtest.h>
 
 #include <array>
 #include <string>
+
+#include "builtins/table.h"
 
 namespace ninetd::builtins {
 namespace {

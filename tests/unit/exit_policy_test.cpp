@@ -2,18 +2,21 @@
 // server took the socket backs off instead of being watched again at once.
 #include "daemon/exit_policy.h"
 
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
-
-#include <gtest/gtest.h>
 
 namespace ninetd::daemon {
 namespace {
 
 using std::chrono::milliseconds;
 
-int exited(int code) { return (code & 0xff) << 8; }          // as waitpid reports it
-int killed(int signal, bool core = false) { return signal | (core ? 0x80 : 0); }
+int exited(int code) {
+  return (code & 0xff) << 8;
+}  // as waitpid reports it
+int killed(int signal, bool core = false) {
+  return signal | (core ? 0x80 : 0);
+}
 
 TEST(ExitStatus, DescribedAsAnAdministratorReadsIt) {
   ASSERT_TRUE(WIFEXITED(exited(3)));
@@ -54,8 +57,7 @@ TEST(Backoff, ASuccessOrASlowFailureResetsTheSequence) {
   EXPECT_EQ(quick, 0u);
   quick = 3;
   // A server that ran a while before failing took what was waiting for it.
-  EXPECT_EQ(backoff_after({true, false, killed(SIGKILL), milliseconds(1000)}, quick),
-            std::nullopt);
+  EXPECT_EQ(backoff_after({true, false, killed(SIGKILL), milliseconds(1000)}, quick), std::nullopt);
   EXPECT_EQ(quick, 0u);
 }
 
