@@ -25,6 +25,7 @@ bool RunningService::set_service(services::Service service) {
   service_ = std::move(service);
   if (service_.credentials.switch_user)
     credential_steps_ = spawn::steps_needed(service_.credentials, spawn::current_identity());
+  launch_template_ = spawn::LaunchTemplate(service_, credential_steps_);
   if (!same_rate) {
     rate.reset();
     if (service_.limits.max_per_minute > 0)

@@ -17,6 +17,7 @@
 #include "loop/event_loop.h"
 #include "services/service.h"
 #include "spawn/identity.h"
+#include "spawn/launch_template.h"
 #include "sys/fd.h"
 
 namespace ninetd::daemon {
@@ -48,6 +49,9 @@ class RunningService final : public loop::EventHandler,
   // The credential calls its servers need: none that would change nothing
   // (setuid and setgid to root, for a daemon running as root).
   const spawn::CredentialSteps& credential_steps() const { return credential_steps_; }
+  // Everything its launches share, made with the definition; a launch fills in
+  // the connection's part (and writes into it when it launches vfork-style).
+  spawn::LaunchTemplate& launch_template() { return launch_template_; }
   // Connection-oriented sockets (stream, seqpacket) are accepted by the daemon
   // for nowait services; anything else goes to the server as it is.
   bool hands_over_socket() const {
@@ -77,6 +81,7 @@ class RunningService final : public loop::EventHandler,
   Supervisor& owner_;
   services::Service service_;
   spawn::CredentialSteps credential_steps_;
+  spawn::LaunchTemplate launch_template_;
 };
 
 }  // namespace ninetd::daemon
