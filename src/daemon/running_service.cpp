@@ -17,6 +17,12 @@ void RunningService::fill_argv(std::vector<char*>& out) {
   out.push_back(nullptr);
 }
 
+spawn::LaunchTemplate& RunningService::launch_template() {
+  if (!launch_template_)
+    launch_template_ = std::make_unique<spawn::LaunchTemplate>(service_, credential_steps_);
+  return *launch_template_;
+}
+
 bool RunningService::set_service(services::Service service) {
   bool same_rate = rate && service.limits.max_per_minute == service_.limits.max_per_minute;
   bool same_per_source =
@@ -25,7 +31,7 @@ bool RunningService::set_service(services::Service service) {
   service_ = std::move(service);
   if (service_.credentials.switch_user)
     credential_steps_ = spawn::steps_needed(service_.credentials, spawn::current_identity());
-  launch_template_ = spawn::LaunchTemplate(service_, credential_steps_);
+  launch_template_.reset();
   if (!same_rate) {
     rate.reset();
     if (service_.limits.max_per_minute > 0)

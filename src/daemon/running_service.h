@@ -49,9 +49,11 @@ class RunningService final : public loop::EventHandler,
   // The credential calls its servers need: none that would change nothing
   // (setuid and setgid to root, for a daemon running as root).
   const spawn::CredentialSteps& credential_steps() const { return credential_steps_; }
-  // Everything its launches share, made with the definition; a launch fills in
-  // the connection's part (and writes into it when it launches vfork-style).
-  spawn::LaunchTemplate& launch_template() { return launch_template_; }
+  // Everything the launches of this definition share; a launch fills in the
+  // connection's part (and writes into it when it launches vfork-style). Made
+  // at the first launch: hundreds of services that wait for a connection would
+  // otherwise hold one each (docs/performance.md, finding 26).
+  spawn::LaunchTemplate& launch_template();
   // Connection-oriented sockets (stream, seqpacket) are accepted by the daemon
   // for nowait services; anything else goes to the server as it is.
   bool hands_over_socket() const {
@@ -81,7 +83,7 @@ class RunningService final : public loop::EventHandler,
   Supervisor& owner_;
   services::Service service_;
   spawn::CredentialSteps credential_steps_;
-  spawn::LaunchTemplate launch_template_;
+  std::unique_ptr<spawn::LaunchTemplate> launch_template_;
 };
 
 }  // namespace ninetd::daemon
