@@ -19,9 +19,8 @@ constexpr std::string_view kListenPid = "LISTEN_PID=";
 constexpr std::size_t kPidRoom = 21;
 // PATH, PROTO, two sets of four, LISTEN_FDS, LISTEN_PID and the null.
 constexpr std::size_t kMaxVariables = 1 + 1 + 8 + 2 + 1;
-constexpr std::size_t kAlignment =
-    std::max({alignof(char*), alignof(services::ResourceLimit), alignof(gid_t),
-              alignof(std::uint32_t)});
+constexpr std::size_t kAlignment = std::max(
+    {alignof(char*), alignof(services::ResourceLimit), alignof(gid_t), alignof(std::uint32_t)});
 
 // Variables that are the same for every service point into static storage,
 // which, like the ignored signals' list, outlives every child: the copy a
@@ -115,7 +114,8 @@ LaunchTemplate::LaunchTemplate(const services::Service& service, const Credentia
   path_ = layout.take<char>(service.program.size() + 1);
   std::vector<std::uint32_t> argv_starts;
   argv_starts.reserve(argc_);
-  for (const std::string& arg : service.argv) argv_starts.push_back(layout.take<char>(arg.size() + 1));
+  for (const std::string& arg : service.argv)
+    argv_starts.push_back(layout.take<char>(arg.size() + 1));
   std::string names[kSets][kValuesPerSet];
   if (ucspi_) {
     for (std::size_t set = 0; set < kSets; ++set) {
@@ -140,7 +140,8 @@ LaunchTemplate::LaunchTemplate(const services::Service& service, const Credentia
     std::copy(limits, limits + limit_count_,
               reinterpret_cast<services::ResourceLimit*>(base + limits_));
   if (group_count_ > 0) std::memcpy(base + groups_, groups, group_count_ * sizeof(gid_t));
-  if (argc_ > 0) std::memcpy(base + argv_offsets_, argv_starts.data(), argc_ * sizeof(std::uint32_t));
+  if (argc_ > 0)
+    std::memcpy(base + argv_offsets_, argv_starts.data(), argc_ * sizeof(std::uint32_t));
   std::memcpy(chars(path_), service.program.c_str(), service.program.size() + 1);
   for (std::uint32_t i = 0; i < argc_; ++i)
     std::memcpy(chars(argv_starts[i]), service.argv[i].c_str(), service.argv[i].size() + 1);

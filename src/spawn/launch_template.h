@@ -28,7 +28,7 @@ namespace ninetd::spawn {
 
 // What differs between two launches of one service.
 struct PerLaunch {
-  int socket_fd = -1;  // becomes 0, 1 and 2
+  int socket_fd = -1;        // becomes 0, 1 and 2
   bool new_session = false;  // see LaunchRequest
   // An IPv4 or IPv6 peer gets the UCSPI variables; none (a server given the
   // listener) or a unix peer gets PATH only.
@@ -74,10 +74,10 @@ class LaunchTemplate {
   // The part a launch copies: what follows, the pointer arrays, it writes.
   std::uint32_t constant_size_ = 0;
   // Offsets into the image.
-  std::uint32_t argv_ = 0;    // char*[]
-  std::uint32_t envp_ = 0;    // char*[]
-  std::uint32_t limits_ = 0;  // services::ResourceLimit[]
-  std::uint32_t groups_ = 0;  // gid_t[]
+  std::uint32_t argv_ = 0;          // char*[]
+  std::uint32_t envp_ = 0;          // char*[]
+  std::uint32_t limits_ = 0;        // services::ResourceLimit[]
+  std::uint32_t groups_ = 0;        // gid_t[]
   std::uint32_t argv_offsets_ = 0;  // std::uint32_t[]: where each argument starts
   std::uint32_t path_ = 0;
   std::uint32_t listen_pid_ = 0;  // "LISTEN_PID=" and room for the child's pid
@@ -90,7 +90,7 @@ class LaunchTemplate {
   uid_t uid_ = 0;
   gid_t gid_ = 0;
   const char* proto_[kSets] = {};  // PROTO=TCP, PROTO=TCP6 (static storage)
-  bool ucspi_ = false;  // the image has the UCSPI variables
+  bool ucspi_ = false;             // the image has the UCSPI variables
   bool needs_local_ = false;
   bool listen_fds_ = false;
   bool set_groups_ = false;

@@ -86,10 +86,9 @@ TEST_F(LaunchTemplateTest, Ipv6PeerGetsBothSets) {
   PerLaunch launch{.peer = &peer};
   EXPECT_EQ(read(in_arena(t, launch).envp), formatted("TCP", listener, peer));
   EXPECT_EQ(read(in_arena(t, launch).envp),
-            (Strings{kDefaultPath, "PROTO=TCP6", "TCPREMOTEIP=2001:db8::2",
-                     "TCPREMOTEPORT=40000", "TCPLOCALIP=2001:db8::1", "TCPLOCALPORT=7",
-                     "TCP6REMOTEIP=2001:db8::2", "TCP6REMOTEPORT=40000",
-                     "TCP6LOCALIP=2001:db8::1", "TCP6LOCALPORT=7"}));
+            (Strings{kDefaultPath, "PROTO=TCP6", "TCPREMOTEIP=2001:db8::2", "TCPREMOTEPORT=40000",
+                     "TCPLOCALIP=2001:db8::1", "TCPLOCALPORT=7", "TCP6REMOTEIP=2001:db8::2",
+                     "TCP6REMOTEPORT=40000", "TCP6LOCALIP=2001:db8::1", "TCP6LOCALPORT=7"}));
 }
 
 TEST_F(LaunchTemplateTest, WildcardListenerTakesTheLocalAddressPerLaunch) {
@@ -107,8 +106,8 @@ TEST_F(LaunchTemplateTest, WildcardListenerTakesTheLocalAddressPerLaunch) {
   // In place, each launch writes over the last: no trace of the previous one.
   EXPECT_EQ(read(t.instantiate_in_place(v6).envp), formatted("TCP", local6, peer6));
   EXPECT_EQ(read(t.instantiate_in_place(v4).envp),
-            (Strings{kDefaultPath, "PROTO=TCP", "TCPREMOTEIP=198.51.100.2",
-                     "TCPREMOTEPORT=40000", "TCPLOCALIP=192.0.2.1", "TCPLOCALPORT=7"}));
+            (Strings{kDefaultPath, "PROTO=TCP", "TCPREMOTEIP=198.51.100.2", "TCPREMOTEPORT=40000",
+                     "TCPLOCALIP=192.0.2.1", "TCPLOCALPORT=7"}));
   EXPECT_EQ(read(t.instantiate_in_place(v6).envp), formatted("TCP", local6, peer6));
 }
 
