@@ -6,18 +6,14 @@
 
 #include <cerrno>
 #include <cstddef>
-#include <ctime>
 
-#include "builtins/formats.h"
+#include "builtins/table.h"
 
 namespace ninetd::builtins {
 namespace {
 
 constexpr int kDatagramsPerWakeup = 64;
 constexpr std::size_t kMaxDatagram = 65536;
-
-// One chargen line per datagram; successive datagrams rotate as the stream does.
-std::uint64_t chargen_datagram_line = 0;
 
 }  // namespace
 
@@ -69,13 +65,14 @@ std::span<const std::uint8_t> address_bytes(const net::SocketAddress& peer) {
 void answer_datagrams(int fd, config::Builtin kind, DatagramGuard& guard, DatagramStats& stats,
                       limits::RateWindow::TimePoint now) {
   static char buffer[kMaxDatagram];
+  Answer answer = row(kind).answer;
   for (int i = 0; i < kDatagramsPerWakeup; ++i) {
     net::SocketAddress source;
     source.reset_length();
     ssize_t n =
         ::recvfrom(fd, buffer, sizeof(buffer), MSG_DONTWAIT, source.get(), source.length_pointer());
     if (n < 0) return;  // EAGAIN: drained; anything else: nothing to answer
-    if (kind == config::Builtin::discard) continue;
+    if (answer == nullptr) continue;  // discard
     if (!may_answer(source, guard.guarded_ports)) {
       ++stats.refused;
       continue;
@@ -89,34 +86,11 @@ void answer_datagrams(int fd, config::Builtin kind, DatagramGuard& guard, Datagr
       ++stats.over_budget;
       continue;
     }
-    const char* reply = buffer;
-    std::size_t length = static_cast<std::size_t>(n);
-    std::string text;
-    std::array<std::uint8_t, 4> seconds{};
-    char line[kChargenLineLength];
-    switch (kind) {
-      case config::Builtin::echo:
-        break;
-      case config::Builtin::daytime:
-        text = daytime_text(std::time(nullptr));
-        reply = text.data();
-        length = text.size();
-        break;
-      case config::Builtin::time:
-        seconds = time_bytes(std::time(nullptr));
-        reply = reinterpret_cast<const char*>(seconds.data());
-        length = seconds.size();
-        break;
-      case config::Builtin::chargen:
-        chargen_line(chargen_datagram_line++, line);
-        reply = line;
-        length = sizeof(line);
-        break;
-      default:
-        continue;
-    }
+    std::array<char, kAnswerScratch> scratch;
+    std::span<const char> reply = answer({buffer, static_cast<std::size_t>(n)}, scratch);
     // A full send buffer drops the answer, as UDP may: never block the loop.
-    ::sendto(fd, reply, length, MSG_DONTWAIT | MSG_NOSIGNAL, source.get(), source.length());
+    ::sendto(fd, reply.data(), reply.size(), MSG_DONTWAIT | MSG_NOSIGNAL, source.get(),
+             source.length());
     ++stats.answered;
   }
 }

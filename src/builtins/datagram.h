@@ -23,12 +23,6 @@ bool may_answer(const net::SocketAddress& source, const std::set<std::uint16_t>&
 // Pure: is `source` a loopback address (127.0.0.0/8, ::1, or v4-mapped)?
 bool is_loopback(const net::SocketAddress& source);
 
-// TCP builtins that live in the loop after their accept.
-inline bool holds_session(config::Builtin kind) {
-  return kind == config::Builtin::echo || kind == config::Builtin::discard ||
-         kind == config::Builtin::chargen || kind == config::Builtin::tcpmux;
-}
-
 struct DatagramStats {
   std::uint64_t answered = 0;
   std::uint64_t refused = 0;      // by may_answer

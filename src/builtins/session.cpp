@@ -2,27 +2,29 @@
 
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <cerrno>
 
-#include "builtins/formats.h"
 #include "log/logger.h"
 
 namespace ninetd::builtins {
 namespace {
 
-constexpr std::size_t kChargenLinesPerFill = 128;
+// What a generating session (chargen) writes per fill: enough that a fast
+// client costs few wakeups, little held for a slow one.
+constexpr std::size_t kGeneratedPerFill = std::size_t{8} * 1024;
 
 }  // namespace
 
 Session::Session(config::Builtin kind, sys::Fd fd, std::string service_name, SessionOwner& owner)
-    : kind_(kind),
-      fd_(std::move(fd)),
-      service_name_(std::move(service_name)),
+    : row_(row(kind)),
       owner_(owner),
-      last_activity_(loop::Clock::now()) {}
+      service_name_(std::move(service_name)),
+      last_activity_(loop::Clock::now()),
+      fd_(std::move(fd)) {}
 
 bool Session::start() {
-  bool client_first = config::client_speaks_first(kind_);
+  bool client_first = row_.client_speaks_first;
   interest_ = client_first ? EPOLLIN : (EPOLLIN | EPOLLOUT);
   // What the client sent is usually there at accept (with TCP_DEFER_ACCEPT,
   // always): serving it now saves a trip through the loop, and a short
@@ -59,7 +61,7 @@ void Session::on_event(std::uint32_t events) {
 }
 
 void Session::count_progress(std::size_t bytes) {
-  unproven_bytes_ += bytes;
+  unproven_bytes_ += static_cast<std::uint32_t>(std::min<std::size_t>(bytes, kProgressBytes));
   if (unproven_bytes_ < kProgressBytes) return;
   unproven_bytes_ = 0;
   last_activity_ = loop::Clock::now();
@@ -73,7 +75,7 @@ bool Session::flush() {
       if (errno == EINTR) continue;
       return errno == EAGAIN;
     }
-    sent_ += static_cast<std::size_t>(n);
+    sent_ += static_cast<std::uint32_t>(n);
     count_progress(static_cast<std::size_t>(n));
   }
   pending_.clear();
@@ -82,13 +84,12 @@ bool Session::flush() {
 }
 
 void Session::on_writable() {
-  if (kind_ == config::Builtin::chargen && pending_.empty()) {
-    pending_.resize(kChargenLinesPerFill * kChargenLineLength);
-    for (std::size_t i = 0; i < kChargenLinesPerFill; ++i)
-      chargen_line(chargen_line_++, pending_.data() + i * kChargenLineLength);
+  if (row_.generate != nullptr && pending_.empty()) {
+    pending_.resize(kGeneratedPerFill);
+    pending_.resize(row_.generate(generated_, pending_));
   }
   if (!flush()) return finish();
-  if (kind_ != config::Builtin::echo || !pending_.empty()) return;
+  if (row_.input != ClientInput::echo || !pending_.empty()) return;
   // echo: the backlog is written; after the client's end of input that was
   // the last of it, otherwise listen to the client again.
   if (input_ended_) return finish();
@@ -96,7 +97,7 @@ void Session::on_writable() {
 }
 
 bool Session::on_readable() {
-  if (kind_ == config::Builtin::tcpmux) {
+  if (row_.input == ClientInput::request_line) {
     read_tcpmux_request();
     return false;
   }
@@ -104,7 +105,7 @@ bool Session::on_readable() {
   // that sends without reading meets the kernel's window, not our memory.
   // (Discard and chargen drop their input, so they always read it: left
   // unread, it would wake the level-triggered loop at every turn.)
-  if (kind_ == config::Builtin::echo && !pending_.empty()) return false;
+  if (row_.input == ClientInput::echo && !pending_.empty()) return false;
   char buffer[kSessionBufferCap];
   ssize_t n = ::recv(fd_.get(), buffer, sizeof(buffer), MSG_DONTWAIT);
   if (n < 0 && (errno == EAGAIN || errno == EINTR)) return false;
@@ -113,7 +114,7 @@ bool Session::on_readable() {
     return false;
   }
   if (n == 0) {
-    if (kind_ != config::Builtin::echo) {
+    if (row_.input != ClientInput::echo) {
       finish();
       return false;
     }
@@ -126,7 +127,7 @@ bool Session::on_readable() {
   }
   auto got = static_cast<std::size_t>(n);
   count_progress(got);
-  if (kind_ != config::Builtin::echo) return true;  // discard and chargen drop input
+  if (row_.input != ClientInput::echo) return true;  // dropped
   std::size_t sent = 0;
   while (sent < got) {
     ssize_t w = ::send(fd_.get(), buffer + sent, got - sent, MSG_NOSIGNAL | MSG_DONTWAIT);
@@ -149,11 +150,12 @@ bool Session::on_readable() {
 // line end is consumed: those bytes belong to the server that will be started.
 void Session::read_tcpmux_request() {
   char peek[kTcpmuxMaxRequest];
-  std::size_t room = kTcpmuxMaxRequest - request_.size();
+  // The request read so far waits in pending_, which a request session never writes.
+  std::size_t room = kTcpmuxMaxRequest - pending_.size();
   ssize_t n = ::recv(fd_.get(), peek, room, MSG_PEEK | MSG_DONTWAIT);
   if (n < 0 && (errno == EAGAIN || errno == EINTR)) return;
   if (n <= 0) return finish();
-  std::string received = request_;
+  std::string received(pending_.begin(), pending_.end());
   received.append(peek, static_cast<std::size_t>(n));
   TcpmuxRequest request = parse_tcpmux_request(received);
   // What was peeked is read first: closed with bytes unread, the connection
@@ -172,7 +174,7 @@ void Session::read_tcpmux_request() {
       break;
     case TcpmuxVerdict::complete: {
       // Only the rest of the request line leaves the socket.
-      std::size_t take = request.consumed - request_.size();
+      std::size_t take = request.consumed - pending_.size();
       if (::recv(fd_.get(), peek, take, MSG_DONTWAIT) != static_cast<ssize_t>(take))
         return finish();
       std::string name(request.name);
@@ -182,7 +184,7 @@ void Session::read_tcpmux_request() {
   }
   ssize_t got = ::recv(fd_.get(), peek, static_cast<std::size_t>(n), MSG_DONTWAIT);
   if (got <= 0) return finish();
-  request_.append(peek, static_cast<std::size_t>(got));
+  pending_.insert(pending_.end(), peek, peek + got);
 }
 
 }  // namespace ninetd::builtins

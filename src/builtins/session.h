@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "builtins/table.h"
 #include "builtins/tcpmux_request.h"
 #include "config/service_spec.h"
 #include "loop/event_loop.h"
@@ -42,7 +43,7 @@ class Session : public loop::EventHandler {
   bool start();
   void on_event(std::uint32_t events) override;
 
-  config::Builtin kind() const { return kind_; }
+  config::Builtin kind() const { return row_.id; }
   int fd() const { return fd_.get(); }
   sys::Fd take_fd() { return std::move(fd_); }
   // Leaves the event loop, if the session ever entered it.
@@ -67,20 +68,21 @@ class Session : public loop::EventHandler {
   void set_interest(std::uint32_t events);
   void end() { owner_.end_session(*this); }
 
-  config::Builtin kind_;
-  sys::Fd fd_;
-  std::string service_name_;
+  // Laid out without padding: a daemon may hold thousands of sessions.
+  const BuiltinRow& row_;
   SessionOwner& owner_;
-  std::vector<char> pending_;  // bytes waiting to be written
-  std::size_t sent_ = 0;       // of pending_
-  std::uint64_t chargen_line_ = 0;
-  std::uint64_t unproven_bytes_ = 0;  // moved since last_activity_
-  bool input_ended_ = false;          // echo: the client half-closed; drain, then close
-  std::string request_;  // tcpmux
+  std::string service_name_;
+  // Bytes waiting to be written; for a request session, the request so far.
+  std::vector<char> pending_;
+  std::uint64_t generated_ = 0;  // the generator's position
+  loop::Clock::time_point last_activity_;
+  sys::Fd fd_;
   std::uint32_t interest_ = 0;
+  std::uint32_t sent_ = 0;            // of pending_ (at most kSessionBufferCap)
+  std::uint32_t unproven_bytes_ = 0;  // moved since last_activity_
+  bool input_ended_ = false;          // echo: the client half-closed; drain, then close
   bool ended_ = false;
   bool registered_ = false;  // in the event loop
-  loop::Clock::time_point last_activity_;
 };
 
 }  // namespace ninetd::builtins

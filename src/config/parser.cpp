@@ -9,6 +9,7 @@
 #include <climits>
 #include <optional>
 
+#include "builtins/table.h"
 #include "config/lexer.h"
 
 namespace ninetd::config {
@@ -401,9 +402,9 @@ void EntryParser::parse_program(std::size_t first) {
       return;
     }
     if (!builtin) {
-      error(word, 0, fmt::format("unknown internal service \"{}\" (expected echo, discard, "
-                                 "chargen, daytime, time or tcpmux; for a port number, give the "
-                                 "builtin's name after \"internal\")", name));
+      error(word, 0, fmt::format("unknown internal service \"{}\" (expected {}; for a port "
+                                 "number, give the builtin's name after \"internal\")",
+                                 name, builtins::names_for_humans()));
       return;
     }
     spec_.builtin = *builtin;
@@ -437,22 +438,27 @@ void EntryParser::check_combination(const Word& type_word, const Word& protocol_
     error(type_word, 0, "raw sockets need an IP protocol, not unix");
 
   Builtin builtin = spec_.builtin;
+  const builtins::BuiltinRow* row = builtin != Builtin::none ? &builtins::row(builtin) : nullptr;
   if (builtin != Builtin::none && type == SocketType::stream && spec_.wait_mode == WaitMode::wait)
     error(wait_word, 0, fmt::format("internal service {} over stream must be \"nowait\"",
                                     to_string(builtin)));
   // A unix datagram answer goes to the path the client bound, looked up again
   // at the send: a local user could swap that path for a symlink to any
   // socket and have the daemon, as root, send it bytes of the user's choosing.
-  if (builtin != Builtin::none && type == SocketType::dgram && transport == Transport::local &&
-      builtin != Builtin::discard)
+  if (row != nullptr && type == SocketType::dgram && transport == Transport::local &&
+      row->answer != nullptr && row->datagram)
     error(type_word, 0, fmt::format("internal service {} over a unix dgram socket is refused: "
                                     "its answers would go, as root, to a path the client chose "
                                     "(use a stream socket)", to_string(builtin)));
   if (builtin != Builtin::none && (type == SocketType::raw || type == SocketType::seqpacket))
     error(type_word, 0, fmt::format("internal service {} needs socket type stream or dgram",
                                     to_string(builtin)));
-  if (builtin == Builtin::tcpmux && (type != SocketType::stream || transport != Transport::tcp))
-    error(type_word, 0, "internal service tcpmux needs socket type stream over tcp (RFC 1078)");
+  if (row != nullptr && row->stream == builtins::StreamStyle::request &&
+      (type != SocketType::stream || transport != Transport::tcp))
+    error(type_word, 0, fmt::format("internal service {} needs socket type stream over tcp",
+                                    row->name));
+  else if (row != nullptr && !row->datagram && type == SocketType::dgram)
+    error(type_word, 0, fmt::format("internal service {} has no dgram form", row->name));
   if (spec_.tcpmux) {
     if (type != SocketType::stream || transport != Transport::tcp)
       error(type_word, 0, "tcpmux services need socket type stream over tcp (RFC 1078)");

@@ -2,23 +2,11 @@
 
 #include <fmt/format.h>
 
-#include <array>
 #include <cctype>
-#include <utility>
+
+#include "builtins/table.h"
 
 namespace ninetd::config {
-namespace {
-
-constexpr std::array<std::pair<const char*, Builtin>, 6> kBuiltins{{
-    {"echo", Builtin::echo},
-    {"discard", Builtin::discard},
-    {"chargen", Builtin::chargen},
-    {"daytime", Builtin::daytime},
-    {"time", Builtin::time},
-    {"tcpmux", Builtin::tcpmux},
-}};
-
-}  // namespace
 
 const char* to_string(SocketType type) {
   switch (type) {
@@ -30,20 +18,14 @@ const char* to_string(SocketType type) {
   return "?";
 }
 
-const char* to_string(Builtin builtin) {
-  for (const auto& [name, value] : kBuiltins)
-    if (value == builtin) return name;
-  return "none";
+std::string_view to_string(Builtin builtin) {
+  return builtin == Builtin::none ? "none" : builtins::row(builtin).name;
 }
 
 std::optional<Builtin> builtin_from_name(std::string_view name) {
-  for (const auto& [builtin_name, value] : kBuiltins)
-    if (name == builtin_name) return value;
-  return std::nullopt;
-}
-
-bool client_speaks_first(Builtin builtin) {
-  return builtin == Builtin::echo || builtin == Builtin::discard || builtin == Builtin::tcpmux;
+  const builtins::BuiltinRow* found = builtins::find(name);
+  if (found == nullptr) return std::nullopt;
+  return found->id;
 }
 
 std::string tcpmux_key(std::string_view name) {

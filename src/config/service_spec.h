@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace ninetd::config {
@@ -25,14 +26,13 @@ enum class FamilyRule : std::uint8_t {
 
 enum class WaitMode : std::uint8_t { wait, nowait };
 
+// The builtins' names for the configuration; what each does is its row in
+// builtins/table.cpp (in this order).
 enum class Builtin : std::uint8_t { none, echo, discard, chargen, daytime, time, tcpmux };
 
 const char* to_string(SocketType type);
-const char* to_string(Builtin builtin);
+std::string_view to_string(Builtin builtin);
 std::optional<Builtin> builtin_from_name(std::string_view name);
-// The stream builtins whose client speaks first (echo, discard, tcpmux); chargen,
-// daytime and time speak first themselves.
-bool client_speaks_first(Builtin builtin);
 // RFC 1078 matches service names without regard to case: the form both the
 // configured names and the clients' requests are compared in.
 std::string tcpmux_key(std::string_view name);

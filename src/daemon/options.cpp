@@ -33,7 +33,7 @@ const char* usage_text() {
          "  --max-sessions count\n"
          "                hold at most this many echo, discard, chargen and tcpmux connections\n"
          "                in the daemon at once (default: a quarter of the open-files limit,\n"
-         "                at most 1024)\n"
+         "                at most 16384)\n"
          "  --load-timeout seconds\n"
          "                kill a configuration loader (at start or reload) still running after\n"
          "                this long; the load fails (default 120)\n"

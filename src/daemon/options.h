@@ -24,7 +24,7 @@ struct Options {
   unsigned idle_timeout = 60;  // --idle-timeout SECONDS: builtin sessions
   bool new_session = false;    // --new-session: setsid for servers, not setpgid
   // --max-sessions N: in-loop builtin sessions at once; 0 (the default) means a
-  // quarter of the open-files limit, at most 1024.
+  // quarter of the open-files limit, at most 16384 (descriptor_budget.h).
   unsigned max_sessions = 0;
   unsigned load_timeout = 120;  // --load-timeout SECONDS: a configuration loader's time
 };

@@ -1,38 +1,22 @@
 // The supervisor's configuration side: first load, reload as a diff that keeps
 // surviving sockets, opening and closing listeners, the SIGUSR1 table dump.
 #include <malloc.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <set>
 
+#include "daemon/descriptor_budget.h"
 #include "daemon/supervisor.h"
 #include "log/logger.h"
-#include "net/listener.h"
 #include "services/reload_diff.h"
 
 namespace ninetd::daemon {
 namespace {
 
-using std::chrono::milliseconds;
-constexpr milliseconds kRetryOpen(10000);
-
 // Ports that the echo/chargen ping-pong guard never answers (RFC 862-868 defaults).
 constexpr std::uint16_t kStandardBuiltinPorts[] = {7, 9, 13, 19, 37};
-
-std::string describe(const services::Service& s) {
-  std::string what = s.builtin != config::Builtin::none
-                         ? fmt::format("internal {}", config::to_string(s.builtin))
-                         : s.program;
-  return fmt::format("{}, {}, {}", config::to_string(s.socket_type),
-                     s.wait_mode == config::WaitMode::wait ? "wait" : "nowait", what);
-}
-
-bool is_ipv6_missing(const services::Service& s, int error) {
-  return s.address.family() == AF_INET6 && (error == EAFNOSUPPORT || error == EADDRNOTAVAIL);
-}
 
 }  // namespace
 
@@ -106,56 +90,20 @@ void Supervisor::apply(services::LoadedConfig loaded, bool initial) {
     RunningService& service = in_table(*s);
     log::notice("{}: removed{}", service.name(),
                 service.children > 0 ? "; its running servers go on" : "");
-    close_socket(service);
-    service.removed = true;
+    service.listener.remove();
     graveyard_.push_back(service.shared_from_this());
   }
-  std::erase_if(table_, [](const auto& service) { return service->removed; });
+  std::erase_if(table_, [](const auto& service) { return service->removed(); });
   for (const services::Service* s : diff.kept_broken)
     log::warning("{}: its entry now has errors; the running definition is kept", s->name);
   std::set<RunningService*> recount;
-  for (const services::Service* s : diff.changed) {
-    // Same key: the service keeps its place in the table.
-    RunningService& service = in_table(*s);
-    const services::Service& old = service.service();
-    // A buffer size taken away has no way back to the kernel's default but a
-    // new socket (its queue is lost); anything else changes in place.
-    bool reopen = (old.sndbuf && !s->sndbuf) || (old.rcvbuf && !s->rcvbuf);
-    bool options_changed = !old.same_socket_options(*s);
-    bool rate_changed = old.limits.max_per_minute != s->limits.max_per_minute;
-    if (service.set_service(*s)) recount.insert(&service);
-    if (reopen) {
-      close_socket(service);
-      open_socket(service);
-    } else if (service.listener) {
-      if (options_changed) {
-        if (auto done = net::set_buffer_sizes(service.listener.get(), *s); !done)
-          log::error("{}: {}", service.name(), done.error().describe());
-      }
-      // Left as it is while a wait server holds the socket: the flag is shared.
-      sync_socket_mode(service);
-    }
-    // A pause for the old rate ends with it; a max-child raised or lowered
-    // applies to the next client, not only after the next exit.
-    if (service.paused_for_rate && rate_changed) {
-      loop_.cancel(service.timer);
-      service.timer = loop_.no_timer();
-      service.paused = service.paused_for_rate = false;
-    }
-    unsigned max = service.service().limits.max_child;
-    if (max > 0 && service.children >= max)
-      unwatch(service);
-    else
-      rearm(service);
-    log::notice("{}: changed; new connections get the new definition", service.name());
-  }
+  for (const services::Service* s : diff.changed) apply_change(in_table(*s), *s, recount);
   recount_sources(recount);
   table_.reserve(table_.size() + diff.added.size());
   for (const services::Service* s : diff.added) {
     auto service = std::make_shared<RunningService>(*this, *s);
-    service->timer = loop_.no_timer();
     table_.push_back(service);
-    open_socket(*service);
+    service->listener.open();
   }
   std::sort(table_.begin(), table_.end(), ByKey{});
 
@@ -167,7 +115,7 @@ void Supervisor::apply(services::LoadedConfig loaded, bool initial) {
     const services::Service& s = service->service();
     if (s.tcpmux) tcpmux_[s.tcpmux_name] = service;
     if (s.builtin != config::Builtin::none) guarded_ports_.insert(s.address.port());
-    if (service->listener) ++sockets;
+    if (service->listener.is_open()) ++sockets;
   }
   if (initial)
     log::notice("started: {} service{} on {} socket{}", table_.size(),
@@ -176,66 +124,43 @@ void Supervisor::apply(services::LoadedConfig loaded, bool initial) {
     log::notice("reloaded: {} added, {} removed, {} changed, {} unchanged, {} kept despite errors",
                 diff.added.size(), diff.removed.size(), diff.changed.size(),
                 diff.unchanged.size(), diff.kept_broken.size());
+  auto needs_socket = [](const auto& service) { return service->service().has_socket(); };
+  auto needed = static_cast<std::size_t>(std::count_if(table_.begin(), table_.end(), needs_socket));
+  if (auto shortfall = descriptor_shortfall(needed, open_files_limit()))
+    log::warning("{}", *shortfall);
 }
 
 RunningService& Supervisor::in_table(const services::Service& service) {
   return **std::lower_bound(table_.begin(), table_.end(), service, ByKey{});
 }
 
-void Supervisor::open_socket(RunningService& service) {
-  const services::Service& s = service.service();
-  if (!s.has_socket()) {
-    log::notice("{}: reachable through tcpmux as \"{}\" ({})", s.name, s.tcpmux_name, describe(s));
-    return;
-  }
-  auto fd = net::open_listener(s, !service.hands_over_socket());
-  if (!fd) {
-    int error = fd.error().code;
-    if (is_ipv6_missing(s, error) && s.address.is_any()) {
-      log::notice("{}: no IPv6 on this host ({}); its IPv6 socket is not opened", s.name,
-                  fd.error().describe());
-      return;
-    }
-    log::error("{}: {} {}: {}; retrying every {} s", s.name, fd.error().call,
-               s.address.to_string(), std::strerror(error), kRetryOpen.count() / 1000);
-    pause(service, kRetryOpen);
-    return;
-  }
-  service.listener = std::move(*fd);
-  service.listener_nonblocking = !service.hands_over_socket();
-  if (s.address.family() == AF_UNIX) {
-    struct stat bound {};
-    if (lstat(s.address.ip().c_str(), &bound) == 0)
-      service.socket_file.emplace(bound.st_dev, bound.st_ino);
-  }
-  log::notice("{}: listening on {} ({})", s.name, s.address.to_string(), describe(s));
-  rearm(service);
-}
-
-void Supervisor::close_socket(RunningService& service) {
-  unwatch(service);
-  loop_.cancel(service.timer);
-  service.timer = loop_.no_timer();
-  service.paused = false;
-  if (service.listener && service.service().address.family() == AF_UNIX) {
-    // Only the daemon's own socket file: in a directory others can write,
-    // the name may have been replaced since the bind.
-    std::string path = service.service().address.ip();
-    struct stat now {};
-    if (service.socket_file && lstat(path.c_str(), &now) == 0 && S_ISSOCK(now.st_mode) &&
-        now.st_dev == service.socket_file->first && now.st_ino == service.socket_file->second)
-      ::unlink(path.c_str());
-  }
-  service.socket_file.reset();
-  service.listener.reset();
+// Same key: the service keeps its place in the table, its socket and its
+// children; the new definition reaches the socket, the pause and the limits.
+void Supervisor::apply_change(RunningService& service, const services::Service& changed,
+                              std::set<RunningService*>& recount) {
+  const services::Service& old = service.service();
+  // A buffer size taken away has no way back to the kernel's default but a
+  // new socket (its queue is lost); anything else changes in place.
+  bool reopen = (old.sndbuf && !changed.sndbuf) || (old.rcvbuf && !changed.rcvbuf);
+  bool buffers_changed = !old.same_socket_options(changed);
+  bool rate_changed = old.limits.max_per_minute != changed.limits.max_per_minute;
+  if (service.set_service(changed)) recount.insert(&service);
+  if (reopen)
+    service.listener.reopen();
+  else
+    service.listener.apply_socket_options(buffers_changed);
+  // A pause for the old rate ends with it; a max-child raised or lowered
+  // applies to the next client, not only after the next exit.
+  if (service.state() == ServiceState::paused_by_rate && rate_changed)
+    service.listener.end_pause();
+  else
+    service.listener.reconsider();
+  log::notice("{}: changed; new connections get the new definition", service.name());
 }
 
 void Supervisor::shut_down() {
   reader_.stop();  // no loader outlives the daemon, nor holds what it holds
-  for (const auto& service : table_) {
-    close_socket(*service);
-    service->removed = true;
-  }
+  for (const auto& service : table_) service->listener.remove();
   table_.clear();
   tcpmux_.clear();
   for (auto& [key, entry] : sessions_) entry.session->detach();
@@ -254,15 +179,10 @@ void Supervisor::dump_table() {
               datagram_stats_.refused + datagram_stats_.over_rate + datagram_stats_.over_budget);
   for (const auto& service : table_) {
     const services::Service& s = service->service();
-    std::string state = !s.has_socket()        ? "tcpmux"
-                        : service->wait_pid    ? fmt::format("server pid {} holds the socket",
-                                                             *service->wait_pid)
-                        : service->watching    ? "listening"
-                        : !service->listener   ? "not open (retrying)"
-                        : service->paused      ? "paused"
-                                               : "at max-child";
+    std::string state(daemon::describe(service->state()));
+    if (auto pid = service->listener.wait_pid()) state += fmt::format(" (pid {})", *pid);
     log::notice("{}: {} ({}) {}: connections={} children={} spawn_failures={} refused={}", s.name,
-                s.has_socket() ? s.address.to_string() : s.tcpmux_name, describe(s), state,
+                s.has_socket() ? s.address.to_string() : s.tcpmux_name, service_summary(s), state,
                 service->counters.connections, service->children,
                 service->counters.spawn_failures, service->counters.refused);
   }

@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <cstring>
 #include <optional>
+#include <string>
 
 #include "daemon/config_reader.h"
 #include "daemon/pidfile.h"
@@ -42,14 +43,21 @@ void close_inherited_descriptors() { sys::close_from(3); }
 
 // Each connection costs a descriptor while it is set up; the soft limit goes
 // as high as the hard one so a burst does not meet EMFILE early. Servers get
-// the limit the daemon was started with back (spawner.h).
-void raise_descriptor_limit() {
+// the limit the daemon was started with back (spawner.h). The in-loop session
+// bound is taken from the limit, so this comes before the Supervisor; what
+// failed is returned, to be logged once the log goes where it is configured to.
+std::optional<std::string> raise_descriptor_limit() {
   rlimit limit{};
-  if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
-    spawn::set_server_open_files_limit(limit);
-    limit.rlim_cur = limit.rlim_max;
-    setrlimit(RLIMIT_NOFILE, &limit);
-  }
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur >= limit.rlim_max)
+    return std::nullopt;
+  spawn::set_server_open_files_limit(limit);
+  rlim_t given = limit.rlim_cur;
+  limit.rlim_cur = limit.rlim_max;
+  if (setrlimit(RLIMIT_NOFILE, &limit) == 0) return std::nullopt;
+  // EPERM when the hard limit is above the kernel's fs.nr_open.
+  return fmt::format("cannot raise the open-files limit from {} to the hard limit {}: {}; "
+                     "the daemon keeps {}",
+                     given, limit.rlim_max, std::strerror(errno), given);
 }
 
 // Servers inherit the daemon's umask. Started from a shell with umask 0, or
@@ -84,7 +92,7 @@ bool daemonize() {
 int run_daemon(const Options& options) {
   close_inherited_descriptors();
   occupy_standard_descriptors();
-  raise_descriptor_limit();
+  std::optional<std::string> limit_not_raised = raise_descriptor_limit();
   settle_umask();
   // A client gone mid-write must cost an EPIPE, not the daemon.
   struct sigaction ignore {};
@@ -138,6 +146,7 @@ int run_daemon(const Options& options) {
   // Until it detaches, the daemon also tells the terminal that started it, and
   // it loads the configuration first, so a broken start exits non-zero there.
   if (!options.log_to_stderr) log::use_syslog(/*also_stderr=*/!options.foreground);
+  if (limit_not_raised) log::warning("{}", *limit_not_raised);
   if (!supervisor.start()) return 1;
   if (!options.foreground) {
     if (!daemonize()) {

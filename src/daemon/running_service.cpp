@@ -1,15 +1,13 @@
 #include "daemon/running_service.h"
 
-#include "daemon/supervisor.h"
 #include "spawn/spawner.h"
 
 namespace ninetd::daemon {
 
-RunningService::RunningService(Supervisor& owner, services::Service service) : owner_(owner) {
+RunningService::RunningService(ListenerOwner& owner, services::Service service)
+    : listener(*this, owner) {
   set_service(std::move(service));
 }
-
-void RunningService::on_event(std::uint32_t) { owner_.on_listener_readable(*this); }
 
 void RunningService::fill_argv(std::vector<char*>& out) {
   out.clear();
@@ -24,24 +22,13 @@ spawn::LaunchTemplate& RunningService::launch_template() {
 }
 
 bool RunningService::set_service(services::Service service) {
-  bool same_rate = rate && service.limits.max_per_minute == service_.limits.max_per_minute;
-  bool same_per_source =
-      service.limits.max_child_per_ip == service_.limits.max_child_per_ip &&
-      service.limits.max_conn_per_ip_per_minute == service_.limits.max_conn_per_ip_per_minute;
   service_ = std::move(service);
   if (service_.credentials.switch_user)
     credential_steps_ = spawn::steps_needed(service_.credentials, spawn::current_identity());
   launch_template_.reset();
-  if (!same_rate) {
-    rate.reset();
-    if (service_.limits.max_per_minute > 0)
-      rate = std::make_unique<limits::RateWindow>(service_.limits.max_per_minute,
-                                                  std::chrono::seconds(60));
-  }
-  if (!same_per_source)
-    per_source = limits::PerSource(service_.limits.max_child_per_ip,
-                                   service_.limits.max_conn_per_ip_per_minute);
-  return !same_per_source;
+  const auto& limits = service_.limits;
+  return admission.configure({limits.max_per_minute, limits.max_child_per_ip,
+                              limits.max_conn_per_ip_per_minute});
 }
 
 }  // namespace ninetd::daemon

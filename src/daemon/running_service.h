@@ -1,6 +1,6 @@
-// RunningService: a Service as the supervisor runs it: its socket, whether the
-// loop watches it, its children and counters. One per service key; a reload
-// swaps the definition and keeps the socket.
+// RunningService: a Service as the supervisor runs it: its listener (socket,
+// accept loop, state), its admission limits, children and counters. One per
+// service key; a reload swaps the definition and keeps the socket.
 #pragma once
 
 #include <sys/types.h>
@@ -12,9 +12,9 @@
 #include <utility>
 #include <vector>
 
-#include "limits/per_source.h"
-#include "limits/rate_window.h"
-#include "loop/event_loop.h"
+#include "daemon/service_listener.h"
+#include "daemon/service_state.h"
+#include "limits/admission.h"
 #include "services/service.h"
 #include "spawn/identity.h"
 #include "spawn/launch_template.h"
@@ -22,19 +22,15 @@
 
 namespace ninetd::daemon {
 
-class Supervisor;
-
 struct ServiceCounters {
   std::uint64_t connections = 0;
   std::uint64_t spawn_failures = 0;
   std::uint64_t refused = 0;
 };
 
-class RunningService final : public loop::EventHandler,
-                             public std::enable_shared_from_this<RunningService> {
+class RunningService final : public std::enable_shared_from_this<RunningService> {
  public:
-  RunningService(Supervisor& owner, services::Service service);
-  void on_event(std::uint32_t events) override;
+  RunningService(ListenerOwner& owner, services::Service service);
 
   // Replaces the definition and rebuilds what launching needs. True when the
   // per-source limits changed: the table is then new, and the caller counts
@@ -61,26 +57,16 @@ class RunningService final : public loop::EventHandler,
            service_.socket_type == config::SocketType::dgram ||
            service_.socket_type == config::SocketType::raw;
   }
+  ServiceState state() const { return listener.state(); }
+  bool removed() const { return listener.state() == ServiceState::removed; }
 
-  sys::Fd listener;
-  bool listener_nonblocking = false;  // O_NONBLOCK, as last set on the listener
-  // A unix socket's file as bound (device, inode): removed at close only if
-  // the name still leads to it.
-  std::optional<std::pair<dev_t, ino_t>> socket_file;
-  bool watching = false;  // registered in the event loop
-  bool paused = false;    // kept out of the loop until a timer or a reap
-  bool paused_for_rate = false;  // the pause lasts until the nowait.N minute ends
-  bool removed = false;   // dropped by a reload; alive while its children run
-  unsigned children = 0;  // servers running and in-loop sessions
-  std::optional<pid_t> wait_pid;  // wait services: the server holding the socket
+  ServiceListener listener;  // the socket, its accept loop and the service's state
+  unsigned children = 0;     // servers running and in-loop sessions
   ServiceCounters counters;
-  std::unique_ptr<limits::RateWindow> rate;  // nowait.N; most services have none
-  limits::PerSource per_source{0, 0};      // nowait/N/per-ip-rate/per-ip-children
-  loop::EventLoop::TimerId timer;
+  limits::Admission admission;  // nowait.N, per-source children and rate
   unsigned quick_failures = 0;  // servers of a handed-over socket that failed at once, for backoff
 
  private:
-  Supervisor& owner_;
   services::Service service_;
   spawn::CredentialSteps credential_steps_;
   std::unique_ptr<spawn::LaunchTemplate> launch_template_;

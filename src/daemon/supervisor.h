@@ -34,11 +34,11 @@ struct SupervisorSettings {
   std::string login_conf;
   bool log_connections = false;
   std::chrono::seconds session_idle_timeout{60};
-  std::size_t max_sessions = 0;  // 0: from the open-files limit (supervisor.cpp)
+  std::size_t max_sessions = 0;  // 0: from the open-files limit (descriptor_budget.h)
   bool new_session = false;  // servers start in a session of their own (--new-session)
 };
 
-class Supervisor final : public builtins::SessionOwner {
+class Supervisor final : public builtins::SessionOwner, public ListenerOwner {
  public:
   Supervisor(loop::EventLoop& loop, SupervisorSettings settings);
   ~Supervisor() override;
@@ -54,9 +54,13 @@ class Supervisor final : public builtins::SessionOwner {
   // Frees what was retired during the last batch of events.
   void after_batch() { graveyard_.clear(); }
 
-  void on_listener_readable(RunningService& service);
-
   loop::EventLoop& event_loop() override { return loop_; }
+  void serve_connection(RunningService& service, sys::Fd connection, Client client) override;
+  void hand_over_socket(RunningService& service) override;
+  void answer_datagrams(RunningService& service) override;
+  std::size_t sessions_open() const override { return sessions_.size(); }
+  std::size_t sessions_max() const override { return max_sessions_; }
+  bool allow_repeated(const RunningService& service, std::string_view event) override;
   void end_session(builtins::Session& session) override;
   void tcpmux_request(builtins::Session& session, const std::string& name) override;
 
@@ -79,16 +83,6 @@ class Supervisor final : public builtins::SessionOwner {
     }
   };
 
-  // A connection's client as the per-source limits see it, from accept to the
-  // end of its server or session.
-  struct Client {
-    net::SocketAddress peer;  // no family: a server given the socket itself
-    // The per-source key: made at admission when a limit needs it, and for a
-    // unix client (its uid can be read only from the connection); otherwise
-    // only when a reload adds per-source limits (recount_sources).
-    std::string source;
-    bool counted = false;  // counted in the service's per-source children
-  };
   struct Child {
     std::shared_ptr<RunningService> service;
     Client client;
@@ -107,31 +101,14 @@ class Supervisor final : public builtins::SessionOwner {
   RunningService& in_table(const services::Service& service);
   void finish_reload(LoadResult result);
   void apply(services::LoadedConfig loaded, bool initial);
-  void open_socket(RunningService& service);
-  void watch(RunningService& service);
-  void unwatch(RunningService& service);
-  void pause(RunningService& service, std::chrono::milliseconds how_long);
-  void rearm(RunningService& service);
-  void close_socket(RunningService& service);
-
-  // A wait server's socket gets the blocking mode its definition wants, once
-  // no running server holds it (the flag is shared with that server).
-  void sync_socket_mode(RunningService& service);
-
-  bool pause_if_over_rate(RunningService& service);
-  void accept_connections(RunningService& service);
-  bool sessions_full(RunningService& service);
-  void answer_datagrams(RunningService& service);
-  // The per-source limits' verdict on a client (also the service-wide rate);
-  // false when refused. `client.counted` says whether a child was counted.
-  bool admit(RunningService& service, int fd, Client& client);
-  void serve_connection(RunningService& service, sys::Fd connection, Client client);
+  // The service's changed definition reaches its socket, pause and limits.
+  void apply_change(RunningService& service, const services::Service& changed,
+                    std::set<RunningService*>& recount);
   void start_session(RunningService& service, config::Builtin kind, sys::Fd connection,
                      Client client);
   std::optional<pid_t> launch_server(RunningService& service, int fd, Client client);
   // Counts a running server or session in its service's new per-source table.
   static void count_again(RunningService& service, Client& client);
-  void start_wait_server(RunningService& service);
   // After a reload replaced a service's per-source table: count its running
   // servers and sessions in the new one.
   void recount_sources(const std::set<RunningService*>& services);
@@ -144,13 +121,13 @@ class Supervisor final : public builtins::SessionOwner {
     if (!allow_repeated(service, event)) return;
     log::write(level, fmt::format(f, std::forward<Args>(args)...));
   }
-  bool allow_repeated(const RunningService& service, std::string_view event);
-  // The client as per-source limits know it (address, or uid for unix).
-  static std::string source_of(const net::SocketAddress& peer, int fd);
   void log_repeat_summaries();
 
   void reap_children();
   void on_child_exit(pid_t pid, int status, std::optional<spawn::LateFailure> launch_failure);
+  void log_exit(RunningService& service, pid_t pid, int status,
+                const std::optional<spawn::LateFailure>& launch_failure,
+                std::chrono::milliseconds ran);
   void sweep_idle_sessions();
   void dump_table();
   void log_diagnostics(const services::LoadedConfig& loaded);

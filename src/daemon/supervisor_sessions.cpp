@@ -27,8 +27,7 @@ void Supervisor::start_session(RunningService& service, config::Builtin kind, sy
     return;
   }
   if (!sessions_.count(key)) return;
-  unsigned max = service.service().limits.max_child;
-  if (max > 0 && service.children >= max) unwatch(service);
+  service.listener.reconsider();
   if (!sweep_timer_)
     sweep_timer_ = loop_.schedule(Clock::now() + settings_.session_idle_timeout,
                                   [this] { sweep_idle_sessions(); });
@@ -46,8 +45,8 @@ void Supervisor::end_session(builtins::Session& session) {
   loop_.retire(std::move(entry.session));
   RunningService& service = *entry.service;
   --service.children;
-  if (entry.client.counted) service.per_source.release(entry.client.source);
-  rearm(service);
+  if (entry.client.counted) service.admission.per_source().release(entry.client.source);
+  service.listener.reconsider();
 }
 
 void Supervisor::sweep_idle_sessions() {
@@ -96,18 +95,19 @@ void Supervisor::tcpmux_request(builtins::Session& session, const std::string& n
     return reply("-Service not available\r\n");
   }
   RunningService& target = *it->second;
-  Client client;
-  client.peer.reset_length();
+  net::SocketAddress peer;
+  peer.reset_length();
   // Fails when the client is already gone (ENOTCONN): no server is started
   // for it, and per-source limits would get no address to count it by.
-  if (getpeername(connection.get(), client.peer.get(), client.peer.length_pointer()) < 0) {
+  if (getpeername(connection.get(), peer.get(), peer.length_pointer()) < 0) {
     log_repeated(log::Level::error, target, "getpeername", "{}: {}", target.name(),
                  sys::last_error("getpeername").describe());
     return;
   }
   ++target.counters.connections;
+  Client client{peer, {}, false};
   unsigned max = target.service().limits.max_child;
-  if ((max > 0 && target.children >= max) || !admit(target, connection.get(), client)) {
+  if ((max > 0 && target.children >= max) || !target.listener.admit(connection.get(), client)) {
     ++target.counters.refused;
     return reply("-Service busy\r\n");
   }
@@ -117,9 +117,10 @@ void Supervisor::tcpmux_request(builtins::Session& session, const std::string& n
 
 void Supervisor::count_again(RunningService& service, Client& client) {
   if (client.source.empty() && client.peer.family() != AF_UNSPEC)
-    client.source = source_of(client.peer, -1);  // an IP address: no descriptor needed
-  client.counted = !client.source.empty() && service.per_source.counts_children();
-  if (client.counted) service.per_source.add_child(client.source);
+    client.source = source_of(client.peer.expand(), -1);  // an IP address: no descriptor needed
+  limits::PerSource& per_source = service.admission.per_source();
+  client.counted = !client.source.empty() && per_source.counts_children();
+  if (client.counted) per_source.add_child(client.source);
 }
 
 void Supervisor::recount_sources(const std::set<RunningService*>& services) {

@@ -10,6 +10,8 @@
 #include <cerrno>
 #include <string>
 
+#include "builtins/table.h"
+
 namespace ninetd::net {
 namespace {
 
@@ -32,9 +34,10 @@ constexpr int kDeferAcceptSeconds = 5;
 
 // TCP builtins that wait for the client's first bytes before they answer.
 bool waits_for_client(const services::Service& service) {
-  return service.transport == config::Transport::tcp &&
+  return service.builtin != config::Builtin::none &&
+         service.transport == config::Transport::tcp &&
          service.socket_type == config::SocketType::stream &&
-         config::client_speaks_first(service.builtin);
+         builtins::row(service.builtin).client_speaks_first;
 }
 
 sys::Result<void> set_int_option(int fd, int level, int name, int value, const char* what) {

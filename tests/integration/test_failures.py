@@ -58,7 +58,7 @@ def test_port_in_use_at_start_is_retried(ninetd):
         assert f"{taken}/tcp: listening on" not in ninetd.log()
         assert tcp_exchange(other, b"works\n") == b"works\n"
         table, _ = ninetd.dump()
-        assert "not open (retrying)" in table[f"{taken}/tcp"][0][0]
+        assert "retrying bind" in table[f"{taken}/tcp"][0][0]
     finally:
         squatter.close()
     # Once the port is free, the next retry opens it.

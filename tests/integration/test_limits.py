@@ -22,7 +22,7 @@ def test_rate_per_minute_pauses_the_service_and_queues_clients(ninetd):
         assert "(raise the limit with nowait.N)" in line
         table, _ = ninetd.dump()
         (where, counters), = table[f"{port}/tcp"]
-        assert where.endswith("paused"), where
+        assert where.endswith("paused by rate"), where
         assert counters["connections"] == 3, counters
         late.settimeout(0.5)
         try:

@@ -50,7 +50,7 @@ def test_max_child_holds_further_clients_in_the_queue(ninetd):
         third.sendall(b"three\n")
         table, header = ninetd.dump()
         (where, counters), = table[f"{port}/tcp"]
-        assert where.endswith("at max-child"), where
+        assert where.endswith("at its child limit"), where
         assert counters["children"] == 2 and counters["connections"] == 2, counters
         # One server ends: the waiting client is served.
         first.shutdown(socket.SHUT_WR)

@@ -609,8 +609,7 @@ TEST(Program, BuiltinsNeedStreamOrDgram) {
 
 TEST(Program, TcpmuxBuiltinNeedsStreamTcp) {
   EXPECT_EQ(only_error("tcpmux dgram udp wait root internal"),
-            "inetd.conf:1:8: error: internal service tcpmux needs socket type stream over tcp "
-            "(RFC 1078)");
+            "inetd.conf:1:8: error: internal service tcpmux needs socket type stream over tcp");
 }
 
 TEST(Program, ServerPathMustBeAbsolute) {

@@ -1,0 +1,302 @@
+#include "daemon/service_listener.h"
+
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "builtins/table.h"
+#include "daemon/running_service.h"
+#include "log/escape.h"
+#include "log/logger.h"
+#include "net/listener.h"
+
+namespace ninetd::daemon {
+namespace {
+
+using Clock = loop::Clock;
+using std::chrono::milliseconds;
+
+constexpr int kAcceptsPerWakeup = 32;
+constexpr milliseconds kResourcePause(100);  // EMFILE, ENFILE, ENOBUFS, ENOMEM, the session bound
+constexpr milliseconds kRetryOpen(10000);
+
+bool is_ipv6_missing(const services::Service& s, int error) {
+  return s.address.family() == AF_INET6 && (error == EAFNOSUPPORT || error == EADDRNOTAVAIL);
+}
+
+}  // namespace
+
+std::string service_summary(const services::Service& s) {
+  std::string what = s.builtin != config::Builtin::none
+                         ? fmt::format("internal {}", config::to_string(s.builtin))
+                         : s.program;
+  return fmt::format("{}, {}, {}", config::to_string(s.socket_type),
+                     s.wait_mode == config::WaitMode::wait ? "wait" : "nowait", what);
+}
+
+std::string source_of(const net::SocketAddress& peer, int fd) {
+  if (peer.family() != AF_UNIX) return peer.unmapped().ip();
+  ucred credentials{};
+  socklen_t length = sizeof(credentials);
+  if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &credentials, &length) < 0) return "uid unknown";
+  return fmt::format("uid {}", credentials.uid);
+}
+
+ServiceListener::ServiceListener(RunningService& service, ListenerOwner& owner)
+    : service_(service), owner_(owner) {}
+
+template <typename... Args>
+void ServiceListener::log_repeated(bool error, std::string_view event,
+                                   fmt::format_string<Args...> f, Args&&... args) {
+  if (!owner_.allow_repeated(service_, event)) return;
+  log::write(error ? log::Level::error : log::Level::warning,
+             fmt::format(f, std::forward<Args>(args)...));
+}
+
+void ServiceListener::set_state(ServiceState next) {
+  bool watch = next == ServiceState::listening;
+  if (watch && !registered_) {
+    if (auto added = owner_.event_loop().add(socket_.get(), EPOLLIN, this); !added) {
+      log::error("{}: {}; trying again in {} ms", service_.name(), added.error().describe(),
+                 kResourcePause.count());
+      return pause(ServiceState::short_of_resources, kResourcePause);
+    }
+    registered_ = true;
+  } else if (!watch && registered_) {
+    owner_.event_loop().remove(socket_.get());
+    registered_ = false;
+  }
+  state_ = next;
+}
+
+void ServiceListener::reconsider() {
+  if (state_ != ServiceState::listening && state_ != ServiceState::at_child_limit) return;
+  unsigned max = service_.service().limits.max_child;
+  set_state(max > 0 && service_.children >= max ? ServiceState::at_child_limit
+                                                : ServiceState::listening);
+}
+
+void ServiceListener::pause(ServiceState why, milliseconds how_long) {
+  if (timer_) owner_.event_loop().cancel(*timer_);
+  set_state(why);
+  std::weak_ptr<RunningService> alive = service_.weak_from_this();
+  timer_ = owner_.event_loop().schedule(Clock::now() + how_long, [this, alive] {
+    auto keep = alive.lock();
+    if (!keep) return;
+    timer_.reset();
+    if (state_ == ServiceState::retrying_bind) return open();
+    state_ = ServiceState::at_child_limit;
+    reconsider();
+  });
+}
+
+void ServiceListener::end_pause() {
+  if (!is_timed(state_)) return;
+  if (timer_) owner_.event_loop().cancel(*timer_);
+  timer_.reset();
+  if (state_ == ServiceState::retrying_bind) return open();
+  state_ = ServiceState::at_child_limit;
+  reconsider();
+}
+
+void ServiceListener::hold_for_server(pid_t pid) {
+  wait_pid_ = pid;
+  set_state(ServiceState::waiting_for_server);
+}
+
+bool ServiceListener::release_from_server(pid_t pid) {
+  if (wait_pid_ != pid) return false;
+  wait_pid_.reset();
+  sync_socket_mode();
+  if (state_ == ServiceState::waiting_for_server) state_ = ServiceState::at_child_limit;
+  return true;
+}
+
+void ServiceListener::sync_socket_mode() {
+  if (!socket_ || wait_pid_) return;
+  bool nonblocking = !service_.hands_over_socket();
+  if (nonblocking_ == nonblocking) return;
+  if (auto done = net::set_nonblocking(socket_.get(), nonblocking); !done)
+    log::error("{}: {}", service_.name(), done.error().describe());
+  else
+    nonblocking_ = nonblocking;
+}
+
+void ServiceListener::apply_socket_options(bool buffers_changed) {
+  if (!socket_) return;
+  if (buffers_changed) {
+    if (auto done = net::set_buffer_sizes(socket_.get(), service_.service()); !done)
+      log::error("{}: {}", service_.name(), done.error().describe());
+  }
+  // Left as it is while a wait server holds the socket: the flag is shared.
+  sync_socket_mode();
+}
+
+void ServiceListener::open() {
+  const services::Service& s = service_.service();
+  if (!s.has_socket()) {
+    log::notice("{}: reachable through tcpmux as \"{}\" ({})", s.name, s.tcpmux_name, service_summary(s));
+    return set_state(ServiceState::via_tcpmux);
+  }
+  auto fd = net::open_listener(s, !service_.hands_over_socket());
+  if (!fd) {
+    int error = fd.error().code;
+    if (is_ipv6_missing(s, error) && s.address.is_any()) {
+      log::notice("{}: no IPv6 on this host ({}); its IPv6 socket is not opened", s.name,
+                  fd.error().describe());
+      return set_state(ServiceState::no_ipv6);
+    }
+    log::error("{}: {} {}: {}; retrying every {} s", s.name, fd.error().call,
+               s.address.to_string(), std::strerror(error), kRetryOpen.count() / 1000);
+    return pause(ServiceState::retrying_bind, kRetryOpen);
+  }
+  socket_ = std::move(*fd);
+  nonblocking_ = !service_.hands_over_socket();
+  if (s.address.family() == AF_UNIX) {
+    struct stat bound {};
+    if (lstat(s.address.ip().c_str(), &bound) == 0) socket_file_.emplace(bound.st_dev, bound.st_ino);
+  }
+  log::notice("{}: listening on {} ({})", s.name, s.address.to_string(), service_summary(s));
+  // A wait server may still hold the socket this one replaces: this one waits
+  // for it too, or two servers would run.
+  if (wait_pid_) return set_state(ServiceState::waiting_for_server);
+  state_ = ServiceState::at_child_limit;
+  reconsider();
+}
+
+void ServiceListener::close() {
+  if (registered_) owner_.event_loop().remove(socket_.get());
+  registered_ = false;
+  if (timer_) owner_.event_loop().cancel(*timer_);
+  timer_.reset();
+  if (socket_ && service_.service().address.family() == AF_UNIX) {
+    // Only the daemon's own socket file: in a directory others can write,
+    // the name may have been replaced since the bind.
+    std::string path = service_.service().address.ip();
+    struct stat now {};
+    if (socket_file_ && lstat(path.c_str(), &now) == 0 && S_ISSOCK(now.st_mode) &&
+        now.st_dev == socket_file_->first && now.st_ino == socket_file_->second)
+      ::unlink(path.c_str());
+  }
+  socket_file_.reset();
+  socket_.reset();
+}
+
+void ServiceListener::reopen() {
+  close();
+  open();
+}
+
+void ServiceListener::remove() {
+  close();
+  state_ = ServiceState::removed;
+}
+
+void ServiceListener::on_event(std::uint32_t) {
+  if (state_ != ServiceState::listening) return;
+  if (service_.is_builtin() && service_.service().socket_type == config::SocketType::dgram)
+    return owner_.answer_datagrams(service_);
+  if (service_.hands_over_socket()) {
+    if (pause_if_over_rate()) return;
+    return owner_.hand_over_socket(service_);
+  }
+  accept_connections();
+}
+
+// A service over its nowait.N rate pauses until its minute ends, leaving later
+// clients in the kernel's queue rather than refusing them.
+bool ServiceListener::pause_if_over_rate() {
+  Clock::time_point now = Clock::now();
+  limits::RateWindow* rate = service_.admission.rate();
+  if (rate == nullptr || !rate->full(now)) return false;
+  auto wait = std::chrono::duration_cast<milliseconds>(rate->window_end() - now);
+  log::warning("{}: more than {} connections in a minute; service paused for {} s "
+               "(raise the limit with nowait.N)",
+               service_.name(), service_.service().limits.max_per_minute,
+               (wait.count() + 999) / 1000);
+  pause(ServiceState::paused_by_rate, wait);
+  return true;
+}
+
+// In-loop sessions are bounded in total: a service that would go past the
+// bound waits (its clients in the kernel's queue) as it does at its max-child.
+bool ServiceListener::sessions_full() {
+  if (!service_.is_builtin() || !builtins::row(service_.service().builtin).holds_session() ||
+      owner_.sessions_open() < owner_.sessions_max())
+    return false;
+  log_repeated(false, "session limit",
+               "{}: {} builtin sessions open, the most the daemon holds; accepting again in {} ms",
+               service_.name(), owner_.sessions_open(), kResourcePause.count());
+  pause(ServiceState::short_of_resources, kResourcePause);
+  return true;
+}
+
+void ServiceListener::accept_connections() {
+  for (int i = 0; i < kAcceptsPerWakeup && state_ == ServiceState::listening; ++i) {
+    // Only a wakeup proves a client is waiting: a full window met later in the
+    // batch just ends it, and the next wakeup (if any) pauses the service.
+    if (i == 0 ? pause_if_over_rate() : service_.admission.over_rate(Clock::now())) return;
+    if (sessions_full()) return;
+    // The wakeup vouches for the first connection only; for the next, asking
+    // is far cheaper than an accept that finds the queue empty.
+    if (i > 0 && !net::has_pending_connection(socket_.get())) return;
+    net::SocketAddress peer;
+    peer.reset_length();
+    // Blocking, so a server gets the socket as it expects; builtins pass MSG_DONTWAIT.
+    sys::Fd connection(accept4(socket_.get(), peer.get(), peer.length_pointer(), SOCK_CLOEXEC));
+    if (!connection) {
+      int error = errno;
+      switch (sys::classify_errno(error)) {
+        case sys::ErrnoClass::again:
+          return;
+        case sys::ErrnoClass::resource:
+          log_repeated(false, "accept: resource", "{}: accept: {}; pausing for {} ms",
+                       service_.name(), std::strerror(error), kResourcePause.count());
+          return pause(ServiceState::short_of_resources, kResourcePause);
+        case sys::ErrnoClass::other:
+          log_repeated(true, "accept: error", "{}: accept: {}", service_.name(),
+                       std::strerror(error));
+          return;
+      }
+    }
+    ++service_.counters.connections;
+    Client client{peer, {}, false};
+    if (!admit(connection.get(), client)) {
+      ++service_.counters.refused;
+      continue;
+    }
+    owner_.serve_connection(service_, std::move(connection), std::move(client));
+  }
+}
+
+// The service-wide rate (nowait.N) and FreeBSD's per-source limits; a
+// connection refused by a per-source limit is closed at once.
+bool ServiceListener::admit(int fd, Client& client) {
+  limits::Admission& admission = service_.admission;
+  if (!admission.limits_anything()) return true;
+  if (admission.needs_source()) client.source = source_of(client.peer.expand(), fd);
+  switch (admission.admit(client.source, Clock::now(), client.counted)) {
+    case limits::Admission::Verdict::admit:
+      return true;
+    case limits::Admission::Verdict::over_rate:
+      return false;
+    case limits::Admission::Verdict::too_many_children:
+      log_repeated(false, "refused: children per source",
+                   "{}: refused {}: {} servers already running for it, limit {}", service_.name(),
+                   log::escaped(client.source), admission.per_source().children_of(client.source),
+                   service_.service().limits.max_child_per_ip);
+      return false;
+    case limits::Admission::Verdict::too_fast:
+      log_repeated(false, "refused: rate per source",
+                   "{}: refused {}: more than {} connections in 60 s", service_.name(),
+                   log::escaped(client.source),
+                   service_.service().limits.max_conn_per_ip_per_minute);
+      return false;
+  }
+  return false;
+}
+
+}  // namespace ninetd::daemon

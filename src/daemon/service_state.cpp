@@ -1,0 +1,35 @@
+#include "daemon/service_state.h"
+
+namespace ninetd::daemon {
+
+std::string_view describe(ServiceState state) {
+  switch (state) {
+    case ServiceState::listening: return "listening";
+    case ServiceState::at_child_limit: return "at its child limit";
+    case ServiceState::paused_by_rate: return "paused by rate";
+    case ServiceState::short_of_resources: return "short of resources";
+    case ServiceState::waiting_for_server: return "waiting for its wait server";
+    case ServiceState::server_reading: return "server reading its datagram";
+    case ServiceState::backing_off: return "backing off";
+    case ServiceState::retrying_bind: return "retrying bind";
+    case ServiceState::via_tcpmux: return "through tcpmux";
+    case ServiceState::no_ipv6: return "no IPv6";
+    case ServiceState::removed: return "removed";
+  }
+  return "?";
+}
+
+bool is_timed(ServiceState state) {
+  switch (state) {
+    case ServiceState::paused_by_rate:
+    case ServiceState::short_of_resources:
+    case ServiceState::server_reading:
+    case ServiceState::backing_off:
+    case ServiceState::retrying_bind:
+      return true;
+    default:
+      return false;
+  }
+}
+
+}  // namespace ninetd::daemon

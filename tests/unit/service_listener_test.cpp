@@ -1,0 +1,205 @@
+// ServiceListener's state machine over a real socket and event loop: what it
+// watches and why not, with a fake owner that records what it is handed.
+#include "daemon/service_listener.h"
+
+#include <gtest/gtest.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "daemon/running_service.h"
+
+namespace ninetd::daemon {
+namespace {
+
+class FakeOwner final : public ListenerOwner {
+ public:
+  explicit FakeOwner(loop::EventLoop& loop) : loop_(loop) {}
+  loop::EventLoop& event_loop() override { return loop_; }
+  void serve_connection(RunningService&, sys::Fd connection, Client client) override {
+    served.push_back(std::move(client));
+    connections.push_back(std::move(connection));
+  }
+  // As the supervisor does for a wait service: a server takes the socket.
+  void hand_over_socket(RunningService& service) override {
+    ++handed_over;
+    service.listener.hold_for_server(4242);
+  }
+  void answer_datagrams(RunningService&) override {}
+  std::size_t sessions_open() const override { return 0; }
+  std::size_t sessions_max() const override { return 1; }
+  bool allow_repeated(const RunningService&, std::string_view) override { return true; }
+
+  std::vector<Client> served;
+  std::vector<sys::Fd> connections;
+  int handed_over = 0;
+
+ private:
+  loop::EventLoop& loop_;
+};
+
+class ServiceListenerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto created = loop::EventLoop::create();
+    ASSERT_TRUE(created);
+    loop_ = std::move(*created);
+    owner_ = std::make_unique<FakeOwner>(*loop_);
+    char pattern[] = "/tmp/ninetd-listener-XXXXXX";
+    ASSERT_NE(mkdtemp(pattern), nullptr);
+    directory_ = pattern;
+    path_ = directory_ + "/s.sock";
+  }
+  void TearDown() override {
+    if (service_) service_->listener.remove();
+    ::unlink(path_.c_str());
+    ::rmdir(directory_.c_str());
+  }
+
+  RunningService& start(services::Limits limits = {},
+                        config::WaitMode wait = config::WaitMode::nowait) {
+    services::Service s;
+    s.name = path_ + "/unix";
+    s.socket_type = config::SocketType::stream;
+    s.transport = config::Transport::local;
+    s.address = *net::SocketAddress::from_path(path_);
+    s.wait_mode = wait;
+    s.limits = limits;
+    s.program = "/bin/true";
+    s.argv = {"true"};
+    service_ = std::make_shared<RunningService>(*owner_, s);
+    service_->listener.open();
+    return *service_;
+  }
+
+  sys::Fd connect() {
+    sys::Fd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+    sockaddr_un to{};
+    to.sun_family = AF_UNIX;
+    path_.copy(to.sun_path, sizeof(to.sun_path) - 1);
+    EXPECT_EQ(::connect(fd.get(), reinterpret_cast<sockaddr*>(&to), sizeof(to)), 0);
+    return fd;
+  }
+
+  // Runs the loop until nothing happens for a moment.
+  void settle() {
+    for (int i = 0; i < 5; ++i) loop_->run_once(20);
+  }
+
+  std::unique_ptr<loop::EventLoop> loop_;
+  std::unique_ptr<FakeOwner> owner_;
+  std::shared_ptr<RunningService> service_;
+  std::string directory_;
+  std::string path_;
+};
+
+TEST_F(ServiceListenerTest, OpensListensAndHandsOnEachConnection) {
+  RunningService& service = start();
+  EXPECT_EQ(service.state(), ServiceState::listening);
+  EXPECT_TRUE(service.listener.is_open());
+  sys::Fd a = connect();
+  sys::Fd b = connect();
+  settle();
+  ASSERT_EQ(owner_->served.size(), 2u);
+  EXPECT_EQ(service.counters.connections, 2u);
+  EXPECT_EQ(owner_->served[0].peer.family(), AF_UNIX);
+}
+
+TEST_F(ServiceListenerTest, AtTheChildLimitClientsWaitInTheKernelQueue) {
+  RunningService& service = start({.max_child = 1});
+  sys::Fd a = connect();
+  settle();
+  ASSERT_EQ(owner_->served.size(), 1u);
+  ++service.children;  // what the owner does when it starts a server
+  service.listener.reconsider();
+  EXPECT_EQ(service.state(), ServiceState::at_child_limit);
+  sys::Fd b = connect();
+  settle();
+  EXPECT_EQ(owner_->served.size(), 1u);
+  --service.children;  // the server exits
+  service.listener.reconsider();
+  EXPECT_EQ(service.state(), ServiceState::listening);
+  settle();
+  EXPECT_EQ(owner_->served.size(), 2u);
+}
+
+TEST_F(ServiceListenerTest, OverItsRateTheServicePausesAndRefusesNobody) {
+  RunningService& service = start({.max_per_minute = 2});
+  std::vector<sys::Fd> clients;
+  for (int i = 0; i < 3; ++i) clients.push_back(connect());
+  settle();
+  EXPECT_EQ(owner_->served.size(), 2u);
+  EXPECT_EQ(service.counters.refused, 0u);
+  EXPECT_EQ(service.state(), ServiceState::paused_by_rate);
+  // A reload that changes the rate ends the pause at once.
+  service.listener.end_pause();
+  EXPECT_EQ(service.state(), ServiceState::listening);
+}
+
+TEST_F(ServiceListenerTest, PerSourceRefusalsAreCountedAndClosed) {
+  RunningService& service = start({.max_conn_per_ip_per_minute = 1});
+  sys::Fd a = connect();
+  sys::Fd b = connect();
+  settle();
+  ASSERT_EQ(owner_->served.size(), 1u);
+  EXPECT_EQ(owner_->served[0].source, "uid " + std::to_string(getuid()));
+  EXPECT_EQ(service.counters.refused, 1u);
+  EXPECT_EQ(service.state(), ServiceState::listening);
+  char byte = 0;
+  EXPECT_EQ(::recv(b.get(), &byte, 1, 0), 0);  // closed, not left waiting
+}
+
+TEST_F(ServiceListenerTest, AWaitServerHoldsTheSocketUntilItExits) {
+  RunningService& service = start({}, config::WaitMode::wait);
+  sys::Fd a = connect();
+  settle();
+  EXPECT_EQ(owner_->handed_over, 1);
+  EXPECT_EQ(service.state(), ServiceState::waiting_for_server);
+  EXPECT_EQ(service.listener.wait_pid(), 4242);
+  settle();
+  EXPECT_EQ(owner_->handed_over, 1);
+  EXPECT_FALSE(service.listener.release_from_server(1));
+  EXPECT_TRUE(service.listener.release_from_server(4242));
+  service.listener.reconsider();
+  EXPECT_EQ(service.state(), ServiceState::listening);
+}
+
+TEST_F(ServiceListenerTest, ATimedPauseEndsByItself) {
+  RunningService& service = start();
+  service.listener.pause(ServiceState::backing_off, std::chrono::milliseconds(30));
+  EXPECT_EQ(service.state(), ServiceState::backing_off);
+  sys::Fd a = connect();
+  loop_->run_once(0);
+  EXPECT_TRUE(owner_->served.empty());
+  settle();
+  EXPECT_EQ(service.state(), ServiceState::listening);
+  EXPECT_EQ(owner_->served.size(), 1u);
+}
+
+TEST_F(ServiceListenerTest, RemovedClosesTheSocketAndItsFile) {
+  RunningService& service = start();
+  service.listener.remove();
+  EXPECT_EQ(service.state(), ServiceState::removed);
+  EXPECT_FALSE(service.listener.is_open());
+  EXPECT_NE(::access(path_.c_str(), F_OK), 0);
+  service.listener.reconsider();  // nothing brings a removed service back
+  EXPECT_EQ(service.state(), ServiceState::removed);
+}
+
+TEST_F(ServiceListenerTest, ABindThatFailsIsRetried) {
+  ::mkdir(path_.c_str(), 0700);  // a directory where the socket should be
+  RunningService& service = start();
+  EXPECT_EQ(service.state(), ServiceState::retrying_bind);
+  EXPECT_FALSE(service.listener.is_open());
+  ::rmdir(path_.c_str());
+  service.listener.end_pause();  // as the retry timer would, later
+  EXPECT_EQ(service.state(), ServiceState::listening);
+}
+
+}  // namespace
+}  // namespace ninetd::daemon
