@@ -1,6 +1,7 @@
 // LaunchTemplate: what every launch of one service has in common, laid out
-// once when the service is loaded, as s6-tcpserverd builds PROTO and TCPLOCAL*
-// at start and adds only the remote address per connection. One block of
+// once per definition (RunningService makes it at the first launch), as
+// s6-tcpserverd builds PROTO and TCPLOCAL* at start and adds only the remote
+// address per connection. One block of
 // memory holds the path, argv, groups, the login class's limits and the
 // environment's variables with room for their values; the values that do not
 // change (the local address of a listener bound to one address) are written
