@@ -14,6 +14,7 @@
 #include "services/reload_diff.h"
 #include "spawn/environment.h"
 #include "spawn/launch_plan.h"
+#include "spawn/launch_template.h"
 
 namespace {
 
@@ -144,5 +145,29 @@ void BM_PrepareLaunchPlan(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_PrepareLaunchPlan);
+
+// The same launch from the service's template (what launch_server does now):
+// copy the template into the arena and write the peer's address into it.
+void BM_PrepareLaunchFromTemplate(benchmark::State& state) {
+  services::Service service;
+  service.address = *net::SocketAddress::from_numeric("127.0.0.1", 20001);
+  service.program = "/usr/sbin/in.fingerd";
+  service.argv = {"in.fingerd", "-w"};
+  service.credentials.switch_user = true;
+  service.credentials.uid = service.credentials.gid = 65534;
+  service.credentials.groups = {65534};
+  spawn::LaunchTemplate launch_template(service, spawn::CredentialSteps{});
+  auto peer = *net::SocketAddress::from_numeric("127.0.0.1", 54321);
+  spawn::PerLaunch launch;
+  launch.socket_fd = 5;
+  launch.peer = &peer;
+  alignas(16) static std::byte arena[16 * 1024];
+  for (auto _ : state) {
+    spawn::LaunchPlan plan;
+    benchmark::DoNotOptimize(launch_template.instantiate(launch, arena, plan));
+    benchmark::DoNotOptimize(plan.envp);
+  }
+}
+BENCHMARK(BM_PrepareLaunchFromTemplate);
 
 }  // namespace

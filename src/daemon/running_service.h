@@ -17,6 +17,7 @@
 #include "limits/admission.h"
 #include "services/service.h"
 #include "spawn/identity.h"
+#include "spawn/launch_template.h"
 #include "sys/fd.h"
 
 namespace ninetd::daemon {
@@ -44,6 +45,11 @@ class RunningService final : public std::enable_shared_from_this<RunningService>
   // The credential calls its servers need: none that would change nothing
   // (setuid and setgid to root, for a daemon running as root).
   const spawn::CredentialSteps& credential_steps() const { return credential_steps_; }
+  // Everything the launches of this definition share; a launch fills in the
+  // connection's part (and writes into it when it launches vfork-style). Made
+  // at the first launch: hundreds of services that wait for a connection would
+  // otherwise hold one each (docs/performance.md, finding 26).
+  spawn::LaunchTemplate& launch_template();
   // Connection-oriented sockets (stream, seqpacket) are accepted by the daemon
   // for nowait services; anything else goes to the server as it is.
   bool hands_over_socket() const {
@@ -63,6 +69,7 @@ class RunningService final : public std::enable_shared_from_this<RunningService>
  private:
   services::Service service_;
   spawn::CredentialSteps credential_steps_;
+  std::unique_ptr<spawn::LaunchTemplate> launch_template_;
 };
 
 }  // namespace ninetd::daemon

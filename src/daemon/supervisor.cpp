@@ -114,15 +114,17 @@ void Supervisor::serve_connection(RunningService& service, sys::Fd connection, C
 
 std::optional<pid_t> Supervisor::launch_server(RunningService& service, int fd, Client client) {
   const services::Service& s = service.service();
-  environment_.reset();
+  spawn::LaunchTemplate& launch_template = service.launch_template();
+  spawn::PerLaunch per_launch;
+  per_launch.socket_fd = fd;
+  per_launch.new_session = settings_.new_session;
   const net::SocketAddress peer = client.peer.expand();
+  net::SocketAddress local;
   if (peer.family() == AF_INET || peer.family() == AF_INET6) {
-    // Bound to one IP address, the listener's address is the connection's local
-    // one; a wildcard, or a tcpmux service (no address of its own), asks the kernel.
-    net::SocketAddress local = s.address.expand();
-    bool one_address = (local.family() == AF_INET || local.family() == AF_INET6) &&
-                       !local.is_any();
-    if (!one_address) {
+    per_launch.peer = &peer;
+    // A wildcard listener, or a tcpmux service's (no address of its own), asks
+    // the kernel; the template holds the address of a listener bound to one.
+    if (launch_template.needs_local_address()) {
       local.reset_length();
       // The server still starts: only its LOCALIP and LOCALPORT are then the
       // listener's own (a wildcard) rather than the connection's.
@@ -131,26 +133,10 @@ std::optional<pid_t> Supervisor::launch_server(RunningService& service, int fd, 
         log_repeated(log::Level::error, service, "getsockname", "{}: {}", service.name(),
                      sys::last_error("getsockname").describe());
       }
+      per_launch.local = &local;
     }
-    environment_.add_connection(s.transport == config::Transport::udp ? "UDP" : "TCP", local,
-                                peer);
   }
-  if (s.listen_fds) {
-    environment_.add("LISTEN_FDS=1");
-    environment_.add("LISTEN_PID=" + std::string(20, ' '));
-  }
-  spawn::LaunchRequest request;
-  request.path = s.program.c_str();
-  service.fill_argv(launch_argv_);
-  request.argv = launch_argv_.data();
-  request.envp = environment_.envp();
-  request.socket_fd = fd;
-  request.listen_fds = s.listen_fds;
-  request.new_session = settings_.new_session;
-  request.credentials = &s.credentials;
-  request.credential_steps = service.credential_steps();
-  request.limits = s.login_class ? &s.login_class->limits : nullptr;
-  auto pid = spawn::launch(request);
+  auto pid = spawn::launch(launch_template, per_launch);
   if (!pid) {
     ++service.counters.spawn_failures;
     log_repeated(log::Level::error, service, "launch failed", "{}: {} {}: {}", service.name(),

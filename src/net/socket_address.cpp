@@ -107,8 +107,9 @@ namespace {
 
 // glibc's inet_ntop formats IPv4 through sprintf; this runs for every launch
 // (the UCSPI variables) and every logged address, and four numbers need less.
-void format_ipv4(const in_addr& address, char* out) {
+std::size_t format_ipv4(const in_addr& address, char* out) {
   const auto* bytes = reinterpret_cast<const unsigned char*>(&address.s_addr);
+  char* start = out;
   for (int i = 0; i < 4; ++i) {
     unsigned value = bytes[i];
     if (value >= 100) *out++ = static_cast<char>('0' + value / 100);
@@ -116,24 +117,30 @@ void format_ipv4(const in_addr& address, char* out) {
     *out++ = static_cast<char>('0' + value % 10);
     *out++ = i < 3 ? '.' : '\0';
   }
+  return static_cast<std::size_t>(out - start - 1);
 }
 
 }  // namespace
 
+std::size_t SocketAddress::write_ip(char (&out)[kMaxIpText]) const {
+  if (family() == AF_INET)
+    return format_ipv4(reinterpret_cast<const sockaddr_in*>(&storage_)->sin_addr, out);
+  out[0] = '\0';
+  if (family() == AF_INET6)
+    inet_ntop(AF_INET6, &reinterpret_cast<const sockaddr_in6*>(&storage_)->sin6_addr, out,
+              sizeof(out));
+  return std::strlen(out);
+}
+
 std::string SocketAddress::ip() const {
-  char buffer[INET6_ADDRSTRLEN] = "";
-  if (family() == AF_INET) {
-    format_ipv4(reinterpret_cast<const sockaddr_in*>(&storage_)->sin_addr, buffer);
-  } else if (family() == AF_INET6) {
-    inet_ntop(AF_INET6, &reinterpret_cast<const sockaddr_in6*>(&storage_)->sin6_addr, buffer,
-              sizeof(buffer));
-  } else if (family() == AF_UNIX) {
+  if (family() == AF_UNIX) {
     const auto* sun = reinterpret_cast<const sockaddr_un*>(&storage_);
     std::size_t max = length_ > offsetof(sockaddr_un, sun_path)
                           ? length_ - offsetof(sockaddr_un, sun_path) : 0;
     return std::string(sun->sun_path, strnlen(sun->sun_path, max));
   }
-  return buffer;
+  char buffer[kMaxIpText];
+  return std::string(buffer, write_ip(buffer));
 }
 
 std::string SocketAddress::to_string() const {

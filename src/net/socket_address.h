@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -41,6 +42,10 @@ class SocketAddress {
   SocketAddress unmapped() const;
 
   std::string ip() const;       // "127.0.0.1", "::1", or the path
+  // An IPv4 or IPv6 address's ip() into `out`, NUL-terminated, without
+  // allocating (a launch's environment); "" for any other family. The length.
+  static constexpr std::size_t kMaxIpText = INET6_ADDRSTRLEN;
+  std::size_t write_ip(char (&out)[kMaxIpText]) const;
   std::string to_string() const;  // "127.0.0.1:7", "[::1]:7", "/run/x.sock"
 
   bool operator==(const SocketAddress& other) const;

@@ -1,7 +1,9 @@
 // Environment: the envp a server starts with. A clean, minimal one (PATH) plus,
 // for connections, the UCSPI variables tcpserver-style servers read (PROTO,
 // TCPREMOTEIP, TCPREMOTEPORT, TCPLOCALIP, TCPLOCALPORT; TCP6* for IPv6 peers).
-// Pure: addresses in, strings out.
+// Pure: addresses in, strings out. The daemon launches from a LaunchTemplate
+// (launch_template.h), which lays the same variables out once per service;
+// this plain form is what its tests and benchmarks compare it with.
 #pragma once
 
 #include <string>

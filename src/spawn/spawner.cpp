@@ -235,22 +235,25 @@ LaunchSlots& slots() {
   return instance;
 }
 
-// The launch that does not wait: nullopt when no slot can take this request.
-std::optional<sys::Result<pid_t>> launch_in_slot(const LaunchRequest& request) {
-  if (under_valgrind()) return std::nullopt;
-  LaunchSlots::Slot* slot = slots().acquire();
-  if (slot == nullptr || !pack_plan(request, slot->arena, slot->plan)) return std::nullopt;
-  add_daemon_state(slot->plan);
-  LaunchSlots::occupy(*slot);
+// A slot for a launch that does not wait, if one is free and may be used.
+LaunchSlots::Slot* free_slot() {
+  if (under_valgrind()) return nullptr;
+  return slots().acquire();
+}
+
+// The launch that does not wait, on a plan packed into `slot`.
+sys::Result<pid_t> launch_in_slot(LaunchSlots::Slot& slot) {
+  add_daemon_state(slot.plan);
+  LaunchSlots::occupy(slot);
   int flags = CLONE_VM | CLONE_CHILD_CLEARTID | SIGCHLD;
   pid_t pid =
-      clone(child_main, slot->stack_top(), flags, &slot->plan, nullptr, nullptr, &slot->busy);
+      clone(child_main, slot.stack_top(), flags, &slot.plan, nullptr, nullptr, &slot.busy);
   if (pid < 0) {
     int error = errno;
-    LaunchSlots::release(*slot);
+    LaunchSlots::release(slot);
     return sys::SysError{error, "clone"};
   }
-  slot->pid = pid;
+  slot.pid = pid;
   return pid;
 }
 #endif
@@ -282,8 +285,8 @@ StandardDescriptors& standard_descriptors() {
 // Not for LISTEN_FDS (descriptor 3 is the daemon's too), nor under valgrind.
 constexpr int kShareTableFrom = 128;
 
-bool shares_descriptor_table(const LaunchRequest& request) {
-  if (request.socket_fd < kShareTableFrom || request.listen_fds) return false;
+bool shares_descriptor_table(int socket_fd, bool listen_fds) {
+  if (socket_fd < kShareTableFrom || listen_fds) return false;
 #if NINETD_HAVE_RAW_SYSCALL
   if (under_valgrind()) return false;
 #endif
@@ -293,6 +296,25 @@ bool shares_descriptor_table(const LaunchRequest& request) {
 void restore_standard_descriptors() {
   const StandardDescriptors& standard = standard_descriptors();
   for (int fd = 0; fd < 3; ++fd) dup2(standard.saved[fd], fd);
+}
+
+// The vfork-style launch, on a plan in the daemon's own memory.
+sys::Result<pid_t> launch_waiting(LaunchPlan& plan, bool share) {
+  plan.shared_table = share;
+  add_daemon_state(plan);
+  int flags = CLONE_VM | CLONE_VFORK | SIGCHLD | (share ? CLONE_FILES : 0);
+  pid_t pid = clone(child_main, vfork_stack + kVforkStackSize, flags, &plan);
+  // The child put the socket on 0, 1 and 2 of the table it shared with us.
+  if (share) restore_standard_descriptors();
+  if (pid < 0) return sys::last_error("clone");
+  // CLONE_VFORK: we run again only once the child has exec'd or exited.
+  if (plan.step != nullptr) {
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    return sys::SysError{plan.error, plan.step};
+  }
+  return pid;
 }
 
 }  // namespace
@@ -318,27 +340,26 @@ void set_server_open_files_limit(const rlimit& original) {
 }
 
 sys::Result<pid_t> launch(const LaunchRequest& request) {
-  bool share = shares_descriptor_table(request);
+  bool share = shares_descriptor_table(request.socket_fd, request.listen_fds);
 #if NINETD_HAVE_RAW_SYSCALL
   if (!share)
-    if (auto launched = launch_in_slot(request)) return *launched;
+    if (LaunchSlots::Slot* slot = free_slot())
+      if (pack_plan(request, slot->arena, slot->plan)) return launch_in_slot(*slot);
 #endif
   LaunchPlan plan = plan_in_place(request);
-  plan.shared_table = share;
-  add_daemon_state(plan);
-  int flags = CLONE_VM | CLONE_VFORK | SIGCHLD | (share ? CLONE_FILES : 0);
-  pid_t pid = clone(child_main, vfork_stack + kVforkStackSize, flags, &plan);
-  // The child put the socket on 0, 1 and 2 of the table it shared with us.
-  if (share) restore_standard_descriptors();
-  if (pid < 0) return sys::last_error("clone");
-  // CLONE_VFORK: we run again only once the child has exec'd or exited.
-  if (plan.step != nullptr) {
-    int status = 0;
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-    }
-    return sys::SysError{plan.error, plan.step};
-  }
-  return pid;
+  return launch_waiting(plan, share);
+}
+
+sys::Result<pid_t> launch(LaunchTemplate& launch_template, const PerLaunch& per_launch) {
+  bool share = shares_descriptor_table(per_launch.socket_fd, launch_template.listen_fds());
+#if NINETD_HAVE_RAW_SYSCALL
+  if (!share)
+    if (LaunchSlots::Slot* slot = free_slot())
+      if (launch_template.instantiate(per_launch, slot->arena, slot->plan))
+        return launch_in_slot(*slot);
+#endif
+  LaunchPlan plan = launch_template.instantiate_in_place(per_launch);
+  return launch_waiting(plan, share);
 }
 
 std::optional<LateFailure> collect_failure(pid_t pid) {

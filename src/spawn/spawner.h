@@ -20,6 +20,7 @@
 
 #include "spawn/identity.h"
 #include "spawn/launch_plan.h"
+#include "spawn/launch_template.h"
 #include "spawn/launch_slots.h"
 #include "sys/result.h"
 
@@ -36,6 +37,9 @@ void set_server_open_files_limit(const rlimit& original);
 
 // The new child's pid; on an immediate failure the child has already been reaped.
 sys::Result<pid_t> launch(const LaunchRequest& request);
+// The same from a service's template: the non-waiting launch copies it into
+// its slot, the vfork-style one writes the connection's values into it.
+sys::Result<pid_t> launch(LaunchTemplate& launch_template, const PerLaunch& per_launch);
 
 // For every reaped pid: the step that failed in that child before its execve,
 // when launch() returned before it could know.

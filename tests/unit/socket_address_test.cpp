@@ -62,6 +62,24 @@ TEST(SocketAddress, Ipv6TextIsCanonical) {
   EXPECT_EQ(SocketAddress::from_numeric("2001:DB8:0:0::1", 80)->to_string(), "[2001:db8::1]:80");
 }
 
+// write_ip is ip() without the string, for the launch environment; only IP
+// addresses have a text there.
+TEST(SocketAddress, WriteIpMatchesIpForIpAddresses) {
+  for (const char* text : {"0.0.0.0", "255.255.255.255", "::", "2001:db8::1",
+                           "ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255", "::ffff:1.2.3.4"}) {
+    SocketAddress a = *SocketAddress::from_numeric(text, 1);
+    char out[SocketAddress::kMaxIpText];
+    std::size_t length = a.write_ip(out);
+    EXPECT_EQ(std::string(out), a.ip());
+    EXPECT_EQ(length, a.ip().size());
+  }
+  char out[SocketAddress::kMaxIpText];
+  EXPECT_EQ(SocketAddress().write_ip(out), 0u);
+  EXPECT_STREQ(out, "");
+  EXPECT_EQ(SocketAddress::from_path("/run/x.sock")->write_ip(out), 0u);
+  EXPECT_STREQ(out, "");
+}
+
 TEST(SocketAddress, FromNumericRefusesNamesAndGarbage) {
   EXPECT_FALSE(SocketAddress::from_numeric("localhost", 7).has_value());
   EXPECT_FALSE(SocketAddress::from_numeric("", 7).has_value());
