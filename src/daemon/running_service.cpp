@@ -27,8 +27,8 @@ bool RunningService::set_service(services::Service service) {
     credential_steps_ = spawn::steps_needed(service_.credentials, spawn::current_identity());
   launch_template_.reset();
   const auto& limits = service_.limits;
-  return admission.configure({limits.max_per_minute, limits.max_child_per_ip,
-                              limits.max_conn_per_ip_per_minute});
+  return admission.configure(
+      {limits.max_per_minute, limits.max_child_per_ip, limits.max_conn_per_ip_per_minute});
 }
 
 }  // namespace ninetd::daemon

@@ -7,7 +7,6 @@
 
 #include <cerrno>
 #include <cstring>
-
 #include <random>
 
 #include "builtins/table.h"
@@ -42,20 +41,31 @@ Supervisor::Supervisor(loop::EventLoop& loop, SupervisorSettings settings)
       settings_(std::move(settings)),
       reader_(loop),
       max_sessions_(settings_.max_sessions > 0 ? settings_.max_sessions
-                                                : default_session_limit(open_files_limit())),
+                                               : default_session_limit(open_files_limit())),
       reply_budget_(kRepliesPerSourcePerSecond, random_seed()),
       repeats_(kRepeatBurst, kRepeatInterval) {}
 
-Supervisor::~Supervisor() { shut_down(); }
+Supervisor::~Supervisor() {
+  shut_down();
+}
 
 void Supervisor::on_signal(int signal) {
   switch (signal) {
-    case SIGCHLD: reap_children(); break;
-    case SIGHUP: reload(); break;
+    case SIGCHLD:
+      reap_children();
+      break;
+    case SIGHUP:
+      reload();
+      break;
     case SIGTERM:
-    case SIGINT: stop_requested_ = true; break;
-    case SIGUSR1: dump_table(); break;
-    default: break;
+    case SIGINT:
+      stop_requested_ = true;
+      break;
+    case SIGUSR1:
+      dump_table();
+      break;
+    default:
+      break;
   }
 }
 

@@ -24,7 +24,6 @@
 #include "log/repeat_limiter.h"
 #include "loop/event_loop.h"
 #include "services/config_loader.h"
-#include "spawn/environment.h"
 #include "spawn/spawner.h"
 
 namespace ninetd::daemon {
@@ -150,8 +149,6 @@ class Supervisor final : public builtins::SessionOwner, public ListenerOwner {
   limits::ReplyBudget reply_budget_;  // UDP builtins' answers per source per second
   log::RepeatLimiter repeats_;
   std::optional<loop::EventLoop::TimerId> repeat_timer_;
-  spawn::Environment environment_;  // a launch's scratch, kept to reuse its memory
-  std::vector<char*> launch_argv_;  // likewise
   std::optional<loop::EventLoop::TimerId> sweep_timer_;
   bool stop_requested_ = false;
 };

@@ -135,8 +135,8 @@ std::size_t SocketAddress::write_ip(char (&out)[kMaxIpText]) const {
 std::string SocketAddress::ip() const {
   if (family() == AF_UNIX) {
     const auto* sun = reinterpret_cast<const sockaddr_un*>(&storage_);
-    std::size_t max = length_ > offsetof(sockaddr_un, sun_path)
-                          ? length_ - offsetof(sockaddr_un, sun_path) : 0;
+    std::size_t max =
+        length_ > offsetof(sockaddr_un, sun_path) ? length_ - offsetof(sockaddr_un, sun_path) : 0;
     return std::string(sun->sun_path, strnlen(sun->sun_path, max));
   }
   char buffer[kMaxIpText];

@@ -41,7 +41,7 @@ class SocketAddress {
   // An IPv4-mapped IPv6 address as the IPv4 address it stands for.
   SocketAddress unmapped() const;
 
-  std::string ip() const;       // "127.0.0.1", "::1", or the path
+  std::string ip() const;  // "127.0.0.1", "::1", or the path
   // An IPv4 or IPv6 address's ip() into `out`, NUL-terminated, without
   // allocating (a launch's environment); "" for any other family. The length.
   static constexpr std::size_t kMaxIpText = INET6_ADDRSTRLEN;

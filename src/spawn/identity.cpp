@@ -26,9 +26,8 @@ CredentialSteps steps_needed(const services::Credentials& credentials,
   steps.set_gid =
       identity.real_gid != gid || identity.effective_gid != gid || identity.saved_gid != gid;
   // Against the target gid on both sides: the process has it once setgid is done.
-  steps.set_groups =
-      membership({credentials.groups.begin(), credentials.groups.end()}, gid) !=
-      membership(identity.groups, gid);
+  steps.set_groups = membership({credentials.groups.begin(), credentials.groups.end()}, gid) !=
+                     membership(identity.groups, gid);
   return steps;
 }
 

@@ -90,7 +90,18 @@ LaunchTemplate::LaunchTemplate(const services::Service& service, const Credentia
   proto_[0] = kProto[udp][0];
   proto_[1] = kProto[udp][1];
 
-  const services::Credentials& credentials = service.credentials;
+  take_credentials(service.credentials, steps);
+  if (service.login_class)
+    limit_count_ = static_cast<std::uint32_t>(service.login_class->limits.size());
+  argc_ = static_cast<std::uint32_t>(service.argv.size());
+  Names names;
+  std::vector<std::uint32_t> argv_starts;
+  lay_out(service, udp, names, argv_starts);
+  write_image(service, listener, names, argv_starts);
+}
+
+void LaunchTemplate::take_credentials(const services::Credentials& credentials,
+                                      const CredentialSteps& steps) {
   if (credentials.switch_user) {
     set_groups_ = steps.set_groups;
     set_gid_ = steps.set_gid;
@@ -98,25 +109,19 @@ LaunchTemplate::LaunchTemplate(const services::Service& service, const Credentia
     uid_ = credentials.uid;
     gid_ = credentials.gid;
   }
-  const gid_t* groups = set_groups_ ? credentials.groups.data() : nullptr;
   group_count_ = set_groups_ ? static_cast<std::uint32_t>(credentials.groups.size()) : 0;
-  const services::ResourceLimit* limits = nullptr;
-  if (service.login_class) {
-    limits = service.login_class->limits.data();
-    limit_count_ = static_cast<std::uint32_t>(service.login_class->limits.size());
-  }
-  argc_ = static_cast<std::uint32_t>(service.argv.size());
+}
 
+void LaunchTemplate::lay_out(const services::Service& service, bool udp, Names& names,
+                             std::vector<std::uint32_t>& argv_starts) {
   Layout layout;
   limits_ = layout.take<services::ResourceLimit>(limit_count_);
   groups_ = layout.take<gid_t>(group_count_);
   argv_offsets_ = layout.take<std::uint32_t>(argc_);
   path_ = layout.take<char>(service.program.size() + 1);
-  std::vector<std::uint32_t> argv_starts;
   argv_starts.reserve(argc_);
   for (const std::string& arg : service.argv)
     argv_starts.push_back(layout.take<char>(arg.size() + 1));
-  std::string names[kSets][kValuesPerSet];
   if (ucspi_) {
     for (std::size_t set = 0; set < kSets; ++set) {
       std::string prefix = std::string(udp ? "UDP" : "TCP") + (set == 1 ? "6" : "");
@@ -132,14 +137,21 @@ LaunchTemplate::LaunchTemplate(const services::Service& service, const Credentia
   argv_ = layout.take<char*>(argc_ + 1);
   envp_ = layout.take<char*>(kMaxVariables);
   size_ = static_cast<std::uint32_t>(layout.size());
+}
 
+void LaunchTemplate::write_image(const services::Service& service,
+                                 const net::SocketAddress& listener, const Names& names,
+                                 const std::vector<std::uint32_t>& argv_starts) {
   image_ = std::make_unique<std::byte[]>(size_);
   std::byte* base = image_.get();
   auto chars = [base](std::uint32_t offset) { return reinterpret_cast<char*>(base + offset); };
-  if (limit_count_ > 0)
+  if (limit_count_ > 0) {
+    const services::ResourceLimit* limits = service.login_class->limits.data();
     std::copy(limits, limits + limit_count_,
               reinterpret_cast<services::ResourceLimit*>(base + limits_));
-  if (group_count_ > 0) std::memcpy(base + groups_, groups, group_count_ * sizeof(gid_t));
+  }
+  if (group_count_ > 0)
+    std::memcpy(base + groups_, service.credentials.groups.data(), group_count_ * sizeof(gid_t));
   if (argc_ > 0)
     std::memcpy(base + argv_offsets_, argv_starts.data(), argc_ * sizeof(std::uint32_t));
   std::memcpy(chars(path_), service.program.c_str(), service.program.size() + 1);
@@ -194,6 +206,25 @@ void LaunchTemplate::fill(std::byte* base, const PerLaunch& launch, LaunchPlan& 
   argv[argc_] = nullptr;
   plan.argv = argv;
 
+  plan.envp = fill_environment(base, launch);
+  plan.listen_fds = listen_fds_;
+  plan.set_groups = set_groups_;
+  plan.set_gid = set_gid_;
+  plan.set_uid = set_uid_;
+  plan.uid = uid_;
+  plan.gid = gid_;
+  if (group_count_ > 0) {
+    plan.groups = reinterpret_cast<const gid_t*>(base + groups_);
+    plan.group_count = group_count_;
+  }
+  if (limit_count_ > 0) {
+    plan.limits = reinterpret_cast<const services::ResourceLimit*>(base + limits_);
+    plan.limit_count = limit_count_;
+  }
+}
+
+char* const* LaunchTemplate::fill_environment(std::byte* base, const PerLaunch& launch) const {
+  auto chars = [base](std::uint32_t offset) { return reinterpret_cast<char*>(base + offset); };
   auto* envp = reinterpret_cast<char**>(base + envp_);
   std::size_t n = 0;
   envp[n++] = const_cast<char*>(kDefaultPath);
@@ -222,22 +253,7 @@ void LaunchTemplate::fill(std::byte* base, const PerLaunch& launch, LaunchPlan& 
     envp[n++] = chars(listen_pid_);
   }
   envp[n] = nullptr;
-  plan.envp = envp;
-
-  plan.listen_fds = listen_fds_;
-  plan.set_groups = set_groups_;
-  plan.set_gid = set_gid_;
-  plan.set_uid = set_uid_;
-  plan.uid = uid_;
-  plan.gid = gid_;
-  if (group_count_ > 0) {
-    plan.groups = reinterpret_cast<const gid_t*>(base + groups_);
-    plan.group_count = group_count_;
-  }
-  if (limit_count_ > 0) {
-    plan.limits = reinterpret_cast<const services::ResourceLimit*>(base + limits_);
-    plan.limit_count = limit_count_;
-  }
+  return envp;
 }
 
 }  // namespace ninetd::spawn

@@ -19,6 +19,8 @@
 #include <cstdint>
 #include <memory>
 #include <span>
+#include <string>
+#include <vector>
 
 #include "net/socket_address.h"
 #include "services/service.h"
@@ -68,7 +70,19 @@ class LaunchTemplate {
   enum Value { kRemoteIp, kRemotePort, kLocalIp, kLocalPort, kValuesPerSet };
   static constexpr std::size_t kSets = 2;
 
+  // The UCSPI variables' names ("TCPREMOTEIP="), while the image is made.
+  using Names = std::array<std::array<std::string, kValuesPerSet>, kSets>;
+
+  void take_credentials(const services::Credentials& credentials, const CredentialSteps& steps);
+  // Where everything goes in the image (offsets and sizes).
+  void lay_out(const services::Service& service, bool udp, Names& names,
+               std::vector<std::uint32_t>& argv_starts);
+  // The image's constant part: path, argv, groups, limits, variable names.
+  void write_image(const services::Service& service, const net::SocketAddress& listener,
+                   const Names& names, const std::vector<std::uint32_t>& argv_starts);
   void fill(std::byte* base, const PerLaunch& launch, LaunchPlan& plan) const;
+  // envp for one launch: PATH, the UCSPI variables, LISTEN_FDS.
+  char* const* fill_environment(std::byte* base, const PerLaunch& launch) const;
 
   std::unique_ptr<std::byte[]> image_;
   std::uint32_t size_ = 0;

@@ -246,8 +246,7 @@ sys::Result<pid_t> launch_in_slot(LaunchSlots::Slot& slot) {
   add_daemon_state(slot.plan);
   LaunchSlots::occupy(slot);
   int flags = CLONE_VM | CLONE_CHILD_CLEARTID | SIGCHLD;
-  pid_t pid =
-      clone(child_main, slot.stack_top(), flags, &slot.plan, nullptr, nullptr, &slot.busy);
+  pid_t pid = clone(child_main, slot.stack_top(), flags, &slot.plan, nullptr, nullptr, &slot.busy);
   if (pid < 0) {
     int error = errno;
     LaunchSlots::release(slot);

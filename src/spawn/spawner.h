@@ -20,8 +20,8 @@
 
 #include "spawn/identity.h"
 #include "spawn/launch_plan.h"
-#include "spawn/launch_template.h"
 #include "spawn/launch_slots.h"
+#include "spawn/launch_template.h"
 #include "sys/result.h"
 
 namespace ninetd::spawn {
