@@ -80,43 +80,48 @@ void ServiceListener::reconsider() {
 }
 
 void ServiceListener::pause(ServiceState why, milliseconds how_long) {
-  if (timer_) owner_.event_loop().cancel(*timer_);
+  cancel_timer();
   set_state(why);
   std::weak_ptr<RunningService> alive = service_.weak_from_this();
+  timer_armed_ = true;
   timer_ = owner_.event_loop().schedule(Clock::now() + how_long, [this, alive] {
     auto keep = alive.lock();
     if (!keep) return;
-    timer_.reset();
+    timer_armed_ = false;
     if (state_ == ServiceState::retrying_bind) return open();
     state_ = ServiceState::at_child_limit;
     reconsider();
   });
 }
 
+void ServiceListener::cancel_timer() {
+  if (timer_armed_) owner_.event_loop().cancel(timer_);
+  timer_armed_ = false;
+}
+
 void ServiceListener::end_pause() {
   if (!is_timed(state_)) return;
-  if (timer_) owner_.event_loop().cancel(*timer_);
-  timer_.reset();
+  cancel_timer();
   if (state_ == ServiceState::retrying_bind) return open();
   state_ = ServiceState::at_child_limit;
   reconsider();
 }
 
 void ServiceListener::hold_for_server(pid_t pid) {
-  wait_pid_ = pid;
+  wait_pid_ = pid;  // never 0: a pid is positive
   set_state(ServiceState::waiting_for_server);
 }
 
 bool ServiceListener::release_from_server(pid_t pid) {
-  if (wait_pid_ != pid) return false;
-  wait_pid_.reset();
+  if (wait_pid_ == 0 || wait_pid_ != pid) return false;
+  wait_pid_ = 0;
   sync_socket_mode();
   if (state_ == ServiceState::waiting_for_server) state_ = ServiceState::at_child_limit;
   return true;
 }
 
 void ServiceListener::sync_socket_mode() {
-  if (!socket_ || wait_pid_) return;
+  if (!socket_ || wait_pid_ != 0) return;
   bool nonblocking = !service_.hands_over_socket();
   if (nonblocking_ == nonblocking) return;
   if (auto done = net::set_nonblocking(socket_.get(), nonblocking); !done)
@@ -164,7 +169,7 @@ void ServiceListener::open() {
   log::notice("{}: listening on {} ({})", s.name, s.address.to_string(), service_summary(s));
   // A wait server may still hold the socket this one replaces: this one waits
   // for it too, or two servers would run.
-  if (wait_pid_) return set_state(ServiceState::waiting_for_server);
+  if (wait_pid_ != 0) return set_state(ServiceState::waiting_for_server);
   state_ = ServiceState::at_child_limit;
   reconsider();
 }
@@ -172,8 +177,7 @@ void ServiceListener::open() {
 void ServiceListener::close() {
   if (registered_) owner_.event_loop().remove(socket_.get());
   registered_ = false;
-  if (timer_) owner_.event_loop().cancel(*timer_);
-  timer_.reset();
+  cancel_timer();
   if (socket_ && service_.service().address.family() == AF_UNIX) {
     // Only the daemon's own socket file: in a directory others can write,
     // the name may have been replaced since the bind.
@@ -191,7 +195,7 @@ void ServiceListener::close() {
   // it: that server goes on serving.
   bool listens = service_.service().socket_type == config::SocketType::stream ||
                  service_.service().socket_type == config::SocketType::seqpacket;
-  if (socket_ && listens && !wait_pid_) (void)::shutdown(socket_.get(), SHUT_RD);
+  if (socket_ && listens && wait_pid_ == 0) (void)::shutdown(socket_.get(), SHUT_RD);
   socket_.reset();
 }
 

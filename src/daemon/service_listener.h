@@ -58,7 +58,9 @@ class ServiceListener final : public loop::EventHandler {
   bool is_open() const { return static_cast<bool>(socket_); }
   int fd() const { return socket_.get(); }
   // The wait server holding the socket, in state waiting_for_server.
-  std::optional<pid_t> wait_pid() const { return wait_pid_; }
+  std::optional<pid_t> wait_pid() const {
+    return wait_pid_ != 0 ? std::optional<pid_t>(wait_pid_) : std::nullopt;
+  }
 
   // Opens the socket (or says why not, in the state) and watches it if
   // nothing holds the service back.
@@ -92,6 +94,7 @@ class ServiceListener final : public loop::EventHandler {
   // Closes the socket; a unix socket's file is removed if it is still ours.
   void close();
   void set_state(ServiceState next);
+  void cancel_timer();
   // The blocking mode the definition wants, once no server holds the socket
   // (the flag is shared with that server).
   void sync_socket_mode();
@@ -102,17 +105,19 @@ class ServiceListener final : public loop::EventHandler {
   void log_repeated(bool error, std::string_view event, fmt::format_string<Args...> f,
                     Args&&... args);
 
+  // Laid out without padding: the daemon keeps one per service.
   RunningService& service_;
   ListenerOwner& owner_;
-  sys::Fd socket_;
-  bool nonblocking_ = false;  // O_NONBLOCK, as last set on the socket
-  bool registered_ = false;   // in the event loop
-  ServiceState state_ = ServiceState::retrying_bind;
+  loop::EventLoop::TimerId timer_{};  // while timer_armed_
   // A unix socket's file as bound (device, inode): removed at close only if
   // the name still leads to it.
   std::optional<std::pair<dev_t, ino_t>> socket_file_;
-  std::optional<pid_t> wait_pid_;
-  std::optional<loop::EventLoop::TimerId> timer_;
+  sys::Fd socket_;
+  pid_t wait_pid_ = 0;  // the wait server holding the socket; 0: none
+  ServiceState state_ = ServiceState::retrying_bind;
+  bool nonblocking_ = false;  // O_NONBLOCK, as last set on the socket
+  bool registered_ = false;   // in the event loop
+  bool timer_armed_ = false;
 };
 
 // "stream, nowait, internal echo": what a service is, for the log.

@@ -3,10 +3,11 @@
 namespace ninetd::limits {
 
 bool Admission::configure(const AdmissionLimits& limits) {
-  bool same_rate = rate_ && limits.max_per_minute == limits_.max_per_minute;
-  bool same_per_source = limits.max_child_per_source == limits_.max_child_per_source &&
-                         limits.max_per_minute_per_source == limits_.max_per_minute_per_source;
-  limits_ = limits;
+  // The limits in force are read from what enforces them: a service keeps no
+  // copy of its own.
+  bool same_rate = rate_ && limits.max_per_minute == rate_->max();
+  bool same_per_source = limits.max_child_per_source == per_source_.max_children() &&
+                         limits.max_per_minute_per_source == per_source_.max_per_minute();
   if (!same_rate) {
     rate_.reset();
     if (limits.max_per_minute > 0)

@@ -43,10 +43,8 @@ class Admission {
   bool over_rate(TimePoint now) const { return rate_ && rate_->full(now); }
   PerSource& per_source() { return per_source_; }
   const PerSource& per_source() const { return per_source_; }
-  const AdmissionLimits& limits() const { return limits_; }
 
  private:
-  AdmissionLimits limits_;
   std::unique_ptr<RateWindow> rate_;  // most services have none
   PerSource per_source_{0, 0};
 };

@@ -32,6 +32,8 @@ class PerSource {
       : max_children_(max_child_per_source), max_per_minute_(max_per_minute_per_source) {}
   bool enabled() const { return max_children_ > 0 || max_per_minute_ > 0; }
   bool counts_children() const { return max_children_ > 0; }
+  unsigned max_children() const { return max_children_; }
+  unsigned max_per_minute() const { return max_per_minute_; }
 
   // Admits (and counts a child for) `source`, or says which limit refused it.
   Verdict admit(const std::string& source, TimePoint now);

@@ -20,6 +20,7 @@ class RateWindow {
   // When the current window ends and admissions start again.
   TimePoint window_end() const { return start_ + window_; }
   std::uint32_t count() const { return count_; }
+  std::uint32_t max() const { return max_; }
 
  private:
   std::uint32_t max_;
