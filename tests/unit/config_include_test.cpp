@@ -165,7 +165,7 @@ class FakeSource final : public ConfigSource {
 };
 
 std::string service(const std::string& name) {
-  return name + " stream tcp nowait root internal\n";
+  return name + " stream tcp nowait root /usr/sbin/in.server\n";
 }
 
 // "file:line name" of every spec, in order.
