@@ -47,24 +47,29 @@ std::string include_path(const std::string& including_file, const std::string& p
   if (path.starts_with('/')) return path;
   auto slash = including_file.rfind('/');
   if (slash == std::string::npos) return path;
-  return including_file.substr(0, slash + 1) + path;
+  std::string out(including_file, 0, slash + 1);
+  out.append(path);
+  return out;
 }
 
 std::string join_path(const std::string& dir, const std::string& name) {
   if (dir.empty()) return name;
-  return dir.ends_with('/') ? dir + name : dir + "/" + name;
+  std::string out = dir;
+  if (!out.ends_with('/')) out.push_back('/');
+  out.append(name);
+  return out;
 }
 
 GlobParts split_glob(const std::string& path) {
   GlobParts parts;
   auto slash = path.rfind('/');
-  if (slash == std::string::npos) {
-    parts.dir = ".";
-    parts.pattern = path;
-  } else {
-    parts.dir = slash == 0 ? "/" : path.substr(0, slash);
-    parts.pattern = path.substr(slash + 1);
-  }
+  // Built as strings, not assigned from literals: g++ 12 warns falsely
+  // (-Wrestrict) on the assignment of a short literal in a Release build.
+  if (slash == std::string::npos)
+    parts.dir = std::string(1, '.');
+  else
+    parts.dir = slash == 0 ? std::string(1, '/') : path.substr(0, slash);
+  parts.pattern = slash == std::string::npos ? path : path.substr(slash + 1);
   if (has_wildcard(parts.dir))
     parts.error = fmt::format(
         "wildcards are read in the last part of an include path only, not in \"{}\"", parts.dir);
