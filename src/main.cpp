@@ -27,6 +27,6 @@ int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
     fmt::print("ninetd {}\n", NINETD_VERSION);
     return 0;
   }
-  if (options.check_only) return run_check(options.config, options.login_conf);
+  if (options.check_only) return run_check(options.config, options.login_conf, options.include_dir);
   return run_daemon(options);
 }

@@ -603,7 +603,14 @@ ParseResult parse_config(std::string_view text, const std::string& file) {
   result.services.reserve(entries.size());
   for (const Entry& entry : entries) {
     if (entry.broken) {
-      result.failed.push_back(name_failed_entry(entry));
+      if (!is_directive(entry)) result.failed.push_back(name_failed_entry(entry));
+      continue;
+    }
+    if (is_directive(entry)) {
+      IncludeDirective include;
+      if (!parse_include(entry, file, include, result.diagnostics)) continue;
+      include.position = result.services.size();
+      result.includes.push_back(std::move(include));
       continue;
     }
     EntryParser parser(file, entry, default_host, result.diagnostics);

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "config/diagnostic.h"
+#include "config/include.h"
 #include "config/service_spec.h"
 
 namespace ninetd::config {
@@ -25,6 +26,8 @@ struct ParseResult {
   std::vector<ServiceSpec> services;
   std::vector<Diagnostic> diagnostics;
   std::vector<FailedEntry> failed;
+  // The file's ".include" lines in order; config_tree reads them.
+  std::vector<IncludeDirective> includes;
 };
 
 ParseResult parse_config(std::string_view text, const std::string& file);

@@ -46,6 +46,8 @@ struct Place {
 struct ServiceSpec {
   std::string file;
   int line = 0;
+  // The file's place in the load's list of files (config_tree.h): 0 the main file.
+  std::uint16_t file_index = 0;
 
   // Field 1: [host:]service, tcpmux/[+]name, or a path for unix.
   std::string service;

@@ -8,8 +8,15 @@
 namespace ninetd::daemon {
 
 void print_diagnostics(const services::LoadedConfig& loaded, std::FILE* out) {
+  // In the order the files were read, then by line and column in each; a
+  // diagnostic about no file that was read (the drop-in directory) comes last.
+  auto rank = [&loaded](const config::Diagnostic& d) {
+    auto it = std::find(loaded.files.begin(), loaded.files.end(), d.file);
+    return static_cast<std::size_t>(it - loaded.files.begin());
+  };
   auto sorted = loaded.diagnostics;
-  std::stable_sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) {
+  std::stable_sort(sorted.begin(), sorted.end(), [&rank](const auto& a, const auto& b) {
+    if (a.file != b.file) return rank(a) < rank(b);
     return a.line != b.line ? a.line < b.line : a.column < b.column;
   });
   for (const auto& d : sorted) fmt::print(out, "{}\n", d.format());
@@ -36,9 +43,10 @@ std::string summarize(const services::LoadedConfig& loaded) {
       tcpmux, errors, errors == 1 ? "" : "s", warnings, warnings == 1 ? "" : "s");
 }
 
-int run_check(const std::string& path, const std::string& login_conf) {
+int run_check(const std::string& path, const std::string& login_conf,
+              const std::string& include_dir) {
   services::LibcSystemDb db;
-  auto loaded = services::load_config(path, db, login_conf);
+  auto loaded = services::load_config(path, db, login_conf, include_dir);
   print_diagnostics(loaded, stderr);
   fmt::print("{}: {}\n", path, summarize(loaded));
   return config::has_errors(loaded.diagnostics) ? 1 : 0;

@@ -12,6 +12,7 @@ namespace ninetd::daemon {
 // Prints the diagnostics of a load in file order.
 void print_diagnostics(const services::LoadedConfig& loaded, std::FILE* out);
 std::string summarize(const services::LoadedConfig& loaded);
-int run_check(const std::string& path, const std::string& login_conf);
+int run_check(const std::string& path, const std::string& login_conf,
+              const std::string& include_dir);
 
 }  // namespace ninetd::daemon

@@ -52,8 +52,8 @@ bool keep_only_output(int out) {
   // ps and top tell it from the daemon by this name.
   prctl(PR_SET_NAME, "ninetd-loader");
   services::LibcSystemDb db;
-  std::string bytes =
-      services::encode_config(services::load_config(request.config_path, db, request.login_conf));
+  std::string bytes = services::encode_config(
+      services::load_config(request.config_path, db, request.login_conf, request.include_dir));
   std::size_t done = 0;
   while (done < bytes.size()) {
     ssize_t n = ::write(kLoaderOutput, bytes.data() + done, bytes.size() - done);

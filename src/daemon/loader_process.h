@@ -22,6 +22,7 @@ namespace ninetd::daemon {
 struct LoadRequest {
   std::string config_path;
   std::string login_conf;
+  std::string include_dir;  // the drop-in directory; empty: none
 };
 
 class LoaderProcess {

@@ -10,8 +10,9 @@ namespace ninetd::daemon {
 const char* usage_text() {
   return "usage: ninetd [-dil] [-p pidfile] [--login-conf file] [--idle-timeout seconds]\n"
          "              [--load-timeout seconds] [--max-sessions count] [--new-session]\n"
-         "              [configuration-file]\n"
-         "       ninetd -t|--check [--login-conf file] [configuration-file]\n"
+         "              [--include-dir directory | --no-include-dir] [configuration-file]\n"
+         "       ninetd -t|--check [--login-conf file]\n"
+         "              [--include-dir directory | --no-include-dir] [configuration-file]\n"
          "\n"
          "An Internet super-server: reads an inetd.conf (default /etc/inetd.conf), listens on\n"
          "every service's socket and starts the configured server for each connection.\n"
@@ -23,6 +24,12 @@ const char* usage_text() {
          "                unless given)\n"
          "  -t, --check   check the configuration file, print every problem, exit 0 if it has\n"
          "                no error and 1 otherwise\n"
+         "  --include-dir directory\n"
+         "                read every file of this drop-in directory, in name order, after the\n"
+         "                configuration file (default /etc/inetd.d when the configuration file\n"
+         "                is /etc/inetd.conf, none otherwise); a missing directory is no error\n"
+         "  --no-include-dir\n"
+         "                read no drop-in directory\n"
          "  --login-conf file\n"
          "                read the login classes of \"user/class\" entries from this file, in\n"
          "                FreeBSD's login.conf(5) format (default /etc/login.conf)\n"
@@ -156,15 +163,55 @@ void parse_short_options(const std::vector<std::string>& args, std::size_t& i,
   }
 }
 
+// The drop-in directory options as given: the directory of --include-dir,
+// whether --no-include-dir came.
+struct IncludeDirChoice {
+  std::optional<std::string> dir;
+  bool none = false;
+};
+
+// True when args[i] is --include-dir DIR or --no-include-dir (taken into
+// `choice`); a missing value sets `error`.
+bool parse_include_dir(const std::vector<std::string>& args, std::size_t& i,
+                       IncludeDirChoice& choice, std::string& error) {
+  if (args[i] == "--no-include-dir") {
+    choice.none = true;
+    return true;
+  }
+  if (auto dir = long_option_value(args, i, "--include-dir", error)) {
+    choice.dir = *dir;
+    return true;
+  }
+  return false;
+}
+
+// The drop-in directory: the one given, none, or by default /etc/inetd.d only
+// for /etc/inetd.conf itself.
+void settle_include_dir(const IncludeDirChoice& choice, OptionsResult& result) {
+  Options& o = result.options;
+  if (choice.dir && choice.none)
+    result.error = "options --include-dir and --no-include-dir cannot be given together";
+  else if (choice.dir && choice.dir->empty())
+    result.error = "option --include-dir needs a directory";
+  else if (choice.dir)
+    o.include_dir = *choice.dir;
+  else if (!choice.none && o.config == kDefaultConfig)
+    o.include_dir = kDefaultIncludeDir;
+}
+
 }  // namespace
 
 OptionsResult parse_options(const std::vector<std::string>& args) {
   OptionsResult result;
   Options& o = result.options;
   bool have_config = false;
+  IncludeDirChoice include_dir;
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& arg = args[i];
     if (parse_long_flag(arg, o)) continue;
+    bool had_dir = parse_include_dir(args, i, include_dir, result.error);
+    if (!result.error.empty()) return result;
+    if (had_dir) continue;
     bool had_value = parse_long_option(args, i, result);
     if (!result.error.empty()) return result;
     if (had_value) continue;
@@ -189,6 +236,7 @@ OptionsResult parse_options(const std::vector<std::string>& args) {
     }
   }
   if (o.pidfile && o.pidfile->empty()) result.error = "option -p needs a file name";
+  if (result.error.empty()) settle_include_dir(include_dir, result);
   return result;
 }
 

@@ -10,6 +10,8 @@ namespace ninetd::daemon {
 
 inline constexpr const char* kDefaultConfig = "/etc/inetd.conf";
 inline constexpr const char* kDefaultPidfile = "/run/ninetd.pid";
+// Read after the configuration file when that is kDefaultConfig (see include_dir).
+inline constexpr const char* kDefaultIncludeDir = "/etc/inetd.d";
 
 struct Options {
   bool foreground = false;       // -d, -i: do not become a background daemon
@@ -27,6 +29,11 @@ struct Options {
   // quarter of the open-files limit, at most 16384 (descriptor_budget.h).
   unsigned max_sessions = 0;
   unsigned load_timeout = 120;  // --load-timeout SECONDS: a configuration loader's time
+  // The drop-in directory, empty for none: --include-dir DIR, --no-include-dir,
+  // or by default kDefaultIncludeDir when the file is kDefaultConfig and none
+  // otherwise (a test's or a second instance's file does not take in the
+  // system's services).
+  std::string include_dir;
 };
 
 struct OptionsResult {

@@ -10,7 +10,7 @@ namespace {
 
 // Both ends are the same binary on the same host, so plain native-endian
 // fields suffice; a version tag guards against a daemon and loader mismatch.
-constexpr std::uint32_t kMagic = 0x6e397433;  // "n9t3"
+constexpr std::uint32_t kMagic = 0x6e397434;  // "n9t4"
 
 class Writer {
  public:
@@ -107,6 +107,7 @@ void write_service(Writer& w, const Service& s) {
   w.optional_number(s.rcvbuf);
   w.flag(s.listen_fds);
   w.number(s.wait_mode);
+  w.number(s.file);
   w.number(s.limits.max_child);
   w.number(s.limits.max_per_minute);
   w.number(s.limits.max_conn_per_ip_per_minute);
@@ -173,6 +174,7 @@ Service read_service(Reader& r, SharedParts& shared) {
   s.rcvbuf = r.optional_number<int>();
   s.listen_fds = r.flag();
   s.wait_mode = r.number<config::WaitMode>();
+  s.file = r.number<std::uint16_t>();
   s.limits.max_child = r.number<unsigned>();
   s.limits.max_per_minute = r.number<unsigned>();
   s.limits.max_conn_per_ip_per_minute = r.number<unsigned>();
@@ -226,6 +228,8 @@ std::string encode_config(const LoadedConfig& loaded) {
     w.number(d.severity);
     w.text(d.message);
   }
+  w.count(loaded.files.size());
+  for (const auto& f : loaded.files) w.text(f);
   return w.take();
 }
 
@@ -253,7 +257,12 @@ std::optional<LoadedConfig> decode_config(std::string_view bytes) {
     d.message = r.text();
     loaded.diagnostics.push_back(std::move(d));
   }
+  for (auto n = r.count(sizeof(std::uint32_t)); n > 0 && r.ok(); --n)
+    loaded.files.push_back(r.text());
   if (!r.ok() || !r.at_end()) return std::nullopt;
+  // A service names a file of the list (or the main file, of a list left empty).
+  for (const auto& s : loaded.services)
+    if (s.file != 0 && s.file >= loaded.files.size()) return std::nullopt;
   return loaded;
 }
 

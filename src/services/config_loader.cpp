@@ -1,5 +1,6 @@
 #include "services/config_loader.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <sys/stat.h>
@@ -7,9 +8,12 @@
 
 #include <cerrno>
 #include <cstring>
+#include <memory>
 #include <optional>
 #include <set>
+#include <utility>
 
+#include "config/config_tree.h"
 #include "sys/fd.h"
 
 namespace ninetd::services {
@@ -18,20 +22,11 @@ namespace {
 // Beyond this a file is not an inetd.conf (a device, a log file given by mistake).
 constexpr off_t kMaxConfigSize = off_t{64} * 1024 * 1024;
 
-bool read_file(const std::string& path, std::string& text, std::string& problem) {
-  sys::Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY));
-  if (!fd) {
-    problem = std::strerror(errno);
-    return false;
-  }
-  struct stat st {};
-  if (fstat(fd.get(), &st) == 0 && S_ISDIR(st.st_mode)) {
-    problem = "is a directory";
-    return false;
-  }
+// Reads `fd` to its end into `text`, refusing more than kMaxConfigSize.
+bool read_all(int fd, std::string& text, std::string& problem) {
   char buffer[65536];
   for (;;) {
-    ssize_t n = ::read(fd.get(), buffer, sizeof(buffer));
+    ssize_t n = ::read(fd, buffer, sizeof(buffer));
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) {
       problem = std::strerror(errno);
@@ -46,15 +41,87 @@ bool read_file(const std::string& path, std::string& text, std::string& problem)
   }
 }
 
+// A file's text. With `regular_only` (an included file) it is opened without
+// blocking (a FIFO must not hold the loader) and read only if it is a regular
+// file; the main file may be anything but a directory (ninetd -t /dev/stdin).
+config::SourceText read_source(const std::string& path, bool regular_only) {
+  using Status = config::SourceText::Status;
+  config::SourceText out;
+  int flags = O_RDONLY | O_CLOEXEC | O_NOCTTY | (regular_only ? O_NONBLOCK : 0);
+  sys::Fd fd(::open(path.c_str(), flags));
+  if (!fd) {
+    out.status = errno == ENOENT ? Status::missing : Status::failed;
+    out.problem = std::strerror(errno);
+    return out;
+  }
+  struct stat st {};
+  if (fstat(fd.get(), &st) != 0) {
+    out.problem = std::strerror(errno);
+    return out;
+  }
+  if (S_ISDIR(st.st_mode) || (regular_only && !S_ISREG(st.st_mode))) {
+    out.status = Status::not_regular;
+    out.problem = S_ISDIR(st.st_mode) ? "is a directory" : "not a regular file";
+    return out;
+  }
+  out.identity = fmt::format("{}:{}", st.st_dev, st.st_ino);
+  if (read_all(fd.get(), out.text, out.problem)) out.status = Status::ok;
+  return out;
+}
+
+bool read_file(const std::string& path, std::string& text, std::string& problem) {
+  config::SourceText source = read_source(path, false);
+  text = std::move(source.text);
+  problem = std::move(source.problem);
+  return source.status == config::SourceText::Status::ok;
+}
+
+struct DirCloser {
+  void operator()(DIR* dir) const { (void)closedir(dir); }
+};
+
+config::SourceListing list_directory(const std::string& path) {
+  using Status = config::SourceListing::Status;
+  config::SourceListing out;
+  // glibc opens it close-on-exec.
+  std::unique_ptr<DIR, DirCloser> dir(opendir(path.c_str()));
+  if (!dir) {
+    out.status = errno == ENOENT ? Status::missing : Status::failed;
+    out.problem = std::strerror(errno);
+    return out;
+  }
+  for (;;) {
+    errno = 0;
+    const dirent* entry = readdir(dir.get());
+    if (entry == nullptr) break;
+    out.names.emplace_back(entry->d_name);
+  }
+  if (errno != 0) {
+    out.problem = std::strerror(errno);
+    return out;
+  }
+  out.status = Status::ok;
+  return out;
+}
+
+class FileSystemSource final : public config::ConfigSource {
+ public:
+  config::SourceText read(const std::string& path, bool regular_only) override {
+    return read_source(path, regular_only);
+  }
+  config::SourceListing list(const std::string& dir) override { return list_directory(dir); }
+};
+
 // Attaches each named login class's resource limits; a class that cannot be
 // found is a warning, since FreeBSD lines name classes Linux never had.
-void apply_login_classes(std::vector<Service>& services, const std::string& file,
+void apply_login_classes(std::vector<Service>& services, const std::vector<std::string>& files,
                          const std::string& login_conf,
                          std::vector<config::Diagnostic>& diagnostics) {
   std::optional<std::string> text;
   std::string problem;
   bool read = false;
-  std::set<int> warned_lines;  // a "tcp" entry is two services of one line: warn once
+  // A "tcp" entry is two services of one line: warn once.
+  std::set<std::pair<std::uint16_t, int>> warned_lines;
   for (Service& s : services) {
     if (!s.login_class) continue;
     const std::string name = s.login_class->name;
@@ -78,7 +145,8 @@ void apply_login_classes(std::vector<Service>& services, const std::string& file
       // decoder does it (config_codec), this short-lived process need not.
       s.login_class = std::make_shared<const LoginClass>(LoginClass{name, std::move(found.limits)});
     }
-    if (!warned_lines.insert(s.line).second) continue;
+    if (!warned_lines.insert({s.file, s.line}).second) continue;
+    const std::string& file = s.file < files.size() ? files[s.file] : files.front();
     for (auto& w : warnings)
       diagnostics.push_back({file, s.line, 0, config::Severity::warning, std::move(w)});
   }
@@ -86,21 +154,19 @@ void apply_login_classes(std::vector<Service>& services, const std::string& file
 
 }  // namespace
 
-LoadedConfig load_config(const std::string& path, SystemDb& db, const std::string& login_conf) {
+LoadedConfig load_config(const std::string& path, SystemDb& db, const std::string& login_conf,
+                         const std::string& include_dir) {
   LoadedConfig loaded;
-  std::string text, problem;
-  if (!read_file(path, text, problem)) {
-    loaded.diagnostics.push_back(
-        {path, 0, 0, config::Severity::error, "cannot read configuration: " + problem});
-    return loaded;
-  }
-  loaded.readable = true;
-  config::ParseResult parsed = config::parse_config(text, path);
+  FileSystemSource source;
+  config::TreeResult parsed = config::parse_config_tree(path, include_dir, source);
+  loaded.readable = parsed.readable;
   loaded.diagnostics = std::move(parsed.diagnostics);
+  loaded.files = std::move(parsed.files);
+  if (!loaded.readable) return loaded;
   loaded.failed = std::move(parsed.failed);
   ResolveResult resolved = resolve(parsed.services, db, loaded.diagnostics);
   loaded.services = std::move(resolved.services);
-  apply_login_classes(loaded.services, path, login_conf, loaded.diagnostics);
+  apply_login_classes(loaded.services, loaded.files, login_conf, loaded.diagnostics);
   for (auto& f : resolved.failed) loaded.failed.push_back(std::move(f));
   return loaded;
 }

@@ -1,4 +1,4 @@
-// Loading a configuration: read the file, parse it, resolve it. The one place
+// Loading a configuration: read the file and its includes, parse them, resolve them. The one place
 // that joins the pure parser to the file system and the system databases.
 #pragma once
 
@@ -18,10 +18,15 @@ struct LoadedConfig {
   std::vector<Service> services;
   std::vector<config::FailedEntry> failed;
   std::vector<config::Diagnostic> diagnostics;
+  // Every file read, the main file first (config/config_tree.h): a service's
+  // `file` is its index here. Only the loader and the checker read it.
+  std::vector<std::string> files;
 };
 
 // Login classes are read from `login_conf` (FreeBSD's format) when any entry names one.
+// The files of `include_dir` (none when empty) are read after the main file's.
 LoadedConfig load_config(const std::string& path, SystemDb& db,
-                         const std::string& login_conf = kLoginConfPath);
+                         const std::string& login_conf = kLoginConfPath,
+                         const std::string& include_dir = "");
 
 }  // namespace ninetd::services

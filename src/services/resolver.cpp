@@ -124,6 +124,7 @@ std::vector<Service> SpecResolver::resolve() {
   Service base;
   base.name = spec_.display_name();
   base.line = spec_.line;
+  base.file = spec_.file_index;
   base.socket_type = spec_.socket_type;
   base.transport = spec_.transport;
   base.sndbuf = spec_.sndbuf;

@@ -5,6 +5,7 @@
 
 #include <sys/types.h>
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -37,7 +38,7 @@ struct Limits {
 
 struct Service {
   std::string name;  // "echo/tcp", as logs print it
-  int line = 0;      // of the configuration file (one file: the loader knows its name)
+  int line = 0;      // of its configuration file, `file`
 
   config::SocketType socket_type = config::SocketType::stream;
   config::Transport transport = config::Transport::tcp;
@@ -48,6 +49,11 @@ struct Service {
   bool listen_fds = false;
 
   config::WaitMode wait_mode = config::WaitMode::nowait;
+  // The index of the file it was read from in the load's LoadedConfig::files
+  // (0: the main file). The daemon keeps no file names (a name per service
+  // cost memory it never read): only the loader and the checker use it. Two
+  // bytes here, where the padding before `limits` was.
+  std::uint16_t file = 0;
   Limits limits;
 
   config::Builtin builtin = config::Builtin::none;

@@ -58,6 +58,7 @@ services::Service builtin_service() {
 services::Service unix_service() {
   services::Service s = exec_service();
   s.name = "/run/echo.sock/unix";
+  s.file = 1;  // an included file
   s.transport = config::Transport::local;
   s.address = *net::SocketAddress::from_path("/run/echo.sock");
   s.listen_fds = true;
@@ -95,6 +96,7 @@ int main(int argc, char** argv) {
   mixed.failed = {config::FailedEntry{7, "ftp", "tpc"}};
   mixed.diagnostics = {{"inetd.conf", 7, 12, config::Severity::error, "unknown protocol"},
                        {"inetd.conf", 9, 1, config::Severity::warning, "host ignored"}};
+  mixed.files = {"inetd.conf", "inetd.d/unix.conf"};
   bool ok = write_seed(dir, "empty", empty) && write_seed(dir, "unreadable", unreadable) &&
             write_seed(dir, "one_service", one) && write_seed(dir, "mixed", mixed);
   if (!ok) std::perror(dir.c_str());

@@ -11,6 +11,7 @@ Service full_service() {
   Service s;
   s.name = "tcpmux/+Ftp/tcp";
   s.line = 42;
+  s.file = 3;
   s.socket_type = config::SocketType::seqpacket;
   s.transport = config::Transport::udp;
   s.v6only = true;
@@ -39,6 +40,7 @@ void expect_same(const Service& a, const Service& b) {
   EXPECT_TRUE(a.same_launch(b));
   EXPECT_TRUE(a.same_socket_options(b));
   EXPECT_EQ(a.line, b.line);
+  EXPECT_EQ(a.file, b.file);
   EXPECT_EQ(a.address, b.address);
   EXPECT_EQ(a.socket_type, b.socket_type);
   EXPECT_EQ(a.transport, b.transport);
@@ -50,6 +52,7 @@ void expect_same(const Service& a, const Service& b) {
 TEST(ConfigCodec, ServicesOfOneUserShareTheirGroupList) {
   LoadedConfig loaded;
   loaded.services = {full_service(), full_service(), full_service()};
+  loaded.files = {"inetd.conf", "a", "b", "c"};               // full_service() is of file 3
   loaded.services[1].credentials.groups = {65534, 27, 1000};  // equal, not shared
   loaded.services[2].credentials.groups = {65534};
   auto decoded = decode_config(encode_config(loaded));
@@ -66,6 +69,7 @@ TEST(ConfigCodec, ServicesOfOneUserShareTheirGroupList) {
 TEST(ConfigCodec, ServicesOfOneLoginClassShareIt) {
   LoadedConfig loaded;
   loaded.services = {full_service(), full_service(), full_service(), full_service()};
+  loaded.files = {"inetd.conf", "a", "b", "c"};  // full_service() is of file 3
   loaded.services[1].login_class =
       std::make_shared<const LoginClass>(*loaded.services[0].login_class);  // equal copy
   loaded.services[2].login_class = std::make_shared<const LoginClass>(LoginClass{"daemon", {}});
@@ -90,9 +94,11 @@ TEST(ConfigCodec, EveryFieldSurvivesTheRoundTrip) {
   loaded.failed = {config::FailedEntry{7, "ftp", "tpc"}};
   loaded.diagnostics = {{"inetd.conf", 7, 12, config::Severity::error, "unknown protocol"},
                         {"inetd.conf", 0, 0, config::Severity::warning, "whole file"}};
+  loaded.files = {"inetd.conf", "inetd.d/a", "inetd.d/b", "inetd.d/c"};
   auto decoded = decode_config(encode_config(loaded));
   ASSERT_TRUE(decoded.has_value());
   EXPECT_TRUE(decoded->readable);
+  EXPECT_EQ(decoded->files, loaded.files);
   ASSERT_EQ(decoded->services.size(), 2u);
   expect_same(decoded->services[0], loaded.services[0]);
   expect_same(decoded->services[1], loaded.services[1]);
@@ -103,6 +109,16 @@ TEST(ConfigCodec, EveryFieldSurvivesTheRoundTrip) {
   ASSERT_EQ(decoded->diagnostics.size(), 2u);
   EXPECT_EQ(decoded->diagnostics[0].format(), "inetd.conf:7:12: error: unknown protocol");
   EXPECT_EQ(decoded->diagnostics[1].format(), "inetd.conf: warning: whole file");
+}
+
+TEST(ConfigCodec, AServiceOfAFileNotInTheListIsRefused) {
+  LoadedConfig loaded;
+  loaded.readable = true;
+  loaded.services = {full_service()};  // file 3
+  loaded.files = {"inetd.conf", "a", "b"};
+  EXPECT_FALSE(decode_config(encode_config(loaded)).has_value());
+  loaded.files.push_back("c");
+  EXPECT_TRUE(decode_config(encode_config(loaded)).has_value());
 }
 
 TEST(ConfigCodec, AnUnreadableFileStaysUnreadable) {
@@ -119,6 +135,7 @@ TEST(ConfigCodec, EveryTruncationIsRefused) {
   loaded.readable = true;
   loaded.services = {full_service()};
   loaded.failed = {config::FailedEntry{1, "a", "b"}};
+  loaded.files = {"inetd.conf", "a", "b", "c"};  // full_service() is of file 3
   std::string bytes = encode_config(loaded);
   for (std::size_t n = 0; n < bytes.size(); ++n)
     EXPECT_FALSE(decode_config(std::string_view(bytes).substr(0, n)).has_value()) << n;

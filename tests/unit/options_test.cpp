@@ -85,3 +85,24 @@ TEST(MaxSessionsOption, DefaultsToZeroMeaningFromTheDescriptorLimit) {
             "option --max-sessions needs a number from 1 to 1000000, got \"0\"");
   EXPECT_EQ(parse_options({"--max-sessions"}).error, "option --max-sessions needs a value");
 }
+
+// The drop-in directory: /etc/inetd.d for /etc/inetd.conf only, unless given or turned off.
+TEST(IncludeDirOption, DefaultsToEtcInetdDOnlyForTheDefaultFile) {
+  using ninetd::daemon::parse_options;
+  EXPECT_EQ(parse_options({}).options.include_dir, "/etc/inetd.d");
+  EXPECT_EQ(parse_options({"/etc/inetd.conf"}).options.include_dir, "/etc/inetd.d");
+  EXPECT_EQ(parse_options({"/tmp/test.conf"}).options.include_dir, "");
+  EXPECT_EQ(parse_options({"-t", "my.conf"}).options.include_dir, "");
+}
+
+TEST(IncludeDirOption, GivenOrTurnedOff) {
+  using ninetd::daemon::parse_options;
+  EXPECT_EQ(parse_options({"--include-dir", "/srv/d", "/tmp/a.conf"}).options.include_dir,
+            "/srv/d");
+  EXPECT_EQ(parse_options({"/tmp/a.conf", "--include-dir=/srv/d"}).options.include_dir, "/srv/d");
+  EXPECT_EQ(parse_options({"--no-include-dir"}).options.include_dir, "");
+  EXPECT_EQ(parse_options({"--no-include-dir", "--include-dir", "/d"}).error,
+            "options --include-dir and --no-include-dir cannot be given together");
+  EXPECT_EQ(parse_options({"--include-dir="}).error, "option --include-dir needs a directory");
+  EXPECT_EQ(parse_options({"--include-dir"}).error, "option --include-dir needs a value");
+}
