@@ -30,6 +30,8 @@ class TreeReader {
   void read(const std::string& path, const Origin& origin, int depth, Reach reach);
   void read_directory(const std::string& dir, const std::string& pattern, const Origin& origin,
                       int depth);
+  // A named file or a directory could not be read.
+  bool incomplete() const { return incomplete_; }
 
  private:
   void report(const Origin& origin, Severity severity, std::string message) {
@@ -47,6 +49,7 @@ class TreeReader {
   std::vector<std::string> chain_;           // identities of the files being read, outermost first
   std::vector<std::string> chain_by_;        // their names
   std::map<std::string, std::string> done_;  // identity: the name it was read under
+  bool incomplete_ = false;
 };
 
 // Depth and count, checked before a file is opened.
@@ -108,6 +111,7 @@ void TreeReader::read(const std::string& path, const Origin& origin, int depth, 
       report(origin, Severity::error, "cannot read configuration: " + text.problem);
     else
       report(origin, Severity::error, fmt::format("cannot include {}: {}", path, text.problem));
+    incomplete_ = true;
     return;
   }
   if (!check_identity(path, text.identity, origin)) return;
@@ -171,6 +175,7 @@ void TreeReader::read_directory(const std::string& dir, const std::string& patte
   if (listing.status != SourceListing::Status::ok) {
     report(origin, Severity::error,
            fmt::format("cannot read directory {}: {}", dir, listing.problem));
+    incomplete_ = true;
     return;
   }
   for (const auto& name : select_names(std::move(listing.names), pattern))
@@ -186,6 +191,7 @@ TreeResult parse_config_tree(const std::string& main_file, const std::string& dr
   reader.read(main_file, Origin{main_file, 0, 0}, 0, Reach::main);
   if (result.readable && !drop_in_dir.empty())
     reader.read_directory(drop_in_dir, "", Origin{drop_in_dir, 0, 0}, 1);
+  if (reader.incomplete()) result.readable = false;
   return result;
 }
 

@@ -39,7 +39,10 @@ class ConfigSource {
 };
 
 struct TreeResult {
-  bool readable = false;  // false: the main file could not be read at all
+  // False: the main file could not be read at all, or a file or directory it
+  // names could not be (permissions, I/O): what was read is not the whole
+  // configuration, so a reload keeps the running one.
+  bool readable = false;
   std::vector<ServiceSpec> services;
   std::vector<Diagnostic> diagnostics;
   std::vector<FailedEntry> failed;

@@ -64,7 +64,9 @@ def test_an_error_in_an_included_file_names_that_file_and_line(tmp_path):
     assert f'{included}:3:12: error: unknown protocol "tpc"' in r.stderr, r.stderr
     assert (f"{conf}:3:10: error: cannot include {tmp_path}/missing.conf: No such file or "
             "directory") in r.stderr, r.stderr
-    assert "1 service on 1 socket" in r.stdout, r.stdout
+    # A file that cannot be read leaves the configuration incomplete: nothing is served
+    # from it (a running daemon keeps its configuration instead).
+    assert "0 services on 0 sockets" in r.stdout, r.stdout
 
 
 def test_the_checker_reads_the_drop_in_directory_it_is_given(tmp_path):
@@ -115,3 +117,19 @@ def test_a_drop_in_file_comes_and_goes_with_a_reload(ninetd, tmp_path):
     assert "reloaded: 0 added, 1 removed" in log, log
     assert refused(p["changed"])
     assert serves(p["main"])
+
+
+def test_a_reload_that_cannot_read_an_included_file_keeps_the_running_configuration(
+        ninetd, tmp_path):
+    """An included file that cannot be read leaves the configuration incomplete: as with an
+    unreadable main file, the reload is refused and nothing running is lost."""
+    main, included = free_port(), free_port()
+    part = tmp_path / "part.conf"
+    write(str(part), echo_line(included))
+    ninetd.start(echo_line(main) + f".include {part}\n")
+    assert serves(main) and serves(included)
+    os.unlink(part)
+    log = ninetd.reload()
+    assert f"cannot include {part}: No such file or directory" in log, log
+    assert "reload failed: configuration unreadable; the running configuration is kept" in log, log
+    assert serves(main) and serves(included)
