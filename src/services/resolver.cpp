@@ -228,8 +228,11 @@ void EntryAdder::report_clash(const Service& service, const ServiceSpec& first) 
 void EntryAdder::warn_twin(const Service& twin, const Holder& holder,
                            const std::vector<Service>& services, const std::vector<bool>& is_twin) {
   std::string added;
-  for (std::size_t i = 0; i < services.size(); ++i)
-    if (!is_twin[i]) added += (added.empty() ? "" : ", ") + services[i].address.to_string();
+  for (std::size_t i = 0; i < services.size(); ++i) {
+    if (is_twin[i]) continue;
+    if (!added.empty()) added += ", ";
+    added += services[i].address.to_string();
+  }
   const ServiceSpec& first = *holder.spec;
   diagnostics_.push_back(
       {spec_.file, spec_.line, spec_.service_place.column, Severity::warning,
