@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <memory>
+#include <string>
 
 #include "net/socket_address.h"
 
@@ -81,7 +82,7 @@ TEST(FamilyTwins, AnyDifferenceInHowItIsServedIsNoTwin) {
 TEST(FamilyTwins, TcpmuxNamesHaveNoSocketAndAreNoTwins) {
   Service a = daytime_v6("tcpmux/x/tcp");
   a.tcpmux = true;
-  a.tcpmux_name = "x";
+  a.tcpmux_name = std::string("x");  // move: GCC 12 -Wrestrict misfires on "x"
   Service b = a;
   b.name = "tcpmux/x/tcp6";
   EXPECT_FALSE(family_twins(a, FamilyRule::both, b, FamilyRule::v6_only));
