@@ -25,6 +25,28 @@ void split_words(std::string_view line, int line_number, std::vector<Word>& out)
 
 }  // namespace
 
+std::optional<std::string_view> ipsec_policy_line(std::string_view line) {
+  if (!line.starts_with("#@")) return std::nullopt;
+  line.remove_prefix(2);
+  while (!line.empty() && is_blank(line.front())) line.remove_prefix(1);
+  while (!line.empty() && is_blank(line.back())) line.remove_suffix(1);
+  return line;
+}
+
+namespace {
+
+void warn_of_ipsec_policy(std::string_view line, int line_number, const std::string& file,
+                          std::vector<Diagnostic>& diagnostics) {
+  auto policy = ipsec_policy_line(line);
+  if (!policy || policy->empty()) return;
+  diagnostics.push_back({file, line_number, 1, Severity::warning,
+                         fmt::format("IPsec policy \"{}\" is not applied on Linux; the services "
+                                     "after it run without it",
+                                     *policy)});
+}
+
+}  // namespace
+
 std::vector<Entry> split_entries(std::string_view text, const std::string& file,
                                  std::vector<Diagnostic>& diagnostics) {
   // Editors on some systems save a UTF-8 byte order mark; it is not part of
@@ -68,6 +90,7 @@ std::vector<Entry> split_entries(std::string_view text, const std::string& file,
     std::size_t first = 0;
     while (first < line.size() && is_blank(line[first])) ++first;
     if (first == line.size() || line[first] == '#') {
+      warn_of_ipsec_policy(line, line_number, file, diagnostics);
       entry_open = false;
       continue;
     }

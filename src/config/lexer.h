@@ -7,8 +7,13 @@
 // be read (longer than kMaxLineLength, or holding a NUL byte) is reported and
 // breaks the entry it belongs to, continuation lines included, so that no
 // entry is ever run with some of its words silently missing.
+//
+// A line starting "#@" is FreeBSD's and NetBSD's IPsec policy line, a comment to
+// every other inetd. Linux has no per-socket policy of that kind, so each one
+// that sets a policy is reported as a warning (the services after it still run).
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -33,6 +38,11 @@ struct Entry {
   bool broken = false;
   int line() const { return first_line; }
 };
+
+// For a "#@" line (at the very start of the line), the policy it sets, blanks
+// trimmed: empty for a bare "#@", which clears the policy. nullopt for any
+// other line.
+std::optional<std::string_view> ipsec_policy_line(std::string_view line);
 
 std::vector<Entry> split_entries(std::string_view text, const std::string& file,
                                  std::vector<Diagnostic>& diagnostics);

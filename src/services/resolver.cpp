@@ -7,6 +7,8 @@
 #include <charconv>
 #include <map>
 
+#include "services/twin.h"
+
 namespace ninetd::services {
 namespace {
 
@@ -183,41 +185,107 @@ std::vector<std::string> occupied(const Service& service) {
   return keys;
 }
 
+// The service already on a socket: its entry, and its place in the result.
+struct Holder {
+  const ServiceSpec* spec = nullptr;
+  std::size_t index = 0;
+};
+
+// Adds one entry's services to the result, or reports why it cannot be added.
+class EntryAdder {
+ public:
+  EntryAdder(const ServiceSpec& spec, std::map<std::string, Holder>& defined, ResolveResult& result,
+             std::vector<Diagnostic>& diagnostics)
+      : spec_(spec), defined_(defined), result_(result), diagnostics_(diagnostics) {}
+
+  void add(std::vector<Service> services);
+
+ private:
+  // The holder of a socket that `service` would take too, if any.
+  const Holder* taken(const std::vector<std::string>& keys) const {
+    for (const auto& key : keys)
+      if (auto it = defined_.find(key); it != defined_.end()) return &it->second;
+    return nullptr;
+  }
+  void report_clash(const Service& service, const ServiceSpec& first);
+  void warn_twin(const Service& twin, const Holder& holder, const std::vector<Service>& services,
+                 const std::vector<bool>& is_twin);
+
+  const ServiceSpec& spec_;
+  std::map<std::string, Holder>& defined_;
+  ResolveResult& result_;
+  std::vector<Diagnostic>& diagnostics_;
+};
+
+void EntryAdder::report_clash(const Service& service, const ServiceSpec& first) {
+  std::string where = service.tcpmux ? fmt::format("tcpmux name \"{}\"", service.tcpmux_name)
+                                     : service.address.to_string();
+  diagnostics_.push_back(
+      {spec_.file, spec_.line, spec_.service_place.column, Severity::error,
+       fmt::format("{} on {} is already defined at {}:{} by {}; entry skipped", service.name, where,
+                   first.file, first.line, first.display_name())});
+}
+
+void EntryAdder::warn_twin(const Service& twin, const Holder& holder,
+                           const std::vector<Service>& services, const std::vector<bool>& is_twin) {
+  std::string added;
+  for (std::size_t i = 0; i < services.size(); ++i) {
+    if (is_twin[i]) continue;
+    if (!added.empty()) added += ", ";
+    added += services[i].address.to_string();
+  }
+  const ServiceSpec& first = *holder.spec;
+  diagnostics_.push_back(
+      {spec_.file, spec_.line, spec_.service_place.column, Severity::warning,
+       fmt::format("{} on {} is the same service as {} at {}:{}, which already opens that socket "
+                   "(ninetd's \"{}\" is IPv4 and IPv6); {}",
+                   twin.name, twin.address.to_string(), first.display_name(), first.file,
+                   first.line, twin.transport == Transport::udp ? "udp" : "tcp",
+                   added.empty() ? std::string("served once")
+                                 : fmt::format("served once, this line adding only {}", added))});
+}
+
+void EntryAdder::add(std::vector<Service> services) {
+  std::vector<std::vector<std::string>> keys_of;  // one list per service, made once
+  std::vector<bool> is_twin(services.size(), false);
+  const Holder* twin_holder = nullptr;
+  std::size_t twin_index = 0;
+  for (std::size_t i = 0; i < services.size(); ++i) {
+    const Holder* holder = taken(keys_of.emplace_back(occupied(services[i])));
+    if (holder == nullptr) continue;
+    if (family_twins(result_.services[holder->index], holder->spec->family, services[i],
+                     spec_.family)) {
+      is_twin[i] = true;
+      twin_holder = holder;
+      twin_index = i;
+      continue;
+    }
+    report_clash(services[i], *holder->spec);
+    services.clear();
+    break;
+  }
+  if (services.empty()) {
+    result_.failed.push_back({spec_.line, spec_.service, spec_.protocol});
+    return;
+  }
+  if (twin_holder != nullptr) warn_twin(services[twin_index], *twin_holder, services, is_twin);
+  for (std::size_t i = 0; i < services.size(); ++i) {
+    if (is_twin[i]) continue;
+    for (auto& key : keys_of[i])
+      defined_.emplace(std::move(key), Holder{&spec_, result_.services.size()});
+    result_.services.push_back(std::move(services[i]));
+  }
+}
+
 }  // namespace
 
 ResolveResult resolve(const std::vector<ServiceSpec>& specs, SystemDb& db,
                       std::vector<Diagnostic>& diagnostics) {
   ResolveResult result;
-  std::map<std::string, const ServiceSpec*> defined;
-  for (const ServiceSpec& spec : specs) {
-    auto services = SpecResolver(spec, db, diagnostics).resolve();
-    bool clash = false;
-    std::vector<std::vector<std::string>> keys_of;  // one list per service, made once
-    for (const Service& service : services) {
-      const auto& keys = keys_of.emplace_back(occupied(service));
-      auto it = defined.end();
-      for (const auto& key : keys)
-        if (it == defined.end()) it = defined.find(key);
-      if (it == defined.end()) continue;
-      const ServiceSpec& first = *it->second;
-      std::string where = service.tcpmux ? fmt::format("tcpmux name \"{}\"", service.tcpmux_name)
-                                         : service.address.to_string();
-      diagnostics.push_back(
-          {spec.file, spec.line, spec.service_place.column, Severity::error,
-           fmt::format("{} on {} is already defined at {}:{} by {}; entry skipped", service.name,
-                       where, first.file, first.line, first.display_name())});
-      clash = true;
-      break;
-    }
-    if (services.empty() || clash) {
-      result.failed.push_back({spec.line, spec.service, spec.protocol});
-      continue;
-    }
-    for (std::size_t i = 0; i < services.size(); ++i) {
-      for (auto& key : keys_of[i]) defined.emplace(std::move(key), &spec);
-      result.services.push_back(std::move(services[i]));
-    }
-  }
+  std::map<std::string, Holder> defined;
+  for (const ServiceSpec& spec : specs)
+    EntryAdder(spec, defined, result, diagnostics)
+        .add(SpecResolver(spec, db, diagnostics).resolve());
   return result;
 }
 

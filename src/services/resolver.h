@@ -1,7 +1,8 @@
 // Resolver: ServiceSpecs to Services. Looks up ports, hosts, users and groups
 // through a SystemDb, expands "tcp" into its IPv4 and IPv6 sockets, and checks
 // what only a lookup can tell: unknown users, groups, services, hosts, and two
-// entries on the same socket.
+// entries on the same socket (an error, but for a tcp/tcp6 or udp/udp6 pair
+// asking the same, which is served once with a warning: services/twin.h).
 #pragma once
 
 #include <string>

@@ -31,3 +31,78 @@ def test_unreadable_file(tmp_path):
     r = check(str(tmp_path / "missing.conf"))
     assert r.returncode == 1
     assert "cannot read configuration: No such file or directory" in r.stderr
+
+
+# The stock BSD files (tests/data, laid out anew): their tcp/tcp6 and udp/udp6 pairs ask for
+# what ninetd's tcp/udp already open, so each pair is served once with a warning, not an error.
+DATA = os.path.join(os.path.dirname(__file__), "../data")
+SMALL_SERVERS = ("daytime", "time", "echo", "discard", "chargen")
+TWIN = "which already opens that socket"
+
+
+def stock(name):
+    with open(os.path.join(DATA, name)) as f:
+        return f.read()
+
+
+def enable(text, names):
+    """The file with the "#" taken off the named services' entries, as an administrator would."""
+    return "".join(line[1:] if any(line.startswith(f"#{n}\t") for n in names) else line
+                   for line in text.splitlines(keepends=True))
+
+
+def lines_with(stderr, severity):
+    return [l for l in stderr.splitlines() if f": {severity}: " in l]
+
+
+def test_openbsd_stock_file_serves_its_pairs_once():
+    path = os.path.join(DATA, "openbsd-stock-inetd.conf")
+    r = check(path)
+    assert "already defined" not in r.stderr
+    # OpenBSD's _identd user exists on OpenBSD only: the one error this machine may add, and
+    # then both ident lines are skipped (the unit tests run the file against a fake user base).
+    errors = lines_with(r.stderr, "error")
+    assert all('unknown user "_identd"' in l for l in errors), r.stderr
+    assert r.returncode == (1 if errors else 0), r.stderr
+    warnings = lines_with(r.stderr, "warning")
+    assert all(TWIN in l for l in warnings), r.stderr
+    assert len(warnings) == (2 if errors else 3), r.stderr
+    assert f"{path}:12:1: warning: daytime/tcp6 on [::]:13 is the same service as daytime/tcp " \
+           f"at {path}:11, which already opens that socket" in r.stderr
+    if not errors:
+        assert f"{path}:8:1: warning: ident/tcp6 on [::]:113 is the same service as ident/tcp " \
+               f"at {path}:7" in r.stderr
+
+
+def test_freebsd_and_netbsd_stock_files_check_clean_as_shipped():
+    for name in ("freebsd-stock-inetd.conf", "netbsd-stock-inetd.conf"):
+        r = check(os.path.join(DATA, name))
+        assert r.returncode == 0, r.stderr
+        assert r.stderr == ""
+        assert "0 errors, 0 warnings" in r.stdout
+
+
+def test_freebsd_and_netbsd_small_servers_enabled_serve_each_pair_once(tmp_path):
+    for name in ("freebsd-stock-inetd.conf", "netbsd-stock-inetd.conf"):
+        conf = tmp_path / name
+        conf.write_text(enable(stock(name), SMALL_SERVERS))
+        r = check(str(conf))
+        assert r.returncode == 0, r.stderr
+        assert lines_with(r.stderr, "error") == []
+        warnings = lines_with(r.stderr, "warning")
+        assert len(warnings) == 10 and all(TWIN in l for l in warnings), r.stderr
+        assert "10 services on 20 sockets" in r.stdout, r.stdout
+        assert "0 errors, 10 warnings" in r.stdout, r.stdout
+
+
+def test_ipsec_policy_lines_warn_and_the_services_still_run(tmp_path):
+    conf = tmp_path / "inetd.conf"
+    conf.write_text("#@ ipsec ah/require\n"
+                    "daytime\tstream\ttcp\tnowait\troot\tinternal\n"
+                    "#@\n"
+                    "time\tstream\ttcp\tnowait\troot\tinternal\n")
+    r = check(str(conf))
+    assert r.returncode == 0, r.stderr
+    assert r.stderr == (f'{conf}:1:1: warning: IPsec policy "ipsec ah/require" is not applied on '
+                        "Linux; the services after it run without it\n")
+    assert "2 services on 4 sockets" in r.stdout

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -111,6 +112,48 @@ TEST(Diagnostic, FormatsLikeACompiler) {
   EXPECT_EQ((Diagnostic{"x.conf", 0, 0, Severity::error, "gone"}).format(), "x.conf: error: gone");
   EXPECT_FALSE(has_errors({Diagnostic{"x", 1, 1, Severity::warning, "w"}}));
   EXPECT_TRUE(has_errors({Diagnostic{"x", 1, 1, Severity::error, "e"}}));
+}
+
+}  // namespace
+}  // namespace ninetd::config
+
+namespace ninetd::config {
+namespace {
+
+// FreeBSD's and NetBSD's "#@" IPsec policy lines: recognized only at the start
+// of a line, the policy trimmed; a bare "#@" clears the policy.
+TEST(IpsecPolicyLine, RecognizedOnlyAtTheStartOfALine) {
+  EXPECT_EQ(ipsec_policy_line("#@ ipsec ah/require"), "ipsec ah/require");
+  EXPECT_EQ(ipsec_policy_line("#@\tin ipsec esp/require \t"), "in ipsec esp/require");
+  EXPECT_EQ(ipsec_policy_line("#@"), "");
+  EXPECT_EQ(ipsec_policy_line("#@   "), "");
+  EXPECT_FALSE(ipsec_policy_line("# @ ipsec ah/require").has_value());
+  EXPECT_FALSE(ipsec_policy_line(" #@ ipsec ah/require").has_value());
+  EXPECT_FALSE(ipsec_policy_line("#ftp stream tcp nowait root /usr/libexec/ftpd ftpd").has_value());
+  EXPECT_FALSE(ipsec_policy_line("echo stream tcp nowait root internal").has_value());
+}
+
+TEST(IpsecPolicyLine, EachPolicyIsAWarningAndTheEntriesStillCount) {
+  std::vector<Diagnostic> diagnostics;
+  auto entries =
+      lex("#@ ipsec ah/require\n"
+          "echo stream tcp nowait root internal\n"
+          "#@\n"
+          "daytime stream tcp nowait root internal\n",
+          &diagnostics);
+  ASSERT_EQ(entries.size(), 2u);
+  ASSERT_EQ(diagnostics.size(), 1u);
+  EXPECT_EQ(diagnostics[0].format(),
+            "f:1:1: warning: IPsec policy \"ipsec ah/require\" is not applied on Linux; the "
+            "services after it run without it");
+}
+
+TEST(IpsecPolicyLine, EndsTheEntryAboveLikeAnyComment) {
+  std::vector<Diagnostic> diagnostics;
+  auto entries = lex("a b\n#@ ipsec esp/use\n c\n", &diagnostics);
+  ASSERT_EQ(entries.size(), 2u);
+  EXPECT_EQ(texts(entries[0]), (std::vector<std::string>{"a", "b"}));
+  EXPECT_EQ(diagnostics.size(), 1u);
 }
 
 }  // namespace

@@ -5,7 +5,10 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
 #include <map>
+#include <sstream>
 #include <string>
 #include <utility>
 #include <vector>
@@ -333,6 +336,166 @@ TEST(ResolveDuplicate, TcpmuxNamesAreComparedLowercased) {
   EXPECT_EQ(r.messages,
             Strings{"inetd.conf:2:1: error: tcpmux/GREET/tcp on tcpmux name \"greet\" is already "
                     "defined at inetd.conf:1 by tcpmux/+Greet/tcp; entry skipped"});
+}
+
+// ---------------------------------------------------------------- tcp/tcp6 twins (BSD files)
+
+TEST(ResolveTwin, Tcp6LineAfterTheSameTcpLineIsServedOnceWithAWarning) {
+  Resolved r = resolve_text(
+      "daytime stream tcp nowait root internal\n"
+      "daytime stream tcp6 nowait root internal\n");
+  EXPECT_EQ(sockets(r), (Strings{"0.0.0.0:13", "[::]:13 v6only"}));
+  EXPECT_EQ(r.messages,
+            Strings{"inetd.conf:2:1: warning: daytime/tcp6 on [::]:13 is the same service as "
+                    "daytime/tcp at inetd.conf:1, which already opens that socket (ninetd's "
+                    "\"tcp\" is IPv4 and IPv6); served once"});
+  EXPECT_TRUE(r.failed.empty());
+}
+
+TEST(ResolveTwin, TcpLineAfterTheSameTcp6LineAddsOnlyItsIpv4Socket) {
+  Resolved r = resolve_text(
+      "finger stream tcp6 nowait nobody /usr/libexec/fingerd fingerd -lsm\n"
+      "finger stream tcp nowait nobody /usr/libexec/fingerd fingerd -lsm\n");
+  EXPECT_EQ(sockets(r), (Strings{"[::]:79 v6only", "0.0.0.0:79"}));
+  ASSERT_EQ(r.services.size(), 2u);
+  EXPECT_EQ(r.services[0].name, "finger/tcp6");
+  EXPECT_EQ(r.services[1].name, "finger/tcp");
+  EXPECT_EQ(r.messages,
+            Strings{"inetd.conf:2:1: warning: finger/tcp on [::]:79 is the same service as "
+                    "finger/tcp6 at inetd.conf:1, which already opens that socket (ninetd's "
+                    "\"tcp\" is IPv4 and IPv6); served once, this line adding only 0.0.0.0:79"});
+  EXPECT_TRUE(r.failed.empty());
+}
+
+TEST(ResolveTwin, UdpAndUdp6OnAHostAreTwinsToo) {
+  Resolved r = resolve_text(
+      "localhost:comsat dgram udp wait root /usr/libexec/comsat comsat\n"
+      "[::1]:comsat dgram udp6 wait root /usr/libexec/comsat comsat\n");
+  EXPECT_EQ(sockets(r), (Strings{"127.0.0.1:512", "[::1]:512 v6only"}));
+  ASSERT_EQ(r.messages.size(), 1u);
+  EXPECT_NE(r.messages[0].find("inetd.conf:2:1: warning: comsat/udp6 on [::1]:512 is the same "
+                               "service as comsat/udp at inetd.conf:1"),
+            std::string::npos)
+      << r.messages[0];
+}
+
+TEST(ResolveTwin, ATwinThatDiffersStaysAnError) {
+  Resolved r = resolve_text(
+      "finger stream tcp nowait nobody /usr/libexec/fingerd fingerd -lsm\n"
+      "finger stream tcp6 nowait root /usr/libexec/fingerd fingerd -lsm\n"
+      "finger stream tcp6 nowait nobody /usr/libexec/fingerd fingerd -s\n"
+      "finger stream tcp6 nowait.10 nobody /usr/libexec/fingerd fingerd -lsm\n");
+  EXPECT_EQ(sockets(r), (Strings{"0.0.0.0:79", "[::]:79 v6only"}));
+  EXPECT_EQ(r.messages,
+            (Strings{"inetd.conf:2:1: error: finger/tcp6 on [::]:79 is already defined at "
+                     "inetd.conf:1 by finger/tcp; entry skipped",
+                     "inetd.conf:3:1: error: finger/tcp6 on [::]:79 is already defined at "
+                     "inetd.conf:1 by finger/tcp; entry skipped",
+                     "inetd.conf:4:1: error: finger/tcp6 on [::]:79 is already defined at "
+                     "inetd.conf:1 by finger/tcp; entry skipped"}));
+  EXPECT_EQ(r.failed.size(), 3u);
+}
+
+TEST(ResolveTwin, TheSameProtocolTwiceStaysAnError) {
+  EXPECT_EQ(resolve_text("daytime stream tcp nowait root internal\n"
+                         "daytime stream tcp nowait root internal\n")
+                .messages,
+            Strings{"inetd.conf:2:1: error: daytime/tcp on 0.0.0.0:13 is already defined at "
+                    "inetd.conf:1 by daytime/tcp; entry skipped"});
+  EXPECT_EQ(resolve_text("daytime stream tcp6 nowait root internal\n"
+                         "daytime stream tcp6 nowait root internal\n")
+                .messages,
+            Strings{"inetd.conf:2:1: error: daytime/tcp6 on [::]:13 is already defined at "
+                    "inetd.conf:1 by daytime/tcp6; entry skipped"});
+}
+
+TEST(ResolveTwin, TcpAfterATwinPairClashesOnItsIpv4Socket) {
+  Resolved r = resolve_text(
+      "daytime stream tcp6 nowait root internal\n"
+      "daytime stream tcp nowait root internal\n"
+      "daytime stream tcp nowait root internal\n");
+  EXPECT_EQ(sockets(r), (Strings{"[::]:13 v6only", "0.0.0.0:13"}));
+  ASSERT_EQ(r.messages.size(), 2u);
+  EXPECT_EQ(r.messages[1],
+            "inetd.conf:3:1: error: daytime/tcp on 0.0.0.0:13 is already defined at "
+            "inetd.conf:2 by daytime/tcp; entry skipped");
+}
+
+// The stock BSD files (tests/data) check clean: their tcp/tcp6 pairs are twins.
+
+std::string read_data(const std::string& name) {
+  auto path = std::filesystem::path(__FILE__).parent_path().parent_path() / "data" / name;
+  std::ifstream in(path, std::ios::binary);
+  EXPECT_TRUE(in.good()) << path;
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// The file with the "#" taken off the entries of the named services, as an
+// administrator enables them.
+std::string enable(const std::string& text, const Strings& names) {
+  std::istringstream in(text);
+  std::string out, line;
+  while (std::getline(in, line)) {
+    for (const auto& name : names)
+      if (line.starts_with("#" + name + "\t")) line.erase(0, 1);
+    out += line + "\n";
+  }
+  return out;
+}
+
+FakeSystemDb bsd_db() {
+  FakeSystemDb db;
+  db.ports[{"discard", "tcp"}] = db.ports[{"discard", "udp"}] = 9;
+  db.ports[{"chargen", "tcp"}] = db.ports[{"chargen", "udp"}] = 19;
+  db.ports[{"daytime", "udp"}] = 13;
+  db.ports[{"time", "tcp"}] = db.ports[{"time", "udp"}] = 37;
+  db.ports[{"ident", "tcp"}] = 113;
+  db.users["_identd"] = {73, 73};
+  return db;
+}
+
+std::size_t count_twin_warnings(const Resolved& r) {
+  std::size_t n = 0;
+  for (const auto& m : r.messages)
+    if (m.find(": warning: ") != std::string::npos &&
+        m.find("which already opens that socket") != std::string::npos)
+      ++n;
+  return n;
+}
+
+TEST(StockBsdFiles, OpenBsdServesEachPairOnce) {
+  FakeSystemDb db = bsd_db();
+  Resolved r = resolve_text(read_data("openbsd-stock-inetd.conf"), db);
+  EXPECT_EQ(sockets(r),
+            (Strings{"0.0.0.0:113", "[::]:113 v6only", "127.0.0.1:512", "[::1]:512 v6only",
+                     "0.0.0.0:13", "[::]:13 v6only", "0.0.0.0:37", "[::]:37 v6only"}));
+  EXPECT_EQ(count_twin_warnings(r), 3u);
+  EXPECT_EQ(r.messages.size(), 3u);
+  EXPECT_TRUE(r.failed.empty());
+}
+
+TEST(StockBsdFiles, FreeBsdSmallServersEnabledServeEachPairOnce) {
+  FakeSystemDb db = bsd_db();
+  std::string text = read_data("freebsd-stock-inetd.conf");
+  EXPECT_TRUE(resolve_text(text, db).messages.empty());
+  Resolved r = resolve_text(enable(text, {"daytime", "time", "echo", "discard", "chargen"}), db);
+  EXPECT_EQ(r.services.size(), 20u);
+  EXPECT_EQ(count_twin_warnings(r), 10u);
+  EXPECT_EQ(r.messages.size(), 10u);
+  EXPECT_TRUE(r.failed.empty());
+}
+
+TEST(StockBsdFiles, NetBsdSmallServersEnabledServeEachPairOnce) {
+  FakeSystemDb db = bsd_db();
+  std::string text = read_data("netbsd-stock-inetd.conf");
+  EXPECT_TRUE(resolve_text(text, db).messages.empty());
+  Resolved r = resolve_text(enable(text, {"daytime", "time", "echo", "discard", "chargen"}), db);
+  EXPECT_EQ(r.services.size(), 20u);
+  EXPECT_EQ(count_twin_warnings(r), 10u);
+  EXPECT_EQ(r.messages.size(), 10u);
+  EXPECT_TRUE(r.failed.empty());
 }
 
 TEST(ResolveDuplicate, UnixPathTwiceIsOneSocketWhateverTheType) {
