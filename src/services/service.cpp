@@ -23,9 +23,13 @@ bool Service::key_less(const Service& a, const Service& b) {
 }
 
 bool Service::same_launch(const Service& other) const {
-  return name == other.name && wait_mode == other.wait_mode && limits == other.limits &&
-         builtin == other.builtin && tcpmux_plus == other.tcpmux_plus && program == other.program &&
-         argv == other.argv && credentials == other.credentials && same_login_class(other) &&
+  return name == other.name && same_server(other);
+}
+
+bool Service::same_server(const Service& other) const {
+  return wait_mode == other.wait_mode && limits == other.limits && builtin == other.builtin &&
+         tcpmux_plus == other.tcpmux_plus && program == other.program && argv == other.argv &&
+         credentials == other.credentials && same_login_class(other) &&
          listen_fds == other.listen_fds;
 }
 

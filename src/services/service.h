@@ -77,6 +77,8 @@ struct Service {
   static bool key_less(const Service& a, const Service& b);
   // Everything but the socket: a change here takes effect on the next connection.
   bool same_launch(const Service& other) const;
+  // same_launch but for the name: the same server started the same way.
+  bool same_server(const Service& other) const;
   // Both without a class, or classes of the same name and limits.
   bool same_login_class(const Service& other) const;
   // Everything that the socket itself depends on, beyond the key.
