@@ -9,12 +9,6 @@ RunningService::RunningService(ListenerOwner& owner, services::Service service)
   set_service(std::move(service));
 }
 
-void RunningService::fill_argv(std::vector<char*>& out) {
-  out.clear();
-  for (auto& arg : service_.argv) out.push_back(arg.data());
-  out.push_back(nullptr);
-}
-
 spawn::LaunchTemplate& RunningService::launch_template() {
   if (!launch_template_)
     launch_template_ = std::make_unique<spawn::LaunchTemplate>(service_, credential_steps_);

@@ -38,9 +38,6 @@ class RunningService final : public std::enable_shared_from_this<RunningService>
   bool set_service(services::Service service);
   const services::Service& service() const { return service_; }
   const std::string& name() const { return service_.name; }
-  // The server's argv as execve takes it, into `out` (the caller's scratch:
-  // a service does not keep a pointer array of its own).
-  void fill_argv(std::vector<char*>& out);
   bool is_builtin() const { return service_.builtin != config::Builtin::none; }
   // The credential calls its servers need: none that would change nothing
   // (setuid and setgid to root, for a daemon running as root).

@@ -338,17 +338,6 @@ void set_server_open_files_limit(const rlimit& original) {
   server_open_files() = original;
 }
 
-sys::Result<pid_t> launch(const LaunchRequest& request) {
-  bool share = shares_descriptor_table(request.socket_fd, request.listen_fds);
-#if NINETD_HAVE_RAW_SYSCALL
-  if (!share)
-    if (LaunchSlots::Slot* slot = free_slot())
-      if (pack_plan(request, slot->arena, slot->plan)) return launch_in_slot(*slot);
-#endif
-  LaunchPlan plan = plan_in_place(request);
-  return launch_waiting(plan, share);
-}
-
 sys::Result<pid_t> launch(LaunchTemplate& launch_template, const PerLaunch& per_launch) {
   bool share = shares_descriptor_table(per_launch.socket_fd, launch_template.listen_fds());
 #if NINETD_HAVE_RAW_SYSCALL

@@ -35,10 +35,9 @@ const ProcessIdentity& current_identity();
 // Called once, before the raise and the first launch.
 void set_server_open_files_limit(const rlimit& original);
 
-// The new child's pid; on an immediate failure the child has already been reaped.
-sys::Result<pid_t> launch(const LaunchRequest& request);
-// The same from a service's template: the non-waiting launch copies it into
-// its slot, the vfork-style one writes the connection's values into it.
+// The new child's pid, from a service's template; on an immediate failure the
+// child has already been reaped. The non-waiting launch copies the template
+// into its slot, the vfork-style one writes the connection's values into it.
 sys::Result<pid_t> launch(LaunchTemplate& launch_template, const PerLaunch& per_launch);
 
 // For every reaped pid: the step that failed in that child before its execve,
