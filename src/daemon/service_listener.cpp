@@ -278,20 +278,20 @@ void ServiceListener::accept_connections() {
     }
     ++service_.counters.connections;
     Client client{peer, {}, false};
-    if (!admit(connection.get(), client)) {
+    if (!admit(connection.get(), peer, client)) {
       ++service_.counters.refused;
       continue;
     }
-    owner_.serve_connection(service_, std::move(connection), std::move(client));
+    owner_.serve_connection(service_, std::move(connection), peer, std::move(client));
   }
 }
 
 // The service-wide rate (nowait.N) and FreeBSD's per-source limits; a
 // connection refused by a per-source limit is closed at once.
-bool ServiceListener::admit(int fd, Client& client) {
+bool ServiceListener::admit(int fd, const net::SocketAddress& peer, Client& client) {
   limits::Admission& admission = service_.admission;
   if (!admission.limits_anything()) return true;
-  if (admission.needs_source()) client.source = source_of(client.peer.expand(), fd);
+  if (admission.needs_source()) client.source = source_of(peer, fd);
   switch (admission.admit(client.source, Clock::now(), client.counted)) {
     case limits::Admission::Verdict::admit:
       return true;

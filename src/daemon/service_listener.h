@@ -33,7 +33,9 @@ class ListenerOwner {
   virtual ~ListenerOwner() = default;
   virtual loop::EventLoop& event_loop() = 0;
   // An admitted connection: a builtin serves it, or a server is launched.
-  virtual void serve_connection(RunningService& service, sys::Fd connection, Client client) = 0;
+  // `peer` is the address as accepted (`client` keeps it compact, to store).
+  virtual void serve_connection(RunningService& service, sys::Fd connection,
+                                const net::SocketAddress& peer, Client client) = 0;
   // A socket that its server takes as it is (wait, dgram, raw) is readable.
   virtual void hand_over_socket(RunningService& service) = 0;
   // A UDP builtin's socket is readable.
@@ -88,7 +90,7 @@ class ServiceListener final : public loop::EventHandler {
   void apply_socket_options(bool buffers_changed);
   // The service's admission for a client accepted elsewhere (tcpmux); false
   // (and logged) when refused. `client.counted` says whether a child was counted.
-  bool admit(int fd, Client& client);
+  bool admit(int fd, const net::SocketAddress& peer, Client& client);
 
  private:
   // Closes the socket; a unix socket's file is removed if it is still ours.

@@ -102,14 +102,14 @@ void Supervisor::answer_datagrams(RunningService& service) {
                  service.name(), kRepliesPerSourcePerSecond);
 }
 
-void Supervisor::serve_connection(RunningService& service, sys::Fd connection, Client client) {
+void Supervisor::serve_connection(RunningService& service, sys::Fd connection,
+                                  const net::SocketAddress& peer, Client client) {
   if (settings_.log_connections)
-    log::info("{}: connection from {}", service.name(),
-              log::escaped(client.peer.expand().unmapped().to_string()));
-  if (client.source.empty() && client.peer.family() == AF_UNIX)
-    client.source = source_of(client.peer.expand(), connection.get());
+    log::info("{}: connection from {}", service.name(), log::escaped(peer.unmapped().to_string()));
+  if (client.source.empty() && peer.family() == AF_UNIX)
+    client.source = source_of(peer, connection.get());
   if (!service.is_builtin()) {
-    launch_server(service, connection.get(), std::move(client));
+    launch_server(service, connection.get(), &peer, std::move(client));
     return;
   }
   const builtins::BuiltinRow& row = builtins::row(service.service().builtin);
@@ -122,16 +122,16 @@ void Supervisor::serve_connection(RunningService& service, sys::Fd connection, C
   if (client.counted) service.admission.per_source().release(client.source);
 }
 
-std::optional<pid_t> Supervisor::launch_server(RunningService& service, int fd, Client client) {
+std::optional<pid_t> Supervisor::launch_server(RunningService& service, int fd,
+                                               const net::SocketAddress* peer, Client client) {
   const services::Service& s = service.service();
   spawn::LaunchTemplate& launch_template = service.launch_template();
   spawn::PerLaunch per_launch;
   per_launch.socket_fd = fd;
   per_launch.new_session = settings_.new_session;
-  const net::SocketAddress peer = client.peer.expand();
   net::SocketAddress local;
-  if (peer.family() == AF_INET || peer.family() == AF_INET6) {
-    per_launch.peer = &peer;
+  if (peer != nullptr && (peer->family() == AF_INET || peer->family() == AF_INET6)) {
+    per_launch.peer = peer;
     // A wildcard listener, or a tcpmux service's (no address of its own), asks
     // the kernel; the template holds the address of a listener bound to one.
     if (launch_template.needs_local_address()) {
@@ -166,7 +166,7 @@ std::optional<pid_t> Supervisor::launch_server(RunningService& service, int fd, 
 void Supervisor::hand_over_socket(RunningService& service) {
   ++service.counters.connections;
   if (limits::RateWindow* rate = service.admission.rate()) (void)rate->admit(Clock::now());
-  auto pid = launch_server(service, service.listener.fd(), Client{});
+  auto pid = launch_server(service, service.listener.fd(), nullptr, Client{});
   // The socket is still readable, so retrying at once would spin.
   if (!pid)
     return service.listener.pause(ServiceState::backing_off, next_backoff(service.quick_failures));

@@ -55,7 +55,8 @@ class Supervisor final : public builtins::SessionOwner, public ListenerOwner {
   void after_batch() { graveyard_.clear(); }
 
   loop::EventLoop& event_loop() override { return loop_; }
-  void serve_connection(RunningService& service, sys::Fd connection, Client client) override;
+  void serve_connection(RunningService& service, sys::Fd connection, const net::SocketAddress& peer,
+                        Client client) override;
   void hand_over_socket(RunningService& service) override;
   void answer_datagrams(RunningService& service) override;
   std::size_t sessions_open() const override { return sessions_.size(); }
@@ -109,7 +110,9 @@ class Supervisor final : public builtins::SessionOwner, public ListenerOwner {
                     std::set<RunningService*>& recount);
   void start_session(RunningService& service, config::Builtin kind, sys::Fd connection,
                      Client client);
-  std::optional<pid_t> launch_server(RunningService& service, int fd, Client client);
+  // `peer`: the client's address as accepted; null for a server given the socket itself.
+  std::optional<pid_t> launch_server(RunningService& service, int fd,
+                                     const net::SocketAddress* peer, Client client);
   // Counts a running server or session in its service's new per-source table.
   static void count_again(RunningService& service, Client& client);
   // After a reload replaced a service's per-source table: count its running

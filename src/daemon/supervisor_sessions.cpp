@@ -107,12 +107,13 @@ void Supervisor::tcpmux_request(builtins::Session& session, const std::string& n
   ++target.counters.connections;
   Client client{peer, {}, false};
   unsigned max = target.service().limits.max_child;
-  if ((max > 0 && target.children >= max) || !target.listener.admit(connection.get(), client)) {
+  if ((max > 0 && target.children >= max) ||
+      !target.listener.admit(connection.get(), peer, client)) {
     ++target.counters.refused;
     return reply("-Service busy\r\n");
   }
   if (target.service().tcpmux_plus) reply("+Go\r\n");
-  launch_server(target, connection.get(), std::move(client));
+  launch_server(target, connection.get(), &peer, std::move(client));
 }
 
 void Supervisor::count_again(RunningService& service, Client& client) {

@@ -4,10 +4,10 @@
 
 #include <gtest/gtest.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
-#include <cstdlib>
 #include <memory>
 #include <string>
 #include <vector>
@@ -21,7 +21,8 @@ class FakeOwner final : public ListenerOwner {
  public:
   explicit FakeOwner(loop::EventLoop& loop) : loop_(loop) {}
   loop::EventLoop& event_loop() override { return loop_; }
-  void serve_connection(RunningService&, sys::Fd connection, Client client) override {
+  void serve_connection(RunningService&, sys::Fd connection, const net::SocketAddress&,
+                        Client client) override {
     served.push_back(std::move(client));
     connections.push_back(std::move(connection));
   }
@@ -50,9 +51,11 @@ class ServiceListenerTest : public ::testing::Test {
     ASSERT_TRUE(created);
     loop_ = std::move(*created);
     owner_ = std::make_unique<FakeOwner>(*loop_);
-    char pattern[] = "/tmp/ninetd-listener-XXXXXX";
-    ASSERT_NE(mkdtemp(pattern), nullptr);
-    directory_ = pattern;
+    // A directory of this test's own: the pid and a count keep runs and tests apart.
+    static int count = 0;
+    directory_ = ::testing::TempDir() + "ninetd-listener-" + std::to_string(getpid()) + "-" +
+                 std::to_string(count++);
+    ASSERT_EQ(::mkdir(directory_.c_str(), 0700), 0) << directory_;
     path_ = directory_ + "/s.sock";
   }
   void TearDown() override {
