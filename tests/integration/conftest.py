@@ -170,6 +170,15 @@ def tcp_exchange(port, data=b"", host="127.0.0.1", timeout=TIMEOUT, shutdown=Tru
         return read_to_eof(s)
 
 
+def refused(port, host="127.0.0.1"):
+    """True when nothing listens on the port (the connection is refused)."""
+    try:
+        tcp_exchange(port, host=host)
+    except ConnectionRefusedError:
+        return True
+    return False
+
+
 def read_to_eof(s):
     chunks = []
     while True:

@@ -6,7 +6,7 @@ import os
 import re
 import subprocess
 
-from conftest import NINETD, TIMEOUT, free_port, tcp_exchange
+from conftest import NINETD, TIMEOUT, free_port, refused, tcp_exchange
 
 
 def echo_line(port):
@@ -15,14 +15,6 @@ def echo_line(port):
 
 def serves(port):
     return tcp_exchange(port, b"hello\n") == b"hello\n"
-
-
-def refused(port):
-    try:
-        tcp_exchange(port)
-    except ConnectionRefusedError:
-        return True
-    return False
 
 
 def write(path, text):

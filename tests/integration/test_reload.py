@@ -7,7 +7,8 @@ import threading
 
 import pytest
 
-from conftest import TIMEOUT, free_port, pid_alive, tcp_exchange, wait_until, write_script
+from conftest import (TIMEOUT, free_port, pid_alive, refused, tcp_exchange, wait_until,
+                      write_script)
 
 
 class Hammer:
@@ -58,14 +59,6 @@ def conf_text(ports, services):
     for name, line in services.items():
         lines.append(f"127.0.0.1:{ports[name]} {line}")
     return "\n".join(lines) + "\n"
-
-
-def refused(port):
-    try:
-        tcp_exchange(port)
-    except ConnectionRefusedError:
-        return True
-    return False
 
 
 @pytest.fixture
