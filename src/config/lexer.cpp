@@ -4,6 +4,8 @@
 
 #include <optional>
 
+#include "config/key_value_lexer.h"
+
 namespace ninetd::config {
 namespace {
 
@@ -11,8 +13,7 @@ bool is_blank(char c) {
   return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
 }
 
-void split_words(std::string_view line, int line_number, std::vector<Word>& out) {
-  std::size_t i = 0;
+void split_words(std::string_view line, std::size_t i, int line_number, std::vector<Word>& out) {
   while (i < line.size()) {
     while (i < line.size() && is_blank(line[i])) ++i;
     if (i == line.size()) break;
@@ -47,62 +48,108 @@ void warn_of_ipsec_policy(std::string_view line, int line_number, const std::str
 
 }  // namespace
 
-std::vector<Entry> split_entries(std::string_view text, const std::string& file,
-                                 std::vector<Diagnostic>& diagnostics) {
+namespace {
+
+// Splits the text's lines into entries; a key=value entry is handed to the
+// key=value scanner, which may end it in the middle of a later line.
+class Splitter {
+ public:
+  Splitter(std::string_view text, const std::string& file, std::vector<Diagnostic>& diagnostics)
+      : text_(text), file_(file), diagnostics_(diagnostics) {}
+
+  std::vector<Entry> run();
+
+ private:
+  void reject(std::optional<Diagnostic> rejected, std::string_view line);
+  // Reads `line` from `from` on (0: the whole line); false when the line
+  // was handed to the key=value scanner and `at_` now stands after its ';'.
+  bool read_segment(std::string_view line, std::size_t from);
+
+  std::string_view text_;
+  const std::string& file_;
+  std::vector<Diagnostic>& diagnostics_;
+  std::vector<Entry> entries_;
+  TextCursor at_;
+  bool entry_open_ = false;
+};
+
+void Splitter::reject(std::optional<Diagnostic> rejected, std::string_view line) {
+  diagnostics_.push_back(std::move(*rejected));
+  bool continues = entry_open_ && !line.empty() && is_blank(line.front());
+  if (!continues) {
+    entries_.emplace_back();
+    entries_.back().first_line = at_.line;
+  }
+  entries_.back().broken = true;
+  entry_open_ = true;
+}
+
+bool Splitter::read_segment(std::string_view line, std::size_t from) {
+  std::size_t first = from;
+  while (first < line.size() && is_blank(line[first])) ++first;
+  if (first == line.size() || line[first] == '#') {
+    if (from == 0) warn_of_ipsec_policy(line, at_.line, file_, diagnostics_);
+    entry_open_ = false;
+    return true;
+  }
+  bool continues = from == 0 && first > 0 && entry_open_;
+  if (!continues && starts_key_values(line.substr(first))) {
+    at_.pos = at_.line_start + first;
+    entries_.push_back(scan_key_values(text_, at_, file_, diagnostics_));
+    entry_open_ = false;
+    return false;
+  }
+  if (!continues) {
+    entries_.emplace_back();
+    entries_.back().first_line = at_.line;
+  }
+  split_words(line, first, at_.line, entries_.back().words);
+  entry_open_ = true;
+  return true;
+}
+
+std::vector<Entry> Splitter::run() {
   // Editors on some systems save a UTF-8 byte order mark; it is not part of
   // the first service name.
-  if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
-
-  std::vector<Entry> entries;
-  bool entry_open = false;
-  int line_number = 0;
-  std::size_t pos = 0;
-  while (pos < text.size()) {
-    std::size_t end = text.find('\n', pos);
-    if (end == std::string_view::npos) end = text.size();
-    std::string_view line = text.substr(pos, end - pos);
-    pos = end + 1;
-    ++line_number;
-
-    std::optional<Diagnostic> rejected;
-    if (line.size() > kMaxLineLength) {
-      rejected =
-          Diagnostic{file, line_number, static_cast<int>(kMaxLineLength) + 1, Severity::error,
-                     fmt::format("line is {} bytes long, longer than the limit of {} "
-                                 "bytes; entry skipped",
-                                 line.size(), kMaxLineLength)};
-    } else if (auto nul = line.find('\0'); nul != std::string_view::npos) {
-      rejected = Diagnostic{file, line_number, static_cast<int>(nul) + 1, Severity::error,
-                            "NUL byte in line (is this a text file?); entry skipped"};
+  if (text_.starts_with("\xEF\xBB\xBF")) text_.remove_prefix(3);
+  at_.line = 0;
+  std::size_t from = 0;  // where in the current line reading resumes
+  while (at_.pos < text_.size()) {
+    if (from == 0) {
+      at_.line_start = at_.pos;
+      at_.line_rejected = false;
+      ++at_.line;
     }
-    if (rejected) {
-      diagnostics.push_back(std::move(*rejected));
-      bool continues = entry_open && !line.empty() && is_blank(line.front());
-      if (!continues) {
-        entries.emplace_back();
-        entries.back().first_line = line_number;
+    std::size_t end = text_.find('\n', at_.line_start);
+    if (end == std::string_view::npos) end = text_.size();
+    std::string_view line = text_.substr(at_.line_start, end - at_.line_start);
+    at_.pos = end + 1;
+    if (from == 0) {
+      if (auto rejected = reject_line(line, at_.line, file_)) {
+        reject(std::move(rejected), line);
+        continue;
       }
-      entries.back().broken = true;
-      entry_open = true;
+    } else if (at_.line_rejected) {
+      from = 0;  // the scanner reported this line; nothing after its ';' is read
       continue;
     }
-
-    std::size_t first = 0;
-    while (first < line.size() && is_blank(line[first])) ++first;
-    if (first == line.size() || line[first] == '#') {
-      warn_of_ipsec_policy(line, line_number, file, diagnostics);
-      entry_open = false;
-      continue;
+    std::size_t resume_from = from;
+    from = 0;
+    if (!read_segment(line, resume_from)) {
+      if (at_.pos < text_.size() && text_[at_.pos] == '\n')
+        ++at_.pos;
+      else if (at_.pos < text_.size())
+        from = at_.pos - at_.line_start;
     }
-    bool continues = first > 0 && entry_open;
-    if (!continues) {
-      entries.emplace_back();
-      entries.back().first_line = line_number;
-    }
-    split_words(line, line_number, entries.back().words);
-    entry_open = true;
   }
-  return entries;
+  return std::move(entries_);
+}
+
+}  // namespace
+
+std::vector<Entry> split_entries(std::string_view text, const std::string& file,
+                                 std::vector<Diagnostic>& diagnostics) {
+  return Splitter(text, file, diagnostics).run();
 }
 
 }  // namespace ninetd::config

@@ -3,7 +3,9 @@
 //
 // As in OpenBSD inetd (and Debian's openbsd-inetd), a line that starts with a
 // space or tab continues the entry above it, '#' at the start of a line makes
-// it a comment, and a blank or comment line ends the entry. A line that cannot
+// it a comment, and a blank or comment line ends the entry. An entry whose
+// second word is "on" or "off" is NetBSD's key=value form instead, read by
+// key_value_lexer.h up to its ';' wherever that is. A line that cannot
 // be read (longer than kMaxLineLength, or holding a NUL byte) is reported and
 // breaks the entry it belongs to, continuation lines included, so that no
 // entry is ever run with some of its words silently missing.
@@ -30,8 +32,18 @@ struct Word {
   int column = 0;
 };
 
+// One "key = value ..." of a key=value entry; values as written, unquoted.
+struct Option {
+  Word key;
+  std::vector<Word> values;
+};
+
 struct Entry {
+  // A classic entry's words; for a key=value entry the service and the
+  // "on"/"off" switch, its settings in `options`.
   std::vector<Word> words;
+  std::vector<Option> options;
+  bool key_values = false;
   int first_line = 0;
   // A line of this entry was rejected (too long, NUL byte) and already
   // reported: the entry is incomplete, so it must not be read as a service.

@@ -2,77 +2,19 @@
 
 #include <fmt/format.h>
 
-#include <algorithm>
 #include <array>
-#include <cctype>
-#include <charconv>
-#include <climits>
-#include <optional>
 
-#include "builtins/table.h"
+#include "config/fields.h"
+#include "config/key_values.h"
 #include "config/lexer.h"
 
 namespace ninetd::config {
 namespace {
 
-struct ProtocolName {
-  const char* name;
-  Transport transport;
-  FamilyRule family;
-};
-
-constexpr std::array<ProtocolName, 9> kProtocols{{
-    {"tcp", Transport::tcp, FamilyRule::both},
-    {"udp", Transport::udp, FamilyRule::both},
-    {"tcp4", Transport::tcp, FamilyRule::v4},
-    {"udp4", Transport::udp, FamilyRule::v4},
-    {"tcp6", Transport::tcp, FamilyRule::v6_only},
-    {"udp6", Transport::udp, FamilyRule::v6_only},
-    {"tcp46", Transport::tcp, FamilyRule::dual},
-    {"udp46", Transport::udp, FamilyRule::dual},
-    {"unix", Transport::local, FamilyRule::local},
-}};
-
-constexpr const char* kExpectedProtocols = "tcp, udp, tcp4, udp4, tcp6, udp6, tcp46, udp46 or unix";
-constexpr const char* kExpectedWait =
-    "\"wait\" or \"nowait\", optionally followed by .max-per-minute or "
-    "/max-child[/max-conn-per-ip-per-minute[/max-child-per-ip]]";
-
-bool all_digits(std::string_view text) {
-  return !text.empty() &&
-         std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
-
-std::optional<unsigned long> parse_number(std::string_view text, unsigned long limit) {
-  if (text.empty()) return std::nullopt;
-  unsigned long value = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || end != text.data() + text.size() || value > limit) return std::nullopt;
-  return value;
-}
-
-// Buffer sizes as OpenBSD inetd writes them: a number with an optional k or m.
-std::optional<int> parse_size(std::string_view text) {
-  unsigned long scale = 1;
-  if (!text.empty()) {
-    char unit = text.back();
-    if (unit == 'k' || unit == 'K') scale = 1024;
-    if (unit == 'm' || unit == 'M') scale = 1024UL * 1024;
-    if (scale != 1) text.remove_suffix(1);
-  }
-  auto value = parse_number(text, INT_MAX / scale);
-  if (!value || *value == 0) return std::nullopt;
-  return static_cast<int>(*value * scale);
-}
-
-std::string basename_of(const std::string& path) {
-  auto slash = path.rfind('/');
-  return slash == std::string::npos ? path : path.substr(slash + 1);
-}
-
 // The service and protocol of an entry that could not be parsed, as far as
 // its words show them, so that a reload keeps the running definition.
 FailedEntry name_failed_entry(const Entry& entry) {
+  if (entry.key_values) return name_failed_key_values(entry);
   FailedEntry failed;
   failed.line = entry.line();
   const auto& words = entry.words;
@@ -85,515 +27,61 @@ FailedEntry name_failed_entry(const Entry& entry) {
   return failed;
 }
 
-// The bind addresses that the last "host:" line set for the entries after it.
-struct DefaultHost {
-  std::vector<std::string> hosts;  // empty: any address
-  int bad_line = 0;                // the host line had errors: entries may not guess
-};
-
-// Parses one entry; collects every problem in it rather than stopping at the first.
-class EntryParser {
- public:
-  EntryParser(const std::string& file, const Entry& entry, const DefaultHost& host,
-              std::vector<Diagnostic>& diagnostics)
-      : file_(file), entry_(entry), default_host_(host), diagnostics_(diagnostics) {}
-
-  // Returns one spec per bind host ("a,b:echo" gives two), none on error.
-  std::vector<ServiceSpec> parse(FailedEntry& failed);
-  // For an entry that is a "host:" line: the default bind address it sets.
-  void parse_host_line(DefaultHost& host);
-
- private:
-  void error(const Word& word, std::size_t offset, std::string message) {
-    diagnostics_.push_back({file_, word.line, word.column + static_cast<int>(offset),
-                            Severity::error, std::move(message)});
-    ok_ = false;
-  }
-  void warning(const Word& word, std::size_t offset, std::string message) {
-    diagnostics_.push_back({file_, word.line, word.column + static_cast<int>(offset),
-                            Severity::warning, std::move(message)});
-  }
-
-  void parse_protocol(const Word& word);
-  void parse_service(const Word& word, std::vector<std::string>& hosts);
-  bool parse_service_host(const Word& word, std::optional<std::string>& explicit_host,
-                          std::size_t& offset, std::vector<std::string>& hosts);
-  void parse_tcpmux_name(const Word& word, std::string_view name, std::size_t offset);
-  void parse_service_name(const Word& word, std::string_view name, std::size_t offset);
-  void split_hosts(std::string_view list, const Word& word, std::size_t offset,
-                   std::vector<std::string>& hosts);
-  void parse_socket_type(const Word& word);
-  void parse_wait(const Word& word);
-  void parse_user(const Word& word);
-  void parse_program(std::size_t first_program_word);
-  void check_combination(const Word& type_word, const Word& protocol_word, const Word& wait_word);
-
-  const std::string& file_;
-  const Entry& entry_;
-  const DefaultHost& default_host_;
-  std::vector<Diagnostic>& diagnostics_;
-  ServiceSpec spec_;
-  bool ok_ = true;
-  bool rpc_ = false;  // reported once, at the protocol
-};
-
-void EntryParser::parse_protocol(const Word& word) {
-  std::string_view text = word.text;
-  std::size_t comma = text.find(',');
-  std::string_view base = text.substr(0, comma);
-  spec_.protocol = std::string(base);
-  spec_.protocol_place = {word.line, word.column};
-  bool known = false;
-  for (const auto& p : kProtocols) {
-    if (base == p.name) {
-      spec_.transport = p.transport;
-      spec_.family = p.family;
-      known = true;
-    }
-  }
-  if (!known) {
-    if (base.starts_with("rpc/")) {
-      rpc_ = true;
-      error(word, 0, fmt::format("RPC services (\"{}\") are not supported", base));
-    } else {
-      error(word, 0,
-            fmt::format("unknown protocol \"{}\" (expected {})", base, kExpectedProtocols));
-    }
-  }
-  while (comma != std::string_view::npos) {
-    std::size_t start = comma + 1;
-    comma = text.find(',', start);
-    std::string_view option =
-        text.substr(start, comma == std::string_view::npos ? comma : comma - start);
-    std::size_t eq = option.find('=');
-    std::string_view key = option.substr(0, eq);
-    std::string_view value =
-        eq == std::string_view::npos ? std::string_view() : option.substr(eq + 1);
-    if (option.empty()) {
-      error(word, start,
-            "empty protocol option after \",\" (expected sndbuf=SIZE, "
-            "rcvbuf=SIZE or listen_fds)");
-    } else if (key == "sndbuf" || key == "rcvbuf") {
-      auto size = parse_size(value);
-      if (!size)
-        error(word, start,
-              fmt::format("{} needs a size in bytes, with an optional k or m, "
-                          "got \"{}\"",
-                          key, value));
-      else
-        (key == "sndbuf" ? spec_.sndbuf : spec_.rcvbuf) = size;
-    } else if (option == "listen_fds") {
-      spec_.listen_fds = true;
-    } else {
-      error(word, start,
-            fmt::format("unknown protocol option \"{}\" (expected sndbuf=SIZE, "
-                        "rcvbuf=SIZE or listen_fds)",
-                        option));
-    }
-  }
-}
-
-void EntryParser::parse_service(const Word& word, std::vector<std::string>& hosts) {
-  std::string_view text = word.text;
-  spec_.service_place = {word.line, word.column};
-  if (spec_.transport == Transport::local) {
-    if (!text.starts_with("/"))
-      error(word, 0,
-            fmt::format("unix socket path \"{}\" is not absolute (the service field of "
-                        "a unix entry is the socket's path)",
-                        text));
-    spec_.service = std::string(text);
-    return;
-  }
-  std::optional<std::string> explicit_host;
-  std::size_t offset = 0;
-  if (!parse_service_host(word, explicit_host, offset, hosts)) return;
-  std::string_view name = text.substr(offset);
-  if (name.starts_with("tcpmux/")) {
-    // A tcpmux service is reached through the tcpmux port, never bound itself.
-    if (explicit_host) warning(word, 0, "a tcpmux/ service has no socket of its own; host ignored");
-    hosts.clear();
-    parse_tcpmux_name(word, name, offset);
-    return;
-  }
-  if (explicit_host) {
-    if (*explicit_host != "*" && text.starts_with("[")) hosts.push_back(*explicit_host);
-  } else if (default_host_.bad_line != 0) {
-    error(word, 0,
-          fmt::format("no usable bind address: the host line at {}:{} has errors "
-                      "(add a valid \"host:\" or \"*:\" line before this entry)",
-                      file_, default_host_.bad_line));
-  } else {
-    hosts = default_host_.hosts;
-  }
-  parse_service_name(word, name, offset);
-}
-
-// The "host:" or "[v6]:" before the service name, if any: its text into
-// `explicit_host`, the name's offset into `offset`, the listed hosts of
-// "a,b:service" into `hosts`. False when the rest of the field cannot be read.
-bool EntryParser::parse_service_host(const Word& word, std::optional<std::string>& explicit_host,
-                                     std::size_t& offset, std::vector<std::string>& hosts) {
-  std::string_view text = word.text;
-  if (text.starts_with("[")) {
-    std::size_t close = text.find("]:");
-    if (close == std::string_view::npos) {
-      error(word, 0, fmt::format("expected [IPv6-address]:service, got \"{}\"", text));
-      return false;
-    }
-    explicit_host = std::string(text.substr(1, close - 1));
-    if (explicit_host->empty()) error(word, 0, "empty IPv6 address in \"[]:\"");
-    offset = close + 2;
-  } else if (std::size_t colon = text.rfind(':'); colon != std::string_view::npos) {
-    explicit_host = std::string(text.substr(0, colon));
-    if (explicit_host->empty())
-      error(word, 0, "empty host before \":\" (use \"*:\" for any address)");
-    else
-      split_hosts(*explicit_host, word, 0, hosts);
-    offset = colon + 1;
-  }
-  return true;
-}
-
-// "tcpmux/NAME" or "tcpmux/+NAME", `name` still holding the prefix, which
-// starts at `offset` in the field.
-void EntryParser::parse_tcpmux_name(const Word& word, std::string_view name, std::size_t offset) {
-  spec_.tcpmux = true;
-  name.remove_prefix(7);
-  offset += 7;
-  if (name.starts_with("+")) {
-    spec_.tcpmux_plus = true;
-    name.remove_prefix(1);
-    offset += 1;
-  }
-  if (name.empty())
-    error(word, offset,
-          fmt::format("missing service name after \"{}\"",
-                      spec_.tcpmux_plus ? "tcpmux/+" : "tcpmux/"));
-  // RFC 1078: the multiplexer itself answers HELP with the list of services.
-  if (name.size() == 4 && std::equal(name.begin(), name.end(), "help", [](char a, char b) {
-        return std::tolower(static_cast<unsigned char>(a)) == b;
-      }))
-    error(word, offset,
-          fmt::format("tcpmux service name \"{}\" is reserved: the tcpmux "
-                      "builtin answers HELP with the list of services",
-                      name));
-  spec_.service = std::string(name);
-}
-
-// The service name or port after the host, at `offset` in the field.
-void EntryParser::parse_service_name(const Word& word, std::string_view name, std::size_t offset) {
-  if (name.empty()) {
-    error(word, offset, "missing service name or port after the host");
-    return;
-  }
-  if (rpc_) return;
-  if (name.find('/') != std::string_view::npos) {
-    error(word, offset, fmt::format("RPC services (\"{}\") are not supported", name));
-    return;
-  }
-  // Names may start with a digit ("3com-tsmux" is in /etc/services); only an
-  // all-digit field is a port number.
-  if (all_digits(name)) {
-    auto port = parse_number(name, 65535);
-    if (!port || *port == 0)
-      error(word, offset,
-            fmt::format("port {} out of range (expected 1-65535 or a service "
-                        "name from /etc/services)",
-                        name));
-  }
-  spec_.service = std::string(name);
-}
-
-void EntryParser::split_hosts(std::string_view list, const Word& word, std::size_t offset,
-                              std::vector<std::string>& hosts) {
-  if (list == "*") return;
-  std::size_t start = 0;
-  for (;;) {
-    std::size_t comma = list.find(',', start);
-    std::string_view one =
-        list.substr(start, comma == std::string_view::npos ? comma : comma - start);
-    if (one.empty())
-      error(word, offset + start, fmt::format("empty address in host list \"{}\"", list));
-    else if (one == "*")
-      error(word, offset + start,
-            fmt::format("\"*\" (any address) cannot be part of host list "
-                        "\"{}\"",
-                        list));
-    else
-      hosts.emplace_back(one);
-    if (comma == std::string_view::npos) break;
-    start = comma + 1;
-  }
-}
-
-void EntryParser::parse_socket_type(const Word& word) {
-  static constexpr std::array<SocketType, 4> kTypes{SocketType::stream, SocketType::dgram,
-                                                    SocketType::raw, SocketType::seqpacket};
-  for (SocketType type : kTypes) {
-    if (word.text == to_string(type)) {
-      spec_.socket_type = type;
-      return;
-    }
-  }
-  error(word, 0,
-        fmt::format("unknown socket type \"{}\" (expected stream, dgram, raw or "
-                    "seqpacket)",
-                    word.text));
-}
-
-void EntryParser::parse_wait(const Word& word) {
-  std::string_view text = word.text;
-  std::size_t offset = 0;
-  if (text.starts_with("nowait")) {
-    spec_.wait_mode = WaitMode::nowait;
-    offset = 6;
-  } else if (text.starts_with("wait")) {
-    spec_.wait_mode = WaitMode::wait;
-    offset = 4;
-  } else {
-    error(word, 0,
-          fmt::format("unknown wait/nowait value \"{}\" (expected {})", text, kExpectedWait));
-    return;
-  }
-  std::string_view rest = text.substr(offset);
-  if (rest.empty()) return;
-  constexpr unsigned long kLimit = 1'000'000'000;
-  if (rest.front() == '.' || rest.front() == ':') {
-    auto max = parse_number(rest.substr(1), kLimit);
-    if (!max)
-      error(word, offset + 1,
-            fmt::format("max-per-minute after \"{}\" must be a number, got "
-                        "\"{}\"",
-                        rest.front(), rest.substr(1)));
-    else
-      spec_.max_per_minute = static_cast<unsigned>(*max);
-    return;
-  }
-  if (rest.front() != '/') {
-    error(word, 0,
-          fmt::format("unknown wait/nowait value \"{}\" (expected {})", text, kExpectedWait));
-    return;
-  }
-  static constexpr std::array<const char*, 3> kNames{"max-child", "max-conn-per-ip-per-minute",
-                                                     "max-child-per-ip"};
-  std::array<std::optional<unsigned>*, 3> targets{
-      &spec_.max_child, &spec_.max_conn_per_ip_per_minute, &spec_.max_child_per_ip};
-  std::size_t index = 0;
-  while (!rest.empty()) {
-    rest.remove_prefix(1);
-    ++offset;
-    std::size_t slash = rest.find('/');
-    std::string_view part = rest.substr(0, slash);
-    if (index == kNames.size()) {
-      error(word, offset,
-            fmt::format("too many limits in \"{}\" (at most three: "
-                        "/max-child/max-conn-per-ip-per-minute/max-child-per-ip)",
-                        text));
-      return;
-    }
-    auto value = parse_number(part, kLimit);
-    if (!value)
-      error(word, offset, fmt::format("{} must be a number, got \"{}\"", kNames[index], part));
-    else
-      *targets[index] = static_cast<unsigned>(*value);
-    ++index;
-    offset += part.size();
-    rest = slash == std::string_view::npos ? std::string_view() : rest.substr(slash);
-  }
-}
-
-void EntryParser::parse_user(const Word& word) {
-  std::string_view text = word.text;
-  spec_.user_place = {word.line, word.column};
-  if (std::size_t slash = text.find('/'); slash != std::string_view::npos) {
-    std::string_view login_class = text.substr(slash + 1);
-    if (login_class.empty()) error(word, slash + 1, "empty login class after \"/\"");
-    spec_.login_class = std::string(login_class);
-    text = text.substr(0, slash);
-  }
-  // ':' separates the group as in FreeBSD; '.' is the older form OpenBSD still reads.
-  std::size_t sep = text.find(':');
-  if (sep == std::string_view::npos) sep = text.find('.');
-  if (sep != std::string_view::npos) {
-    std::string_view group = text.substr(sep + 1);
-    if (group.empty()) error(word, sep + 1, fmt::format("empty group after \"{}\"", text[sep]));
-    spec_.group = std::string(group);
-    text = text.substr(0, sep);
-  }
-  if (text.empty()) error(word, 0, "empty user name (expected user[:group][/login-class])");
-  spec_.user = std::string(text);
-}
-
-void EntryParser::parse_program(std::size_t first) {
-  const Word& word = entry_.words[first];
-  spec_.program_place = {word.line, word.column};
-  for (std::size_t i = first + 1; i < entry_.words.size(); ++i)
-    spec_.args.push_back(entry_.words[i].text);
-  if (word.text == "internal") {
-    // The builtin is named by the service (for a unix path, by its last
-    // component, as FreeBSD does); when that names no builtin, as for a port
-    // number, by argv0.
-    std::string name = spec_.service;
-    if (spec_.transport == Transport::local) name = basename_of(name);
-    if (!builtin_from_name(name) && !spec_.args.empty()) name = spec_.args.front();
-    if (spec_.tcpmux) {
-      error(word, 0,
-            fmt::format("tcpmux/{} needs a server program, not \"internal\"", spec_.service));
-      return;
-    }
-    auto builtin = builtin_from_name(name);
-    if (!builtin && spec_.service.empty()) {
-      ok_ = false;  // the service field's own error says what is wrong
-      return;
-    }
-    if (!builtin) {
-      error(word, 0,
-            fmt::format("unknown internal service \"{}\" (expected {}; for a port "
-                        "number, give the builtin's name after \"internal\")",
-                        name, builtins::names_for_humans()));
-      return;
-    }
-    spec_.builtin = *builtin;
-    if (spec_.args.size() > 1)
-      warning(entry_.words[first + 2], 0,
-              fmt::format("arguments of internal service {} are ignored", name));
-    return;
-  }
-  if (!word.text.starts_with("/")) {
-    error(word, 0,
-          fmt::format("server program \"{}\" is not an absolute path (expected "
-                      "/path/to/program or \"internal\")",
-                      word.text));
-    return;
-  }
-  spec_.program = word.text;
-  if (spec_.args.empty()) spec_.args.push_back(basename_of(spec_.program));
-}
-
-void EntryParser::check_combination(const Word& type_word, const Word& protocol_word,
-                                    const Word& wait_word) {
-  SocketType type = spec_.socket_type;
-  Transport transport = spec_.transport;
-  if (type == SocketType::stream && transport == Transport::udp)
-    error(protocol_word, 0,
-          fmt::format("protocol \"{}\" does not go with socket type stream "
-                      "(expected tcp, tcp4, tcp6, tcp46 or unix)",
-                      spec_.protocol));
-  if (type == SocketType::dgram && transport == Transport::tcp)
-    error(protocol_word, 0,
-          fmt::format("protocol \"{}\" does not go with socket type dgram "
-                      "(expected udp, udp4, udp6, udp46 or unix)",
-                      spec_.protocol));
-  if (type == SocketType::seqpacket && transport != Transport::local)
-    error(type_word, 0, "seqpacket sockets need protocol unix");
-  if (type == SocketType::raw && transport == Transport::local)
-    error(type_word, 0, "raw sockets need an IP protocol, not unix");
-
-  Builtin builtin = spec_.builtin;
-  const builtins::BuiltinRow* row = builtin != Builtin::none ? &builtins::row(builtin) : nullptr;
-  if (builtin != Builtin::none && type == SocketType::stream && spec_.wait_mode == WaitMode::wait)
-    error(wait_word, 0,
-          fmt::format("internal service {} over stream must be \"nowait\"", to_string(builtin)));
-  // A unix datagram answer goes to the path the client bound, looked up again
-  // at the send: a local user could swap that path for a symlink to any
-  // socket and have the daemon, as root, send it bytes of the user's choosing.
-  if (row != nullptr && type == SocketType::dgram && transport == Transport::local &&
-      row->answer != nullptr && row->datagram)
-    error(type_word, 0,
-          fmt::format("internal service {} over a unix dgram socket is refused: "
-                      "its answers would go, as root, to a path the client chose "
-                      "(use a stream socket)",
-                      to_string(builtin)));
-  if (builtin != Builtin::none && (type == SocketType::raw || type == SocketType::seqpacket))
-    error(type_word, 0,
-          fmt::format("internal service {} needs socket type stream or dgram", to_string(builtin)));
-  if (row != nullptr && row->stream == builtins::StreamStyle::request &&
-      (type != SocketType::stream || transport != Transport::tcp))
-    error(type_word, 0,
-          fmt::format("internal service {} needs socket type stream over tcp", row->name));
-  else if (row != nullptr && !row->datagram && type == SocketType::dgram)
-    error(type_word, 0, fmt::format("internal service {} has no dgram form", row->name));
-  if (spec_.tcpmux) {
-    if (type != SocketType::stream || transport != Transport::tcp)
-      error(type_word, 0, "tcpmux services need socket type stream over tcp (RFC 1078)");
-    if (spec_.wait_mode == WaitMode::wait)
-      error(wait_word, 0, "tcpmux services must be \"nowait\": each gets one connection");
-  }
-  if (spec_.listen_fds && builtin != Builtin::none)
-    error(protocol_word, 0, "listen_fds is for server programs, not internal services");
-  if (spec_.listen_fds && spec_.wait_mode != WaitMode::wait)
-    error(protocol_word, 0, "listen_fds hands over the listening socket, so it needs \"wait\"");
-}
-
-std::vector<ServiceSpec> EntryParser::parse(FailedEntry& failed) {
+// Returns one spec per bind host ("a,b:echo" gives two), none on error.
+std::vector<ServiceSpec> parse_classic(const std::string& file, const Entry& entry,
+                                       const DefaultHost& default_host,
+                                       std::vector<Diagnostic>& diagnostics, FailedEntry& failed) {
   static constexpr std::array<const char*, 6> kFields{
       "service name", "socket type", "protocol", "wait/nowait", "user", "server program"};
   static constexpr std::array<const char*, 6> kForms{
       "[host:]service", "stream, dgram, raw or seqpacket", kExpectedProtocols,
       "wait or nowait", "user[:group][/login-class]",      "an absolute path or \"internal\""};
-  const auto& words = entry_.words;
-  spec_.file = file_;
-  spec_.line = entry_.line();
+  const auto& words = entry.words;
   if (words.size() < kFields.size()) {
     const Word& last = words.back();
-    diagnostics_.push_back(
-        {file_, last.line, last.column + static_cast<int>(last.text.size()), Severity::error,
-         fmt::format("missing {} field (expected {}); entry has {} of the 6 "
-                     "required fields",
-                     kFields[words.size()], kForms[words.size()], words.size())});
-    failed = name_failed_entry(entry_);
+    diagnostics.push_back({file, last.line, last.column + static_cast<int>(last.text.size()),
+                           Severity::error,
+                           fmt::format("missing {} field (expected {}); entry has {} of the 6 "
+                                       "required fields",
+                                       kFields[words.size()], kForms[words.size()], words.size())});
+    failed = name_failed_entry(entry);
     return {};
   }
+  FieldParser fields(file, entry.line(), diagnostics);
   std::vector<std::string> hosts;
-  parse_protocol(words[2]);
-  parse_service(words[0], hosts);
-  parse_socket_type(words[1]);
-  parse_wait(words[3]);
-  parse_user(words[4]);
-  parse_program(5);
-  if (ok_) check_combination(words[1], words[2], words[3]);
-  if (!ok_) {
-    failed = {spec_.line, spec_.service, spec_.protocol};
-    return {};
-  }
-  std::vector<ServiceSpec> specs;
-  if (hosts.empty()) specs.push_back(spec_);
-  for (auto& host : hosts) {
-    specs.push_back(spec_);
-    specs.back().host = host;
-  }
-  return specs;
-}
-
-void EntryParser::parse_host_line(DefaultHost& host) {
-  const Word& word = entry_.words[0];
-  std::string_view text = std::string_view(word.text);
-  text.remove_suffix(1);
-  host = DefaultHost{};
-  if (text.empty()) {
-    error(word, 0, "empty host line \":\" (use \"*:\" for any address)");
-  } else if (text.starts_with("[")) {
-    if (text.size() < 3 || !text.ends_with("]"))
-      error(word, 0, fmt::format("expected [IPv6-address]: on a host line, got \"{}\"", word.text));
-    else
-      host.hosts.emplace_back(text.substr(1, text.size() - 2));
-  } else {
-    split_hosts(text, word, 0, host.hosts);
-  }
-  if (!ok_) {
-    host.hosts.clear();
-    host.bad_line = word.line;
-  }
+  fields.parse_protocol(words[2]);
+  fields.parse_service(words[0], default_host, hosts);
+  fields.parse_socket_type(words[1]);
+  fields.parse_wait(words[3]);
+  fields.parse_user(words[4]);
+  fields.parse_program(words[5], std::span<const Word>(words).subspan(6));
+  if (fields.ok()) fields.check_combination(words[1], words[2], words[3]);
+  return finish_specs(fields, hosts, failed);
 }
 
 // A line that is only "host:" sets the bind address of the entries after it,
 // as in OpenBSD inetd; "*:" goes back to any address.
 bool is_host_line(const Entry& entry) {
-  return entry.words.size() == 1 && entry.words[0].text.ends_with(':');
+  return !entry.key_values && entry.words.size() == 1 && entry.words[0].text.ends_with(':');
 }
 
 }  // namespace
+
+std::vector<ServiceSpec> finish_specs(FieldParser& fields, const std::vector<std::string>& hosts,
+                                      FailedEntry& failed) {
+  const ServiceSpec& spec = fields.spec();
+  if (!fields.ok()) {
+    failed = {spec.line, spec.service, spec.protocol};
+    return {};
+  }
+  std::vector<ServiceSpec> specs;
+  if (hosts.empty()) specs.push_back(spec);
+  for (const auto& host : hosts) {
+    specs.push_back(spec);
+    specs.back().host = host;
+  }
+  return specs;
+}
 
 ParseResult parse_config(std::string_view text, const std::string& file) {
   ParseResult result;
@@ -613,14 +101,18 @@ ParseResult parse_config(std::string_view text, const std::string& file) {
       result.includes.push_back(std::move(include));
       continue;
     }
-    EntryParser parser(file, entry, default_host, result.diagnostics);
     if (is_host_line(entry)) {
-      parser.parse_host_line(default_host);
+      FieldParser(file, entry.line(), result.diagnostics)
+          .parse_host_line(entry.words[0], default_host);
       continue;
     }
     FailedEntry failed;
-    auto specs = parser.parse(failed);
-    if (specs.empty()) result.failed.push_back(std::move(failed));
+    bool switched_off = false;
+    auto specs =
+        entry.key_values
+            ? parse_key_values(file, entry, default_host, result.diagnostics, failed, switched_off)
+            : parse_classic(file, entry, default_host, result.diagnostics, failed);
+    if (specs.empty() && !switched_off) result.failed.push_back(std::move(failed));
     for (auto& spec : specs) result.services.push_back(std::move(spec));
   }
   return result;

@@ -57,6 +57,8 @@ struct ServiceSpec {
   Place service_place;
 
   SocketType socket_type = SocketType::stream;
+  // NetBSD's "dataready" accept filter: TCP_DEFER_ACCEPT on the listener.
+  bool defer_accept = false;
 
   std::string protocol;  // as written, without ",options"
   Transport transport = Transport::tcp;

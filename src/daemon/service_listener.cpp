@@ -135,6 +135,8 @@ void ServiceListener::apply_socket_options(bool buffers_changed) {
   if (buffers_changed) {
     if (auto done = net::set_buffer_sizes(socket_.get(), service_.service()); !done)
       log::error("{}: {}", service_.name(), done.error().describe());
+    if (auto done = net::set_defer_accept(socket_.get(), service_.service()); !done)
+      log::error("{}: {}", service_.name(), done.error().describe());
   }
   // Left as it is while a wait server holds the socket: the flag is shared.
   sync_socket_mode();

@@ -36,11 +36,14 @@ int raw_protocol_of(const services::Service& service) {
 
 constexpr int kDeferAcceptSeconds = 5;
 
-// TCP builtins that wait for the client's first bytes before they answer.
+// TCP builtins that wait for the client's first bytes before they answer,
+// and services configured with the "dataready" accept filter.
 bool waits_for_client(const services::Service& service) {
-  return service.builtin != config::Builtin::none && service.transport == config::Transport::tcp &&
-         service.socket_type == config::SocketType::stream &&
-         builtins::row(service.builtin).client_speaks_first;
+  if (service.transport != config::Transport::tcp ||
+      service.socket_type != config::SocketType::stream)
+    return false;
+  return service.defer_accept || (service.builtin != config::Builtin::none &&
+                                  builtins::row(service.builtin).client_speaks_first);
 }
 
 sys::Result<void> set_int_option(int fd, int level, int name, int value, const char* what) {
@@ -106,6 +109,16 @@ sys::Result<void> set_buffer_sizes(int fd, const services::Service& service) {
       return r;
   }
   return {};
+}
+
+sys::Result<void> set_defer_accept(int fd, const services::Service& service) {
+  if (service.transport != config::Transport::tcp ||
+      service.socket_type != config::SocketType::stream)
+    return {};
+  // In place: the kernel reads it at each handshake; 0 turns it off.
+  return set_int_option(fd, IPPROTO_TCP, TCP_DEFER_ACCEPT,
+                        waits_for_client(service) ? kDeferAcceptSeconds : 0,
+                        "setsockopt TCP_DEFER_ACCEPT");
 }
 
 sys::Result<void> set_nonblocking(int fd, bool nonblocking) {

@@ -18,6 +18,8 @@ sys::Result<sys::Fd> open_listener(const services::Service& service, bool daemon
 // For a reload that keeps the socket: the buffer sizes the service asks for
 // (an option taken away cannot be undone in place), and the blocking mode.
 sys::Result<void> set_buffer_sizes(int fd, const services::Service& service);
+// TCP_DEFER_ACCEPT on or off as the service asks, for a reload that changed it.
+sys::Result<void> set_defer_accept(int fd, const services::Service& service);
 sys::Result<void> set_nonblocking(int fd, bool nonblocking);
 
 // Whether a listening socket has a connection waiting, without taking it. An

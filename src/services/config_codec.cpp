@@ -10,7 +10,7 @@ namespace {
 
 // Both ends are the same binary on the same host, so plain native-endian
 // fields suffice; a version tag guards against a daemon and loader mismatch.
-constexpr std::uint32_t kMagic = 0x6e397434;  // "n9t4"
+constexpr std::uint32_t kMagic = 0x6e397435;  // "n9t5"
 
 class Writer {
  public:
@@ -106,6 +106,7 @@ void write_service(Writer& w, const Service& s) {
   w.optional_number(s.sndbuf);
   w.optional_number(s.rcvbuf);
   w.flag(s.listen_fds);
+  w.flag(s.defer_accept);
   w.number(s.wait_mode);
   w.number(s.file);
   w.number(s.limits.max_child);
@@ -173,6 +174,7 @@ Service read_service(Reader& r, SharedParts& shared) {
   s.sndbuf = r.optional_number<int>();
   s.rcvbuf = r.optional_number<int>();
   s.listen_fds = r.flag();
+  s.defer_accept = r.flag();
   s.wait_mode = r.number<config::WaitMode>();
   s.file = r.number<std::uint16_t>();
   s.limits.max_child = r.number<unsigned>();

@@ -132,6 +132,7 @@ std::vector<Service> SpecResolver::resolve() {
   base.sndbuf = spec_.sndbuf;
   base.rcvbuf = spec_.rcvbuf;
   base.listen_fds = spec_.listen_fds;
+  base.defer_accept = spec_.defer_accept;
   base.wait_mode = spec_.wait_mode;
   base.limits =
       Limits{spec_.max_child.value_or(0), spec_.max_per_minute.value_or(0),

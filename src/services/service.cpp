@@ -39,7 +39,7 @@ bool Service::same_login_class(const Service& other) const {
 }
 
 bool Service::same_socket_options(const Service& other) const {
-  return sndbuf == other.sndbuf && rcvbuf == other.rcvbuf;
+  return sndbuf == other.sndbuf && rcvbuf == other.rcvbuf && defer_accept == other.defer_accept;
 }
 
 }  // namespace ninetd::services

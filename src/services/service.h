@@ -47,6 +47,7 @@ struct Service {
   std::optional<int> sndbuf;
   std::optional<int> rcvbuf;
   bool listen_fds = false;
+  bool defer_accept = false;  // TCP_DEFER_ACCEPT asked for (NetBSD's "dataready")
 
   config::WaitMode wait_mode = config::WaitMode::nowait;
   // The index of the file it was read from in the load's LoadedConfig::files
