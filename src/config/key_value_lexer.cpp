@@ -146,13 +146,14 @@ bool Scanner::read_quoted(std::string& out) {
         int high = p + 1 < text_.size() ? hex_digit(text_[p + 1]) : -1;
         int low = p + 2 < text_.size() ? hex_digit(text_[p + 2]) : -1;
         if (high < 0 || low < 0) {
-          error_at(at_.line, escape_column, "\\x needs two hexadecimal digits");
+          error_at(at_.line, escape_column, "x after a backslash needs two hexadecimal digits");
           return false;
         }
         decoded = static_cast<char>(high * 16 + low);
         if (decoded == '\0') {
           error_at(at_.line, escape_column,
-                   "\\x00 would end the value there for the server program; not allowed");
+                   "a NUL byte (x00 after a backslash) would end the value there for the "
+                   "server program; not allowed");
           return false;
         }
         advance();
@@ -160,12 +161,12 @@ bool Scanner::read_quoted(std::string& out) {
         break;
       }
       case '\n':
-        error_at(at_.line, escape_column, "a backslash ends the line inside quotes");
+        error_at(at_.line, escape_column, "a backslash at the end of a line inside quotes");
         return false;
       default:
         error_at(at_.line, escape_column,
-                 fmt::format("unknown escape \"\\{}\" (expected \\\\, \\n, \\t, \\r, \\', \\\" "
-                             "or \\xHH)",
+                 fmt::format("unknown escape: '{}' after a backslash (expected a backslash, n, "
+                             "t, r, a quote or xHH)",
                              e));
         return false;
     }
