@@ -359,6 +359,14 @@ void FieldParser::parse_wait(const Word& word) {
           fmt::format("unknown wait/nowait value \"{}\" (expected {})", text, kExpectedWait));
     return;
   }
+  parse_wait_limits(word, offset);
+}
+
+// FreeBSD's "/max-child[/max-conn-per-ip-per-minute[/max-child-per-ip]]", at
+// `offset` in the wait field.
+void FieldParser::parse_wait_limits(const Word& word, std::size_t offset) {
+  std::string_view text = word.text;
+  std::string_view rest = text.substr(offset);
   static constexpr std::array<const char*, 3> kNames{"max-child", "max-conn-per-ip-per-minute",
                                                      "max-child-per-ip"};
   std::array<std::optional<unsigned>*, 3> targets{

@@ -53,6 +53,7 @@ class Scanner {
   bool read_option();
   bool read_value(Word& value);
   bool read_quoted(std::string& out);
+  bool read_escape(std::string& out);
   void skip_past_semicolon();
 
   std::string_view text_;
@@ -116,66 +117,72 @@ bool Scanner::read_quoted(std::string& out) {
     if (c != '\\') {
       out += c;
       advance();
-      continue;
+    } else if (!read_escape(out)) {
+      return false;
     }
-    int escape_column = column();
-    advance();
-    char e = at_end() ? '\n' : peek();
-    char decoded = 0;
-    switch (e) {
-      case '\\':
-        decoded = '\\';
-        break;
-      case 'n':
-        decoded = '\n';
-        break;
-      case 't':
-        decoded = '\t';
-        break;
-      case 'r':
-        decoded = '\r';
-        break;
-      case '\'':
-        decoded = '\'';
-        break;
-      case '"':
-        decoded = '"';
-        break;
-      case 'x': {
-        std::size_t p = at_.pos;
-        int high = p + 1 < text_.size() ? hex_digit(text_[p + 1]) : -1;
-        int low = p + 2 < text_.size() ? hex_digit(text_[p + 2]) : -1;
-        if (high < 0 || low < 0) {
-          error_at(at_.line, escape_column, "x after a backslash needs two hexadecimal digits");
-          return false;
-        }
-        decoded = static_cast<char>(high * 16 + low);
-        if (decoded == '\0') {
-          error_at(at_.line, escape_column,
-                   "a NUL byte (x00 after a backslash) would end the value there for the "
-                   "server program; not allowed");
-          return false;
-        }
-        advance();
-        advance();
-        break;
-      }
-      case '\n':
-        error_at(at_.line, escape_column, "a backslash at the end of a line inside quotes");
-        return false;
-      default:
-        error_at(at_.line, escape_column,
-                 fmt::format("unknown escape: '{}' after a backslash (expected a backslash, n, "
-                             "t, r, a quote or xHH)",
-                             e));
-        return false;
-    }
-    out += decoded;
-    advance();
   }
   error_at(line, start_column,
            fmt::format("no closing {} on this line (a quoted value is on one line)", quote));
   return false;
+}
+
+// At a backslash inside quotes: the byte it stands for, appended to `out`.
+bool Scanner::read_escape(std::string& out) {
+  int escape_column = column();
+  advance();
+  char e = at_end() ? '\n' : peek();
+  char decoded = 0;
+  switch (e) {
+    case '\\':
+      decoded = '\\';
+      break;
+    case 'n':
+      decoded = '\n';
+      break;
+    case 't':
+      decoded = '\t';
+      break;
+    case 'r':
+      decoded = '\r';
+      break;
+    case '\'':
+      decoded = '\'';
+      break;
+    case '"':
+      decoded = '"';
+      break;
+    case 'x': {
+      std::size_t p = at_.pos;
+      int high = p + 1 < text_.size() ? hex_digit(text_[p + 1]) : -1;
+      int low = p + 2 < text_.size() ? hex_digit(text_[p + 2]) : -1;
+      if (high < 0 || low < 0) {
+        error_at(at_.line, escape_column, "x after a backslash needs two hexadecimal digits");
+        return false;
+      }
+      decoded = static_cast<char>(high * 16 + low);
+      if (decoded == '\0') {
+        error_at(at_.line, escape_column,
+                 "a NUL byte (x00 after a backslash) would end the value there for the "
+                 "server program; not allowed");
+        return false;
+      }
+      advance();
+      advance();
+      break;
+    }
+    case '\n':
+      error_at(at_.line, escape_column, "a backslash at the end of a line inside quotes");
+      return false;
+    default:
+      error_at(at_.line, escape_column,
+               fmt::format("unknown escape: '{}' after a backslash (expected a backslash, n, "
+                           "t, r, a quote or xHH)",
+                           e));
+      return false;
+  }
+  out += decoded;
+  advance();
+  return true;
 }
 
 bool Scanner::read_value(Word& value) {
