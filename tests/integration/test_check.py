@@ -74,6 +74,25 @@ def test_openbsd_stock_file_serves_its_pairs_once():
                f"at {path}:7" in r.stderr
 
 
+def test_openbsd_stock_file_checks_clean_where_its_user_exists(tmp_path):
+    """With OpenBSD's _identd user in the user base (here a private mount of /etc/passwd, so
+    the machine's own is untouched), the stock file checks with exit 0: warnings only."""
+    path = os.path.join(DATA, "openbsd-stock-inetd.conf")
+    passwd = tmp_path / "passwd"
+    with open("/etc/passwd") as f:
+        passwd.write_text(f.read() + "_identd:*:29:29:identd:/var/empty:/sbin/nologin\n")
+    os.chmod(passwd, 0o644)
+    r = subprocess.run(["unshare", "--mount", "--propagation", "private", "sh", "-c",
+                        'mount --bind "$1" /etc/passwd && exec "$2" -t "$3"', "sh",
+                        str(passwd), NINETD, path],
+                       capture_output=True, text=True, timeout=30)
+    assert r.returncode == 0, r.stderr
+    assert lines_with(r.stderr, "error") == [], r.stderr
+    warnings = lines_with(r.stderr, "warning")
+    assert len(warnings) == 3 and all(TWIN in l for l in warnings), r.stderr
+    assert "0 errors, 3 warnings" in r.stdout, r.stdout
+
+
 def test_freebsd_and_netbsd_stock_files_check_clean_as_shipped():
     for name in ("freebsd-stock-inetd.conf", "netbsd-stock-inetd.conf"):
         r = check(os.path.join(DATA, name))
