@@ -40,6 +40,24 @@ void BM_ParseConfig10k(benchmark::State& state) {
 }
 BENCHMARK(BM_ParseConfig10k)->Unit(benchmark::kMillisecond);
 
+// The same 10,000 services as NetBSD's key=value entries, over three lines each.
+void BM_ParseKeyValues10k(benchmark::State& state) {
+  std::string text = "# generated\n";
+  for (int i = 0; i < 10000; ++i) {
+    if (i % 10 == 0) text += "127.0.0.1:\n";
+    text += fmt::format(
+        "{} on\n\tprotocol = tcp, wait = no, service_max = 400, user = nobody,\n"
+        "\tgroup = nogroup, exec = /usr/sbin/server{}, args = server -a {};\n",
+        10000 + i, i % 7, i);
+  }
+  for (auto _ : state) {
+    auto parsed = config::parse_config(text, "bench.conf");
+    benchmark::DoNotOptimize(parsed.services.data());
+  }
+  state.SetItemsProcessed(state.iterations() * 10000);
+}
+BENCHMARK(BM_ParseKeyValues10k)->Unit(benchmark::kMillisecond);
+
 // What a SIGHUP that changes nothing computes for 900 services: each loaded
 // service matched by key against the running ones.
 void BM_ReloadDiff900(benchmark::State& state) {

@@ -5,9 +5,10 @@ until a child exits, and `acceptfilter = dataready` keeps a connection from the 
 the client has sent something."""
 import os
 import socket
+import subprocess
 import time
 
-from conftest import (TIMEOUT, free_port, read_to_eof, refused, tcp_exchange, wait_until,
+from conftest import (NINETD, TIMEOUT, free_port, read_to_eof, refused, tcp_exchange, wait_until,
                       write_script)
 
 
@@ -104,3 +105,26 @@ def test_dataready_keeps_a_silent_client_from_the_server(ninetd, pubdir):
         s.sendall(b"x\n")
         assert read_to_eof(s) == b"hello x\n"
     assert lines_of(log) == ["launched"]
+
+
+def test_a_broken_key_value_entry_on_reload_keeps_the_running_definition(ninetd):
+    port, other = free_port(), free_port()
+    entry = ("127.0.0.1:{} on protocol = tcp, user = nobody, args = echo{};\n"
+             f"127.0.0.1:{other} stream tcp nowait nobody internal echo\n")
+    ninetd.start(entry.format(port, ""))
+    assert tcp_exchange(port, b"before\n") == b"before\n"
+    log = ninetd.reload(entry.format(port, ", colour = blue"))
+    assert ':1:64: unknown key "colour"' in log, log
+    assert "notice: reloaded: " in log, log
+    assert tcp_exchange(port, b"still\n") == b"still\n"
+
+
+def test_the_checker_names_each_key_value_mistake(tmp_path):
+    conf = tmp_path / "inetd.conf"
+    conf.write_text("echo on\n  protocol = tcp,\n  user = root,\n  wait = perhaps;\n"
+                    "daytime on protocol = tcp, user = root, args = 'unclosed;\n")
+    r = subprocess.run([NINETD, "-t", str(conf)], capture_output=True, text=True,
+                       timeout=TIMEOUT)
+    assert r.returncode == 1
+    assert f'{conf}:4:10: error: expected yes or no, got "perhaps"' in r.stderr, r.stderr
+    assert f"{conf}:5:48: error: no closing ' on this line" in r.stderr, r.stderr
