@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "config/parser.h"
+#include "limits/access_list.h"
 #include "limits/per_source.h"
 #include "limits/rate_window.h"
 #include "net/socket_address.h"
@@ -57,6 +58,28 @@ void BM_ParseKeyValues10k(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * 10000);
 }
 BENCHMARK(BM_ParseKeyValues10k)->Unit(benchmark::kMillisecond);
+
+// An access list of 1,000 rules over 9 prefix lengths (allow and deny mixed),
+// checked for clients that hit a rule and clients that match none.
+void BM_AccessCheck1000(benchmark::State& state) {
+  std::vector<limits::AccessRule> rules;
+  std::string error;
+  for (int i = 0; i < 1000; ++i) {
+    int length = 16 + (i % 9);
+    std::string text =
+        fmt::format("10.{}.{}.0/{}", (i * 7) % 256, length >= 24 ? i % 256 : 0, length);
+    if (auto p = limits::parse_prefix(text, error)) rules.push_back({*p, i % 3 != 0});
+  }
+  limits::AccessList list(rules, true);
+  std::vector<std::array<std::uint8_t, 4>> clients;
+  for (int i = 0; i < 256; ++i)
+    clients.push_back({10, static_cast<std::uint8_t>(i), static_cast<std::uint8_t>(i * 3), 9});
+  std::size_t n = 0;
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(list.check(clients[n++ % clients.size()].data(), true));
+  }
+}
+BENCHMARK(BM_AccessCheck1000);
 
 // What a SIGHUP that changes nothing computes for 900 services: each loaded
 // service matched by key against the running ones.

@@ -8,6 +8,7 @@
 #include <cstddef>
 
 #include "builtins/table.h"
+#include "net/peer_access.h"
 
 namespace ninetd::builtins {
 namespace {
@@ -71,7 +72,12 @@ void answer_datagrams(int fd, config::Builtin kind, DatagramGuard& guard, Datagr
     source.reset_length();
     ssize_t n =
         ::recvfrom(fd, buffer, sizeof(buffer), MSG_DONTWAIT, source.get(), source.length_pointer());
-    if (n < 0) return;                // EAGAIN: drained; anything else: nothing to answer
+    if (n < 0) return;  // EAGAIN: drained; anything else: nothing to answer
+    if (guard.access != nullptr &&
+        net::check_peer(*guard.access, source) != limits::AccessList::Verdict::allowed) {
+      ++stats.refused_by_access;
+      continue;
+    }
     if (answer == nullptr) continue;  // discard
     if (!may_answer(source, guard.guarded_ports)) {
       ++stats.refused;

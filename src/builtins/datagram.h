@@ -11,6 +11,7 @@
 #include <set>
 
 #include "config/service_spec.h"
+#include "limits/access_list.h"
 #include "limits/rate_window.h"
 #include "limits/reply_budget.h"
 #include "net/socket_address.h"
@@ -25,15 +26,17 @@ bool is_loopback(const net::SocketAddress& source);
 
 struct DatagramStats {
   std::uint64_t answered = 0;
-  std::uint64_t refused = 0;      // by may_answer
-  std::uint64_t over_rate = 0;    // the service's wait.N
-  std::uint64_t over_budget = 0;  // a source's answers per second
+  std::uint64_t refused = 0;            // by may_answer
+  std::uint64_t over_rate = 0;          // the service's wait.N
+  std::uint64_t over_budget = 0;        // a source's answers per second
+  std::uint64_t refused_by_access = 0;  // dropped by the allow and deny lists
 };
 
 struct DatagramGuard {
   const std::set<std::uint16_t>& guarded_ports;
   limits::RateWindow* rate;  // null: no rate
   limits::ReplyBudget& budget;
+  const limits::AccessList* access = nullptr;  // null: anyone
 };
 
 // Answers up to a batch of waiting datagrams on `fd` without blocking.

@@ -48,6 +48,7 @@ class KeyValueParser {
   void check_keys();
   void apply_bind(std::vector<std::string>& hosts);
   void infer_socket_type();
+  void check_access_applies();
   void settle_program();
 
   const Entry& entry_;
@@ -95,7 +96,30 @@ void buffer_size(KeyValueParser& p, const Option& option, std::optional<int>& ta
     target = size;
 }
 
-constexpr std::array<KeyRow, 18> kKeys{{
+// allow and deny: prefixes, as separate values, or joined by commas in one
+// quoted value (a bare comma ends the key). A mistake is reported at the
+// value that holds it, and names the prefix.
+void access_rules(KeyValueParser& p, const Option& option, bool allow) {
+  (allow ? p.spec().allow_given : p.spec().deny_given) = true;
+  for (const Word& value : option.values) {
+    std::string_view text = value.text;
+    std::size_t start = 0;
+    for (;;) {
+      std::size_t comma = text.find(',', start);
+      std::string_view one =
+          text.substr(start, comma == std::string_view::npos ? comma : comma - start);
+      std::string problem;
+      if (auto prefix = limits::parse_prefix(one, problem))
+        p.spec().access_rules.push_back({*prefix, allow});
+      else
+        p.fields().error(value, 0, fmt::format("{}: {}", option.key.text, problem));
+      if (comma == std::string_view::npos) break;
+      start = comma + 1;
+    }
+  }
+}
+
+constexpr std::array<KeyRow, 20> kKeys{{
     {{"protocol", "tcp, udp, tcp4, udp4, tcp6, udp6, tcp46, udp46 or unix, with ,options"},
      1,
      1,
@@ -169,6 +193,14 @@ constexpr std::array<KeyRow, 18> kKeys{{
        else
          p.spec().max_child_per_ip = static_cast<unsigned>(*v);
      }},
+    {{"allow", "addresses and prefixes served (192.0.2.0/24, 2001:db8::/32, ::1)"},
+     0,
+     SIZE_MAX,
+     [](KeyValueParser& p, const Option& o) { access_rules(p, o, true); }},
+    {{"deny", "addresses and prefixes refused"},
+     0,
+     SIZE_MAX,
+     [](KeyValueParser& p, const Option& o) { access_rules(p, o, false); }},
     {{"user", "the user the server runs as"},
      1,
      1,
@@ -283,6 +315,18 @@ void KeyValueParser::apply_bind(std::vector<std::string>& hosts) {
   if (bind_word->text != "*") hosts.push_back(bind_word->text);
 }
 
+// The daemon checks a client's address where it sees the client: at accept,
+// or at the datagram that wakes a dgram service.
+void KeyValueParser::check_access_applies() {
+  if (spec().transport == Transport::local)
+    fields_.error(entry_.words[0], 0,
+                  "allow and deny need an IP protocol: a unix socket's clients have no address");
+  else if (wait && *wait && spec().socket_type == SocketType::stream)
+    fields_.error(*wait_word, 0,
+                  "allow and deny cannot apply to a stream service with wait = yes: its server "
+                  "accepts the connections itself");
+}
+
 // NetBSD: socktype may be left out when the protocol says it.
 void KeyValueParser::infer_socket_type() {
   if (type_word) return;
@@ -335,6 +379,7 @@ std::vector<ServiceSpec> KeyValueParser::parse(const DefaultHost& default_host, 
   }
   apply_bind(hosts);
   infer_socket_type();
+  if (spec().allow_given || spec().deny_given) check_access_applies();
   if (spec().user.empty() && fields_.ok())
     fields_.error(entry_.words[0], 0, "user is required (the user the server runs as)");
   settle_program();

@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include "limits/access_list.h"
+
 namespace ninetd::config {
 
 // One byte each: a daemon keeps these for every service.
@@ -73,6 +75,12 @@ struct ServiceSpec {
   std::optional<unsigned> max_child;                   // nowait/N (FreeBSD)
   std::optional<unsigned> max_conn_per_ip_per_minute;  // nowait/N/N
   std::optional<unsigned> max_child_per_ip;            // nowait/N/N/N
+
+  // The allow and deny keys: their prefixes, and which of the two lists were
+  // given (a list given empty still counts: an empty allow list serves nobody).
+  std::vector<limits::AccessRule> access_rules;
+  bool allow_given = false;
+  bool deny_given = false;
 
   std::string user;
   std::optional<std::string> group;

@@ -10,6 +10,7 @@ namespace ninetd::daemon {
 const char* usage_text() {
   return "usage: ninetd [-dil] [-p pidfile] [--login-conf file] [--idle-timeout seconds]\n"
          "              [--load-timeout seconds] [--max-sessions count] [--new-session]\n"
+         "              [--allow prefixes] [--deny prefixes]\n"
          "              [--include-dir directory | --no-include-dir] [configuration-file]\n"
          "       ninetd -t|--check [--login-conf file]\n"
          "              [--include-dir directory | --no-include-dir] [configuration-file]\n"
@@ -44,6 +45,12 @@ const char* usage_text() {
          "  --load-timeout seconds\n"
          "                kill a configuration loader (at start or reload) still running after\n"
          "                this long; the load fails (default 120)\n"
+         "  --allow prefixes\n"
+         "                serve only clients in these comma-separated addresses and prefixes\n"
+         "                (127.0.0.1,10.0.0.0/8,::1), in every service without an allow key\n"
+         "  --deny prefixes\n"
+         "                refuse clients in these, in every service without a deny key; the\n"
+         "                longest matching prefix of the two lists decides (ninetd.conf(5))\n"
          "  --new-session start each server in a session of its own (setsid) instead of a\n"
          "                process group of its own (setpgid)\n"
          "  -h, --help    print this help\n"
@@ -80,6 +87,26 @@ void parse_number(const std::string& text, const char* name, const char* what, u
   out = value;
 }
 
+// --allow and --deny: comma-separated prefixes, each checked here so a typo
+// stops the daemon at its start with the option named.
+void parse_access_option(const std::string& list, bool allow, Options& o, std::string& error) {
+  (allow ? o.allow_given : o.deny_given) = true;
+  std::size_t start = 0;
+  for (;;) {
+    std::size_t comma = list.find(',', start);
+    std::string one = list.substr(start, comma == std::string::npos ? comma : comma - start);
+    std::string problem;
+    auto prefix = limits::parse_prefix(one, problem);
+    if (!prefix) {
+      error = fmt::format("option --{}: {}", allow ? "allow" : "deny", problem);
+      return;
+    }
+    o.access_rules.push_back({*prefix, allow});
+    if (comma == std::string::npos) return;
+    start = comma + 1;
+  }
+}
+
 // The options without a value that have only a long form; false when `arg`
 // is none of them.
 bool parse_long_flag(const std::string& arg, Options& o) {
@@ -112,6 +139,10 @@ bool parse_long_option(const std::vector<std::string>& args, std::size_t& i,
     parse_number(*count, "--max-sessions", "a number", 1000000, o.max_sessions, error);
   } else if (auto load = long_option_value(args, i, "--load-timeout", error)) {
     parse_number(*load, "--load-timeout", "a number of seconds", 86400, o.load_timeout, error);
+  } else if (auto allow = long_option_value(args, i, "--allow", error)) {
+    parse_access_option(*allow, true, o, error);
+  } else if (auto deny = long_option_value(args, i, "--deny", error)) {
+    parse_access_option(*deny, false, o, error);
   } else {
     return false;
   }

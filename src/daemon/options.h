@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "limits/access_list.h"
+
 namespace ninetd::daemon {
 
 inline constexpr const char* kDefaultConfig = "/etc/inetd.conf";
@@ -34,6 +36,11 @@ struct Options {
   // otherwise (a test's or a second instance's file does not take in the
   // system's services).
   std::string include_dir;
+  // --allow LIST, --deny LIST (repeatable): the access lists of every service
+  // that gives none of its own (daemon/access_policy.h).
+  std::vector<limits::AccessRule> access_rules;
+  bool allow_given = false;
+  bool deny_given = false;
 };
 
 struct OptionsResult {

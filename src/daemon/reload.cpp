@@ -191,10 +191,11 @@ void Supervisor::dump_table() {
     const services::Service& s = service->service();
     std::string state(daemon::describe(service->state()));
     if (auto pid = service->listener.wait_pid()) state += fmt::format(" (pid {})", *pid);
-    log::notice("{}: {} ({}) {}: connections={} children={} spawn_failures={} refused={}", s.name,
-                s.has_socket() ? s.address.to_string() : s.tcpmux_name, service_summary(s), state,
-                service->counters.connections, service->children, service->counters.spawn_failures,
-                service->counters.refused);
+    log::notice(
+        "{}: {} ({}) {}: connections={} children={} spawn_failures={} refused={} by_access={}",
+        s.name, s.has_socket() ? s.address.to_string() : s.tcpmux_name, service_summary(s), state,
+        service->counters.connections, service->children, service->counters.spawn_failures,
+        service->counters.refused, service->counters.refused_by_access);
   }
 }
 

@@ -127,6 +127,7 @@ SupervisorSettings supervisor_settings(const Options& options) {
   SupervisorSettings settings;
   settings.config_path = options.config;
   settings.login_conf = options.login_conf;
+  settings.access = {options.access_rules, options.allow_given, options.deny_given};
   settings.include_dir = options.include_dir;
   settings.log_connections = options.log_connections;
   settings.session_idle_timeout = std::chrono::seconds(options.idle_timeout);

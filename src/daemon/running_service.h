@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "daemon/access_policy.h"
 #include "daemon/service_listener.h"
 #include "daemon/service_state.h"
 #include "limits/admission.h"
@@ -26,6 +27,7 @@ struct ServiceCounters {
   std::uint64_t connections = 0;
   std::uint64_t spawn_failures = 0;
   std::uint64_t refused = 0;
+  std::uint64_t refused_by_access = 0;  // by the allow and deny lists (also in `refused`)
 };
 
 class RunningService final : public std::enable_shared_from_this<RunningService> {
@@ -61,10 +63,13 @@ class RunningService final : public std::enable_shared_from_this<RunningService>
   unsigned children = 0;     // servers running and in-loop sessions
   ServiceCounters counters;
   limits::Admission admission;  // nowait.N, per-source children and rate
+  // Who may connect (allow and deny, or the daemon-wide lists); null: anyone.
+  std::unique_ptr<limits::AccessList> access;
   unsigned quick_failures = 0;  // servers of a handed-over socket that failed at once, for backoff
 
  private:
   services::Service service_;
+  ListenerOwner& owner_;
   spawn::CredentialSteps credential_steps_;
   std::unique_ptr<spawn::LaunchTemplate> launch_template_;
 };

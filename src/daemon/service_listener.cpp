@@ -279,6 +279,7 @@ void ServiceListener::accept_connections() {
       }
     }
     ++service_.counters.connections;
+    if (service_.access && !allowed(peer)) continue;  // closed at once
     Client client{peer, {}, false};
     if (!admit(connection.get(), peer, client)) {
       ++service_.counters.refused;
@@ -286,6 +287,17 @@ void ServiceListener::accept_connections() {
     }
     owner_.serve_connection(service_, std::move(connection), peer, std::move(client));
   }
+}
+
+// The allow and deny lists, before any other limit counts the client.
+bool ServiceListener::allowed(const net::SocketAddress& peer) {
+  auto verdict = net::check_peer(*service_.access, peer);
+  if (verdict == limits::AccessList::Verdict::allowed) return true;
+  ++service_.counters.refused;
+  ++service_.counters.refused_by_access;
+  log_repeated(false, "refused: access list", "{}: refused {}: {}", service_.name(),
+               log::escaped(peer.unmapped().ip()), describe(verdict));
+  return false;
 }
 
 // The service-wide rate (nowait.N) and FreeBSD's per-source limits; a

@@ -17,6 +17,7 @@
 #include <string_view>
 #include <utility>
 
+#include "daemon/access_policy.h"
 #include "daemon/client.h"
 #include "daemon/service_state.h"
 #include "loop/event_loop.h"
@@ -46,6 +47,11 @@ class ListenerOwner {
   // Whether a line for an event that can repeat at the clients' pace is logged
   // (the first few of an interval are; the rest are summarised).
   virtual bool allow_repeated(const RunningService& service, std::string_view event) = 0;
+  // The daemon-wide --allow and --deny, for services without lists of their own.
+  virtual const DefaultAccess& default_access() const {
+    static const DefaultAccess kNone;
+    return kNone;
+  }
 };
 
 class ServiceListener final : public loop::EventHandler {
@@ -91,6 +97,7 @@ class ServiceListener final : public loop::EventHandler {
   // The service's admission for a client accepted elsewhere (tcpmux); false
   // (and logged) when refused. `client.counted` says whether a child was counted.
   bool admit(int fd, const net::SocketAddress& peer, Client& client);
+  bool allowed(const net::SocketAddress& peer);
 
  private:
   // Closes the socket; a unix socket's file is removed if it is still ours.

@@ -88,7 +88,8 @@ void Supervisor::log_repeat_summaries() {
 }
 
 void Supervisor::answer_datagrams(RunningService& service) {
-  builtins::DatagramGuard guard{guarded_ports_, service.admission.rate(), reply_budget_};
+  builtins::DatagramGuard guard{guarded_ports_, service.admission.rate(), reply_budget_,
+                                service.access.get()};
   builtins::DatagramStats before = datagram_stats_;
   builtins::answer_datagrams(service.listener.fd(), service.service().builtin, guard,
                              datagram_stats_, Clock::now());
@@ -96,6 +97,13 @@ void Supervisor::answer_datagrams(RunningService& service) {
     log_repeated(log::Level::warning, service, "datagrams over the rate",
                  "{}: more than {} datagrams in a minute; the rest are dropped until it ends",
                  service.name(), service.service().limits.max_per_minute);
+  if (std::uint64_t refused = datagram_stats_.refused_by_access - before.refused_by_access) {
+    service.counters.refused += refused;
+    service.counters.refused_by_access += refused;
+    log_repeated(log::Level::warning, service, "refused: access list",
+                 "{}: dropped {} datagram{} from clients the allow and deny lists refuse",
+                 service.name(), refused, refused == 1 ? "" : "s");
+  }
   if (datagram_stats_.over_budget > before.over_budget)
     log_repeated(log::Level::warning, service, "datagrams over a source's budget",
                  "{}: a source sent more than {} datagrams in a second; the rest get no answer",
@@ -161,9 +169,43 @@ std::optional<pid_t> Supervisor::launch_server(RunningService& service, int fd,
   return pid.value();
 }
 
+// A datagram service's server reads what waits on its socket: the datagrams
+// at the head of the queue from refused clients are dropped first (a stream
+// wait server accepts by itself, so its lists cannot be checked). False when
+// nothing allowed is left waiting.
+bool Supervisor::first_datagram_allowed(RunningService& service) {
+  if (service.service().socket_type != config::SocketType::dgram) return true;
+  constexpr int kDropsPerWakeup = 64;  // then back to the loop; the socket stays readable
+  std::uint64_t dropped = 0;
+  bool allowed = false;
+  for (int i = 0; i < kDropsPerWakeup; ++i) {
+    net::SocketAddress source;
+    source.reset_length();
+    char byte = 0;
+    if (::recvfrom(service.listener.fd(), &byte, 1, MSG_PEEK | MSG_DONTWAIT, source.get(),
+                   source.length_pointer()) < 0)
+      break;
+    if (net::check_peer(*service.access, source) == limits::AccessList::Verdict::allowed) {
+      allowed = true;
+      break;
+    }
+    (void)::recv(service.listener.fd(), &byte, 1, MSG_DONTWAIT);  // drops the whole datagram
+    ++dropped;
+  }
+  if (dropped > 0) {
+    service.counters.refused += dropped;
+    service.counters.refused_by_access += dropped;
+    log_repeated(log::Level::warning, service, "refused: access list",
+                 "{}: dropped {} datagram{} from clients the allow and deny lists refuse",
+                 service.name(), dropped, dropped == 1 ? "" : "s");
+  }
+  return allowed;
+}
+
 // The server takes the socket itself: a wait server holds it until it exits;
 // a dgram nowait server reads the datagram waiting there, given a moment.
 void Supervisor::hand_over_socket(RunningService& service) {
+  if (service.access && !first_datagram_allowed(service)) return;
   ++service.counters.connections;
   if (limits::RateWindow* rate = service.admission.rate()) (void)rate->admit(Clock::now());
   auto pid = launch_server(service, service.listener.fd(), nullptr, Client{});

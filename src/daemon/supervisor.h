@@ -36,6 +36,7 @@ struct SupervisorSettings {
   std::chrono::seconds session_idle_timeout{60};
   std::size_t max_sessions = 0;  // 0: from the open-files limit (descriptor_budget.h)
   bool new_session = false;      // servers start in a session of their own (--new-session)
+  DefaultAccess access;          // --allow, --deny
 };
 
 class Supervisor final : public builtins::SessionOwner, public ListenerOwner {
@@ -62,12 +63,14 @@ class Supervisor final : public builtins::SessionOwner, public ListenerOwner {
   std::size_t sessions_open() const override { return sessions_.size(); }
   std::size_t sessions_max() const override { return max_sessions_; }
   bool allow_repeated(const RunningService& service, std::string_view event) override;
+  const DefaultAccess& default_access() const override { return settings_.access; }
   void end_session(builtins::Session& session) override;
   void tcpmux_request(builtins::Session& session, const std::string& name) override;
 
   std::size_t child_count() const { return children_.size(); }
 
  private:
+  bool first_datagram_allowed(RunningService& service);
   // Orders running services by key (Service::key_less), so the table needs no
   // key stored beside each service; a lookup passes a Service with the key wanted.
   // The table is a sorted vector: it changes only at a reload, and a tree's

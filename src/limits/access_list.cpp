@@ -51,8 +51,8 @@ AccessList::Verdict search(const auto& levels, Word address) {
 
 template <typename Word>
 void add_rule(auto& levels, std::uint8_t length, Word word, bool allow) {
-  auto level = std::find_if(levels.begin(), levels.end(),
-                            [&](const auto& l) { return l.length == length; });
+  auto level =
+      std::find_if(levels.begin(), levels.end(), [&](const auto& l) { return l.length == length; });
   if (level == levels.end()) {
     levels.emplace_back();
     level = levels.end() - 1;
@@ -108,8 +108,7 @@ std::optional<AddressPrefix> parse_prefix(std::string_view text, std::string& er
       for (int i = 0; i < 4; ++i) network.bytes[i] = static_cast<std::uint8_t>(w >> (24 - 8 * i));
     } else {
       Word6 w = word6(network.bytes.data()) & mask_of<Word6>(network.length);
-      for (int i = 0; i < 16; ++i)
-        network.bytes[i] = static_cast<std::uint8_t>(w >> (120 - 8 * i));
+      for (int i = 0; i < 16; ++i) network.bytes[i] = static_cast<std::uint8_t>(w >> (120 - 8 * i));
     }
     error = fmt::format("\"{}\" has address bits set past /{}: the network is {}", text,
                         prefix.length, to_string(network));

@@ -10,7 +10,7 @@ namespace {
 
 // Both ends are the same binary on the same host, so plain native-endian
 // fields suffice; a version tag guards against a daemon and loader mismatch.
-constexpr std::uint32_t kMagic = 0x6e397435;  // "n9t5"
+constexpr std::uint32_t kMagic = 0x6e397436;  // "n9t6"
 
 class Writer {
  public:
@@ -107,6 +107,16 @@ void write_service(Writer& w, const Service& s) {
   w.optional_number(s.rcvbuf);
   w.flag(s.listen_fds);
   w.flag(s.defer_accept);
+  w.flag(s.allow_given);
+  w.flag(s.deny_given);
+  w.count(s.access_rules.size());
+  for (const limits::AccessRule& rule : s.access_rules) {
+    w.flag(rule.allow);
+    w.flag(rule.prefix.v4);
+    w.number(rule.prefix.length);
+    w.text(std::string_view(reinterpret_cast<const char*>(rule.prefix.bytes.data()),
+                            rule.prefix.bytes.size()));
+  }
   w.number(s.wait_mode);
   w.number(s.file);
   w.number(s.limits.max_child);
@@ -157,6 +167,24 @@ class SharedParts {
   std::vector<std::shared_ptr<const LoginClass>> login_classes_;  // few: a linear search
 };
 
+void read_access_rules(Reader& r, std::vector<limits::AccessRule>& rules) {
+  std::size_t n = r.count(4 + 16);
+  for (std::size_t i = 0; i < n && r.ok(); ++i) {
+    limits::AccessRule rule;
+    rule.allow = r.flag();
+    rule.prefix.v4 = r.flag();
+    rule.prefix.length = r.number<std::uint8_t>();
+    std::string bytes = r.text();
+    if (bytes.size() != rule.prefix.bytes.size() ||
+        rule.prefix.length > (rule.prefix.v4 ? 32 : 128)) {
+      r.fail();
+      return;
+    }
+    std::copy(bytes.begin(), bytes.end(), rule.prefix.bytes.begin());
+    rules.push_back(rule);
+  }
+}
+
 Service read_service(Reader& r, SharedParts& shared) {
   Service s;
   s.name = r.text();
@@ -175,6 +203,9 @@ Service read_service(Reader& r, SharedParts& shared) {
   s.rcvbuf = r.optional_number<int>();
   s.listen_fds = r.flag();
   s.defer_accept = r.flag();
+  s.allow_given = r.flag();
+  s.deny_given = r.flag();
+  read_access_rules(r, s.access_rules);
   s.wait_mode = r.number<config::WaitMode>();
   s.file = r.number<std::uint16_t>();
   s.limits.max_child = r.number<unsigned>();

@@ -133,6 +133,9 @@ std::vector<Service> SpecResolver::resolve() {
   base.rcvbuf = spec_.rcvbuf;
   base.listen_fds = spec_.listen_fds;
   base.defer_accept = spec_.defer_accept;
+  base.allow_given = spec_.allow_given;
+  base.deny_given = spec_.deny_given;
+  base.access_rules = spec_.access_rules;
   base.wait_mode = spec_.wait_mode;
   base.limits =
       Limits{spec_.max_child.value_or(0), spec_.max_per_minute.value_or(0),

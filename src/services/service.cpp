@@ -30,7 +30,8 @@ bool Service::same_server(const Service& other) const {
   return wait_mode == other.wait_mode && limits == other.limits && builtin == other.builtin &&
          tcpmux_plus == other.tcpmux_plus && program == other.program && argv == other.argv &&
          credentials == other.credentials && same_login_class(other) &&
-         listen_fds == other.listen_fds;
+         listen_fds == other.listen_fds && allow_given == other.allow_given &&
+         deny_given == other.deny_given && access_rules == other.access_rules;
 }
 
 bool Service::same_login_class(const Service& other) const {

@@ -48,6 +48,11 @@ struct Service {
   std::optional<int> rcvbuf;
   bool listen_fds = false;
   bool defer_accept = false;  // TCP_DEFER_ACCEPT asked for (NetBSD's "dataready")
+  // The service's own allow and deny keys (daemon/access_policy.h adds the
+  // daemon-wide lists where it gives none).
+  bool allow_given = false;
+  bool deny_given = false;
+  std::vector<limits::AccessRule> access_rules;
 
   config::WaitMode wait_mode = config::WaitMode::nowait;
   // The index of the file it was read from in the load's LoadedConfig::files

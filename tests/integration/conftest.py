@@ -419,7 +419,7 @@ class Daemon:
                                regex=True, timeout=timeout, what="the table dump")
         count = int(header.group(1))
         pattern = re.compile(r"notice: (\S+): (.*): (connections=\d+ children=\d+ "
-                             r"spawn_failures=\d+ refused=\d+)\n")
+                             r"spawn_failures=\d+ refused=\d+ by_access=\d+)\n")
 
         def rows():
             text = self.log()[since + header.end():]

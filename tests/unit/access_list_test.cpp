@@ -150,9 +150,8 @@ TEST(AccessLists, MappedClientsAreMatchedAsIpv4) {
 }
 
 TEST(AccessLists, HostPrefixesAtTheEdgesOfTheFamily) {
-  AccessList l = list({"255.255.255.255", "0.0.0.0", "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff",
-                       "::"},
-                      {}, true);
+  AccessList l = list(
+      {"255.255.255.255", "0.0.0.0", "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", "::"}, {}, true);
   EXPECT_EQ(check(l, "255.255.255.255"), kAllowed);
   EXPECT_EQ(check(l, "0.0.0.0"), kAllowed);
   EXPECT_EQ(check(l, "255.255.255.254"), kNotAllowed);

@@ -333,6 +333,35 @@ TEST(KeyValueKeys, MaxChildPerIp) {
             "for no limit), got \"0\"");
 }
 
+TEST(KeyValueKeys, AllowAndDenyTakePrefixesSeparatedByBlanksOrCommas) {
+  ServiceSpec spec = only_spec(
+      "echo on protocol = tcp, user = root, allow = 127.0.0.1 '10.0.0.0/8,::1',\n"
+      "  deny = 10.9.0.0/16;");
+  EXPECT_TRUE(spec.allow_given);
+  EXPECT_TRUE(spec.deny_given);
+  ASSERT_EQ(spec.access_rules.size(), 4u);
+  EXPECT_EQ(limits::to_string(spec.access_rules[0].prefix), "127.0.0.1/32");
+  EXPECT_EQ(limits::to_string(spec.access_rules[2].prefix), "::1/128");
+  EXPECT_TRUE(spec.access_rules[2].allow);
+  EXPECT_FALSE(spec.access_rules[3].allow);
+  // Given empty, the allow list serves nobody: it still counts as given.
+  ServiceSpec nobody = only_spec("echo on protocol = tcp, user = root, allow =;");
+  EXPECT_TRUE(nobody.allow_given);
+  EXPECT_TRUE(nobody.access_rules.empty());
+}
+
+TEST(KeyValueKeys, AllowAndDenyMistakesAreErrorsAtTheirColumn) {
+  EXPECT_EQ(only_error("echo on protocol = tcp, user = root, allow = '127.0.0.1,localhost';"),
+            "inetd.conf:1:46: error: allow: \"localhost\" is not an IPv4 or IPv6 address");
+  EXPECT_EQ(only_error("echo on protocol = tcp, user = root, deny = 192.0.2.1/24;"),
+            "inetd.conf:1:45: error: deny: \"192.0.2.1/24\" has address bits set past /24: the "
+            "network is 192.0.2.0/24");
+  EXPECT_EQ(only_error("/s on socktype = stream, protocol = unix, wait = no, user = root,"
+                       " exec = /bin/x, deny = 10.0.0.0/8;"),
+            "inetd.conf:1:1: error: allow and deny need an IP protocol: a unix socket's clients "
+            "have no address");
+}
+
 TEST(KeyValueKeys, UserGroupAndLoginClass) {
   ServiceSpec spec = only_spec(
       "8000 on protocol = tcp, wait = no, user = first.last, group = staff, login_class = "
@@ -377,7 +406,8 @@ TEST(KeyValueKeys, UnknownRepeatedAndMiscountedKeysAreErrors) {
   EXPECT_EQ(only_error("echo on protocol = tcp, user = root, colour = blue;"),
             "inetd.conf:1:38: error: unknown key \"colour\" (expected protocol, bind, socktype, "
             "accept_max, acceptfilter, sndbuf, recvbuf, wait, service_max, ip_max, "
-            "max_child_per_ip, user, group, login_class, exec, args, listen_fds, ipsec)");
+            "max_child_per_ip, allow, deny, user, group, login_class, exec, args, listen_fds, "
+            "ipsec)");
   EXPECT_EQ(only_error("echo on protocol = tcp, user = root,\n  user = nobody;"),
             "inetd.conf:2:3: error: user is given twice (first at line 1, column 25)");
   EXPECT_EQ(only_error("echo on protocol = tcp, user = root nobody;"),

@@ -86,6 +86,24 @@ TEST(MaxSessionsOption, DefaultsToZeroMeaningFromTheDescriptorLimit) {
   EXPECT_EQ(parse_options({"--max-sessions"}).error, "option --max-sessions needs a value");
 }
 
+TEST(AccessOptions, CommaSeparatedPrefixesRepeatable) {
+  using ninetd::daemon::parse_options;
+  auto r =
+      parse_options({"--allow", "127.0.0.1,10.0.0.0/8", "--deny=10.9.0.0/16", "--allow", "::1"});
+  ASSERT_EQ(r.error, "");
+  EXPECT_TRUE(r.options.allow_given);
+  EXPECT_TRUE(r.options.deny_given);
+  ASSERT_EQ(r.options.access_rules.size(), 4u);
+  EXPECT_FALSE(r.options.access_rules[2].allow);
+  EXPECT_EQ(ninetd::limits::to_string(r.options.access_rules[3].prefix), "::1/128");
+  EXPECT_FALSE(parse_options({}).options.allow_given);
+  EXPECT_EQ(parse_options({"--deny", "10.0.0.1/8"}).error,
+            "option --deny: \"10.0.0.1/8\" has address bits set past /8: the network is "
+            "10.0.0.0/8");
+  EXPECT_EQ(parse_options({"--allow", "127.0.0.1,"}).error,
+            "option --allow: \"\" is not an IPv4 or IPv6 address");
+}
+
 // The drop-in directory: /etc/inetd.d for /etc/inetd.conf only, unless given or turned off.
 TEST(IncludeDirOption, DefaultsToEtcInetdDOnlyForTheDefaultFile) {
   using ninetd::daemon::parse_options;
