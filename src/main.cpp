@@ -7,6 +7,7 @@
 #include "daemon/check.h"
 #include "daemon/options.h"
 #include "daemon/run.h"
+#include "wrap/hosts_access.h"
 
 // An exception here (memory exhausted, stdout gone) ends the process with a
 // message from the runtime, which is what should happen.
@@ -26,6 +27,10 @@ int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
   if (options.version) {
     fmt::print("ninetd {}\n", NINETD_VERSION);
     return 0;
+  }
+  if ((options.wrap_servers || options.wrap_builtins) && !ninetd::wrap::available()) {
+    fmt::print(stderr, "ninetd: -w and -W need libwrap, and this ninetd was built without it\n");
+    return 2;
   }
   if (options.check_only) return run_check(options.config, options.login_conf, options.include_dir);
   return run_daemon(options);

@@ -16,7 +16,8 @@ struct Client {
   // unix client (its uid can be read only from the connection); otherwise
   // only when a reload adds per-source limits (Supervisor::recount_sources).
   std::string source;
-  bool counted = false;  // counted in the service's per-source children
+  bool counted = false;       // counted in the service's per-source children
+  bool wrap_checked = false;  // libwrap (-w, -W) has allowed it
 };
 
 }  // namespace ninetd::daemon

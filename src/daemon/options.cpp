@@ -8,7 +8,7 @@
 namespace ninetd::daemon {
 
 const char* usage_text() {
-  return "usage: ninetd [-dil] [-p pidfile] [--login-conf file] [--idle-timeout seconds]\n"
+  return "usage: ninetd [-dilwW] [-p pidfile] [--login-conf file] [--idle-timeout seconds]\n"
          "              [--load-timeout seconds] [--max-sessions count] [--new-session]\n"
          "              [--allow prefixes] [--deny prefixes]\n"
          "              [--include-dir directory | --no-include-dir] [configuration-file]\n"
@@ -21,6 +21,9 @@ const char* usage_text() {
          "  -d            stay in the foreground and log to stderr (debug)\n"
          "  -i            stay in the foreground, logging to syslog (for service managers)\n"
          "  -l            log every connection (service, client address, server pid)\n"
+         "  -w            check hosts.allow and hosts.deny (libwrap) before starting a server\n"
+         "                for a stream connection; the daemon name is the program's basename\n"
+         "  -W            the same for the builtins over TCP, by their service name\n"
          "  -p pidfile    write and lock this pid file (default /run/ninetd.pid; none with -d\n"
          "                unless given)\n"
          "  -t, --check   check the configuration file, print every problem, exit 0 if it has\n"
@@ -166,6 +169,12 @@ void parse_short_options(const std::vector<std::string>& args, std::size_t& i,
         break;
       case 'l':
         o.log_connections = true;
+        break;
+      case 'w':
+        o.wrap_servers = true;
+        break;
+      case 'W':
+        o.wrap_builtins = true;
         break;
       case 't':
         o.check_only = true;

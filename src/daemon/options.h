@@ -19,6 +19,8 @@ struct Options {
   bool foreground = false;       // -d, -i: do not become a background daemon
   bool log_to_stderr = false;    // -d (with -i, logs still go to syslog)
   bool log_connections = false;  // -l
+  bool wrap_servers = false;     // -w: hosts.allow/hosts.deny for launched servers
+  bool wrap_builtins = false;    // -W: and for builtins
   bool check_only = false;       // -t, --check
   bool help = false;
   bool version = false;

@@ -128,6 +128,8 @@ SupervisorSettings supervisor_settings(const Options& options) {
   settings.config_path = options.config;
   settings.login_conf = options.login_conf;
   settings.access = {options.access_rules, options.allow_given, options.deny_given};
+  settings.wrap_servers = options.wrap_servers;
+  settings.wrap_builtins = options.wrap_builtins;
   settings.include_dir = options.include_dir;
   settings.log_connections = options.log_connections;
   settings.session_idle_timeout = std::chrono::seconds(options.idle_timeout);

@@ -43,7 +43,10 @@ Supervisor::Supervisor(loop::EventLoop& loop, SupervisorSettings settings)
       max_sessions_(settings_.max_sessions > 0 ? settings_.max_sessions
                                                : default_session_limit(open_files_limit())),
       reply_budget_(kRepliesPerSourcePerSecond, random_seed()),
-      repeats_(kRepeatBurst, kRepeatInterval) {}
+      repeats_(kRepeatBurst, kRepeatInterval) {
+  if (settings_.wrap_servers || settings_.wrap_builtins)
+    wrap_checker_ = std::make_unique<WrapChecker>(loop_, *this);
+}
 
 Supervisor::~Supervisor() {
   shut_down();
@@ -110,8 +113,47 @@ void Supervisor::answer_datagrams(RunningService& service) {
                  service.name(), kRepliesPerSourcePerSecond);
 }
 
+std::optional<std::string> Supervisor::wrap_daemon_name(const RunningService& service,
+                                                        const net::SocketAddress& peer) const {
+  if (peer.family() != AF_INET && peer.family() != AF_INET6) return std::nullopt;
+  const services::Service& s = service.service();
+  if (service.is_builtin()) {
+    if (!settings_.wrap_builtins || s.transport != config::Transport::tcp) return std::nullopt;
+    return std::string(config::to_string(s.builtin));
+  }
+  if (!settings_.wrap_servers) return std::nullopt;
+  std::string program = s.program.substr(s.program.rfind('/') + 1);
+  // tcpd checks by itself, for the daemon named by its argv0: checked once.
+  if (program == "tcpd") return std::nullopt;
+  return program;
+}
+
+void Supervisor::on_wrap_verdict(WrapPending pending, bool allowed, const char* why) {
+  RunningService& service = *pending.service;
+  if (!allowed || service.removed()) {
+    if (pending.client.counted) service.admission.per_source().release(pending.client.source);
+    if (service.removed()) return;
+    ++service.counters.refused;
+    ++service.counters.refused_by_access;
+    log_repeated(log::Level::warning, service, "refused: libwrap", "{}: refused {}: {}",
+                 service.name(), log::escaped(pending.peer.unmapped().ip()),
+                 why != nullptr ? std::string(why)
+                                : fmt::format("by hosts.allow and hosts.deny (daemon name {})",
+                                              log::escaped(pending.daemon)));
+    return;
+  }
+  pending.client.wrap_checked = true;
+  serve_connection(service, std::move(pending.connection), pending.peer, std::move(pending.client));
+}
+
 void Supervisor::serve_connection(RunningService& service, sys::Fd connection,
                                   const net::SocketAddress& peer, Client client) {
+  if (wrap_checker_ && !client.wrap_checked) {
+    if (auto daemon = wrap_daemon_name(service, peer)) {
+      return wrap_checker_->ask(WrapPending{service.shared_from_this(), std::move(connection), peer,
+                                            std::move(client), std::move(*daemon)});
+    }
+  }
   if (settings_.log_connections)
     log::info("{}: connection from {}", service.name(), log::escaped(peer.unmapped().to_string()));
   if (client.source.empty() && peer.family() == AF_UNIX)

@@ -19,6 +19,7 @@
 #include "builtins/session.h"
 #include "daemon/config_reader.h"
 #include "daemon/running_service.h"
+#include "daemon/wrap_checker.h"
 #include "limits/reply_budget.h"
 #include "log/logger.h"
 #include "log/repeat_limiter.h"
@@ -37,9 +38,13 @@ struct SupervisorSettings {
   std::size_t max_sessions = 0;  // 0: from the open-files limit (descriptor_budget.h)
   bool new_session = false;      // servers start in a session of their own (--new-session)
   DefaultAccess access;          // --allow, --deny
+  bool wrap_servers = false;     // -w
+  bool wrap_builtins = false;    // -W
 };
 
-class Supervisor final : public builtins::SessionOwner, public ListenerOwner {
+class Supervisor final : public builtins::SessionOwner,
+                         public ListenerOwner,
+                         public WrapVerdictSink {
  public:
   Supervisor(loop::EventLoop& loop, SupervisorSettings settings);
   ~Supervisor() override;
@@ -64,6 +69,7 @@ class Supervisor final : public builtins::SessionOwner, public ListenerOwner {
   std::size_t sessions_max() const override { return max_sessions_; }
   bool allow_repeated(const RunningService& service, std::string_view event) override;
   const DefaultAccess& default_access() const override { return settings_.access; }
+  void on_wrap_verdict(WrapPending pending, bool allowed, const char* why) override;
   void end_session(builtins::Session& session) override;
   void tcpmux_request(builtins::Session& session, const std::string& name) override;
 
@@ -71,6 +77,10 @@ class Supervisor final : public builtins::SessionOwner, public ListenerOwner {
 
  private:
   bool first_datagram_allowed(RunningService& service);
+  // The name hosts.allow rules are written for, when -w or -W covers this
+  // connection; nullopt when it is not checked.
+  std::optional<std::string> wrap_daemon_name(const RunningService& service,
+                                              const net::SocketAddress& peer) const;
   // Orders running services by key (Service::key_less), so the table needs no
   // key stored beside each service; a lookup passes a Service with the key wanted.
   // The table is a sorted vector: it changes only at a reload, and a tree's
@@ -158,6 +168,7 @@ class Supervisor final : public builtins::SessionOwner, public ListenerOwner {
   std::optional<loop::EventLoop::TimerId> repeat_timer_;
   std::optional<loop::EventLoop::TimerId> sweep_timer_;
   bool stop_requested_ = false;
+  std::unique_ptr<WrapChecker> wrap_checker_;  // with -w or -W
 };
 
 }  // namespace ninetd::daemon

@@ -86,6 +86,16 @@ TEST(MaxSessionsOption, DefaultsToZeroMeaningFromTheDescriptorLimit) {
   EXPECT_EQ(parse_options({"--max-sessions"}).error, "option --max-sessions needs a value");
 }
 
+TEST(LibwrapOptions, LowercaseWForServersCapitalWForBuiltins) {
+  using ninetd::daemon::parse_options;
+  auto servers = parse_options({"-w"}).options;
+  EXPECT_TRUE(servers.wrap_servers);
+  EXPECT_FALSE(servers.wrap_builtins);
+  auto both = parse_options({"-dwW"}).options;
+  EXPECT_TRUE(both.wrap_servers && both.wrap_builtins && both.foreground);
+  EXPECT_FALSE(parse_options({}).options.wrap_servers);
+}
+
 TEST(AccessOptions, CommaSeparatedPrefixesRepeatable) {
   using ninetd::daemon::parse_options;
   auto r =

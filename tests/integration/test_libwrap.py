@@ -1,0 +1,133 @@
+"""libwrap with the real daemon (-w for launched servers, -W for builtins), in a private mount
+namespace whose /etc/hosts.allow and /etc/hosts.deny are the test's own: rules by address and
+by name (localhost) are honoured, a refused client is closed before any server starts, lines
+already wrapped with /usr/sbin/tcpd work unchanged (and are not checked twice), and without
+-w and -W the files are not read."""
+import os
+import socket
+
+import pytest
+
+from conftest import TIMEOUT, free_port, read_to_eof, write_script
+
+TCPD = "/usr/sbin/tcpd"
+
+
+def exchange_from(source, port, data=b"hello\n"):
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.settimeout(TIMEOUT)
+        s.bind((source, 0))
+        s.connect(("127.0.0.1", port))
+        try:
+            s.sendall(data)
+            s.shutdown(socket.SHUT_WR)
+            return read_to_eof(s)
+        except OSError:
+            return b""
+
+
+def start_with_hosts_files(ninetd, tmp_path, conf, allow, deny, options):
+    """Starts the daemon with its own hosts.allow and hosts.deny mounted over the system's."""
+    for name in ("hosts.allow", "hosts.deny"):
+        if not os.path.exists(f"/etc/{name}"):
+            open(f"/etc/{name}", "a").close()  # empty: libwrap's "allow everyone"
+    allow_file, deny_file = tmp_path / "hosts.allow", tmp_path / "hosts.deny"
+    allow_file.write_text(allow)
+    deny_file.write_text(deny)
+    os.chmod(allow_file, 0o644)
+    os.chmod(deny_file, 0o644)
+    wrapper = ["unshare", "--mount", "--propagation", "private", "sh", "-c",
+               'a=$1 d=$2; shift 2; mount --bind "$a" /etc/hosts.allow && '
+               'mount --bind "$d" /etc/hosts.deny && exec "$@"', "sh",
+               str(allow_file), str(deny_file)]
+    return ninetd.start(conf, args=("-l", *options), wrapper=wrapper)
+
+
+def test_builtins_are_checked_by_address_with_capital_w(ninetd, tmp_path):
+    port = free_port()
+    start_with_hosts_files(ninetd, tmp_path,
+                           f"127.0.0.1:{port} stream tcp nowait nobody internal echo\n",
+                           "echo: 127.0.0.1\n", "ALL: ALL\n", ("-W",))
+    assert exchange_from("127.0.0.1", port) == b"hello\n"
+    assert exchange_from("127.0.0.2", port) == b""
+    ninetd.wait_log(f"{port}/tcp: refused 127.0.0.2: by hosts.allow and hosts.deny "
+                    "(daemon name echo)")
+
+
+def test_servers_are_checked_by_name_with_w_and_refused_ones_never_start(ninetd, tmp_path,
+                                                                         pubdir):
+    port = free_port()
+    log = os.path.join(pubdir, "launched")
+    server = write_script(pubdir, "greet", f"#!/bin/sh\necho x >> {log}\nexec cat\n")
+    start_with_hosts_files(ninetd, tmp_path,
+                           f"127.0.0.1:{port} stream tcp nowait root {server} greet\n",
+                           "greet: localhost\n", "ALL: ALL\n", ("-w",))
+    assert exchange_from("127.0.0.1", port) == b"hello\n"  # 127.0.0.1 is localhost
+    assert exchange_from("127.0.0.2", port) == b""
+    ninetd.wait_log("refused 127.0.0.2: by hosts.allow and hosts.deny (daemon name greet)")
+    with open(log) as f:
+        assert f.read() == "x\n"
+    table, _ = ninetd.dump()
+    [(_, counters)] = table[f"{port}/tcp"]
+    assert counters["by_access"] == 1, counters
+
+
+def two_services():
+    echo, cat = free_port(), free_port()
+    return echo, cat, (f"127.0.0.1:{echo} stream tcp nowait nobody internal echo\n"
+                       f"127.0.0.1:{cat} stream tcp nowait nobody /bin/cat cat\n")
+
+
+def test_lowercase_w_leaves_builtins_alone(ninetd, tmp_path):
+    echo, cat, conf = two_services()
+    start_with_hosts_files(ninetd, tmp_path, conf, "", "ALL: ALL\n", ("-w",))
+    assert exchange_from("127.0.0.2", echo) == b"hello\n"
+    assert exchange_from("127.0.0.2", cat) == b""
+
+
+def test_without_w_or_capital_w_the_files_are_not_read(ninetd, tmp_path):
+    echo, cat, conf = two_services()
+    start_with_hosts_files(ninetd, tmp_path, conf, "", "ALL: ALL\n", ())
+    assert exchange_from("127.0.0.2", echo) == b"hello\n"
+    assert exchange_from("127.0.0.2", cat) == b"hello\n"
+
+
+@pytest.mark.skipif(not os.path.exists(TCPD), reason="tcpd is not installed")
+def test_lines_wrapped_with_tcpd_work_unchanged(ninetd, tmp_path):
+    port = free_port()
+    # tcpd runs /bin/cat and checks the rules for its basename, "cat", by itself.
+    start_with_hosts_files(ninetd, tmp_path,
+                           f"127.0.0.1:{port} stream tcp nowait nobody {TCPD} /bin/cat\n",
+                           "", "cat: 127.0.0.2\n", ("-w",))
+    assert exchange_from("127.0.0.1", port) == b"hello\n"
+    assert exchange_from("127.0.0.2", port) == b""
+    assert "refused 127.0.0.2: by hosts.allow" not in ninetd.log()  # tcpd refused it, once
+
+
+def test_a_checker_that_dies_is_started_again(ninetd, tmp_path):
+    import signal
+    from conftest import descendants_of, wait_until
+    port = free_port()
+    start_with_hosts_files(ninetd, tmp_path,
+                           f"127.0.0.1:{port} stream tcp nowait nobody internal echo\n",
+                           "echo: 127.0.0.1\n", "ALL: ALL\n", ("-W",))
+    assert exchange_from("127.0.0.1", port) == b"hello\n"
+
+    def checkers():
+        found = []
+        for pid in descendants_of(ninetd.pid):
+            try:
+                with open(f"/proc/{pid}/comm") as f:
+                    if f.read().strip() == "ninetd-wrap":
+                        found.append(pid)
+            except FileNotFoundError:
+                pass
+        return found
+
+    pids = wait_until(checkers, what="a libwrap checker")
+    for pid in pids:
+        os.kill(pid, signal.SIGKILL)
+    ninetd.wait_log(f"libwrap checker pid {pids[0]} stopped")
+    assert exchange_from("127.0.0.1", port) == b"hello\n"
+    assert exchange_from("127.0.0.2", port) == b""
+    assert ninetd.alive()
