@@ -96,6 +96,28 @@ void buffer_size(KeyValueParser& p, const Option& option, std::optional<int>& ta
     target = size;
 }
 
+// ninetd's own limit keys: a number from 1 (left out, no limit), into a
+// limit that one NetBSD key may have set already.
+void positive_limit(KeyValueParser& p, const Option& option, std::optional<unsigned>& target,
+                    std::string_view netbsd_key) {
+  const Word& word = option.values[0];
+  if (target) {
+    p.fields().error(
+        option.key, 0,
+        fmt::format("{} and {} set the same limit; give one", option.key.text, netbsd_key));
+    return;
+  }
+  auto value = parse_number(word.text, kMaxLimit);
+  if (!value || *value == 0) {
+    p.fields().error(word, 0,
+                     fmt::format("{} must be a number from 1 up (leave it out for no limit), got "
+                                 "\"{}\"",
+                                 option.key.text, word.text));
+    return;
+  }
+  target = static_cast<unsigned>(*value);
+}
+
 // allow and deny: prefixes, as separate values, or joined by commas in one
 // quoted value (a bare comma ends the key). A mistake is reported at the
 // value that holds it, and names the prefix.
@@ -119,7 +141,7 @@ void access_rules(KeyValueParser& p, const Option& option, bool allow) {
   }
 }
 
-constexpr std::array<KeyRow, 20> kKeys{{
+constexpr std::array<KeyRow, 23> kKeys{{
     {{"protocol", "tcp, udp, tcp4, udp4, tcp6, udp6, tcp46, udp46 or unix, with ,options"},
      1,
      1,
@@ -180,18 +202,31 @@ constexpr std::array<KeyRow, 20> kKeys{{
      [](KeyValueParser& p, const Option& o) {
        if (auto v = limit_value(p, o); v && *v > 0) p.spec().max_conn_per_ip_per_minute = *v;
      }},
+    {{"max_child", "the most children at once (as accept_max)"},
+     1,
+     1,
+     [](KeyValueParser& p, const Option& o) {
+       positive_limit(p, o, p.spec().max_child, "accept_max (or the socket type's ,N)");
+     }},
+    {{"rate", "launches per minute (as service_max)"},
+     1,
+     1,
+     [](KeyValueParser& p, const Option& o) {
+       positive_limit(p, o, p.spec().max_per_minute, "service_max");
+     }},
+    {{"per_ip_rate", "connections per minute from one client address (as ip_max)"},
+     1,
+     1,
+     [](KeyValueParser& p, const Option& o) {
+       positive_limit(p, o, p.spec().max_conn_per_ip_per_minute, "ip_max");
+     }},
     {{"max_child_per_ip", "the most children at once for one client address"},
      1,
      1,
      [](KeyValueParser& p, const Option& o) {
-       auto v = parse_number(o.values[0].text, kMaxLimit);
-       if (!v || *v == 0)
-         p.fields().error(o.values[0], 0,
-                          fmt::format("max_child_per_ip must be a number from 1 up (leave it out "
-                                      "for no limit), got \"{}\"",
-                                      o.values[0].text));
-       else
-         p.spec().max_child_per_ip = static_cast<unsigned>(*v);
+       std::optional<unsigned> none;
+       positive_limit(p, o, none, "");
+       p.spec().max_child_per_ip = none;
      }},
     {{"allow", "addresses and prefixes served (192.0.2.0/24, 2001:db8::/32, ::1)"},
      0,

@@ -8,7 +8,8 @@
 namespace ninetd::daemon {
 
 const char* usage_text() {
-  return "usage: ninetd [-dilwW] [-p pidfile] [--login-conf file] [--idle-timeout seconds]\n"
+  return "usage: ninetd [-dilwW] [-p pidfile] [-c max] [-C rate] [-R rate] [-s max]\n"
+         "              [--login-conf file] [--idle-timeout seconds]\n"
          "              [--load-timeout seconds] [--max-sessions count] [--new-session]\n"
          "              [--allow prefixes] [--deny prefixes]\n"
          "              [--include-dir directory | --no-include-dir] [configuration-file]\n"
@@ -24,6 +25,12 @@ const char* usage_text() {
          "  -w            check hosts.allow and hosts.deny (libwrap) before starting a server\n"
          "                for a stream connection; the daemon name is the program's basename\n"
          "  -W            the same for the builtins over TCP, by their service name\n"
+         "  -c max        at most max children at once per service (FreeBSD's -c; default\n"
+         "                for services whose entry sets none; 0: no limit, the default)\n"
+         "  -C rate       at most rate connections a minute from one address per service\n"
+         "  -R rate       at most rate launches a minute per service (FreeBSD's default is\n"
+         "                256; ninetd has none unless this is given)\n"
+         "  -s max        at most max children at once for one address per service\n"
          "  -p pidfile    write and lock this pid file (default /run/ninetd.pid; none with -d\n"
          "                unless given)\n"
          "  -t, --check   check the configuration file, print every problem, exit 0 if it has\n"
@@ -152,6 +159,32 @@ bool parse_long_option(const std::vector<std::string>& args, std::size_t& i,
   return true;
 }
 
+// FreeBSD's -c, -C, -R and -s: a number, 0 for no limit.
+void parse_limit_option(char letter, const std::string& text, Options& o, std::string& error) {
+  constexpr unsigned kLimit = 1'000'000'000;
+  unsigned value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size() || value > kLimit) {
+    error = fmt::format("option -{} needs a number from 0 (no limit) to {}, got \"{}\"", letter,
+                        kLimit, text);
+    return;
+  }
+  switch (letter) {
+    case 'c':
+      o.max_child = value;
+      break;
+    case 'C':
+      o.max_conn_per_ip_per_minute = value;
+      break;
+    case 'R':
+      o.max_per_minute = value;
+      break;
+    default:
+      o.max_child_per_ip = value;
+      break;
+  }
+}
+
 // A cluster of one-letter options ("-dl", "-pFILE", "-p FILE") at args[i];
 // an unknown letter or a -p without its file sets result.error.
 void parse_short_options(const std::vector<std::string>& args, std::size_t& i,
@@ -186,16 +219,27 @@ void parse_short_options(const std::vector<std::string>& args, std::size_t& i,
         o.version = true;
         break;
       case 'p':
+      case 'c':
+      case 'C':
+      case 'R':
+      case 's': {
+        std::string value;
         if (j + 1 < arg.size()) {
-          o.pidfile = arg.substr(j + 1);
+          value = arg.substr(j + 1);
         } else if (i + 1 < args.size()) {
-          o.pidfile = args[++i];
+          value = args[++i];
         } else {
-          result.error = "option -p needs a file name";
+          result.error = arg[j] == 'p' ? "option -p needs a file name"
+                                       : fmt::format("option -{} needs a number", arg[j]);
           return;
         }
+        if (arg[j] == 'p')
+          o.pidfile = value;
+        else
+          parse_limit_option(arg[j], value, o, result.error);
         j = arg.size();
         break;
+      }
       default:
         result.error = std::string("unknown option -") + arg[j];
         return;

@@ -21,7 +21,12 @@ struct Options {
   bool log_connections = false;  // -l
   bool wrap_servers = false;     // -w: hosts.allow/hosts.deny for launched servers
   bool wrap_builtins = false;    // -W: and for builtins
-  bool check_only = false;       // -t, --check
+  // -c, -C, -R, -s (FreeBSD): defaults of the per-service limits; 0: none.
+  unsigned max_child = 0;
+  unsigned max_conn_per_ip_per_minute = 0;
+  unsigned max_per_minute = 0;
+  unsigned max_child_per_ip = 0;
+  bool check_only = false;  // -t, --check
   bool help = false;
   bool version = false;
   std::optional<std::string> pidfile;  // -p FILE; default kDefaultPidfile unless -d

@@ -84,8 +84,9 @@ void Supervisor::log_diagnostics(const services::LoadedConfig& loaded) {
                fmt::format("{}: {}", d.location(), d.shown_message()));
 }
 
-void Supervisor::apply(const services::LoadedConfig& loaded, bool initial) {
+void Supervisor::apply(services::LoadedConfig& loaded, bool initial) {
   log::Batch batch;  // a line per service
+  apply_limit_defaults(loaded.services, settings_.limit_defaults);
   std::vector<const services::Service*> running;
   for (const auto& service : table_) running.push_back(&service->service());
   services::ReloadDiff diff = services::diff_services(running, loaded.services, loaded.failed);

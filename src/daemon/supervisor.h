@@ -18,6 +18,7 @@
 #include "builtins/datagram.h"
 #include "builtins/session.h"
 #include "daemon/config_reader.h"
+#include "daemon/limit_defaults.h"
 #include "daemon/running_service.h"
 #include "daemon/wrap_checker.h"
 #include "limits/reply_budget.h"
@@ -40,6 +41,7 @@ struct SupervisorSettings {
   DefaultAccess access;          // --allow, --deny
   bool wrap_servers = false;     // -w
   bool wrap_builtins = false;    // -W
+  LimitDefaults limit_defaults;  // -c, -C, -R, -s
 };
 
 class Supervisor final : public builtins::SessionOwner,
@@ -114,7 +116,7 @@ class Supervisor final : public builtins::SessionOwner,
   // The running service with the key of `service`; it must be in the table.
   RunningService& in_table(const services::Service& service);
   void finish_reload(LoadResult result);
-  void apply(const services::LoadedConfig& loaded, bool initial);
+  void apply(services::LoadedConfig& loaded, bool initial);
   // Rebuilds the lookups made from the table (tcpmux names, the ports UDP
   // builtins never answer); returns how many sockets are open.
   std::size_t index_table();

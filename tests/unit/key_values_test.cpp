@@ -325,6 +325,19 @@ TEST(KeyValueKeys, ALimitOfZeroAdmitsNothingSoTheServiceIsNotOpened) {
                                      "through (as in NetBSD's inetd): the service is not opened"});
 }
 
+TEST(KeyValueKeys, NinetdsOwnLimitKeys) {
+  ServiceSpec spec =
+      only_spec("echo on protocol = tcp, max_child = 3, rate = 60, per_ip_rate = 6, user = root;");
+  EXPECT_EQ(spec.max_child, 3u);
+  EXPECT_EQ(spec.max_per_minute, 60u);
+  EXPECT_EQ(spec.max_conn_per_ip_per_minute, 6u);
+  EXPECT_EQ(only_error("echo on protocol = tcp, service_max = 5, rate = 6, user = root;"),
+            "inetd.conf:1:42: error: rate and service_max set the same limit; give one");
+  EXPECT_EQ(only_error("echo on protocol = tcp, rate = 0, user = root;"),
+            "inetd.conf:1:32: error: rate must be a number from 1 up (leave it out for no "
+            "limit), got \"0\"");
+}
+
 TEST(KeyValueKeys, MaxChildPerIp) {
   EXPECT_EQ(
       only_spec("echo on protocol = tcp, max_child_per_ip = 4, user = root;").max_child_per_ip, 4u);
@@ -405,8 +418,9 @@ TEST(KeyValueKeys, IpsecIsWarnedAboutAndTheServiceRuns) {
 TEST(KeyValueKeys, UnknownRepeatedAndMiscountedKeysAreErrors) {
   EXPECT_EQ(only_error("echo on protocol = tcp, user = root, colour = blue;"),
             "inetd.conf:1:38: error: unknown key \"colour\" (expected protocol, bind, socktype, "
-            "accept_max, acceptfilter, sndbuf, recvbuf, wait, service_max, ip_max, "
-            "max_child_per_ip, allow, deny, user, group, login_class, exec, args, listen_fds, "
+            "accept_max, acceptfilter, sndbuf, recvbuf, wait, service_max, ip_max, max_child, "
+            "rate, per_ip_rate, max_child_per_ip, allow, deny, user, group, login_class, exec, "
+            "args, listen_fds, "
             "ipsec)");
   EXPECT_EQ(only_error("echo on protocol = tcp, user = root,\n  user = nobody;"),
             "inetd.conf:2:3: error: user is given twice (first at line 1, column 25)");

@@ -96,6 +96,19 @@ TEST(LibwrapOptions, LowercaseWForServersCapitalWForBuiltins) {
   EXPECT_FALSE(parse_options({}).options.wrap_servers);
 }
 
+TEST(LimitOptions, FreeBsdLettersWithAttachedOrSeparateNumbers) {
+  using ninetd::daemon::parse_options;
+  auto o = parse_options({"-c", "10", "-C5", "-R", "256", "-s", "2"}).options;
+  EXPECT_EQ(o.max_child, 10u);
+  EXPECT_EQ(o.max_conn_per_ip_per_minute, 5u);
+  EXPECT_EQ(o.max_per_minute, 256u);
+  EXPECT_EQ(o.max_child_per_ip, 2u);
+  EXPECT_EQ(parse_options({"-c", "0"}).options.max_child, 0u);
+  EXPECT_EQ(parse_options({"-R", "many"}).error,
+            "option -R needs a number from 0 (no limit) to 1000000000, got \"many\"");
+  EXPECT_EQ(parse_options({"-s"}).error, "option -s needs a number");
+}
+
 TEST(AccessOptions, CommaSeparatedPrefixesRepeatable) {
   using ninetd::daemon::parse_options;
   auto r =

@@ -1,0 +1,78 @@
+"""FreeBSD's daemon-wide -c and -s with the real daemon: the default child limits hold for a
+service whose entry sets none, and an entry's own limit replaces them."""
+import os
+import socket
+import time
+
+from conftest import TIMEOUT, free_port, read_to_eof, wait_until, write_script
+
+
+def lines_of(path):
+    try:
+        with open(path) as f:
+            return f.read().splitlines()
+    except FileNotFoundError:
+        return []
+
+
+def blocking_server(pubdir):
+    log = os.path.join(pubdir, "started")
+    server = write_script(pubdir, "server", f"#!/bin/sh\nread n\necho $n >> {log}\n"
+                                            "read done\necho bye $n\n")
+    return server, log
+
+
+def connect(n, port, source="127.0.0.1"):
+    s = socket.socket()
+    s.settimeout(TIMEOUT)
+    s.bind((source, 0))
+    s.connect(("127.0.0.1", port))
+    s.sendall(f"{n}\n".encode())
+    return s
+
+
+def finish(s, n):
+    s.sendall(b"done\n")
+    s.shutdown(socket.SHUT_WR)
+    assert read_to_eof(s) == f"bye {n}\n".encode()
+    s.close()
+
+
+def test_c_limits_children_of_a_service_without_its_own_limit(ninetd, pubdir):
+    port, own = free_port(), free_port()
+    server, log = blocking_server(pubdir)
+    ninetd.start(f"127.0.0.1:{port} stream tcp nowait root {server} server\n"
+                 f"127.0.0.1:{own} stream tcp nowait/2 root {server} server\n",
+                 args=("-l", "-c", "1"))
+    first = connect(1, port)
+    wait_until(lambda: lines_of(log) == ["1"], what="the first server")
+    second = connect(2, port)
+    time.sleep(0.5)  # with -c 1 the second waits however long: half a second shows a leak
+    assert lines_of(log) == ["1"]
+    # The entry's own nowait/2 replaces the default: two at once there.
+    third, fourth = connect(3, own), connect(4, own)
+    wait_until(lambda: sorted(lines_of(log)) == ["1", "3", "4"], what="the own-limit servers")
+    finish(first, 1)
+    wait_until(lambda: "2" in lines_of(log), what="the second server after the first ended")
+    for s, n in ((second, 2), (third, 3), (fourth, 4)):
+        finish(s, n)
+
+
+def test_s_limits_children_per_address(ninetd, pubdir):
+    port = free_port()
+    server, log = blocking_server(pubdir)
+    ninetd.start(f"127.0.0.1:{port} stream tcp nowait root {server} server\n",
+                 args=("-l", "-s", "1"))
+    first = connect(1, port)
+    wait_until(lambda: lines_of(log) == ["1"], what="the first server")
+    second = connect(2, port)  # same address: refused, closed at once
+    try:
+        assert read_to_eof(second) == b""
+    except ConnectionResetError:
+        pass  # closed with our bytes unread: a reset, as refused
+    second.close()
+    other = connect(3, port, source="127.0.0.2")
+    wait_until(lambda: sorted(lines_of(log)) == ["1", "3"], what="the other address's server")
+    ninetd.wait_log("refused 127.0.0.1: 1 servers already running for it, limit 1")
+    finish(first, 1)
+    finish(other, 3)
