@@ -11,7 +11,7 @@ constexpr const char kUsage[] =
     "usage: ninetd [-dilwW] [-p pidfile] [-c max] [-C rate] [-R rate] [-s max]\n"
     "              [--login-conf file] [--idle-timeout seconds]\n"
     "              [--load-timeout seconds] [--max-sessions count] [--new-session]\n"
-    "              [--allow prefixes] [--deny prefixes]\n"
+    "              [--max-children count] [--allow prefixes] [--deny prefixes]\n"
     "              [--include-dir directory | --no-include-dir] [configuration-file]\n"
     "       ninetd -t|--check [--login-conf file]\n"
     "              [--include-dir directory | --no-include-dir] [configuration-file]\n"
@@ -55,6 +55,9 @@ constexpr const char kUsage[] =
     "  --load-timeout seconds\n"
     "                kill a configuration loader (at start or reload) still running after\n"
     "                this long; the load fails (default 120)\n"
+    "  --max-children count\n"
+    "                run at most this many servers at once, all services together; at\n"
+    "                the cap no service accepts until one exits (no client is refused)\n"
     "  --allow prefixes\n"
     "                serve only clients in these comma-separated addresses and prefixes\n"
     "                (127.0.0.1,10.0.0.0/8,::1), in every service without an allow key\n"
@@ -152,6 +155,8 @@ bool parse_long_option(const std::vector<std::string>& args, std::size_t& i,
     parse_number(*count, "--max-sessions", "a number", 1000000, o.max_sessions, error);
   } else if (auto load = long_option_value(args, i, "--load-timeout", error)) {
     parse_number(*load, "--load-timeout", "a number of seconds", 86400, o.load_timeout, error);
+  } else if (auto children = long_option_value(args, i, "--max-children", error)) {
+    parse_number(*children, "--max-children", "a number", 1000000, o.max_children, error);
   } else if (auto allow = long_option_value(args, i, "--allow", error)) {
     parse_access_option(*allow, true, o, error);
   } else if (auto deny = long_option_value(args, i, "--deny", error)) {

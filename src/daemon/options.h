@@ -26,7 +26,8 @@ struct Options {
   unsigned max_conn_per_ip_per_minute = 0;
   unsigned max_per_minute = 0;
   unsigned max_child_per_ip = 0;
-  bool check_only = false;  // -t, --check
+  unsigned max_children = 0;  // --max-children N: servers at once, all services; 0: none
+  bool check_only = false;    // -t, --check
   bool help = false;
   bool version = false;
   std::optional<std::string> pidfile;  // -p FILE; default kDefaultPidfile unless -d

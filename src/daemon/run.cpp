@@ -130,6 +130,7 @@ SupervisorSettings supervisor_settings(const Options& options) {
   settings.access = {options.access_rules, options.allow_given, options.deny_given};
   settings.wrap_servers = options.wrap_servers;
   settings.wrap_builtins = options.wrap_builtins;
+  settings.max_children = options.max_children;
   settings.limit_defaults = {options.max_child, options.max_conn_per_ip_per_minute,
                              options.max_per_minute, options.max_child_per_ip};
   settings.include_dir = options.include_dir;

@@ -73,10 +73,16 @@ void ServiceListener::set_state(ServiceState next) {
 }
 
 void ServiceListener::reconsider() {
-  if (state_ != ServiceState::listening && state_ != ServiceState::at_child_limit) return;
+  if (state_ != ServiceState::listening && state_ != ServiceState::at_child_limit &&
+      state_ != ServiceState::at_daemon_limit)
+    return;
   unsigned max = service_.service().limits.max_child;
-  set_state(max > 0 && service_.children >= max ? ServiceState::at_child_limit
-                                                : ServiceState::listening);
+  if (max > 0 && service_.children >= max)
+    set_state(ServiceState::at_child_limit);
+  else if (!service_.is_builtin() && owner_.at_children_cap())
+    set_state(ServiceState::at_daemon_limit);
+  else
+    set_state(ServiceState::listening);
 }
 
 void ServiceListener::pause(ServiceState why, milliseconds how_long) {

@@ -47,6 +47,9 @@ class ListenerOwner {
   // Whether a line for an event that can repeat at the clients' pace is logged
   // (the first few of an interval are; the rest are summarised).
   virtual bool allow_repeated(const RunningService& service, std::string_view event) = 0;
+  // --max-children servers run, all services together: services that launch
+  // servers wait (nothing is refused) until one exits.
+  virtual bool at_children_cap() const { return false; }
   // The daemon-wide --allow and --deny, for services without lists of their own.
   virtual const DefaultAccess& default_access() const {
     static const DefaultAccess kNone;

@@ -8,6 +8,8 @@ std::string_view describe(ServiceState state) {
       return "listening";
     case ServiceState::at_child_limit:
       return "at its child limit";
+    case ServiceState::at_daemon_limit:
+      return "at the daemon's child limit";
     case ServiceState::paused_by_rate:
       return "paused by rate";
     case ServiceState::short_of_resources:

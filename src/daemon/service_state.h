@@ -12,6 +12,7 @@ namespace ninetd::daemon {
 enum class ServiceState : std::uint8_t {
   listening,           // watched: the next client is accepted (or its datagram answered)
   at_child_limit,      // max-child servers or sessions run; watched again when one ends
+  at_daemon_limit,     // --max-children servers run, all services together; until one ends
   paused_by_rate,      // over nowait.N; watched again when its minute ends
   short_of_resources,  // out of descriptors or memory, or the daemon's session bound: a short pause
   waiting_for_server,  // a wait server holds the socket; watched again when it exits

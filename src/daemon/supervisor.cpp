@@ -73,8 +73,12 @@ void Supervisor::on_signal(int signal) {
 }
 
 bool Supervisor::allow_repeated(const RunningService& service, std::string_view event) {
+  return allow_repeated_key(fmt::format("{}: {}", service.name(), event));
+}
+
+bool Supervisor::allow_repeated_key(const std::string& key) {
   Clock::time_point now = Clock::now();
-  if (repeats_.allow(fmt::format("{}: {}", service.name(), event), now)) return true;
+  if (repeats_.allow(key, now)) return true;
   if (!repeat_timer_)
     repeat_timer_ = loop_.schedule(now + repeats_.interval(), [this] { log_repeat_summaries(); });
   return false;
@@ -204,8 +208,10 @@ std::optional<pid_t> Supervisor::launch_server(RunningService& service, int fd,
     if (client.counted) service.admission.per_source().release(client.source);
     return std::nullopt;
   }
+  bool was_at_cap = at_children_cap();
   children_.emplace(*pid, Child{service.shared_from_this(), std::move(client), Clock::now()});
   ++service.children;
+  reconsider_at_cap_change(was_at_cap);
   if (settings_.log_connections) log::info("{}: started pid {}", service.name(), *pid);
   service.listener.reconsider();
   return pid.value();
@@ -260,6 +266,20 @@ void Supervisor::hand_over_socket(RunningService& service) {
     service.listener.pause(ServiceState::server_reading, kDatagramNowaitPause);
 }
 
+void Supervisor::reconsider_at_cap_change(bool was_at_cap) {
+  bool at_cap = at_children_cap();
+  if (at_cap == was_at_cap) return;
+  if (at_cap && allow_repeated_key("daemon: at --max-children"))
+    log::warning(
+        "daemon: {} servers running, the --max-children cap: no service accepts until one "
+        "exits",
+        children_.size());
+  // Once per crossing of the cap, not per launch: a daemon held at the cap
+  // by a steady load crosses it at most once per exit.
+  for (const auto& service : table_)
+    if (!service->is_builtin()) service->listener.reconsider();
+}
+
 void Supervisor::reap_children() {
   for (;;) {
     int status = 0;
@@ -274,7 +294,9 @@ void Supervisor::on_child_exit(pid_t pid, int status,
   auto it = children_.find(pid);
   if (it == children_.end()) return;
   Child child = std::move(it->second);
+  bool was_at_cap = at_children_cap();
   children_.erase(it);
+  reconsider_at_cap_change(was_at_cap);
   RunningService& service = *child.service;
   --service.children;
   if (child.client.counted) service.admission.per_source().release(child.client.source);

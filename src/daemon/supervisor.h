@@ -42,6 +42,7 @@ struct SupervisorSettings {
   bool wrap_servers = false;     // -w
   bool wrap_builtins = false;    // -W
   LimitDefaults limit_defaults;  // -c, -C, -R, -s
+  std::size_t max_children = 0;  // --max-children: servers at once, all services; 0: none
 };
 
 class Supervisor final : public builtins::SessionOwner,
@@ -72,6 +73,9 @@ class Supervisor final : public builtins::SessionOwner,
   bool allow_repeated(const RunningService& service, std::string_view event) override;
   const DefaultAccess& default_access() const override { return settings_.access; }
   void on_wrap_verdict(WrapPending pending, bool allowed, const char* why) override;
+  bool at_children_cap() const override {
+    return settings_.max_children > 0 && children_.size() >= settings_.max_children;
+  }
   void end_session(builtins::Session& session) override;
   void tcpmux_request(builtins::Session& session, const std::string& name) override;
 
@@ -79,6 +83,10 @@ class Supervisor final : public builtins::SessionOwner,
 
  private:
   bool first_datagram_allowed(RunningService& service);
+  bool allow_repeated_key(const std::string& key);
+  // Every service that launches servers looks again at whether it may accept:
+  // the daemon reached --max-children, or went below it.
+  void reconsider_at_cap_change(bool was_at_cap);
   // The name hosts.allow rules are written for, when -w or -W covers this
   // connection; nullopt when it is not checked.
   std::optional<std::string> wrap_daemon_name(const RunningService& service,

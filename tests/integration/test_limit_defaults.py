@@ -76,3 +76,30 @@ def test_s_limits_children_per_address(ninetd, pubdir):
     ninetd.wait_log("refused 127.0.0.1: 1 servers already running for it, limit 1")
     finish(first, 1)
     finish(other, 3)
+
+
+def test_max_children_holds_every_service_at_the_cap_and_then_serves_everyone(ninetd, pubdir):
+    one, two = free_port(), free_port()
+    server, log = blocking_server(pubdir)
+    ninetd.start(f"127.0.0.1:{one} stream tcp nowait root {server} server\n"
+                 f"127.0.0.1:{two} stream tcp nowait root {server} server\n",
+                 args=("-l", "--max-children", "2"))
+    a, b = connect(1, one), connect(2, two)
+    wait_until(lambda: sorted(lines_of(log)) == ["1", "2"], what="two servers")
+    c, d = connect(3, one), connect(4, two)
+    time.sleep(0.5)  # at the cap nothing more starts, however long the clients wait
+    assert sorted(lines_of(log)) == ["1", "2"]
+    ninetd.wait_log("daemon: 2 servers running, the --max-children cap")
+    table, _ = ninetd.dump()
+    assert "at the daemon's child limit" in table[f"{one}/tcp"][0][0], table
+    finish(a, 1)
+    wait_until(lambda: len(lines_of(log)) == 3, what="a third server after one ended")
+    time.sleep(0.2)
+    assert len(lines_of(log)) == 3  # still two at once
+    finish(b, 2)
+    wait_until(lambda: len(lines_of(log)) == 4, what="the fourth server")
+    for s, n in ((c, 3), (d, 4)):
+        finish(s, n)
+    # Nothing was refused: every client got its server.
+    table, _ = ninetd.dump()
+    assert all(rows[0][1]["refused"] == 0 for rows in table.values()), table
