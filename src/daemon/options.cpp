@@ -12,6 +12,7 @@ constexpr const char kUsage[] =
     "              [--login-conf file] [--idle-timeout seconds]\n"
     "              [--load-timeout seconds] [--max-sessions count] [--new-session]\n"
     "              [--max-children count] [--allow prefixes] [--deny prefixes]\n"
+    "              [--source-prefix-ipv4 length] [--source-prefix-ipv6 length]\n"
     "              [--include-dir directory | --no-include-dir] [configuration-file]\n"
     "       ninetd -t|--check [--login-conf file]\n"
     "              [--include-dir directory | --no-include-dir] [configuration-file]\n"
@@ -58,6 +59,9 @@ constexpr const char kUsage[] =
     "  --max-children count\n"
     "                run at most this many servers at once, all services together; at\n"
     "                the cap no service accepts until one exits (no client is refused)\n"
+    "  --source-prefix-ipv4 length, --source-prefix-ipv6 length\n"
+    "                count clients under their network of this length for the per-source\n"
+    "                limits (default 32 and 64: one IPv6 host often holds a whole /64)\n"
     "  --allow prefixes\n"
     "                serve only clients in these comma-separated addresses and prefixes\n"
     "                (127.0.0.1,10.0.0.0/8,::1), in every service without an allow key\n"
@@ -157,6 +161,10 @@ bool parse_long_option(const std::vector<std::string>& args, std::size_t& i,
     parse_number(*load, "--load-timeout", "a number of seconds", 86400, o.load_timeout, error);
   } else if (auto children = long_option_value(args, i, "--max-children", error)) {
     parse_number(*children, "--max-children", "a number", 1000000, o.max_children, error);
+  } else if (auto v4 = long_option_value(args, i, "--source-prefix-ipv4", error)) {
+    parse_number(*v4, "--source-prefix-ipv4", "a prefix length", 32, o.source_prefix_v4, error);
+  } else if (auto v6 = long_option_value(args, i, "--source-prefix-ipv6", error)) {
+    parse_number(*v6, "--source-prefix-ipv6", "a prefix length", 128, o.source_prefix_v6, error);
   } else if (auto allow = long_option_value(args, i, "--allow", error)) {
     parse_access_option(*allow, true, o, error);
   } else if (auto deny = long_option_value(args, i, "--deny", error)) {

@@ -27,7 +27,11 @@ struct Options {
   unsigned max_per_minute = 0;
   unsigned max_child_per_ip = 0;
   unsigned max_children = 0;  // --max-children N: servers at once, all services; 0: none
-  bool check_only = false;    // -t, --check
+  // --source-prefix-ipv4 N, --source-prefix-ipv6 N: the networks per-source
+  // limits count clients by.
+  unsigned source_prefix_v4 = 32;
+  unsigned source_prefix_v6 = 64;
+  bool check_only = false;  // -t, --check
   bool help = false;
   bool version = false;
   std::optional<std::string> pidfile;  // -p FILE; default kDefaultPidfile unless -d

@@ -131,6 +131,8 @@ SupervisorSettings supervisor_settings(const Options& options) {
   settings.wrap_servers = options.wrap_servers;
   settings.wrap_builtins = options.wrap_builtins;
   settings.max_children = options.max_children;
+  settings.source_prefixes = {static_cast<std::uint8_t>(options.source_prefix_v4),
+                              static_cast<std::uint8_t>(options.source_prefix_v6)};
   settings.limit_defaults = {options.max_child, options.max_conn_per_ip_per_minute,
                              options.max_per_minute, options.max_child_per_ip};
   settings.include_dir = options.include_dir;

@@ -37,8 +37,8 @@ std::string service_summary(const services::Service& s) {
                      s.wait_mode == config::WaitMode::wait ? "wait" : "nowait", what);
 }
 
-std::string source_of(const net::SocketAddress& peer, int fd) {
-  if (peer.family() != AF_UNIX) return peer.unmapped().ip();
+std::string source_of(const net::SocketAddress& peer, int fd, net::SourcePrefixes prefixes) {
+  if (peer.family() != AF_UNIX) return net::source_key(peer, prefixes);
   ucred credentials{};
   socklen_t length = sizeof(credentials);
   if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &credentials, &length) < 0) return "uid unknown";
@@ -311,7 +311,7 @@ bool ServiceListener::allowed(const net::SocketAddress& peer) {
 bool ServiceListener::admit(int fd, const net::SocketAddress& peer, Client& client) {
   limits::Admission& admission = service_.admission;
   if (!admission.limits_anything()) return true;
-  if (admission.needs_source()) client.source = source_of(peer, fd);
+  if (admission.needs_source()) client.source = source_of(peer, fd, owner_.source_prefixes());
   switch (admission.admit(client.source, Clock::now(), client.counted)) {
     case limits::Admission::Verdict::admit:
       return true;

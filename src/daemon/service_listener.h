@@ -21,6 +21,7 @@
 #include "daemon/client.h"
 #include "daemon/service_state.h"
 #include "loop/event_loop.h"
+#include "net/source_key.h"
 #include "services/service.h"
 #include "sys/fd.h"
 
@@ -50,6 +51,8 @@ class ListenerOwner {
   // --max-children servers run, all services together: services that launch
   // servers wait (nothing is refused) until one exits.
   virtual bool at_children_cap() const { return false; }
+  // The networks per-source limits count clients by (--source-prefix-ipv4, -ipv6).
+  virtual net::SourcePrefixes source_prefixes() const { return {}; }
   // The daemon-wide --allow and --deny, for services without lists of their own.
   virtual const DefaultAccess& default_access() const {
     static const DefaultAccess kNone;
@@ -138,6 +141,7 @@ std::string service_summary(const services::Service& s);
 // The client as per-source limits know it: its address, or for a unix client
 // its uid (the peer's own address is a path it may choose freely, or none).
 // `fd` is the connection, read only for unix clients.
-std::string source_of(const net::SocketAddress& peer, int fd);
+// An IP client counts under its network (net/source_key.h).
+std::string source_of(const net::SocketAddress& peer, int fd, net::SourcePrefixes prefixes = {});
 
 }  // namespace ninetd::daemon

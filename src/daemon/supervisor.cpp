@@ -161,7 +161,7 @@ void Supervisor::serve_connection(RunningService& service, sys::Fd connection,
   if (settings_.log_connections)
     log::info("{}: connection from {}", service.name(), log::escaped(peer.unmapped().to_string()));
   if (client.source.empty() && peer.family() == AF_UNIX)
-    client.source = source_of(peer, connection.get());
+    client.source = source_of(peer, connection.get(), settings_.source_prefixes);
   if (!service.is_builtin()) {
     launch_server(service, connection.get(), &peer, std::move(client));
     return;

@@ -36,13 +36,14 @@ struct SupervisorSettings {
   std::string include_dir;  // the drop-in directory read after the file; empty: none
   bool log_connections = false;
   std::chrono::seconds session_idle_timeout{60};
-  std::size_t max_sessions = 0;  // 0: from the open-files limit (descriptor_budget.h)
-  bool new_session = false;      // servers start in a session of their own (--new-session)
-  DefaultAccess access;          // --allow, --deny
-  bool wrap_servers = false;     // -w
-  bool wrap_builtins = false;    // -W
-  LimitDefaults limit_defaults;  // -c, -C, -R, -s
-  std::size_t max_children = 0;  // --max-children: servers at once, all services; 0: none
+  std::size_t max_sessions = 0;         // 0: from the open-files limit (descriptor_budget.h)
+  bool new_session = false;             // servers start in a session of their own (--new-session)
+  DefaultAccess access;                 // --allow, --deny
+  bool wrap_servers = false;            // -w
+  bool wrap_builtins = false;           // -W
+  LimitDefaults limit_defaults;         // -c, -C, -R, -s
+  std::size_t max_children = 0;         // --max-children: servers at once, all services; 0: none
+  net::SourcePrefixes source_prefixes;  // --source-prefix-ipv4, --source-prefix-ipv6
 };
 
 class Supervisor final : public builtins::SessionOwner,
@@ -73,6 +74,7 @@ class Supervisor final : public builtins::SessionOwner,
   bool allow_repeated(const RunningService& service, std::string_view event) override;
   const DefaultAccess& default_access() const override { return settings_.access; }
   void on_wrap_verdict(WrapPending pending, bool allowed, const char* why) override;
+  net::SourcePrefixes source_prefixes() const override { return settings_.source_prefixes; }
   bool at_children_cap() const override {
     return settings_.max_children > 0 && children_.size() >= settings_.max_children;
   }
@@ -137,7 +139,7 @@ class Supervisor final : public builtins::SessionOwner,
   std::optional<pid_t> launch_server(RunningService& service, int fd,
                                      const net::SocketAddress* peer, Client client);
   // Counts a running server or session in its service's new per-source table.
-  static void count_again(RunningService& service, Client& client);
+  void count_again(RunningService& service, Client& client) const;
   // After a reload replaced a service's per-source table: count its running
   // servers and sessions in the new one.
   void recount_sources(const std::set<RunningService*>& services);

@@ -116,9 +116,10 @@ void Supervisor::tcpmux_request(builtins::Session& session, const std::string& n
   launch_server(target, connection.get(), &peer, std::move(client));
 }
 
-void Supervisor::count_again(RunningService& service, Client& client) {
+void Supervisor::count_again(RunningService& service, Client& client) const {
   if (client.source.empty() && client.peer.family() != AF_UNSPEC)
-    client.source = source_of(client.peer.expand(), -1);  // an IP address: no descriptor needed
+    // An IP address: no descriptor needed.
+    client.source = source_of(client.peer.expand(), -1, settings_.source_prefixes);
   limits::PerSource& per_source = service.admission.per_source();
   client.counted = !client.source.empty() && per_source.counts_children();
   if (client.counted) per_source.add_child(client.source);

@@ -22,7 +22,8 @@ def test_missing_server_program(ninetd):
     ninetd.wait_log(f"error: {bad}/tcp: execve /nonexistent/ninetd-test-prog", since=mark)
     table, _ = ninetd.dump()
     (_, counters), = table[f"{bad}/tcp"]
-    assert counters == {"connections": 2, "children": 0, "spawn_failures": 2, "refused": 0}
+    assert counters == {"connections": 2, "children": 0, "spawn_failures": 2, "refused": 0,
+                        "by_access": 0}
     assert ninetd.log().count("execve /nonexistent/ninetd-test-prog") == 2
 
 

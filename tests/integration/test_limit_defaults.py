@@ -103,3 +103,23 @@ def test_max_children_holds_every_service_at_the_cap_and_then_serves_everyone(ni
     # Nothing was refused: every client got its server.
     table, _ = ninetd.dump()
     assert all(rows[0][1]["refused"] == 0 for rows in table.values()), table
+
+
+def test_per_source_limits_count_a_network(ninetd, pubdir):
+    port = free_port()
+    server, log = blocking_server(pubdir)
+    ninetd.start(f"127.0.0.1:{port} stream tcp nowait/0/0/1 root {server} server\n",
+                 args=("-l", "--source-prefix-ipv4", "24"))
+    first = connect(1, port)
+    wait_until(lambda: lines_of(log) == ["1"], what="the first server")
+    neighbour = connect(2, port, source="127.0.0.2")  # the same /24: refused
+    try:
+        assert read_to_eof(neighbour) == b""
+    except ConnectionResetError:
+        pass
+    neighbour.close()
+    ninetd.wait_log("refused 127.0.0.0/24: 1 servers already running for it, limit 1")
+    other = connect(3, port, source="127.0.1.2")
+    wait_until(lambda: sorted(lines_of(log)) == ["1", "3"], what="another network's server")
+    finish(first, 1)
+    finish(other, 3)

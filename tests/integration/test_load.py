@@ -51,7 +51,7 @@ def test_200_concurrent_clients(ninetd):
     table, header = quiescent(ninetd)
     (_, counters), = table[f"{port}/tcp"]
     assert counters == {"connections": CLIENTS, "children": 0, "spawn_failures": 0,
-                        "refused": 0}
+                        "refused": 0, "by_access": 0}
     assert ninetd.alive()
 
 
@@ -115,7 +115,8 @@ def test_no_descriptor_leak_after_2000_connections(ninetd):
     assert counters(f"{ports['echo']}/tcp")["connections"] == 2 * per_kind  # echo and reset
     assert counters(f"{ports['daytime']}/tcp")["connections"] == per_kind
     assert counters(f"{ports['cat']}/tcp") == {"connections": per_kind, "children": 0,
-                                              "spawn_failures": 0, "refused": 0}
+                                              "spawn_failures": 0, "refused": 0,
+                                              "by_access": 0}
     assert counters(f"{ports['tcpmux']}/tcp")["connections"] == per_kind
     assert counters("tcpmux/+cat/tcp")["connections"] == per_kind
     assert "udp builtins answered 1, refused 0" in header

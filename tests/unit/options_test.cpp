@@ -109,6 +109,17 @@ TEST(LimitOptions, FreeBsdLettersWithAttachedOrSeparateNumbers) {
   EXPECT_EQ(parse_options({"-s"}).error, "option -s needs a number");
 }
 
+TEST(SourcePrefixOptions, DefaultsAndBounds) {
+  using ninetd::daemon::parse_options;
+  EXPECT_EQ(parse_options({}).options.source_prefix_v4, 32u);
+  EXPECT_EQ(parse_options({}).options.source_prefix_v6, 64u);
+  auto o = parse_options({"--source-prefix-ipv4", "24", "--source-prefix-ipv6=48"}).options;
+  EXPECT_EQ(o.source_prefix_v4, 24u);
+  EXPECT_EQ(o.source_prefix_v6, 48u);
+  EXPECT_EQ(parse_options({"--source-prefix-ipv6", "129"}).error,
+            "option --source-prefix-ipv6 needs a prefix length from 1 to 128, got \"129\"");
+}
+
 TEST(AccessOptions, CommaSeparatedPrefixesRepeatable) {
   using ninetd::daemon::parse_options;
   auto r =
