@@ -1,18 +1,26 @@
 #include "daemon/exit_policy.h"
 
 #include <fmt/format.h>
+#include <signal.h>
 #include <sys/wait.h>
 
 #include <algorithm>
+#include <array>
 #include <cstring>
 
 namespace ninetd::daemon {
 namespace {
 
 using std::chrono::milliseconds;
-constexpr milliseconds kQuickExit(1000);  // a server that dies faster failed at once
+constexpr milliseconds kFirstBackoff(1000);
 constexpr milliseconds kMaxBackoff(60000);
 constexpr unsigned kMaxDoublings = 6;
+
+std::uint64_t fnv1a(std::uint64_t hash, std::span<const std::byte> bytes) {
+  constexpr std::uint64_t kPrime = 0x100000001b3ULL;
+  for (std::byte b : bytes) hash = (hash ^ std::to_integer<std::uint64_t>(b)) * kPrime;
+  return hash;
+}
 
 }  // namespace
 
@@ -27,17 +35,51 @@ bool failed(int status) {
   return WIFSIGNALED(status) || WEXITSTATUS(status) != 0;
 }
 
-milliseconds next_backoff(unsigned& quick_failures) {
-  unsigned step = std::min(quick_failures++, kMaxDoublings);
-  return std::min(kMaxBackoff, milliseconds(1000) * (1U << step));
+bool failed_at_once(const ServerExit& exit) {
+  if (exit.launch_failed) return true;
+  // SIGPIPE: it wrote to a client that had gone; it started and served.
+  bool client_gone = WIFSIGNALED(exit.status) && WTERMSIG(exit.status) == SIGPIPE;
+  return exit.ran < kQuickExit && ((failed(exit.status) && !client_gone) || exit.left_datagram);
 }
 
-std::optional<milliseconds> backoff_after(const ServerExit& exit, unsigned& quick_failures) {
-  if (!exit.had_socket) return std::nullopt;
-  if (exit.launch_failed || (failed(exit.status) && exit.ran < kQuickExit))
-    return next_backoff(quick_failures);
-  quick_failures = 0;
-  return std::nullopt;
+std::string describe_quick_failure(const ServerExit& exit) {
+  std::string status = describe_status(exit.status);
+  if (exit.left_datagram) status += ", its datagram unread";
+  return status;
+}
+
+CrashLoop::Verdict CrashLoop::on_exit(const ServerExit& exit, bool paused) {
+  if (!failed_at_once(exit)) {
+    Verdict verdict{back_offs_ > 0 ? Verdict::Kind::recovered : Verdict::Kind::none,
+                    milliseconds(0), false, in_a_row_};
+    in_a_row_ = 0;
+    back_offs_ = 0;
+    return verdict;
+  }
+  ++in_a_row_;
+  unsigned run = exit.had_socket ? 1 : kCrashLoopRun;
+  if (paused || in_a_row_ < run) return Verdict{.in_a_row = in_a_row_};
+  return back_off();
+}
+
+CrashLoop::Verdict CrashLoop::on_launch_failure() {
+  ++in_a_row_;
+  return back_off();
+}
+
+CrashLoop::Verdict CrashLoop::back_off() {
+  unsigned step = std::min(back_offs_++, kMaxDoublings);
+  milliseconds delay = std::min(kMaxBackoff, kFirstBackoff * (1U << step));
+  return Verdict{Verdict::Kind::back_off, delay, back_offs_ == 1, in_a_row_};
+}
+
+std::uint64_t datagram_fingerprint(std::span<const std::byte> source, std::size_t length,
+                                   std::span<const std::byte> head) {
+  std::uint64_t hash = fnv1a(0xcbf29ce484222325ULL, source);
+  std::array<std::byte, sizeof length> size{};
+  std::memcpy(size.data(), &length, sizeof length);
+  hash = fnv1a(hash, size);
+  return fnv1a(hash, head) | 1U;
 }
 
 }  // namespace ninetd::daemon

@@ -192,6 +192,8 @@ void Supervisor::dump_table() {
     const services::Service& s = service->service();
     std::string state(daemon::describe(service->state()));
     if (auto pid = service->listener.wait_pid()) state += fmt::format(" (pid {})", *pid);
+    if (service->state() == ServiceState::backing_off)
+      state += fmt::format(" ({} failed at once in a row)", service->crash_loop.in_a_row());
     log::notice(
         "{}: {} ({}) {}: connections={} children={} spawn_failures={} refused={} by_access={}",
         s.name, s.has_socket() ? s.address.to_string() : s.tcpmux_name, service_summary(s), state,

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "daemon/access_policy.h"
+#include "daemon/exit_policy.h"
 #include "daemon/service_listener.h"
 #include "daemon/service_state.h"
 #include "limits/admission.h"
@@ -65,7 +66,7 @@ class RunningService final : public std::enable_shared_from_this<RunningService>
   limits::Admission admission;  // nowait.N, per-source children and rate
   // Who may connect (allow and deny, or the daemon-wide lists); null: anyone.
   std::unique_ptr<limits::AccessList> access;
-  unsigned quick_failures = 0;  // servers of a handed-over socket that failed at once, for backoff
+  CrashLoop crash_loop;  // servers that failed at once, in a row: the back-off (exit_policy.h)
 
  private:
   services::Service service_;

@@ -5,9 +5,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <array>
 #include <cerrno>
 #include <cstring>
 #include <random>
+#include <span>
 
 #include "builtins/table.h"
 #include "daemon/descriptor_budget.h"
@@ -28,6 +31,21 @@ constexpr unsigned kRepeatBurst = 3;
 constexpr std::chrono::seconds kRepeatInterval(10);
 // UDP builtins: answers per source address per second (loopback excepted).
 constexpr unsigned kRepliesPerSourcePerSecond = 20;
+
+// The datagram first in a dgram socket's queue, as datagram_fingerprint tells
+// it (peeked, not taken); 0 when none is waiting.
+std::uint64_t first_datagram(int fd) {
+  std::array<std::byte, 64> head;
+  net::SocketAddress source;
+  source.reset_length();
+  ssize_t length = ::recvfrom(fd, head.data(), head.size(), MSG_PEEK | MSG_DONTWAIT | MSG_TRUNC,
+                              source.get(), source.length_pointer());
+  if (length < 0) return 0;
+  std::size_t kept = std::min(head.size(), static_cast<std::size_t>(length));
+  return datagram_fingerprint(std::as_bytes(std::span(reinterpret_cast<const char*>(source.get()),
+                                                      *source.length_pointer())),
+                              static_cast<std::size_t>(length), std::span(head.data(), kept));
+}
 
 std::uint64_t random_seed() {
   std::random_device device;
@@ -256,10 +274,12 @@ void Supervisor::hand_over_socket(RunningService& service) {
   if (service.access && !first_datagram_allowed(service)) return;
   ++service.counters.connections;
   if (limits::RateWindow* rate = service.admission.rate()) (void)rate->admit(Clock::now());
+  bool dgram = service.service().socket_type == config::SocketType::dgram;
+  std::uint64_t datagram = dgram ? first_datagram(service.listener.fd()) : 0;
   auto pid = launch_server(service, service.listener.fd(), nullptr, Client{});
   // The socket is still readable, so retrying at once would spin.
-  if (!pid)
-    return service.listener.pause(ServiceState::backing_off, next_backoff(service.quick_failures));
+  if (!pid) return back_off(service, service.crash_loop.on_launch_failure(), "launch failed");
+  children_.find(*pid)->second.datagram = datagram;
   if (service.service().wait_mode == config::WaitMode::wait)
     service.listener.hold_for_server(*pid);
   else
@@ -306,13 +326,57 @@ void Supervisor::on_child_exit(pid_t pid, int status,
   bool held_socket = service.listener.release_from_server(pid);
   ServerExit exit{held_socket || service.hands_over_socket(), launch_failure.has_value(), status,
                   ran};
-  if (auto delay = backoff_after(exit, service.quick_failures)) {
-    log_repeated(log::Level::warning, service, "backing off",
-                 "{}: server failed at once; watching again in {} ms", service.name(),
-                 delay->count());
-    return service.listener.pause(ServiceState::backing_off, *delay);
-  }
+  // A dgram server that exits leaving the datagram it was started for first
+  // in the queue would be started again for it at once, whatever its status.
+  exit.left_datagram = child.datagram != 0 && ran < kQuickExit && service.listener.is_open() &&
+                       first_datagram(service.listener.fd()) == child.datagram;
+  bool paused = service.state() == ServiceState::backing_off;
+  if (apply_crash_verdict(service, service.crash_loop.on_exit(exit, paused), exit, launch_failure))
+    return;
   service.listener.reconsider();
+}
+
+bool Supervisor::apply_crash_verdict(RunningService& service, const CrashLoop::Verdict& verdict,
+                                     const ServerExit& exit,
+                                     const std::optional<spawn::LateFailure>& launch_failure) {
+  switch (verdict.kind) {
+    case CrashLoop::Verdict::Kind::none:
+      return false;
+    case CrashLoop::Verdict::Kind::back_off:
+      back_off(service, verdict,
+               launch_failure ? fmt::format("{}: {}", launch_failure->step,
+                                            std::strerror(launch_failure->error))
+                              : describe_quick_failure(exit));
+      return true;
+    case CrashLoop::Verdict::Kind::recovered:
+      log::notice(
+          "{}: a server ran normally again ({} after {} ms) after {} that failed at once; "
+          "back-off over",
+          service.name(), describe_status(exit.status), exit.ran.count(), verdict.in_a_row);
+      if (service.state() != ServiceState::backing_off) return false;
+      service.listener.end_pause();
+      return true;
+  }
+  return false;
+}
+
+void Supervisor::back_off(RunningService& service, const CrashLoop::Verdict& verdict,
+                          const std::string& last) {
+  const char* what = service.hands_over_socket() ? "not watching its socket" : "not accepting";
+  long long seconds = verdict.delay.count() / 1000;
+  if (!verdict.first) {
+    if (settings_.log_connections)
+      log::info("{}: still failing at once ({} in a row); {} for {} s", service.name(),
+                verdict.in_a_row, what, seconds);
+  } else if (verdict.in_a_row == 1) {
+    log::warning("{}: a server failed within {} s of its start ({}); {} for {} s", service.name(),
+                 kQuickExit.count() / 1000, last, what, seconds);
+  } else {
+    log::warning(
+        "{}: {} servers in a row failed within {} s of their start (last: {}); {} for {} s",
+        service.name(), verdict.in_a_row, kQuickExit.count() / 1000, last, what, seconds);
+  }
+  service.listener.pause(ServiceState::backing_off, verdict.delay);
 }
 
 void Supervisor::log_exit(RunningService& service, pid_t pid, int status,

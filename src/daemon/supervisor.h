@@ -113,6 +113,9 @@ class Supervisor final : public builtins::SessionOwner,
     std::shared_ptr<RunningService> service;
     Client client;
     std::chrono::steady_clock::time_point started;
+    // A dgram server: the fingerprint of the datagram first in the queue when
+    // it was started (0: none), to tell whether it left it unread.
+    std::uint64_t datagram = 0;
   };
   // An in-loop builtin connection counts as one of its service's children
   // (max-child and the per-source limits apply to it as to a server).
@@ -159,6 +162,15 @@ class Supervisor final : public builtins::SessionOwner,
   void log_exit(RunningService& service, pid_t pid, int status,
                 const std::optional<spawn::LateFailure>& launch_failure,
                 std::chrono::milliseconds ran);
+  // Applies the crash-loop verdict on an exit; false when the caller goes on
+  // to reconsider the socket.
+  bool apply_crash_verdict(RunningService& service, const CrashLoop::Verdict& verdict,
+                           const ServerExit& exit,
+                           const std::optional<spawn::LateFailure>& launch_failure);
+  // Leaves the socket out of the loop for the verdict's delay; the first
+  // back-off of a run is logged with `last`, what the last failure was.
+  void back_off(RunningService& service, const CrashLoop::Verdict& verdict,
+                const std::string& last);
   void sweep_idle_sessions();
   void dump_table();
   void log_diagnostics(const services::LoadedConfig& loaded);

@@ -165,8 +165,10 @@ def test_6_dgram_nowait_whose_launch_fails_backs_off(ninetd):
     ninetd.start(f"127.0.0.1:{port} dgram udp nowait root /nonexistent/server server\n")
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
         s.sendto(b"one datagram", ("127.0.0.1", port))
-    ninetd.wait_log(f"{port}/udp: server failed at once; watching again in 1000 ms")
-    ninetd.wait_log(f"{port}/udp: server failed at once; watching again in 2000 ms")
+    ninetd.wait_log(f"warning: {port}/udp: a server failed within 1 s of its start (execve: No such "
+                    f"file or directory); not watching its socket for 1 s")
+    ninetd.wait_log(f"info: {port}/udp: still failing at once (2 in a row); not watching its "
+                    f"socket for 2 s")
     table, _ = ninetd.dump()
     (_, counters), = table[f"{port}/udp"]
     # Before the fix: a launch every 20 ms, 150 in 3 s.
