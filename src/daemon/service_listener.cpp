@@ -95,6 +95,9 @@ void ServiceListener::pause(ServiceState why, milliseconds how_long) {
     if (!keep) return;
     timer_armed_ = false;
     if (state_ == ServiceState::retrying_bind) return open();
+    // The pause was logged when it began; its end is logged once too.
+    if (state_ == ServiceState::paused_by_rate)
+      log::notice("{}: its rate's minute is over; accepting again", service_.name());
     state_ = ServiceState::at_child_limit;
     reconsider();
   });
