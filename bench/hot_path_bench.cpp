@@ -3,7 +3,9 @@
 // measures what a client sees.
 #include <benchmark/benchmark.h>
 #include <fmt/format.h>
+#include <malloc.h>
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -138,7 +140,24 @@ void BM_AdmitPerSourceDistinct(benchmark::State& state) {
     benchmark::DoNotOptimize(per.admit(sources[i++ % sources.size()], now));
     now += std::chrono::microseconds(10);
   }
+  // The table's size after every source came: bounded, whatever their number.
+  state.counters["windows"] = static_cast<double>(per.rate_windows());
 }
+// The heap a per-source table holds after a million distinct sources came
+// within one minute: bounded by PerSource::kMaxRateWindows.
+void BM_PerSourceMemoryMillion(benchmark::State& state) {
+  for (auto _ : state) {
+    std::size_t before = mallinfo2().uordblks;
+    auto per = std::make_unique<limits::PerSource>(0, 5);
+    auto now = std::chrono::steady_clock::now();
+    for (int i = 0; i < 1'000'000; ++i)
+      per->admit(fmt::format("2001:db8:{:x}:{:x}::/64", i >> 16, i & 0xffff), now);
+    state.counters["table_bytes"] = static_cast<double>(mallinfo2().uordblks - before);
+    state.counters["windows"] = static_cast<double>(per->rate_windows());
+  }
+}
+BENCHMARK(BM_PerSourceMemoryMillion)->Iterations(1)->Unit(benchmark::kMillisecond);
+
 BENCHMARK(BM_AdmitPerSourceDistinct)->Arg(1000)->Arg(20000)->Arg(100000)->Arg(1000000);
 
 // What launch_server prepares per connection before the clone: the UCSPI environment.
