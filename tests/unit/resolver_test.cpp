@@ -42,6 +42,12 @@ class FakeSystemDb final : public SystemDb {
     if (it == ports.end()) return std::nullopt;
     return it->second;
   }
+  std::map<std::string, std::uint32_t> rpc_programs{{"rusersd", 100002}, {"rstatd", 100001}};
+  std::optional<std::uint32_t> rpc_program(const std::string& name) override {
+    auto it = rpc_programs.find(name);
+    if (it == rpc_programs.end()) return std::nullopt;
+    return it->second;
+  }
   std::optional<UserEntry> user(const std::string& name) override {
     auto it = users.find(name);
     if (it == users.end()) return std::nullopt;

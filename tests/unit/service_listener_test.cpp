@@ -35,7 +35,13 @@ class FakeOwner final : public ListenerOwner {
   std::size_t sessions_open() const override { return 0; }
   std::size_t sessions_max() const override { return 1; }
   bool allow_repeated(const RunningService&, std::string_view) override { return true; }
+  void rpc_bound(const RunningService&, const net::SocketAddress& bound) override {
+    rpc_addresses.push_back(bound);
+  }
+  void rpc_closed(const RunningService&) override { ++rpc_closes; }
 
+  std::vector<net::SocketAddress> rpc_addresses;
+  int rpc_closes = 0;
   std::vector<Client> served;
   std::vector<sys::Fd> connections;
   int handed_over = 0;
