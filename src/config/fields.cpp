@@ -271,12 +271,13 @@ void FieldParser::parse_rpc_name(const Word& word, std::string_view name, std::s
   if (!spec_.rpc) return;  // the protocol's error says what is wrong
   std::size_t slash = name.find('/');
   if (slash == std::string_view::npos) {
-    error(word, offset + name.size(),
-          fmt::format("RPC service \"{}\" needs its versions: name/version or name/low-high",
-                      name));
+    error(
+        word, offset + name.size(),
+        fmt::format("RPC service \"{}\" needs its versions: name/version or name/low-high", name));
     return;
   }
   if (slash == 0) error(word, offset, "missing RPC program name before \"/\"");
+  spec_.service = std::string(name.substr(0, slash));  // names the entry even when it fails
   std::string_view versions = name.substr(slash + 1);
   std::size_t dash = versions.find('-');
   std::string_view low_text = versions.substr(0, dash);
@@ -286,15 +287,13 @@ void FieldParser::parse_rpc_name(const Word& word, std::string_view name, std::s
   std::size_t high_at = dash == std::string_view::npos ? low_at : low_at + dash + 1;
   auto low = parse_number(low_text, UINT32_MAX);
   auto high = parse_number(high_text, UINT32_MAX);
-  if (!low)
-    error(word, low_at, fmt::format("RPC version must be a number, got \"{}\"", low_text));
+  if (!low) error(word, low_at, fmt::format("RPC version must be a number, got \"{}\"", low_text));
   if (!high && high_at != low_at)
     error(word, high_at, fmt::format("RPC version must be a number, got \"{}\"", high_text));
   if (low && high && *low > *high)
     error(word, low_at,
           fmt::format("RPC versions \"{}\": the low version is above the high one", versions));
   if (!low || !high) return;
-  spec_.service = std::string(name.substr(0, slash));
   spec_.rpc_low_version = static_cast<std::uint32_t>(*low);
   spec_.rpc_high_version = static_cast<std::uint32_t>(*high);
 }

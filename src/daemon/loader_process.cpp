@@ -39,8 +39,8 @@ bool keep_only_output(int out) {
 
 // The child: compute its bytes, write them, and leave with _exit: the
 // daemon's destructors must not run here (the pidfile's would unlink it).
-[[noreturn]] void run_child(const char* title, const std::function<std::string()>& produce,
-                            int out, pid_t daemon) {
+[[noreturn]] void run_child(const char* title, const std::function<std::string()>& produce, int out,
+                            pid_t daemon) {
   // Killed when the daemon dies, however it dies. The daemon may have died
   // before this call: then the loader's parent is already another process.
   if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != daemon) _exit(1);
@@ -73,8 +73,8 @@ sys::Result<LoaderProcess> LoaderProcess::start(const LoadRequest& request) {
   });
 }
 
-sys::Result<LoaderProcess> LoaderProcess::start_child(
-    const char* title, const std::function<std::string()>& produce) {
+sys::Result<LoaderProcess> LoaderProcess::start_child(const char* title,
+                                                      const std::function<std::string()>& produce) {
   int ends[2];
   if (pipe2(ends, O_CLOEXEC) < 0) return sys::last_error("pipe2");
   sys::Fd read_end(ends[0]);

@@ -181,7 +181,7 @@ class Supervisor final : public builtins::SessionOwner,
   loop::EventLoop& loop_;
   SupervisorSettings settings_;
   ConfigReader reader_;
-  RpcRegistrar rpc_;  // RPC services' mappings in rpcbind
+  RpcRegistrar rpc_;                                    // RPC services' mappings in rpcbind
   bool reload_again_ = false;                           // a SIGHUP came while a reload was running
   std::vector<std::shared_ptr<RunningService>> table_;  // sorted by ByKey
   std::map<std::string, std::shared_ptr<RunningService>> tcpmux_;  // by lowercase name

@@ -32,16 +32,16 @@ std::vector<Binding> bindings_for(const services::Service& service,
   if (!service.is_rpc() || netid.empty()) return out;
   std::string address = universal_address(bound);
   for (std::uint64_t v = service.rpc_low_version; v <= service.rpc_high_version; ++v)
-    out.push_back({service.rpc_program, static_cast<std::uint32_t>(v), netid, address,
-                   service.name});
+    out.push_back(
+        {service.rpc_program, static_cast<std::uint32_t>(v), netid, address, service.name});
   return out;
 }
 
 Plan plan_registration(const std::set<Binding>& registered, const std::set<Binding>& wanted) {
   Plan plan;
   for (const Binding& b : registered) {
-    bool slot_wanted = std::any_of(wanted.begin(), wanted.end(),
-                                   [&](const Binding& w) { return w.same_slot(b); });
+    bool slot_wanted =
+        std::any_of(wanted.begin(), wanted.end(), [&](const Binding& w) { return w.same_slot(b); });
     if (!slot_wanted) plan.unset.push_back(b);
   }
   for (const Binding& w : wanted)

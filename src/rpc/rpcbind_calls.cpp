@@ -35,8 +35,8 @@ bool load(Tirpc& t, std::string& problem) {
   }
   if (look_up(library, "getnetconfigent", t.getnetconfigent) &&
       look_up(library, "freenetconfigent", t.freenetconfigent) &&
-      look_up(library, "uaddr2taddr", t.uaddr2taddr) &&
-      look_up(library, "rpcb_set", t.rpcb_set) && look_up(library, "rpcb_unset", t.rpcb_unset))
+      look_up(library, "uaddr2taddr", t.uaddr2taddr) && look_up(library, "rpcb_set", t.rpcb_set) &&
+      look_up(library, "rpcb_unset", t.rpcb_unset))
     return true;
   problem = "libtirpc.so.3 lacks rpcb_set, rpcb_unset or the netconfig functions";
   return false;

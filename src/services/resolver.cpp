@@ -73,9 +73,9 @@ std::vector<Service> SpecResolver::rpc_sockets(Service base) {
   } else if (auto program = db_.rpc_program(name)) {
     base.rpc_program = *program;
   } else {
-    error(spec_.service_place,
-          fmt::format("unknown RPC program \"{}\" (not in /etc/rpc; give its number instead)",
-                      name));
+    error(
+        spec_.service_place,
+        fmt::format("unknown RPC program \"{}\" (not in /etc/rpc; give its number instead)", name));
     return out;
   }
   // As NetBSD's inetd: rpcbind hands out one address per transport, and

@@ -85,8 +85,9 @@ struct Service {
   bool is_rpc() const { return rpc_program != 0; }
   // What a reload matches on: a service whose key survives keeps its socket.
   // The key's parts: the tcpmux name, or socket type, transport, address,
-  // v6only and the RPC program (RPC sockets all have port 0 in the address). key() writes them out (for tests); key_less orders them
-  // without making the string, for the tables a daemon keeps per service.
+  // v6only and the RPC program (RPC sockets all have port 0 in the address). key() writes them out
+  // (for tests); key_less orders them without making the string, for the tables a daemon keeps per
+  // service.
   std::string key() const;
   static bool key_less(const Service& a, const Service& b);
   // Everything but the socket: a change here takes effect on the next connection.

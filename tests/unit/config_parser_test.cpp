@@ -129,8 +129,8 @@ TEST(Protocol, RpcServicesTakeAProgramNameAndAVersionRange) {
 }
 
 TEST(Protocol, DebiansRusersdLineIsAccepted) {
-  ServiceSpec spec = only_spec(
-      "rusersd/2-3\tdgram\trpc/udp\twait\tnobody\t/usr/sbin/tcpd\t/usr/sbin/rpc.rusersd");
+  ServiceSpec spec =
+      only_spec("rusersd/2-3\tdgram\trpc/udp\twait\tnobody\t/usr/sbin/tcpd\t/usr/sbin/rpc.rusersd");
   EXPECT_EQ(spec.service, "rusersd");
   EXPECT_EQ(spec.rpc_low_version, 2u);
   EXPECT_EQ(spec.rpc_high_version, 3u);
