@@ -97,23 +97,7 @@ void FieldParser::parse_protocol(const Word& word) {
     }
   }
   if (!known && base.starts_with("rpc/")) {
-    // RPC over tcp or udp, on the families the plain names open. Not tcp46 or
-    // udp46: rpcbind registers an address per netid (udp, udp6), and a
-    // dual-stack socket would have one port under both; not unix either.
-    rpc_ = true;
-    std::string_view ip = base.substr(4);
-    for (const auto& p : kProtocols) {
-      if (ip != p.name || p.family == FamilyRule::dual || p.family == FamilyRule::local) continue;
-      spec_.transport = p.transport;
-      spec_.family = p.family;
-      spec_.rpc = true;
-      known = true;
-    }
-    if (!known)
-      error(word, 0,
-            fmt::format("unknown RPC protocol \"{}\" (expected rpc/tcp, rpc/udp, rpc/tcp4, "
-                        "rpc/udp4, rpc/tcp6 or rpc/udp6)",
-                        base));
+    parse_rpc_protocol(word, base);
   } else if (!known) {
     error(word, 0, fmt::format("unknown protocol \"{}\" (expected {})", base, kExpectedProtocols));
   }
@@ -148,6 +132,25 @@ void FieldParser::parse_protocol(const Word& word) {
                         option));
     }
   }
+}
+
+void FieldParser::parse_rpc_protocol(const Word& word, std::string_view base) {
+  // RPC over tcp or udp, on the families the plain names open. Not tcp46 or
+  // udp46: rpcbind registers an address per netid (udp, udp6), and a
+  // dual-stack socket would have one port under both; not unix either.
+  rpc_ = true;
+  std::string_view ip = base.substr(4);
+  for (const auto& p : kProtocols) {
+    if (ip != p.name || p.family == FamilyRule::dual || p.family == FamilyRule::local) continue;
+    spec_.transport = p.transport;
+    spec_.family = p.family;
+    spec_.rpc = true;
+    return;
+  }
+  error(word, 0,
+        fmt::format("unknown RPC protocol \"{}\" (expected rpc/tcp, rpc/udp, rpc/tcp4, "
+                    "rpc/udp4, rpc/tcp6 or rpc/udp6)",
+                    base));
 }
 
 void FieldParser::parse_service(const Word& word, const DefaultHost& default_host,

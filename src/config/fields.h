@@ -71,6 +71,7 @@ class FieldParser {
   bool parse_service_host(const Word& word, std::optional<std::string>& explicit_host,
                           std::size_t& offset, std::vector<std::string>& hosts);
   void parse_wait_limits(const Word& word, std::size_t offset);
+  void parse_rpc_protocol(const Word& word, std::string_view base);
   void parse_accept_max(const Word& word, std::size_t offset, std::string_view text);
   void parse_accept_filter(const Word& word, std::size_t offset, std::string_view name);
   void parse_tcpmux_name(const Word& word, std::string_view name, std::size_t offset);

@@ -101,6 +101,7 @@ void RpcRegistrar::sync() {
     watch_timer_ = loop_.schedule(Clock::now() + kWatchEvery, [this] { look_at_rpcbind(); });
   seen_ = rpcbind_socket();
   in_flight_.clear();
+  in_flight_.reserve(plan.unset.size() + plan.set.size());
   for (auto& b : plan.unset) in_flight_.push_back({false, std::move(b)});
   for (auto& b : plan.set) in_flight_.push_back({true, std::move(b)});
   const std::vector<rpc::Operation>& calls = in_flight_;
@@ -225,6 +226,7 @@ void RpcRegistrar::shut_down(milliseconds grace) {
   registered_.clear();
   if (registered.empty()) return;
   std::vector<rpc::Operation> calls;
+  calls.reserve(registered.size());
   for (const auto& b : registered) calls.push_back({false, b});
   auto helper = LoaderProcess::start_child("ninetd-rpcbind", [&calls] { return run_calls(calls); });
   if (!helper) {
