@@ -138,6 +138,16 @@ TEST(Protocol, DebiansRusersdLineIsAccepted) {
   EXPECT_EQ(spec.args, std::vector<std::string>{"/usr/sbin/rpc.rusersd"});
 }
 
+TEST(Protocol, TheKeyValueFormTakesRpcThroughItsProtocolKey) {
+  ServiceSpec spec = only_spec(
+      "rusersd/2-3 on protocol = rpc/udp, socktype = dgram, wait = yes, user = nobody,\n"
+      "  exec = /usr/sbin/rpc.rusersd;");
+  EXPECT_TRUE(spec.rpc);
+  EXPECT_EQ(spec.service, "rusersd");
+  EXPECT_EQ(spec.rpc_low_version, 2u);
+  EXPECT_EQ(spec.rpc_high_version, 3u);
+}
+
 TEST(Protocol, OneRpcVersionIsARangeOfOne) {
   ServiceSpec spec = only_spec("walld/1 dgram rpc/udp wait root /usr/sbin/rpc.rwalld");
   EXPECT_EQ(spec.rpc_low_version, 1u);
