@@ -65,6 +65,10 @@ std::optional<std::uint16_t> SpecResolver::port() {
 // clients) of the wildcard address of each family its protocol opens.
 std::vector<Service> SpecResolver::rpc_sockets(Service base) {
   std::vector<Service> out;
+  if (spec_.builtin != config::Builtin::none) {
+    error(spec_.program_place, "RPC services need a server program, not \"internal\"");
+    return out;
+  }
   const std::string& name = spec_.service;
   std::uint32_t number = 0;
   auto [end, ec] = std::from_chars(name.data(), name.data() + name.size(), number);
@@ -189,7 +193,10 @@ std::vector<Service> SpecResolver::resolve() {
   base.credentials = credentials();
 
   std::vector<Service> out;
-  if (spec_.tcpmux) {
+  if (spec_.tcpmux && spec_.rpc) {
+    error(spec_.protocol_place,
+          "a tcpmux/ service has no socket of its own to register with rpcbind (use protocol tcp)");
+  } else if (spec_.tcpmux) {
     base.tcpmux_name = config::tcpmux_key(spec_.service);
     out.push_back(base);
   } else if (spec_.transport == Transport::local) {

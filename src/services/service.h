@@ -65,12 +65,12 @@ struct Service {
   config::Builtin builtin = config::Builtin::none;
   bool tcpmux = false;  // reached through the tcpmux builtin under tcpmux_name
   bool tcpmux_plus = false;
-  std::string tcpmux_name;
-
   // An RPC service: its program number (from /etc/rpc) and the versions it
   // registers with rpcbind, each on the port the socket got (bound to port 0).
-  // rpc_program 0: not an RPC service.
+  // rpc_program 0: not an RPC service. The number sits in the padding before
+  // tcpmux_name; the versions cost the daemon 8 bytes per service.
   std::uint32_t rpc_program = 0;
+  std::string tcpmux_name;
   std::uint32_t rpc_low_version = 0;
   std::uint32_t rpc_high_version = 0;
 

@@ -606,6 +606,15 @@ TEST(ResolveRpc, AHostIsIgnoredWithAWarning) {
   EXPECT_EQ(sockets(r), Strings{"0.0.0.0:0"});
 }
 
+TEST(ResolveRpc, BuiltinsAndTcpmuxCannotBeRpc) {
+  EXPECT_EQ(resolve_text("rusersd/2 dgram rpc/udp wait root internal echo").messages,
+            Strings{"inetd.conf:1:35: error: RPC services need a server program, not "
+                    "\"internal\""});
+  EXPECT_EQ(resolve_text("tcpmux/rusersd/2 stream rpc/tcp nowait root /bin/x").messages,
+            Strings{"inetd.conf:1:25: error: a tcpmux/ service has no socket of its own to "
+                    "register with rpcbind (use protocol tcp)"});
+}
+
 TEST(ResolveRpc, TwoProgramsOnPortZeroDoNotClash) {
   Resolved r = resolve_text(
       "rstatd/1-3 dgram rpc/udp wait root /bin/x\n"
