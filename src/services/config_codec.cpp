@@ -10,7 +10,7 @@ namespace {
 
 // Both ends are the same binary on the same host, so plain native-endian
 // fields suffice; a version tag guards against a daemon and loader mismatch.
-constexpr std::uint32_t kMagic = 0x6e397436;  // "n9t6"
+constexpr std::uint32_t kMagic = 0x6e397437;  // "n9t7"
 
 class Writer {
  public:
