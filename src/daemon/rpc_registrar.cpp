@@ -172,7 +172,8 @@ void RpcRegistrar::record(const std::vector<rpc::Operation>& done, const std::st
   if (stopping_) return;
   if (failed == 0) {
     if (failures_ > 0)
-      log::notice("rpcbind: registration done after {} failed attempts", failures_);
+      log::notice("rpcbind: registration done after {} failed attempt{}", failures_,
+                  failures_ == 1 ? "" : "s");
     failures_ = 0;
     return schedule(milliseconds(0));  // anything that changed meanwhile
   }

@@ -16,7 +16,7 @@ import subprocess
 
 import pytest
 
-from conftest import TIMEOUT, wait_until
+from conftest import TIMEOUT, children_of, wait_until
 
 RUSERSD_LINE = ("rusersd/2-3\tdgram\trpc/udp\twait\tnobody\t/usr/sbin/tcpd\t"
                 "/usr/sbin/rpc.rusersd\n")
@@ -48,9 +48,9 @@ class Namespaces:
     def command(self, *argv):
         return ["nsenter", f"--target={self.holder.pid}", "--net", "--mount", *argv]
 
-    def run(self, *argv):
+    def run(self, *argv, input=None):
         return subprocess.run(self.command(*argv), capture_output=True, text=True,
-                              timeout=TIMEOUT)
+                              timeout=TIMEOUT, input=input)
 
     def start_rpcbind(self):
         assert self.rpcbind is None
@@ -165,6 +165,36 @@ def test_rpcbind_started_after_the_daemon_and_restarted_gets_the_registration(ni
     # Still served: the registration points at the socket the daemon holds.
     r = ns.run("rusers", "-a", "localhost")
     assert r.returncode == 0, r
+
+
+def helpers_of(pid):
+    """The daemon's registration helpers now running."""
+    found = []
+    for child in children_of(pid):
+        try:
+            with open(f"/proc/{child}/comm") as f:
+                if f.read().strip() == "ninetd-rpcbind":
+                    found.append(child)
+        except OSError:
+            pass
+    return found
+
+
+def test_a_stopped_rpcbind_never_holds_the_daemon_up(ninetd, ns):
+    """rpcbind that takes the call and never answers (SIGSTOP): the call waits in the helper
+    process, and the daemon goes on serving meanwhile."""
+    ns.start_rpcbind()
+    ns.rpcbind.send_signal(signal.SIGSTOP)
+    try:
+        start_daemon(ninetd, ns, RUSERSD_LINE + "20007 stream tcp nowait root internal echo\n")
+        port = bound_port(ninetd)
+        wait_until(lambda: helpers_of(ninetd.pid), what="the registration helper")
+        r = ns.run("nc", "-N", "127.0.0.1", "20007", input="still serving\n")
+        assert r.stdout == "still serving\n", r
+        assert helpers_of(ninetd.pid), "the helper should still be waiting for rpcbind"
+    finally:
+        ns.rpcbind.send_signal(signal.SIGCONT)
+    wait_registered(ns, port)
 
 
 def test_reload_changing_the_versions_then_removing_the_line_unregisters(ninetd, ns):
