@@ -7,6 +7,7 @@
 #include <cctype>
 #include <charconv>
 #include <climits>
+#include <cstdint>
 #include <optional>
 
 #include "builtins/table.h"
@@ -95,14 +96,10 @@ void FieldParser::parse_protocol(const Word& word) {
       known = true;
     }
   }
-  if (!known) {
-    if (base.starts_with("rpc/")) {
-      rpc_ = true;
-      error(word, 0, fmt::format("RPC services (\"{}\") are not supported", base));
-    } else {
-      error(word, 0,
-            fmt::format("unknown protocol \"{}\" (expected {})", base, kExpectedProtocols));
-    }
+  if (!known && base.starts_with("rpc/")) {
+    parse_rpc_protocol(word, base);
+  } else if (!known) {
+    error(word, 0, fmt::format("unknown protocol \"{}\" (expected {})", base, kExpectedProtocols));
   }
   while (comma != std::string_view::npos) {
     std::size_t start = comma + 1;
@@ -135,6 +132,25 @@ void FieldParser::parse_protocol(const Word& word) {
                         option));
     }
   }
+}
+
+void FieldParser::parse_rpc_protocol(const Word& word, std::string_view base) {
+  // RPC over tcp or udp, on the families the plain names open. Not tcp46 or
+  // udp46: rpcbind registers an address per netid (udp, udp6), and a
+  // dual-stack socket would have one port under both; not unix either.
+  rpc_ = true;
+  std::string_view ip = base.substr(4);
+  for (const auto& p : kProtocols) {
+    if (ip != p.name || p.family == FamilyRule::dual || p.family == FamilyRule::local) continue;
+    spec_.transport = p.transport;
+    spec_.family = p.family;
+    spec_.rpc = true;
+    return;
+  }
+  error(word, 0,
+        fmt::format("unknown RPC protocol \"{}\" (expected rpc/tcp, rpc/udp, rpc/tcp4, "
+                    "rpc/udp4, rpc/tcp6 or rpc/udp6)",
+                    base));
 }
 
 void FieldParser::parse_service(const Word& word, const DefaultHost& default_host,
@@ -232,9 +248,12 @@ void FieldParser::parse_service_name(const Word& word, std::string_view name, st
     error(word, offset, "missing service name or port after the host");
     return;
   }
-  if (rpc_) return;
-  if (name.find('/') != std::string_view::npos) {
-    error(word, offset, fmt::format("RPC services (\"{}\") are not supported", name));
+  if (rpc_) return parse_rpc_name(word, name, offset);
+  if (std::size_t slash = name.find('/'); slash != std::string_view::npos) {
+    error(word, offset + slash,
+          fmt::format("\"{}\" is an RPC program and its versions: it needs protocol rpc/tcp or "
+                      "rpc/udp, not \"{}\"",
+                      name, spec_.protocol));
     return;
   }
   // Names may start with a digit ("3com-tsmux" is in /etc/services); only an
@@ -248,6 +267,38 @@ void FieldParser::parse_service_name(const Word& word, std::string_view name, st
                         name));
   }
   spec_.service = std::string(name);
+}
+
+// "name/version" or "name/low-high" of an RPC service, at `offset` in the field.
+void FieldParser::parse_rpc_name(const Word& word, std::string_view name, std::size_t offset) {
+  if (!spec_.rpc) return;  // the protocol's error says what is wrong
+  std::size_t slash = name.find('/');
+  if (slash == std::string_view::npos) {
+    error(
+        word, offset + name.size(),
+        fmt::format("RPC service \"{}\" needs its versions: name/version or name/low-high", name));
+    return;
+  }
+  if (slash == 0) error(word, offset, "missing RPC program name before \"/\"");
+  spec_.service = std::string(name.substr(0, slash));  // names the entry even when it fails
+  std::string_view versions = name.substr(slash + 1);
+  std::size_t dash = versions.find('-');
+  std::string_view low_text = versions.substr(0, dash);
+  std::string_view high_text =
+      dash == std::string_view::npos ? low_text : versions.substr(dash + 1);
+  std::size_t low_at = offset + slash + 1;
+  std::size_t high_at = dash == std::string_view::npos ? low_at : low_at + dash + 1;
+  auto low = parse_number(low_text, UINT32_MAX);
+  auto high = parse_number(high_text, UINT32_MAX);
+  if (!low) error(word, low_at, fmt::format("RPC version must be a number, got \"{}\"", low_text));
+  if (!high && high_at != low_at)
+    error(word, high_at, fmt::format("RPC version must be a number, got \"{}\"", high_text));
+  if (low && high && *low > *high)
+    error(word, low_at,
+          fmt::format("RPC versions \"{}\": the low version is above the high one", versions));
+  if (!low || !high) return;
+  spec_.rpc_low_version = static_cast<std::uint32_t>(*low);
+  spec_.rpc_high_version = static_cast<std::uint32_t>(*high);
 }
 
 void FieldParser::split_hosts(std::string_view list, const Word& word, std::size_t offset,

@@ -19,7 +19,7 @@
 namespace ninetd::config {
 
 inline constexpr const char* kExpectedProtocols =
-    "tcp, udp, tcp4, udp4, tcp6, udp6, tcp46, udp46 or unix";
+    "tcp, udp, tcp4, udp4, tcp6, udp6, tcp46, udp46, unix, rpc/tcp or rpc/udp";
 
 // The bind addresses that the last "host:" line set for the entries after it.
 struct DefaultHost {
@@ -71,10 +71,12 @@ class FieldParser {
   bool parse_service_host(const Word& word, std::optional<std::string>& explicit_host,
                           std::size_t& offset, std::vector<std::string>& hosts);
   void parse_wait_limits(const Word& word, std::size_t offset);
+  void parse_rpc_protocol(const Word& word, std::string_view base);
   void parse_accept_max(const Word& word, std::size_t offset, std::string_view text);
   void parse_accept_filter(const Word& word, std::size_t offset, std::string_view name);
   void parse_tcpmux_name(const Word& word, std::string_view name, std::size_t offset);
   void parse_service_name(const Word& word, std::string_view name, std::size_t offset);
+  void parse_rpc_name(const Word& word, std::string_view name, std::size_t offset);
   void split_hosts(std::string_view list, const Word& word, std::size_t offset,
                    std::vector<std::string>& hosts);
 
@@ -82,7 +84,7 @@ class FieldParser {
   std::vector<Diagnostic>& diagnostics_;
   ServiceSpec spec_;
   bool ok_ = true;
-  bool rpc_ = false;             // reported once, at the protocol
+  bool rpc_ = false;             // the protocol is rpc/..., known or not
   bool accept_max_set_ = false;  // by the socket type's ",N"
 };
 

@@ -56,13 +56,18 @@ struct ServiceSpec {
   std::optional<std::string> host;  // nullopt: any address
   bool tcpmux = false;              // service is tcpmux/NAME (RFC 1078)
   bool tcpmux_plus = false;         // tcpmux/+NAME: ninetd sends the "+" reply
+  // An RPC service (protocol rpc/tcp, rpc/udp, ...): `service` is the program's
+  // name in /etc/rpc (or its number), from "name/version" or "name/low-high".
+  bool rpc = false;
+  std::uint32_t rpc_low_version = 0;
+  std::uint32_t rpc_high_version = 0;
   Place service_place;
 
   SocketType socket_type = SocketType::stream;
   // NetBSD's "dataready" accept filter: TCP_DEFER_ACCEPT on the listener.
   bool defer_accept = false;
 
-  std::string protocol;  // as written, without ",options"
+  std::string protocol;  // as written, without ",options" ("rpc/udp" for RPC)
   Transport transport = Transport::tcp;
   FamilyRule family = FamilyRule::both;
   std::optional<int> sndbuf;

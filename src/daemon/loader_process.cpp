@@ -37,9 +37,10 @@ bool keep_only_output(int out) {
   return true;
 }
 
-// The child: load, write the encoded result, and leave with _exit: the
+// The child: compute its bytes, write them, and leave with _exit: the
 // daemon's destructors must not run here (the pidfile's would unlink it).
-[[noreturn]] void run_loader(const LoadRequest& request, int out, pid_t daemon) {
+[[noreturn]] void run_child(const char* title, const std::function<std::string()>& produce, int out,
+                            pid_t daemon) {
   // Killed when the daemon dies, however it dies. The daemon may have died
   // before this call: then the loader's parent is already another process.
   if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != daemon) _exit(1);
@@ -50,10 +51,8 @@ bool keep_only_output(int out) {
   sigemptyset(&none);
   sigprocmask(SIG_SETMASK, &none, nullptr);
   // ps and top tell it from the daemon by this name.
-  prctl(PR_SET_NAME, "ninetd-loader");
-  services::LibcSystemDb db;
-  std::string bytes = services::encode_config(
-      services::load_config(request.config_path, db, request.login_conf, request.include_dir));
+  prctl(PR_SET_NAME, title);
+  std::string bytes = produce();
   std::size_t done = 0;
   while (done < bytes.size()) {
     ssize_t n = ::write(kLoaderOutput, bytes.data() + done, bytes.size() - done);
@@ -67,6 +66,15 @@ bool keep_only_output(int out) {
 }  // namespace
 
 sys::Result<LoaderProcess> LoaderProcess::start(const LoadRequest& request) {
+  return start_child("ninetd-loader", [&request] {
+    services::LibcSystemDb db;
+    return services::encode_config(
+        services::load_config(request.config_path, db, request.login_conf, request.include_dir));
+  });
+}
+
+sys::Result<LoaderProcess> LoaderProcess::start_child(const char* title,
+                                                      const std::function<std::string()>& produce) {
   int ends[2];
   if (pipe2(ends, O_CLOEXEC) < 0) return sys::last_error("pipe2");
   sys::Fd read_end(ends[0]);
@@ -74,7 +82,7 @@ sys::Result<LoaderProcess> LoaderProcess::start(const LoadRequest& request) {
   pid_t daemon = getpid();
   pid_t child = fork();
   if (child < 0) return sys::last_error("fork");
-  if (child == 0) run_loader(request, write_end.get(), daemon);
+  if (child == 0) run_child(title, produce, write_end.get(), daemon);
   sys::Fd pidfd(static_cast<int>(syscall(SYS_pidfd_open, child, 0)));
   return LoaderProcess(child, std::move(pidfd), std::move(read_end));
 }

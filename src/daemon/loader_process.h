@@ -11,6 +11,7 @@
 #include <sys/types.h>
 
 #include <chrono>
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -29,6 +30,10 @@ class LoaderProcess {
  public:
   // Forks a loader for `request`; the failed call (pipe2, fork) when it cannot.
   static sys::Result<LoaderProcess> start(const LoadRequest& request);
+  // Forks a helper of the same kind (named `title` in ps) whose output is
+  // what `produce` returns, run in the child.
+  static sys::Result<LoaderProcess> start_child(const char* title,
+                                                const std::function<std::string()>& produce);
 
   LoaderProcess(LoaderProcess&&) = default;
   LoaderProcess& operator=(LoaderProcess&&) = default;

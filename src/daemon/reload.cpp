@@ -126,6 +126,14 @@ void Supervisor::apply(services::LoadedConfig& loaded, bool initial) {
     log::warning("{}", *shortfall);
 }
 
+void Supervisor::rpc_bound(const RunningService& service, const net::SocketAddress& bound) {
+  rpc_.want(&service, rpc::bindings_for(service.service(), bound));
+}
+
+void Supervisor::rpc_closed(const RunningService& service) {
+  rpc_.drop(&service);
+}
+
 std::size_t Supervisor::index_table() {
   tcpmux_.clear();
   guarded_ports_ =
@@ -154,11 +162,14 @@ void Supervisor::apply_change(RunningService& service, const services::Service& 
   bool reopen = (old.sndbuf && !changed.sndbuf) || (old.rcvbuf && !changed.rcvbuf);
   bool buffers_changed = !old.same_socket_options(changed);
   bool rate_changed = old.limits.max_per_minute != changed.limits.max_per_minute;
+  bool versions_changed = !old.same_rpc_versions(changed);
   if (service.set_service(changed)) recount.insert(&service);
   if (reopen)
     service.listener.reopen();
   else
     service.listener.apply_socket_options(buffers_changed);
+  // Same program, same socket: rpcbind gets the new set of versions.
+  if (versions_changed && !reopen) service.listener.announce_rpc();
   // A pause for the old rate ends with it; a max-child raised or lowered
   // applies to the next client, not only after the next exit.
   if (service.state() == ServiceState::paused_by_rate && rate_changed)
@@ -171,6 +182,9 @@ void Supervisor::apply_change(RunningService& service, const services::Service& 
 void Supervisor::shut_down() {
   reader_.stop();  // no loader outlives the daemon, nor holds what it holds
   for (const auto& service : table_) service->listener.remove();
+  // Unregistered before the daemon goes: rpcbind would go on sending clients
+  // to a port nobody serves. A few seconds at most if rpcbind does not answer.
+  rpc_.shut_down(std::chrono::milliseconds(5000));
   table_.clear();
   tcpmux_.clear();
   for (auto& [key, entry] : sessions_) entry.session->detach();

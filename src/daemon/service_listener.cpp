@@ -177,7 +177,11 @@ void ServiceListener::open() {
     if (lstat(s.address.ip().c_str(), &bound) == 0)
       socket_file_.emplace(bound.st_dev, bound.st_ino);
   }
-  log::notice("{}: listening on {} ({})", s.name, s.address.to_string(), service_summary(s));
+  if (s.is_rpc()) {
+    announce_rpc();
+  } else {
+    log::notice("{}: listening on {} ({})", s.name, s.address.to_string(), service_summary(s));
+  }
   // A wait server may still hold the socket this one replaces: this one waits
   // for it too, or two servers would run.
   if (wait_pid_ != 0) return set_state(ServiceState::waiting_for_server);
@@ -185,7 +189,25 @@ void ServiceListener::open() {
   reconsider();
 }
 
+void ServiceListener::announce_rpc() {
+  const services::Service& s = service_.service();
+  if (!socket_ || !s.is_rpc()) return;
+  net::SocketAddress bound;
+  bound.reset_length();
+  if (getsockname(socket_.get(), bound.get(), bound.length_pointer()) < 0) {
+    log::error("{}: getsockname: {}; not registered with rpcbind", s.name, std::strerror(errno));
+    return;
+  }
+  std::string versions = s.rpc_low_version == s.rpc_high_version
+                             ? fmt::format("version {}", s.rpc_low_version)
+                             : fmt::format("versions {}-{}", s.rpc_low_version, s.rpc_high_version);
+  log::notice("{}: listening on {}, RPC program {} {} ({})", s.name, bound.to_string(),
+              s.rpc_program, versions, service_summary(s));
+  owner_.rpc_bound(service_, bound);
+}
+
 void ServiceListener::close() {
+  if (socket_ && service_.service().is_rpc()) owner_.rpc_closed(service_);
   if (registered_) owner_.event_loop().remove(socket_.get());
   registered_ = false;
   cancel_timer();

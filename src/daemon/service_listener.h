@@ -58,6 +58,10 @@ class ListenerOwner {
     static const DefaultAccess kNone;
     return kNone;
   }
+  // An RPC service's socket is bound at `bound` (or its versions changed):
+  // its versions go to rpcbind. Then its socket is closed: they leave it.
+  virtual void rpc_bound(const RunningService& service, const net::SocketAddress& bound) = 0;
+  virtual void rpc_closed(const RunningService& service) = 0;
 };
 
 class ServiceListener final : public loop::EventHandler {
@@ -100,6 +104,9 @@ class ServiceListener final : public loop::EventHandler {
   bool release_from_server(pid_t pid);
   // A reload changed the definition: buffer sizes and blocking mode follow.
   void apply_socket_options(bool buffers_changed);
+  // An RPC service's socket, bound: its address (the port the kernel chose)
+  // and versions go to the owner for rpcbind.
+  void announce_rpc();
   // The service's admission for a client accepted elsewhere (tcpmux); false
   // (and logged) when refused. `client.counted` says whether a child was counted.
   bool admit(int fd, const net::SocketAddress& peer, Client& client);

@@ -58,6 +58,7 @@ Supervisor::Supervisor(loop::EventLoop& loop, SupervisorSettings settings)
     : loop_(loop),
       settings_(std::move(settings)),
       reader_(loop),
+      rpc_(loop),
       max_sessions_(settings_.max_sessions > 0 ? settings_.max_sessions
                                                : default_session_limit(open_files_limit())),
       reply_budget_(kRepliesPerSourcePerSecond, random_seed()),

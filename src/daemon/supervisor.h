@@ -19,6 +19,7 @@
 #include "builtins/session.h"
 #include "daemon/config_reader.h"
 #include "daemon/limit_defaults.h"
+#include "daemon/rpc_registrar.h"
 #include "daemon/running_service.h"
 #include "daemon/wrap_checker.h"
 #include "limits/reply_budget.h"
@@ -78,6 +79,8 @@ class Supervisor final : public builtins::SessionOwner,
   bool at_children_cap() const override {
     return settings_.max_children > 0 && children_.size() >= settings_.max_children;
   }
+  void rpc_bound(const RunningService& service, const net::SocketAddress& bound) override;
+  void rpc_closed(const RunningService& service) override;
   void end_session(builtins::Session& session) override;
   void tcpmux_request(builtins::Session& session, const std::string& name) override;
 
@@ -178,6 +181,7 @@ class Supervisor final : public builtins::SessionOwner,
   loop::EventLoop& loop_;
   SupervisorSettings settings_;
   ConfigReader reader_;
+  RpcRegistrar rpc_;                                    // RPC services' mappings in rpcbind
   bool reload_again_ = false;                           // a SIGHUP came while a reload was running
   std::vector<std::shared_ptr<RunningService>> table_;  // sorted by ByKey
   std::map<std::string, std::shared_ptr<RunningService>> tcpmux_;  // by lowercase name

@@ -10,7 +10,7 @@ namespace {
 
 // Both ends are the same binary on the same host, so plain native-endian
 // fields suffice; a version tag guards against a daemon and loader mismatch.
-constexpr std::uint32_t kMagic = 0x6e397436;  // "n9t6"
+constexpr std::uint32_t kMagic = 0x6e397437;  // "n9t7"
 
 class Writer {
  public:
@@ -127,6 +127,9 @@ void write_service(Writer& w, const Service& s) {
   w.flag(s.tcpmux);
   w.flag(s.tcpmux_plus);
   w.text(s.tcpmux_name);
+  w.number(s.rpc_program);
+  w.number(s.rpc_low_version);
+  w.number(s.rpc_high_version);
   w.text(s.program);
   w.count(s.argv.size());
   for (const auto& arg : s.argv) w.text(arg);
@@ -216,6 +219,9 @@ Service read_service(Reader& r, SharedParts& shared) {
   s.tcpmux = r.flag();
   s.tcpmux_plus = r.flag();
   s.tcpmux_name = r.text();
+  s.rpc_program = r.number<std::uint32_t>();
+  s.rpc_low_version = r.number<std::uint32_t>();
+  s.rpc_high_version = r.number<std::uint32_t>();
   s.program = r.text();
   for (auto n = r.count(sizeof(std::uint32_t)); n > 0 && r.ok(); --n) s.argv.push_back(r.text());
   Credentials& c = s.credentials;

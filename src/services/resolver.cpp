@@ -34,6 +34,7 @@ class SpecResolver {
     ok_ = false;
   }
   std::optional<std::uint16_t> port();
+  std::vector<Service> rpc_sockets(Service base);
   std::vector<std::pair<net::SocketAddress, bool>> addresses(std::uint16_t port);
   Credentials credentials();
 
@@ -58,6 +59,48 @@ std::optional<std::uint16_t> SpecResolver::port() {
                       "1-65535 instead)",
                       name, protocol));
   return port;
+}
+
+// An RPC service's sockets: on port 0 (the kernel chooses, rpcbind tells
+// clients) of the wildcard address of each family its protocol opens.
+std::vector<Service> SpecResolver::rpc_sockets(Service base) {
+  std::vector<Service> out;
+  if (spec_.builtin != config::Builtin::none) {
+    error(spec_.program_place, "RPC services need a server program, not \"internal\"");
+    return out;
+  }
+  const std::string& name = spec_.service;
+  std::uint32_t number = 0;
+  auto [end, ec] = std::from_chars(name.data(), name.data() + name.size(), number);
+  if (ec == std::errc() && end == name.data() + name.size() && number != 0) {
+    base.rpc_program = number;
+  } else if (auto program = db_.rpc_program(name)) {
+    base.rpc_program = *program;
+  } else {
+    error(
+        spec_.service_place,
+        fmt::format("unknown RPC program \"{}\" (not in /etc/rpc; give its number instead)", name));
+    return out;
+  }
+  // As NetBSD's inetd: rpcbind hands out one address per transport, and
+  // the wildcard one reaches every interface.
+  if (spec_.host)
+    diagnostics_.push_back(
+        {spec_.file, spec_.service_place.line, spec_.service_place.column, Severity::warning,
+         fmt::format("RPC service {} listens on every address; host \"{}\" ignored",
+                     spec_.display_name(), *spec_.host)});
+  base.rpc_low_version = spec_.rpc_low_version;
+  base.rpc_high_version = spec_.rpc_high_version;
+  if (spec_.family != FamilyRule::v6_only) {
+    out.push_back(base);
+    out.back().address = net::SocketAddress::any_ipv4(0);
+  }
+  if (spec_.family != FamilyRule::v4) {
+    out.push_back(base);
+    out.back().address = net::SocketAddress::any_ipv6(0);
+    out.back().v6only = true;
+  }
+  return out;
 }
 
 // Each socket to open with its IPV6_V6ONLY setting, by the protocol's family rule.
@@ -150,7 +193,10 @@ std::vector<Service> SpecResolver::resolve() {
   base.credentials = credentials();
 
   std::vector<Service> out;
-  if (spec_.tcpmux) {
+  if (spec_.tcpmux && spec_.rpc) {
+    error(spec_.protocol_place,
+          "a tcpmux/ service has no socket of its own to register with rpcbind (use protocol tcp)");
+  } else if (spec_.tcpmux) {
     base.tcpmux_name = config::tcpmux_key(spec_.service);
     out.push_back(base);
   } else if (spec_.transport == Transport::local) {
@@ -162,6 +208,8 @@ std::vector<Service> SpecResolver::resolve() {
     else
       base.address = *address;
     out.push_back(base);
+  } else if (spec_.rpc) {
+    out = rpc_sockets(base);
   } else if (auto number = port()) {
     for (auto& [address, v6only] : addresses(*number)) {
       out.push_back(base);
@@ -182,6 +230,9 @@ std::vector<std::string> occupied(const Service& service) {
   std::string address = service.address.to_string();
   if (service.transport == Transport::local) return {"unix " + address};
   const char* transport = service.transport == Transport::udp ? "udp" : "tcp";
+  // Port 0 is no socket of its own: an RPC program has one entry per transport and family.
+  if (service.is_rpc())
+    return {fmt::format("rpc {} {} {}", transport, service.rpc_program, service.address.family())};
   std::vector<std::string> keys{fmt::format("{} {}", transport, address)};
   if (service.address.family() == AF_INET6 && service.address.is_any() && !service.v6only)
     keys.push_back(fmt::format("{} {}", transport,

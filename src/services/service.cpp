@@ -9,8 +9,9 @@ std::string Service::key() const {
   const char* transport_name = transport == config::Transport::tcp   ? "tcp"
                                : transport == config::Transport::udp ? "udp"
                                                                      : "unix";
-  return fmt::format("{} {} {}{}", config::to_string(socket_type), transport_name,
-                     address.to_string(), v6only ? " v6only" : "");
+  return fmt::format("{} {} {}{}{}", config::to_string(socket_type), transport_name,
+                     address.to_string(), v6only ? " v6only" : "",
+                     is_rpc() ? fmt::format(" rpc {}", rpc_program) : std::string());
 }
 
 bool Service::key_less(const Service& a, const Service& b) {
@@ -19,7 +20,8 @@ bool Service::key_less(const Service& a, const Service& b) {
   if (a.socket_type != b.socket_type) return a.socket_type < b.socket_type;
   if (a.transport != b.transport) return a.transport < b.transport;
   if (int order = a.address.compare(b.address); order != 0) return order < 0;
-  return a.v6only < b.v6only;
+  if (a.v6only != b.v6only) return a.v6only < b.v6only;
+  return a.rpc_program < b.rpc_program;
 }
 
 bool Service::same_launch(const Service& other) const {
@@ -40,7 +42,8 @@ bool Service::same_login_class(const Service& other) const {
 }
 
 bool Service::same_socket_options(const Service& other) const {
-  return sndbuf == other.sndbuf && rcvbuf == other.rcvbuf && defer_accept == other.defer_accept;
+  return sndbuf == other.sndbuf && rcvbuf == other.rcvbuf && defer_accept == other.defer_accept &&
+         same_rpc_versions(other);
 }
 
 }  // namespace ninetd::services

@@ -65,7 +65,14 @@ struct Service {
   config::Builtin builtin = config::Builtin::none;
   bool tcpmux = false;  // reached through the tcpmux builtin under tcpmux_name
   bool tcpmux_plus = false;
+  // An RPC service: its program number (from /etc/rpc) and the versions it
+  // registers with rpcbind, each on the port the socket got (bound to port 0).
+  // rpc_program 0: not an RPC service. The number sits in the padding before
+  // tcpmux_name; the versions cost the daemon 8 bytes per service.
+  std::uint32_t rpc_program = 0;
   std::string tcpmux_name;
+  std::uint32_t rpc_low_version = 0;
+  std::uint32_t rpc_high_version = 0;
 
   std::string program;
   std::vector<std::string> argv;
@@ -75,10 +82,12 @@ struct Service {
   std::shared_ptr<const LoginClass> login_class;
 
   bool has_socket() const { return !tcpmux; }
+  bool is_rpc() const { return rpc_program != 0; }
   // What a reload matches on: a service whose key survives keeps its socket.
-  // The key's parts: the tcpmux name, or socket type, transport, address and
-  // v6only. key() writes them out (for tests); key_less orders them
-  // without making the string, for the tables a daemon keeps per service.
+  // The key's parts: the tcpmux name, or socket type, transport, address,
+  // v6only and the RPC program (RPC sockets all have port 0 in the address). key() writes them out
+  // (for tests); key_less orders them without making the string, for the tables a daemon keeps per
+  // service.
   std::string key() const;
   static bool key_less(const Service& a, const Service& b);
   // Everything but the socket: a change here takes effect on the next connection.
@@ -89,6 +98,10 @@ struct Service {
   bool same_login_class(const Service& other) const;
   // Everything that the socket itself depends on, beyond the key.
   bool same_socket_options(const Service& other) const;
+  // The same RPC versions (to register with rpcbind).
+  bool same_rpc_versions(const Service& other) const {
+    return rpc_low_version == other.rpc_low_version && rpc_high_version == other.rpc_high_version;
+  }
 };
 
 }  // namespace ninetd::services

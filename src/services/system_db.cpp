@@ -5,7 +5,9 @@
 #include <pwd.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdlib>
+#include <vector>
 
 namespace ninetd::services {
 
@@ -29,6 +31,20 @@ std::optional<std::uint16_t> LibcSystemDb::service_port(const std::string& name,
                       if (entry == nullptr) return std::nullopt;
                       return ntohs(static_cast<std::uint16_t>(entry->s_port));
                     });
+}
+
+std::optional<std::uint32_t> LibcSystemDb::rpc_program(const std::string& name) {
+  return remembered(rpc_programs_, name, [&]() -> std::optional<std::uint32_t> {
+    rpcent entry{};
+    rpcent* found = nullptr;
+    std::vector<char> buffer(1024);
+    // ERANGE: the entry's aliases need a larger buffer.
+    while (getrpcbyname_r(name.c_str(), &entry, buffer.data(), buffer.size(), &found) == ERANGE &&
+           buffer.size() < 65536)
+      buffer.resize(buffer.size() * 2);
+    if (found == nullptr) return std::nullopt;
+    return static_cast<std::uint32_t>(found->r_number);
+  });
 }
 
 std::optional<UserEntry> LibcSystemDb::user(const std::string& name) {

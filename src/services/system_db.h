@@ -26,6 +26,8 @@ class SystemDb {
   // protocol is "tcp" or "udp", as /etc/services names them.
   virtual std::optional<std::uint16_t> service_port(const std::string& name,
                                                     const char* protocol) = 0;
+  // An RPC program's number by its name in /etc/rpc.
+  virtual std::optional<std::uint32_t> rpc_program(const std::string& name) = 0;
   virtual std::optional<UserEntry> user(const std::string& name) = 0;
   virtual std::optional<gid_t> group(const std::string& name) = 0;
   virtual std::vector<gid_t> group_list(const std::string& user, gid_t gid) = 0;
@@ -34,13 +36,14 @@ class SystemDb {
   virtual bool is_root() = 0;
 };
 
-// The real databases: getservbyname, getpwnam, getgrnam, getgrouplist, getaddrinfo.
+// The real databases: getservbyname, getrpcbyname_r, getpwnam, getgrnam, getgrouplist, getaddrinfo.
 // Each answer is remembered for the life of the object (one load): a file of
 // 900 entries for the same user reads /etc/passwd and /etc/group once, not 900
 // times.
 class LibcSystemDb final : public SystemDb {
  public:
   std::optional<std::uint16_t> service_port(const std::string& name, const char* protocol) override;
+  std::optional<std::uint32_t> rpc_program(const std::string& name) override;
   std::optional<UserEntry> user(const std::string& name) override;
   std::optional<gid_t> group(const std::string& name) override;
   std::vector<gid_t> group_list(const std::string& user, gid_t gid) override;
@@ -49,6 +52,7 @@ class LibcSystemDb final : public SystemDb {
 
  private:
   std::map<std::pair<std::string, std::string>, std::optional<std::uint16_t>> ports_;
+  std::map<std::string, std::optional<std::uint32_t>> rpc_programs_;
   std::map<std::string, std::optional<UserEntry>> users_;
   std::map<std::string, std::optional<gid_t>> groups_;
   std::map<std::pair<std::string, gid_t>, std::vector<gid_t>> group_lists_;

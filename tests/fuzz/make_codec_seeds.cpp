@@ -66,6 +66,19 @@ services::Service unix_service() {
   return s;
 }
 
+services::Service rpc_service() {
+  services::Service s = exec_service();
+  s.name = "rusersd/rpc/udp";
+  s.socket_type = config::SocketType::dgram;
+  s.transport = config::Transport::udp;
+  s.address = net::SocketAddress::any_ipv4(0);
+  s.wait_mode = config::WaitMode::wait;
+  s.rpc_program = 100002;
+  s.rpc_low_version = 2;
+  s.rpc_high_version = 3;
+  return s;
+}
+
 bool write_seed(const std::string& dir, const char* name, const services::LoadedConfig& c) {
   std::string bytes = services::encode_config(c);
   std::string path = dir + "/" + name;
@@ -91,8 +104,8 @@ int main(int argc, char** argv) {
   one.services = {exec_service()};
   services::LoadedConfig mixed;
   mixed.readable = true;
-  mixed.services = {exec_service(), tcpmux_service(), builtin_service(), unix_service(),
-                    tcpmux_service()};
+  mixed.services = {exec_service(), tcpmux_service(), builtin_service(),
+                    unix_service(), tcpmux_service(), rpc_service()};
   mixed.failed = {config::FailedEntry{7, "ftp", "tpc"}};
   mixed.diagnostics = {{"inetd.conf", 7, 12, config::Severity::error, "unknown protocol"},
                        {"inetd.conf", 9, 1, config::Severity::warning, "host ignored"}};

@@ -25,6 +25,9 @@ Service full_service() {
   s.tcpmux = true;
   s.tcpmux_plus = true;
   s.tcpmux_name = "ftp";
+  s.rpc_program = 100002;
+  s.rpc_low_version = 2;
+  s.rpc_high_version = 3;
   s.program = "/usr/sbin/in.ftpd";
   s.argv = {"in.ftpd", "-l", ""};
   s.credentials = Credentials{true, 107, 65534, {65534, 27, 1000}};
@@ -47,6 +50,9 @@ void expect_same(const Service& a, const Service& b) {
   EXPECT_EQ(a.v6only, b.v6only);
   EXPECT_EQ(a.tcpmux, b.tcpmux);
   EXPECT_EQ(a.tcpmux_name, b.tcpmux_name);
+  EXPECT_EQ(a.rpc_program, b.rpc_program);
+  EXPECT_EQ(a.rpc_low_version, b.rpc_low_version);
+  EXPECT_EQ(a.rpc_high_version, b.rpc_high_version);
 }
 
 TEST(ConfigCodec, ServicesOfOneUserShareTheirGroupList) {

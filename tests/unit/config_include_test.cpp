@@ -205,8 +205,8 @@ TEST(ConfigTree, AnErrorInAnIncludedFileNamesThatFileAndLine) {
   TreeResult r = parse_config_tree("/etc/inetd.conf", "", fs);
   EXPECT_EQ(messages(r.diagnostics),
             std::vector<std::string>{"/srv/x.conf:3:12: error: unknown protocol \"tpc\" "
-                                     "(expected tcp, udp, tcp4, udp4, tcp6, udp6, tcp46, udp46 "
-                                     "or unix)"});
+                                     "(expected tcp, udp, tcp4, udp4, tcp6, udp6, tcp46, udp46, "
+                                     "unix, rpc/tcp or rpc/udp)"});
   ASSERT_EQ(r.failed.size(), 1u);
   EXPECT_EQ(r.failed[0].service, "ftp");
 }

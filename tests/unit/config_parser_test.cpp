@@ -106,23 +106,114 @@ TEST(Protocol, EachNameGivesItsTransportAndAddressFamilies) {
 TEST(Protocol, UnknownNameListsTheKnownOnes) {
   EXPECT_EQ(only_error("ftp stream tpc nowait root /usr/sbin/in.ftpd in.ftpd"),
             "inetd.conf:1:12: error: unknown protocol \"tpc\" (expected tcp, udp, tcp4, udp4, "
-            "tcp6, udp6, tcp46, udp46 or unix)");
+            "tcp6, udp6, tcp46, udp46, unix, rpc/tcp or rpc/udp)");
 }
 
 TEST(Protocol, NamesAreCaseSensitiveAsInEveryBsd) {
   EXPECT_EQ(only_error("ftp stream TCP nowait root /usr/sbin/in.ftpd"),
             "inetd.conf:1:12: error: unknown protocol \"TCP\" (expected tcp, udp, tcp4, udp4, "
-            "tcp6, udp6, tcp46, udp46 or unix)");
+            "tcp6, udp6, tcp46, udp46, unix, rpc/tcp or rpc/udp)");
 }
 
-TEST(Protocol, RpcServicesAreRejectedOnceAtTheProtocol) {
-  EXPECT_EQ(only_error("rstatd/1-3 dgram rpc/udp wait root /usr/libexec/rpc.rstatd rpc.rstatd"),
-            "inetd.conf:1:18: error: RPC services (\"rpc/udp\") are not supported");
+TEST(Protocol, RpcServicesTakeAProgramNameAndAVersionRange) {
+  ServiceSpec spec =
+      only_spec("rstatd/1-3 dgram rpc/udp wait root /usr/libexec/rpc.rstatd rpc.rstatd");
+  EXPECT_TRUE(spec.rpc);
+  EXPECT_EQ(spec.service, "rstatd");
+  EXPECT_EQ(spec.rpc_low_version, 1u);
+  EXPECT_EQ(spec.rpc_high_version, 3u);
+  EXPECT_EQ(spec.protocol, "rpc/udp");
+  EXPECT_EQ(spec.transport, Transport::udp);
+  EXPECT_EQ(spec.family, FamilyRule::both);
+  EXPECT_EQ(spec.display_name(), "rstatd/rpc/udp");
 }
 
-TEST(Protocol, ServiceWithVersionSlashIsTakenForRpc) {
+TEST(Protocol, DebiansRusersdLineIsAccepted) {
+  ServiceSpec spec =
+      only_spec("rusersd/2-3\tdgram\trpc/udp\twait\tnobody\t/usr/sbin/tcpd\t/usr/sbin/rpc.rusersd");
+  EXPECT_EQ(spec.service, "rusersd");
+  EXPECT_EQ(spec.rpc_low_version, 2u);
+  EXPECT_EQ(spec.rpc_high_version, 3u);
+  EXPECT_EQ(spec.program, "/usr/sbin/tcpd");
+  EXPECT_EQ(spec.args, std::vector<std::string>{"/usr/sbin/rpc.rusersd"});
+}
+
+TEST(Protocol, TheKeyValueFormTakesRpcThroughItsProtocolKey) {
+  ServiceSpec spec = only_spec(
+      "rusersd/2-3 on protocol = rpc/udp, socktype = dgram, wait = yes, user = nobody,\n"
+      "  exec = /usr/sbin/rpc.rusersd;");
+  EXPECT_TRUE(spec.rpc);
+  EXPECT_EQ(spec.service, "rusersd");
+  EXPECT_EQ(spec.rpc_low_version, 2u);
+  EXPECT_EQ(spec.rpc_high_version, 3u);
+}
+
+TEST(Protocol, OneRpcVersionIsARangeOfOne) {
+  ServiceSpec spec = only_spec("walld/1 dgram rpc/udp wait root /usr/sbin/rpc.rwalld");
+  EXPECT_EQ(spec.rpc_low_version, 1u);
+  EXPECT_EQ(spec.rpc_high_version, 1u);
+}
+
+TEST(Protocol, RpcProtocolsOpenTheFamiliesThePlainNamesOpen) {
+  struct Case {
+    const char* line;
+    Transport transport;
+    FamilyRule family;
+  };
+  for (const Case& c : {
+           Case{"x/1 stream rpc/tcp wait root /bin/x", Transport::tcp, FamilyRule::both},
+           Case{"x/1 stream rpc/tcp4 nowait root /bin/x", Transport::tcp, FamilyRule::v4},
+           Case{"x/1 stream rpc/tcp6 wait root /bin/x", Transport::tcp, FamilyRule::v6_only},
+           Case{"x/1 dgram rpc/udp4 wait root /bin/x", Transport::udp, FamilyRule::v4},
+           Case{"x/1 dgram rpc/udp6 wait root /bin/x", Transport::udp, FamilyRule::v6_only},
+       }) {
+    ServiceSpec spec = only_spec(c.line);
+    EXPECT_TRUE(spec.rpc) << c.line;
+    EXPECT_EQ(spec.transport, c.transport) << c.line;
+    EXPECT_EQ(spec.family, c.family) << c.line;
+  }
+}
+
+TEST(Protocol, UnknownRpcProtocolIsReportedOnce) {
+  EXPECT_EQ(only_error("rstatd/1-3 dgram rpc/udp46 wait root /usr/libexec/rpc.rstatd"),
+            "inetd.conf:1:18: error: unknown RPC protocol \"rpc/udp46\" (expected rpc/tcp, "
+            "rpc/udp, rpc/tcp4, rpc/udp4, rpc/tcp6 or rpc/udp6)");
+  EXPECT_EQ(only_error("rstatd/1-3 dgram rpc/unix wait root /usr/libexec/rpc.rstatd"),
+            "inetd.conf:1:18: error: unknown RPC protocol \"rpc/unix\" (expected rpc/tcp, "
+            "rpc/udp, rpc/tcp4, rpc/udp4, rpc/tcp6 or rpc/udp6)");
+}
+
+TEST(Protocol, ServiceWithVersionSlashNeedsAnRpcProtocol) {
   EXPECT_EQ(only_error("rusersd/1-3 dgram udp wait root /usr/libexec/rpc.rusersd"),
-            "inetd.conf:1:1: error: RPC services (\"rusersd/1-3\") are not supported");
+            "inetd.conf:1:8: error: \"rusersd/1-3\" is an RPC program and its versions: it needs "
+            "protocol rpc/tcp or rpc/udp, not \"udp\"");
+}
+
+TEST(Protocol, RpcServiceNeedsVersions) {
+  EXPECT_EQ(only_error("rusersd dgram rpc/udp wait root /usr/sbin/rpc.rusersd"),
+            "inetd.conf:1:8: error: RPC service \"rusersd\" needs its versions: name/version or "
+            "name/low-high");
+}
+
+TEST(Protocol, RpcVersionsAreNumbersLowToHighEachAtItsColumn) {
+  EXPECT_EQ(only_error("rusersd/x-3 dgram rpc/udp wait root /usr/sbin/rpc.rusersd"),
+            "inetd.conf:1:9: error: RPC version must be a number, got \"x\"");
+  EXPECT_EQ(only_error("rusersd/2-y dgram rpc/udp wait root /usr/sbin/rpc.rusersd"),
+            "inetd.conf:1:11: error: RPC version must be a number, got \"y\"");
+  EXPECT_EQ(only_error("rusersd/ dgram rpc/udp wait root /usr/sbin/rpc.rusersd"),
+            "inetd.conf:1:9: error: RPC version must be a number, got \"\"");
+  EXPECT_EQ(only_error("rusersd/3-2 dgram rpc/udp wait root /usr/sbin/rpc.rusersd"),
+            "inetd.conf:1:9: error: RPC versions \"3-2\": the low version is above the high one");
+  EXPECT_EQ(only_error("rusersd/1-4294967296 dgram rpc/udp wait root /usr/sbin/rpc.rusersd"),
+            "inetd.conf:1:11: error: RPC version must be a number, got \"4294967296\"");
+  EXPECT_EQ(only_error("/2 dgram rpc/udp wait root /usr/sbin/rpc.rusersd"),
+            "inetd.conf:1:1: error: missing RPC program name before \"/\"");
+}
+
+TEST(Protocol, RpcProtocolMustMatchTheSocketType) {
+  EXPECT_EQ(only_error("rusersd/2 stream rpc/udp wait root /usr/sbin/rpc.rusersd"),
+            "inetd.conf:1:18: error: protocol \"rpc/udp\" does not go with socket type stream "
+            "(expected tcp, tcp4, tcp6, tcp46 or unix)");
 }
 
 TEST(Protocol, SndbufAndRcvbufTakeBytesOrKOrMSuffixes) {
@@ -673,7 +764,8 @@ TEST(Missing, EachMissingFieldIsNamedAtTheEndOfTheEntry) {
             "seqpacket); entry has 1 of the 6 required fields");
   EXPECT_EQ(only_error("echo stream"),
             "inetd.conf:1:12: error: missing protocol field (expected tcp, udp, tcp4, udp4, tcp6, "
-            "udp6, tcp46, udp46 or unix); entry has 2 of the 6 required fields");
+            "udp6, tcp46, udp46, unix, rpc/tcp or rpc/udp); entry has 2 of the 6 required "
+            "fields");
   EXPECT_EQ(only_error("echo stream tcp"),
             "inetd.conf:1:16: error: missing wait/nowait field (expected wait or nowait); entry "
             "has 3 of the 6 required fields");
@@ -764,7 +856,7 @@ TEST(Layout, FieldsThemselvesMayBeOnContinuationLines) {
 TEST(Layout, ErrorsOnContinuationLinesPointThere) {
   EXPECT_EQ(only_error("ftp stream\n    tpc nowait root /usr/sbin/in.ftpd\n"),
             "inetd.conf:2:5: error: unknown protocol \"tpc\" (expected tcp, udp, tcp4, udp4, "
-            "tcp6, udp6, tcp46, udp46 or unix)");
+            "tcp6, udp6, tcp46, udp46, unix, rpc/tcp or rpc/udp)");
 }
 
 TEST(Layout, CommentOrBlankLineEndsAnEntry) {

@@ -196,7 +196,8 @@ TEST(KeyValueSwitch, AnOffEntryStillReportsItsErrors) {
   ParseResult result = parse("echo off protocol = tcq, user = root;");
   EXPECT_EQ(messages(result),
             std::vector<std::string>{"inetd.conf:1:21: error: unknown protocol \"tcq\" (expected "
-                                     "tcp, udp, tcp4, udp4, tcp6, udp6, tcp46, udp46 or unix)"});
+                                     "tcp, udp, tcp4, udp4, tcp6, udp6, tcp46, udp46, unix, "
+                                     "rpc/tcp or rpc/udp)"});
   EXPECT_TRUE(result.services.empty());
   EXPECT_TRUE(result.failed.empty());
 }

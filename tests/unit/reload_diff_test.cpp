@@ -357,3 +357,59 @@ TEST(ReloadDiff, AKeyThatSurvivesIsNeverKeptBroken) {
 
 }  // namespace
 }  // namespace ninetd::services
+
+// --- RPC services ---
+
+namespace ninetd::services {
+namespace {
+
+Service rusersd_udp(std::uint32_t program = 100002) {
+  Service s;
+  s.name = "rusersd/rpc/udp";
+  s.socket_type = config::SocketType::dgram;
+  s.transport = config::Transport::udp;
+  s.wait_mode = config::WaitMode::wait;
+  s.address = net::SocketAddress::any_ipv4(0);
+  s.rpc_program = program;
+  s.rpc_low_version = 2;
+  s.rpc_high_version = 3;
+  s.program = "/usr/sbin/rpc.rusersd";
+  s.argv = {"rpc.rusersd"};
+  return s;
+}
+
+TEST(ServiceKey, RpcServicesOnPortZeroAreKeyedByTheirProgram) {
+  EXPECT_EQ(rusersd_udp().key(), "dgram udp 0.0.0.0:0 rpc 100002");
+  EXPECT_TRUE(Service::key_less(rusersd_udp(100001), rusersd_udp()));
+  EXPECT_FALSE(Service::key_less(rusersd_udp(), rusersd_udp(100001)));
+}
+
+TEST(ReloadDiff, AnotherRpcVersionSetIsAChangeOnTheSameSocket) {
+  std::vector<Service> running = {rusersd_udp()};
+  std::vector<Service> loaded = {rusersd_udp()};
+  loaded[0].rpc_low_version = 3;
+  ReloadDiff diff = diff_services(pointers(running), loaded, {});
+  ASSERT_EQ(diff.changed.size(), 1u);
+  EXPECT_TRUE(diff.added.empty());
+  EXPECT_TRUE(diff.removed.empty());
+}
+
+TEST(ReloadDiff, AnotherRpcProgramIsAnotherSocket) {
+  std::vector<Service> running = {rusersd_udp()};
+  std::vector<Service> loaded = {rusersd_udp(100001)};
+  ReloadDiff diff = diff_services(pointers(running), loaded, {});
+  EXPECT_EQ(diff.added.size(), 1u);
+  EXPECT_EQ(diff.removed.size(), 1u);
+  EXPECT_TRUE(diff.changed.empty());
+}
+
+TEST(ReloadDiff, ABrokenRpcLineKeepsTheRunningService) {
+  std::vector<Service> running = {rusersd_udp()};
+  ReloadDiff diff =
+      diff_services(pointers(running), {}, {config::FailedEntry{1, "rusersd", "rpc/udp"}});
+  EXPECT_EQ(diff.kept_broken.size(), 1u);
+  EXPECT_TRUE(diff.removed.empty());
+}
+
+}  // namespace
+}  // namespace ninetd::services

@@ -42,6 +42,12 @@ class FakeSystemDb final : public SystemDb {
     if (it == ports.end()) return std::nullopt;
     return it->second;
   }
+  std::map<std::string, std::uint32_t> rpc_programs{{"rusersd", 100002}, {"rstatd", 100001}};
+  std::optional<std::uint32_t> rpc_program(const std::string& name) override {
+    auto it = rpc_programs.find(name);
+    if (it == rpc_programs.end()) return std::nullopt;
+    return it->second;
+  }
   std::optional<UserEntry> user(const std::string& name) override {
     auto it = users.find(name);
     if (it == users.end()) return std::nullopt;
@@ -550,6 +556,81 @@ TEST(ResolveCarry, ABadEntryNeverStopsTheOthers) {
   EXPECT_EQ(sockets(r), (Strings{"0.0.0.0:7", "0.0.0.0:21", "0.0.0.0:79"}));
   EXPECT_EQ(r.messages.size(), 3u);
   EXPECT_EQ(r.failed.size(), 3u);
+}
+
+// ---------------------------------------------------------------- RPC services
+
+TEST(ResolveRpc, ProgramFromEtcRpcOnPortZeroOfEachFamily) {
+  Resolved r =
+      resolve_text("rusersd/2-3 dgram rpc/udp wait nobody /usr/sbin/tcpd /usr/sbin/rpc.rusersd");
+  EXPECT_EQ(r.messages, Strings{});
+  EXPECT_EQ(sockets(r), (Strings{"0.0.0.0:0", "[::]:0 v6only"}));
+  for (const Service& s : r.services) {
+    EXPECT_EQ(s.name, "rusersd/rpc/udp");
+    EXPECT_EQ(s.rpc_program, 100002u);
+    EXPECT_EQ(s.rpc_low_version, 2u);
+    EXPECT_EQ(s.rpc_high_version, 3u);
+    EXPECT_EQ(s.transport, config::Transport::udp);
+  }
+}
+
+TEST(ResolveRpc, FamiliesFollowTheProtocol) {
+  EXPECT_EQ(sockets(resolve_text("rstatd/1 dgram rpc/udp4 wait root /bin/x")),
+            Strings{"0.0.0.0:0"});
+  EXPECT_EQ(sockets(resolve_text("rstatd/1 stream rpc/tcp6 wait root /bin/x")),
+            Strings{"[::]:0 v6only"});
+}
+
+TEST(ResolveRpc, ANumberIsTheProgramItself) {
+  Resolved r = resolve_text("300019/1 dgram rpc/udp4 wait root /bin/x");
+  EXPECT_EQ(r.messages, Strings{});
+  ASSERT_EQ(r.services.size(), 1u);
+  EXPECT_EQ(r.services[0].rpc_program, 300019u);
+}
+
+TEST(ResolveRpc, UnknownProgramPointsAtTheServiceField) {
+  Resolved r = resolve_text(
+      "echo stream tcp nowait root internal\n"
+      "nosuch/1 dgram rpc/udp wait root /bin/x\n");
+  EXPECT_EQ(r.messages, Strings{"inetd.conf:2:1: error: unknown RPC program \"nosuch\" (not in "
+                                "/etc/rpc; give its number instead)"});
+  EXPECT_EQ(r.services.size(), 2u);
+  ASSERT_EQ(r.failed.size(), 1u);
+  EXPECT_EQ(r.failed[0].service, "nosuch");
+}
+
+TEST(ResolveRpc, AHostIsIgnoredWithAWarning) {
+  Resolved r = resolve_text("127.0.0.1:rstatd/1 dgram rpc/udp4 wait root /bin/x");
+  EXPECT_EQ(r.messages, Strings{"inetd.conf:1:1: warning: RPC service rstatd/rpc/udp4 listens on "
+                                "every address; host \"127.0.0.1\" ignored"});
+  EXPECT_EQ(sockets(r), Strings{"0.0.0.0:0"});
+}
+
+TEST(ResolveRpc, BuiltinsAndTcpmuxCannotBeRpc) {
+  EXPECT_EQ(resolve_text("rusersd/2 dgram rpc/udp wait root internal echo").messages,
+            Strings{"inetd.conf:1:35: error: RPC services need a server program, not "
+                    "\"internal\""});
+  EXPECT_EQ(resolve_text("tcpmux/rusersd/2 stream rpc/tcp nowait root /bin/x").messages,
+            Strings{"inetd.conf:1:25: error: a tcpmux/ service has no socket of its own to "
+                    "register with rpcbind (use protocol tcp)"});
+}
+
+TEST(ResolveRpc, TwoProgramsOnPortZeroDoNotClash) {
+  Resolved r = resolve_text(
+      "rstatd/1-3 dgram rpc/udp wait root /bin/x\n"
+      "rusersd/2-3 dgram rpc/udp wait root /bin/y\n"
+      "rusersd/2-3 stream rpc/tcp wait root /bin/y\n");
+  EXPECT_EQ(r.messages, Strings{});
+  EXPECT_EQ(r.services.size(), 6u);
+}
+
+TEST(ResolveRpc, OneProgramTwiceOnOneTransportClashes) {
+  Resolved r = resolve_text(
+      "rusersd/2 dgram rpc/udp wait root /bin/x\n"
+      "rusersd/3 dgram rpc/udp4 wait root /bin/y\n");
+  EXPECT_EQ(r.messages, Strings{"inetd.conf:2:1: error: rusersd/rpc/udp4 on 0.0.0.0:0 is already "
+                                "defined at inetd.conf:1 by rusersd/rpc/udp; entry skipped"});
+  EXPECT_EQ(r.services.size(), 2u);
 }
 
 }  // namespace

@@ -35,7 +35,13 @@ class FakeOwner final : public ListenerOwner {
   std::size_t sessions_open() const override { return 0; }
   std::size_t sessions_max() const override { return 1; }
   bool allow_repeated(const RunningService&, std::string_view) override { return true; }
+  void rpc_bound(const RunningService&, const net::SocketAddress& bound) override {
+    rpc_addresses.push_back(bound);
+  }
+  void rpc_closed(const RunningService&) override { ++rpc_closes; }
 
+  std::vector<net::SocketAddress> rpc_addresses;
+  int rpc_closes = 0;
   std::vector<Client> served;
   std::vector<sys::Fd> connections;
   int handed_over = 0;
@@ -100,6 +106,31 @@ class ServiceListenerTest : public ::testing::Test {
   std::string directory_;
   std::string path_;
 };
+
+TEST_F(ServiceListenerTest, AnRpcSocketAnnouncesThePortItGotAndItsClose) {
+  services::Service s;
+  s.name = "rusersd/rpc/udp";
+  s.socket_type = config::SocketType::dgram;
+  s.transport = config::Transport::udp;
+  s.address = *net::SocketAddress::from_numeric("127.0.0.1", 0);
+  s.wait_mode = config::WaitMode::wait;
+  s.rpc_program = 100002;
+  s.rpc_low_version = 2;
+  s.rpc_high_version = 3;
+  s.program = "/usr/sbin/rpc.rusersd";
+  s.argv = {"rpc.rusersd"};
+  auto service = std::make_shared<RunningService>(*owner_, s);
+  service->listener.open();
+  ASSERT_EQ(owner_->rpc_addresses.size(), 1u);
+  EXPECT_EQ(owner_->rpc_addresses[0].ip(), "127.0.0.1");
+  EXPECT_NE(owner_->rpc_addresses[0].port(), 0);
+  service->listener.announce_rpc();  // a reload changed the versions
+  ASSERT_EQ(owner_->rpc_addresses.size(), 2u);
+  EXPECT_EQ(owner_->rpc_addresses[1], owner_->rpc_addresses[0]);
+  EXPECT_EQ(owner_->rpc_closes, 0);
+  service->listener.remove();
+  EXPECT_EQ(owner_->rpc_closes, 1);
+}
 
 TEST_F(ServiceListenerTest, OpensListensAndHandsOnEachConnection) {
   RunningService& service = start();
