@@ -142,7 +142,8 @@ void access_rules(KeyValueParser& p, const Option& option, bool allow) {
 }
 
 constexpr std::array<KeyRow, 23> kKeys{{
-    {{"protocol", "tcp, udp, tcp4, udp4, tcp6, udp6, tcp46, udp46 or unix, with ,options"},
+    {{"protocol",
+      "tcp, udp, tcp4, udp4, tcp6, udp6, tcp46, udp46, unix, rpc/tcp or rpc/udp, with ,options"},
      1,
      1,
      [](KeyValueParser& p, const Option& o) {
