@@ -1,6 +1,7 @@
 #include "daemon/wrap_checker.h"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -28,7 +29,8 @@ struct Question {
 
 struct Answer {
   std::uint64_t id = 0;
-  std::uint8_t allowed = 0;
+  wrap::Verdict verdict = wrap::Verdict::refused;
+  char problem[120] = {};  // why libwrap is unavailable
 };
 
 // The checker: 0 and 1 on /dev/null, 2 the daemon's, its socket on 3 and
@@ -51,8 +53,11 @@ struct Answer {
     if (n < 0 && errno == EINTR) continue;
     if (n != static_cast<ssize_t>(sizeof(q))) _exit(0);  // the daemon closed its end
     q.daemon[sizeof(q.daemon) - 1] = '\0';
-    Answer a{q.id, static_cast<std::uint8_t>(
-                       wrap::hosts_allow(q.daemon, reinterpret_cast<const sockaddr*>(&q.peer)))};
+    Answer a;
+    a.id = q.id;
+    std::string problem;
+    a.verdict = wrap::hosts_allow(q.daemon, reinterpret_cast<const sockaddr*>(&q.peer), problem);
+    std::memcpy(a.problem, problem.data(), std::min(problem.size(), sizeof(a.problem) - 1));
     while (::send(kCheckerSocket, &a, sizeof(a), MSG_NOSIGNAL) < 0)
       if (errno != EINTR) _exit(1);
   }
@@ -148,7 +153,13 @@ void WrapChecker::on_answer(Process& process, std::uint32_t events) {
     WrapPending pending = std::move(it->second.pending);
     pending_.erase(it);
     --process.in_flight;
-    sink_.on_wrap_verdict(std::move(pending), a.allowed != 0, nullptr);
+    if (a.verdict == wrap::Verdict::unavailable) {
+      a.problem[sizeof(a.problem) - 1] = '\0';
+      unavailable_ = fmt::format("libwrap is unavailable ({}); refused", a.problem);
+      sink_.on_wrap_verdict(std::move(pending), false, unavailable_.c_str());
+      continue;
+    }
+    sink_.on_wrap_verdict(std::move(pending), a.verdict == wrap::Verdict::allowed, nullptr);
   }
 }
 

@@ -83,6 +83,7 @@ class WrapChecker {
   };
   std::unordered_map<std::uint64_t, Asked> pending_;
   std::uint64_t next_id_ = 1;
+  std::string unavailable_;  // the reason given with the last "libwrap unavailable"
 };
 
 }  // namespace ninetd::daemon
