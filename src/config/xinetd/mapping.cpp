@@ -213,14 +213,15 @@ Word Mapper::protocol_word(const Flags& given) {
   if (protocol != nullptr) {
     word = protocol->values[0];
     base = word.text;
-    if (base != "tcp" && base != "udp")
+    if (base != "tcp" && base != "udp") {
       error(*protocol, word,
             fmt::format("protocol \"{}\" is not supported by ninetd (expected tcp or udp)", base));
-  } else if (socket_type != nullptr) {
-    word = socket_type->values[0];
-    base = word.text == "dgram" ? "udp" : "tcp";
-  } else {
-    base = "tcp";
+      base.clear();
+    }
+  }
+  if (base.empty()) {
+    if (socket_type != nullptr && protocol == nullptr) word = socket_type->values[0];
+    base = socket_type != nullptr && socket_type->values[0].text == "dgram" ? "udp" : "tcp";
   }
   bool only6 = yes_no(v6only).value_or(false);
   if (given.v4 && !given.v6)
