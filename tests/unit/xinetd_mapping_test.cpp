@@ -235,10 +235,10 @@ TEST(XinetdMapping, NoAccessAndNames) {
   EXPECT_TRUE(r.services[0].allow_given);
   EXPECT_EQ(rules(r.services[0]), Strings{"deny 192.0.2.7/32"});
   EXPECT_EQ(messages(r),
-            (Strings{"x.conf:8:27: warning: no_access: \"evil.example\" is a name, which ninetd "
-                     "does not look up: its clients are NOT refused",
-                     "x.conf:9:15: warning: only_from: \".example\" is a name, which ninetd does "
-                     "not look up: no client is served by it"}));
+            (Strings{"x.conf:9:15: warning: only_from: \".example\" is a name, which ninetd does "
+                     "not look up: no client is served by it",
+                     "x.conf:8:25: warning: no_access: \"evil.example\" is a name, which ninetd "
+                     "does not look up: its clients are NOT refused"}));
   EXPECT_EQ(refused(finger("  only_from = 10.0.300.1\n")),
             Strings{"x.conf:8:15: error: only_from: \"10.0.300.1\": expected an address "
                     "(a.b.c.d, a.b.c.0 for a.b.c.*, a.b.{c,d}, a prefix) or a name"});

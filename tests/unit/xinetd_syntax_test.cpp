@@ -54,7 +54,7 @@ TEST(XinetdSyntax, BlocksAttributesAndOperators) {
   EXPECT_EQ(echo.attributes[1].op, Operator::remove);
   EXPECT_EQ(echo.attributes[1].name.text, "log_on_failure");
   EXPECT_EQ(echo.attributes[1].values[0].text, "HOST");
-  EXPECT_EQ(echo.attributes[2].values.size(), 4u);  // '#' inside a line is a value
+  EXPECT_EQ(echo.attributes[2].values.size(), 5u);  // '#' inside a line is a value
   EXPECT_TRUE(echo.attributes[3].values.empty());
 }
 
@@ -164,10 +164,10 @@ TEST(XinetdSyntax, OperatorsCountsAndScopeAreChecked) {
   EXPECT_EQ(testing::refused(testing::service("f", base + "  wait = yes\n")),
             Strings{"x.conf:8:3: error: wait is given twice (first at line 5)"});
   EXPECT_EQ(testing::refused(testing::service("f", base + "  disabled = f\n")),
-            Strings{"x.conf:8:3: error: disabled is given in the defaults block, not in a "
+            Strings{"x.conf:8:3: error: disabled belongs in the defaults block, not in a "
                     "service"});
   EXPECT_EQ(messages(parse("defaults\n{\n  server = /bin/true\n}\n")),
-            Strings{"x.conf:3:3: error: server is given in a service block, not in defaults"});
+            Strings{"x.conf:3:3: error: server belongs in a service block, not in defaults"});
 }
 
 TEST(XinetdSyntax, SecondDefaultsBlock) {

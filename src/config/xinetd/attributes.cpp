@@ -95,8 +95,8 @@ constexpr std::array<AttributeRow, 45> kAttributes{{
 // clang-format on
 
 std::string_view scope_words(Scope scope) {
-  return scope == Scope::service ? "in a service block, not in defaults"
-                                 : "in the defaults block, not in a service";
+  return scope == Scope::service ? "belongs in a service block, not in defaults"
+                                 : "belongs in the defaults block, not in a service";
 }
 
 std::string count_words(const AttributeRow& row) {
@@ -117,7 +117,7 @@ bool check_attribute(const Attribute& attribute, const AttributeRow& row, BlockK
   bool in_defaults = kind == BlockKind::defaults;
   if ((row.scope == Scope::service && in_defaults) ||
       (row.scope == Scope::defaults && !in_defaults))
-    return error(name, fmt::format("{} is given {}", row.name, scope_words(row.scope)));
+    return error(name, fmt::format("{} {}", row.name, scope_words(row.scope)));
   if ((row.operators & (1U << static_cast<unsigned>(attribute.op))) == 0)
     return error(
         name, fmt::format("{} takes only {} (\"{}\" is for sets of values)", row.name,
@@ -154,7 +154,7 @@ std::vector<Attribute> check_block(const Block& block, const std::string& file,
     const Word& name = attribute.name;
     const AttributeRow* row = find_attribute(name.text);
     const Attribute* earlier = nullptr;
-    if (row != nullptr && row->operators == kAssign)
+    if (row != nullptr && row->operators == kAssign && attribute.op == Operator::set)
       for (const Attribute& candidate : passed)
         if (candidate.name.text == name.text) earlier = &candidate;
     bool ok = false;

@@ -29,6 +29,16 @@ FailedEntry name_failed(const Block& block) {
   return failed;
 }
 
+// "disable = yes" among a block's lines: a block with errors that is off
+// anyway is not named as failed (a reload has nothing of it to keep).
+bool disabled_as_written(const Block& block) {
+  for (const Attribute& attribute : block.attributes)
+    if (attribute.name.text == "disable" && attribute.values.size() == 1 &&
+        attribute.values[0].text == "yes")
+      return true;
+  return false;
+}
+
 // xinetd has one defaults block, applied to every service wherever it stands.
 void read_defaults(const Document& document, const std::string& file, Defaults& defaults,
                    std::vector<Diagnostic>& diagnostics) {
@@ -54,7 +64,7 @@ void read_service(const Block& block, const std::string& file, const Defaults& d
   bool had_errors = false;
   auto attributes = check_block(block, file, result.diagnostics, had_errors);
   if (block.broken || had_errors) {
-    result.failed.push_back(name_failed(block));
+    if (!disabled_as_written(block)) result.failed.push_back(name_failed(block));
     return;
   }
   std::vector<Setting> settings = defaults.settings;
