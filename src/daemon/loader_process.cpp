@@ -53,7 +53,8 @@ bool keep_only_output(int out) {
   prctl(PR_SET_NAME, "ninetd-loader");
   services::LibcSystemDb db;
   std::string bytes = services::encode_config(
-      services::load_config(request.config_path, db, request.login_conf, request.include_dir));
+      services::load_config(request.config_path, db, request.login_conf, request.include_dir,
+                            request.xinetd ? config::Syntax::xinetd : config::Syntax::inetd));
   std::size_t done = 0;
   while (done < bytes.size()) {
     ssize_t n = ::write(kLoaderOutput, bytes.data() + done, bytes.size() - done);
