@@ -32,6 +32,7 @@ int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
     fmt::print(stderr, "ninetd: -w and -W need libwrap, and this ninetd was built without it\n");
     return 2;
   }
-  if (options.check_only) return run_check(options.config, options.login_conf, options.include_dir);
+  if (options.check_only)
+    return run_check(options.config, options.login_conf, options.include_dir, options.xinetd);
   return run_daemon(options);
 }

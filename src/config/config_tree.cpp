@@ -4,9 +4,12 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <utility>
 
 #include "config/include.h"
+#include "config/xinetd/includedir.h"
+#include "config/xinetd/parser.h"
 
 namespace ninetd::config {
 namespace {
@@ -25,11 +28,14 @@ enum class Reach { main, named, matched };
 
 class TreeReader {
  public:
-  TreeReader(ConfigSource& source, TreeResult& out) : source_(source), out_(out) {}
+  TreeReader(ConfigSource& source, TreeResult& out, Syntax syntax)
+      : source_(source), out_(out), syntax_(syntax) {}
 
   void read(const std::string& path, const Origin& origin, int depth, Reach reach);
   void read_directory(const std::string& dir, const std::string& pattern, const Origin& origin,
                       int depth);
+  // xinetd's includedir: every name xinetd reads, in name order.
+  void read_xinetd_dir(const std::string& dir, const Origin& origin, int depth);
   // A named file or a directory could not be read.
   bool incomplete() const { return incomplete_; }
 
@@ -44,8 +50,15 @@ class TreeReader {
   void expand(const IncludeDirective& include, const std::string& from, int depth);
   std::string chain_through(const std::string& path) const;
 
+  // A directory's listing: nullopt (reported) when it cannot be read.
+  std::optional<std::vector<std::string>> list(const std::string& dir, const Origin& origin,
+                                               bool missing_warned);
+  ParseResult parse_text(const std::string& path, const std::string& text);
+
   ConfigSource& source_;
   TreeResult& out_;
+  Syntax syntax_;
+  xinetd::Defaults xinetd_defaults_;         // the main file's, for the files it includes
   std::vector<std::string> chain_;           // identities of the files being read, outermost first
   std::vector<std::string> chain_by_;        // their names
   std::map<std::string, std::string> done_;  // identity: the name it was read under
@@ -129,7 +142,7 @@ void TreeReader::read(const std::string& path, const Origin& origin, int depth, 
 void TreeReader::parse(const std::string& path, const std::string& text, int depth) {
   auto index = static_cast<std::uint16_t>(out_.files.size());
   out_.files.push_back(path);
-  ParseResult parsed = parse_config(text, path);
+  ParseResult parsed = parse_text(path, text);
   for (auto& d : parsed.diagnostics) out_.diagnostics.push_back(std::move(d));
   for (auto& f : parsed.failed) out_.failed.push_back(std::move(f));
   std::size_t next = 0;
@@ -146,10 +159,20 @@ void TreeReader::parse(const std::string& path, const std::string& text, int dep
   take_until(parsed.services.size());
 }
 
+ParseResult TreeReader::parse_text(const std::string& path, const std::string& text) {
+  if (syntax_ == Syntax::inetd) return parse_config(text, path);
+  // The defaults as this file leaves them reach the files it includes.
+  return xinetd::parse_xinetd_config(text, path, xinetd_defaults_, &xinetd_defaults_);
+}
+
 void TreeReader::expand(const IncludeDirective& include, const std::string& from, int depth) {
   Origin origin{from, include.line, include.column};
   std::string path = include_path(from, include.path);
-  if (!has_wildcard(path)) {
+  if (include.xinetd_dir) {
+    read_xinetd_dir(path, origin, depth + 1);
+    return;
+  }
+  if (syntax_ == Syntax::xinetd || !has_wildcard(path)) {
     read(path, origin, depth + 1, Reach::named);
     return;
   }
@@ -162,32 +185,47 @@ void TreeReader::expand(const IncludeDirective& include, const std::string& from
 }
 
 // A glob's directory (`pattern` not empty) or the drop-in directory.
-void TreeReader::read_directory(const std::string& dir, const std::string& pattern,
-                                const Origin& origin, int depth) {
+std::optional<std::vector<std::string>> TreeReader::list(const std::string& dir,
+                                                         const Origin& origin,
+                                                         bool missing_warned) {
   SourceListing listing = source_.list(dir);
   if (listing.status == SourceListing::Status::missing) {
-    // The drop-in directory is optional; a glob's missing directory is likely a typo.
-    if (!pattern.empty())
+    if (missing_warned)
       report(origin, Severity::warning,
              fmt::format("directory {} does not exist; nothing included", dir));
-    return;
+    return std::nullopt;
   }
   if (listing.status != SourceListing::Status::ok) {
     report(origin, Severity::error,
            fmt::format("cannot read directory {}: {}", dir, listing.problem));
     incomplete_ = true;
-    return;
+    return std::nullopt;
   }
-  for (const auto& name : select_names(std::move(listing.names), pattern))
+  return std::move(listing.names);
+}
+
+void TreeReader::read_directory(const std::string& dir, const std::string& pattern,
+                                const Origin& origin, int depth) {
+  // The drop-in directory is optional; a glob's missing directory is likely a typo.
+  auto names = list(dir, origin, !pattern.empty());
+  if (!names) return;
+  for (const auto& name : select_names(std::move(*names), pattern))
+    read(join_path(dir, name), origin, depth, Reach::matched);
+}
+
+void TreeReader::read_xinetd_dir(const std::string& dir, const Origin& origin, int depth) {
+  auto names = list(dir, origin, true);
+  if (!names) return;
+  for (const auto& name : xinetd::names_read_in_dir(std::move(*names)))
     read(join_path(dir, name), origin, depth, Reach::matched);
 }
 
 }  // namespace
 
 TreeResult parse_config_tree(const std::string& main_file, const std::string& drop_in_dir,
-                             ConfigSource& source) {
+                             ConfigSource& source, Syntax syntax) {
   TreeResult result;
-  TreeReader reader(source, result);
+  TreeReader reader(source, result, syntax);
   reader.read(main_file, Origin{main_file, 0, 0}, 0, Reach::main);
   if (result.readable && !drop_in_dir.empty())
     reader.read_directory(drop_in_dir, "", Origin{drop_in_dir, 0, 0}, 1);

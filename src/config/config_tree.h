@@ -4,6 +4,7 @@
 // loader implements on the file system and tests with a map of texts.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -50,9 +51,15 @@ struct TreeResult {
   std::vector<std::string> files;
 };
 
+// The language the files are in. xinetd.conf (config/xinetd/parser.h): the
+// main file's defaults block applies to the files it includes, "include FILE"
+// reads one file (no wildcards) and "includedir DIR" every name of DIR that
+// xinetd reads (config/xinetd/includedir.h), in name order.
+enum class Syntax : std::uint8_t { inetd, xinetd };
+
 // `drop_in_dir` empty: no drop-in directory. A drop-in directory that does not
 // exist is not an error.
 TreeResult parse_config_tree(const std::string& main_file, const std::string& drop_in_dir,
-                             ConfigSource& source);
+                             ConfigSource& source, Syntax syntax = Syntax::inetd);
 
 }  // namespace ninetd::config

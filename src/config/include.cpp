@@ -35,7 +35,7 @@ bool parse_include(const Entry& entry, const std::string& file, IncludeDirective
                            ".include takes one path; a file name with spaces cannot be included"});
     return false;
   }
-  out = IncludeDirective{words[1].text, words[1].line, words[1].column, 0};
+  out = IncludeDirective{words[1].text, words[1].line, words[1].column, 0, false};
   return true;
 }
 

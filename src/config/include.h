@@ -24,6 +24,9 @@ struct IncludeDirective {
   int column = 0;
   // How many of the file's services come before it: the included services go there.
   std::size_t position = 0;
+  // xinetd's "includedir DIR" (config/xinetd/parser.h): every name of DIR that
+  // xinetd::read_in_dir keeps, in name order; never set for inetd.conf.
+  bool xinetd_dir = false;
 };
 
 // An entry whose first word starts with '.' and holds no ':' (no service name

@@ -44,9 +44,10 @@ std::string summarize(const services::LoadedConfig& loaded) {
 }
 
 int run_check(const std::string& path, const std::string& login_conf,
-              const std::string& include_dir) {
+              const std::string& include_dir, bool xinetd) {
   services::LibcSystemDb db;
-  auto loaded = services::load_config(path, db, login_conf, include_dir);
+  auto loaded = services::load_config(path, db, login_conf, include_dir,
+                                      xinetd ? config::Syntax::xinetd : config::Syntax::inetd);
   print_diagnostics(loaded, stderr);
   fmt::print("{}: {}\n", path, summarize(loaded));
   return config::has_errors(loaded.diagnostics) ? 1 : 0;

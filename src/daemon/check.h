@@ -13,6 +13,6 @@ namespace ninetd::daemon {
 void print_diagnostics(const services::LoadedConfig& loaded, std::FILE* out);
 std::string summarize(const services::LoadedConfig& loaded);
 int run_check(const std::string& path, const std::string& login_conf,
-              const std::string& include_dir);
+              const std::string& include_dir, bool xinetd = false);
 
 }  // namespace ninetd::daemon

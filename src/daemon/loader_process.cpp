@@ -69,7 +69,8 @@ sys::Result<LoaderProcess> LoaderProcess::start(const LoadRequest& request) {
   return start_child("ninetd-loader", [&request] {
     services::LibcSystemDb db;
     return services::encode_config(
-        services::load_config(request.config_path, db, request.login_conf, request.include_dir));
+        services::load_config(request.config_path, db, request.login_conf, request.include_dir,
+                              request.xinetd ? config::Syntax::xinetd : config::Syntax::inetd));
   });
 }
 

@@ -24,6 +24,7 @@ struct LoadRequest {
   std::string config_path;
   std::string login_conf;
   std::string include_dir;  // the drop-in directory; empty: none
+  bool xinetd = false;      // -x: the files are xinetd.conf
 };
 
 class LoaderProcess {

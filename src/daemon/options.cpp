@@ -42,6 +42,9 @@ constexpr const char kUsage[] =
     "                is /etc/inetd.conf, none otherwise); a missing directory is no error\n"
     "  --no-include-dir\n"
     "                read no drop-in directory\n"
+    "  -x file, --xinetd file\n"
+    "                read this file as xinetd.conf(5): its defaults and service blocks,\n"
+    "                include and includedir (instead of an inetd.conf configuration file)\n"
     "  --login-conf file\n"
     "                read the login classes of \"user/class\" entries from this file, in\n"
     "                FreeBSD's login.conf(5) format (default /etc/login.conf)\n"
@@ -299,6 +302,37 @@ void settle_include_dir(const IncludeDirChoice& choice, OptionsResult& result) {
     o.include_dir = kDefaultIncludeDir;
 }
 
+// -x FILE, --xinetd FILE (or --xinetd=FILE): FILE is the configuration, in
+// xinetd.conf's language. True when args[i] was one of them.
+bool parse_xinetd(const std::vector<std::string>& args, std::size_t& i, bool& have_config,
+                  OptionsResult& result) {
+  std::optional<std::string> file;
+  if (args[i] == "-x") {
+    if (i + 1 == args.size()) {
+      result.error = "option -x needs a file name";
+      return false;
+    }
+    file = args[++i];
+  } else {
+    file = long_option_value(args, i, "--xinetd", result.error);
+  }
+  if (!file) return false;
+  Options& o = result.options;
+  if (have_config || o.xinetd) {
+    result.error =
+        "more than one configuration file given (\"" + o.config + "\" and \"" + *file + "\")";
+    return false;
+  }
+  if (file->empty()) {
+    result.error = "option -x needs a file name";
+    return false;
+  }
+  o.config = *file;
+  o.xinetd = true;
+  have_config = true;
+  return true;
+}
+
 }  // namespace
 
 OptionsResult parse_options(const std::vector<std::string>& args) {
@@ -315,6 +349,9 @@ OptionsResult parse_options(const std::vector<std::string>& args) {
     bool had_value = parse_long_option(args, i, result);
     if (!result.error.empty()) return result;
     if (had_value) continue;
+    bool had_xinetd = parse_xinetd(args, i, have_config, result);
+    if (!result.error.empty()) return result;
+    if (had_xinetd) continue;
     if (arg == "--") {
       if (i + 1 < args.size()) {
         o.config = args[++i];

@@ -36,6 +36,7 @@ struct Options {
   bool version = false;
   std::optional<std::string> pidfile;  // -p FILE; default kDefaultPidfile unless -d
   std::string config = kDefaultConfig;
+  bool xinetd = false;  // -x FILE, --xinetd FILE: the configuration file is xinetd.conf
   std::string login_conf = "/etc/login.conf";  // --login-conf FILE: login classes
   unsigned idle_timeout = 60;                  // --idle-timeout SECONDS: builtin sessions
   bool new_session = false;                    // --new-session: setsid for servers, not setpgid

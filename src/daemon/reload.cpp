@@ -21,7 +21,8 @@ constexpr std::uint16_t kStandardBuiltinPorts[] = {7, 9, 13, 19, 37};
 }  // namespace
 
 LoadRequest Supervisor::load_request() const {
-  return LoadRequest{settings_.config_path, settings_.login_conf, settings_.include_dir};
+  return LoadRequest{settings_.config_path, settings_.login_conf, settings_.include_dir,
+                     settings_.xinetd};
 }
 
 bool Supervisor::start() {

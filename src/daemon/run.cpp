@@ -136,6 +136,7 @@ SupervisorSettings supervisor_settings(const Options& options) {
   settings.limit_defaults = {options.max_child, options.max_conn_per_ip_per_minute,
                              options.max_per_minute, options.max_child_per_ip};
   settings.include_dir = options.include_dir;
+  settings.xinetd = options.xinetd;
   settings.log_connections = options.log_connections;
   settings.session_idle_timeout = std::chrono::seconds(options.idle_timeout);
   settings.max_sessions = options.max_sessions;

@@ -35,6 +35,7 @@ struct SupervisorSettings {
   std::string config_path;
   std::string login_conf;
   std::string include_dir;  // the drop-in directory read after the file; empty: none
+  bool xinetd = false;      // -x: the configuration is xinetd.conf
   bool log_connections = false;
   std::chrono::seconds session_idle_timeout{60};
   std::size_t max_sessions = 0;         // 0: from the open-files limit (descriptor_budget.h)

@@ -155,10 +155,10 @@ void apply_login_classes(std::vector<Service>& services, const std::vector<std::
 }  // namespace
 
 LoadedConfig load_config(const std::string& path, SystemDb& db, const std::string& login_conf,
-                         const std::string& include_dir) {
+                         const std::string& include_dir, config::Syntax syntax) {
   LoadedConfig loaded;
   FileSystemSource source;
-  config::TreeResult parsed = config::parse_config_tree(path, include_dir, source);
+  config::TreeResult parsed = config::parse_config_tree(path, include_dir, source, syntax);
   loaded.readable = parsed.readable;
   loaded.diagnostics = std::move(parsed.diagnostics);
   loaded.files = std::move(parsed.files);

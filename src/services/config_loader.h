@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "config/config_tree.h"
 #include "config/diagnostic.h"
 #include "config/parser.h"
 #include "services/login_class.h"
@@ -24,9 +25,11 @@ struct LoadedConfig {
 };
 
 // Login classes are read from `login_conf` (FreeBSD's format) when any entry names one.
-// The files of `include_dir` (none when empty) are read after the main file's.
+// The files of `include_dir` (none when empty) are read after the main file's;
+// `syntax` is the language of every file (xinetd.conf for -x).
 LoadedConfig load_config(const std::string& path, SystemDb& db,
                          const std::string& login_conf = kLoginConfPath,
-                         const std::string& include_dir = "");
+                         const std::string& include_dir = "",
+                         config::Syntax syntax = config::Syntax::inetd);
 
 }  // namespace ninetd::services

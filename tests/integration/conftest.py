@@ -282,15 +282,18 @@ class Daemon:
 
     # -- lifecycle
     def start(self, conf_text=None, *, expect=(), args=("-l",), cwd=None, conf=None,
-              wait_started=True, preexec_fn=None, pass_fds=(), wrapper=(), timeout=TIMEOUT):
+              wait_started=True, preexec_fn=None, pass_fds=(), wrapper=(), timeout=TIMEOUT,
+              xinetd=False):
         """Starts the daemon on `conf_text` and waits for "started:" and every `expect` text.
-        `wrapper` goes before the daemon's command (valgrind and its options)."""
+        `wrapper` goes before the daemon's command (valgrind and its options); `xinetd`
+        gives the file with -x, as xinetd.conf."""
         if conf is not None:
             self.conf = conf
         if conf_text is not None:
             self.write_conf(conf_text)
         self._log_handle = open(self.logfile, "ab")
-        cmd = [*wrapper, NINETD, "-d", *args, "-p", self.pidfile, self.conf]
+        cmd = [*wrapper, NINETD, "-d", *args, "-p", self.pidfile, *(["-x"] if xinetd else []),
+               self.conf]
         self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=self._log_handle,
                                      stderr=self._log_handle, cwd=cwd or self.workdir,
                                      preexec_fn=preexec_fn, pass_fds=pass_fds)

@@ -33,7 +33,7 @@ TEST(Options, CheckLongAndShort) {
 }
 
 TEST(Options, ErrorsNameTheProblem) {
-  EXPECT_EQ(parse_options({"-x"}).error, "unknown option -x");
+  EXPECT_EQ(parse_options({"-Z"}).error, "unknown option -Z");
   EXPECT_EQ(parse_options({"--frobnicate"}).error, "unknown option --frobnicate");
   EXPECT_EQ(parse_options({"-p"}).error, "option -p needs a file name");
   EXPECT_EQ(parse_options({"a", "b"}).error,
@@ -157,4 +157,26 @@ TEST(IncludeDirOption, GivenOrTurnedOff) {
             "options --include-dir and --no-include-dir cannot be given together");
   EXPECT_EQ(parse_options({"--include-dir="}).error, "option --include-dir needs a directory");
   EXPECT_EQ(parse_options({"--include-dir"}).error, "option --include-dir needs a value");
+}
+
+// -x FILE: the configuration file, read as xinetd.conf.
+TEST(XinetdOption, NamesTheFileAndItsLanguage) {
+  using ninetd::daemon::parse_options;
+  auto r = parse_options({"-t", "-x", "/etc/xinetd.conf"});
+  EXPECT_EQ(r.error, "");
+  EXPECT_TRUE(r.options.xinetd);
+  EXPECT_TRUE(r.options.check_only);
+  EXPECT_EQ(r.options.config, "/etc/xinetd.conf");
+  EXPECT_EQ(r.options.include_dir, "");  // includedir is the file's own business
+  r = parse_options({"--xinetd=/etc/xinetd.conf", "-d"});
+  EXPECT_TRUE(r.options.xinetd);
+  EXPECT_TRUE(r.options.foreground);
+  EXPECT_EQ(r.options.config, "/etc/xinetd.conf");
+  EXPECT_FALSE(parse_options({"/etc/inetd.conf"}).options.xinetd);
+  EXPECT_EQ(parse_options({"-x"}).error, "option -x needs a file name");
+  EXPECT_EQ(parse_options({"--xinetd"}).error, "option --xinetd needs a value");
+  EXPECT_EQ(parse_options({"-x", "a.conf", "b.conf"}).error,
+            "more than one configuration file given (\"a.conf\" and \"b.conf\")");
+  EXPECT_EQ(parse_options({"a.conf", "-x", "b.conf"}).error,
+            "more than one configuration file given (\"a.conf\" and \"b.conf\")");
 }

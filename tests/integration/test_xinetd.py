@@ -1,0 +1,51 @@
+"""ninetd -x: an xinetd configuration (defaults, includedir, service blocks) checked and run."""
+import os
+import subprocess
+
+from conftest import NINETD, free_port, tcp_exchange, udp_exchange
+
+DATA = os.path.join(os.path.dirname(__file__), "../data/xinetd")
+
+
+def check_xinetd(path):
+    return subprocess.run([NINETD, "-t", "-x", path], capture_output=True, text=True, timeout=30)
+
+
+def test_debian_stock_files_check_clean():
+    for name in ("echo", "daytime", "chargen", "time", "discard"):
+        r = check_xinetd(os.path.join(DATA, "xinetd.d", name))
+        assert r.returncode == 0, r.stderr
+        assert r.stderr == ""
+        assert "0 errors, 0 warnings" in r.stdout
+
+
+def test_unknown_attribute_is_an_error_and_unsupported_a_warning(tmp_path):
+    conf = tmp_path / "xinetd.conf"
+    conf.write_text("service finger\n{\n  sever = /usr/sbin/in.fingerd\n}\n"
+                    "service echo\n{\n  type = INTERNAL\n  socket_type = stream\n  wait = no\n"
+                    "  nice = 10\n}\n")
+    r = check_xinetd(str(conf))
+    assert r.returncode == 1
+    assert f'{conf}:3:3: error: unknown attribute "sever"' in r.stderr
+    assert f"{conf}:10:3: warning: nice is not supported by ninetd yet; it is ignored" in r.stderr
+
+
+def test_includedir_services_run_with_the_defaults(ninetd, tmp_path):
+    echo, cat = free_port(), free_port()
+    drop = tmp_path / "xinetd.d"
+    drop.mkdir()
+    (drop / "echo").write_text(
+        "service echo\n{\n  type = INTERNAL UNLISTED\n  port = %d\n  bind = 127.0.0.1\n"
+        "  socket_type = stream\n  protocol = tcp\n  wait = no\n}\n"
+        "service echo\n{\n  type = INTERNAL UNLISTED\n  id = echo-dgram\n  port = %d\n"
+        "  bind = 127.0.0.1\n  socket_type = dgram\n  wait = yes\n}\n" % (echo, echo))
+    (drop / "cat").write_text(
+        "service cat\n{\n  type = UNLISTED\n  port = %d\n  socket_type = stream\n"
+        "  wait = no\n  user = nobody\n  server = /bin/cat\n}\n" % cat)
+    (drop / "cat~").write_text("service broken\n{\n")  # an editor's leftover: not read
+    conf = "defaults\n{\n  only_from = 127.0.0.0\n  bind = 127.0.0.1\n}\nincludedir %s\n" % drop
+    ninetd.start(conf, xinetd=True)
+    assert tcp_exchange(echo, b"hello\n") == b"hello\n"
+    assert udp_exchange(echo, b"ping") == b"ping"
+    assert tcp_exchange(cat, b"through cat\n") == b"through cat\n"
+    assert ": error: " not in ninetd.log()
