@@ -5,7 +5,7 @@
 namespace ninetd::daemon {
 
 RunningService::RunningService(ListenerOwner& owner, services::Service service)
-    : listener(*this, owner), owner_(owner) {
+    : listener(*this, owner) {
   set_service(std::move(service));
 }
 
@@ -20,7 +20,7 @@ bool RunningService::set_service(services::Service service) {
   if (service_.credentials.switch_user)
     credential_steps_ = spawn::steps_needed(service_.credentials, spawn::current_identity());
   launch_template_.reset();
-  access = effective_access(service_, owner_.default_access());
+  access = effective_access(service_, listener.owner().default_access());
   const auto& limits = service_.limits;
   return admission.configure(
       {limits.max_per_minute, limits.max_child_per_ip, limits.max_conn_per_ip_per_minute});

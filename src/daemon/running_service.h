@@ -70,7 +70,6 @@ class RunningService final : public std::enable_shared_from_this<RunningService>
 
  private:
   services::Service service_;
-  ListenerOwner& owner_;
   spawn::CredentialSteps credential_steps_;
   std::unique_ptr<spawn::LaunchTemplate> launch_template_;
 };

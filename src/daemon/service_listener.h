@@ -73,6 +73,7 @@ class ServiceListener final : public loop::EventHandler {
   void on_event(std::uint32_t events) override;
 
   ServiceState state() const { return state_; }
+  ListenerOwner& owner() const { return owner_; }
   bool is_open() const { return static_cast<bool>(socket_); }
   int fd() const { return socket_.get(); }
   // The wait server holding the socket, in state waiting_for_server.
