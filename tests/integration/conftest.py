@@ -88,6 +88,28 @@ def ipv6_available():
         return False
 
 
+_PRIVATE_MOUNTS = None
+
+
+def private_mounts_available():
+    """True when a new mount namespace can be made private (`unshare --mount --propagation
+    private`). In a chroot whose / is not a mount point (scripts/test on a fresh debootstrap
+    tree) it cannot, and a bind mount made there would propagate to the host instead: the
+    tests that mount files of their own over /etc skip there."""
+    global _PRIVATE_MOUNTS
+    if _PRIVATE_MOUNTS is None:
+        try:
+            _PRIVATE_MOUNTS = subprocess.run(
+                ["unshare", "--mount", "--propagation", "private", "true"],
+                capture_output=True, timeout=TIMEOUT).returncode == 0
+        except (OSError, subprocess.TimeoutExpired):
+            _PRIVATE_MOUNTS = False
+    return _PRIVATE_MOUNTS
+
+
+NO_PRIVATE_MOUNTS = "a private mount namespace cannot be made here (/ is not a mount point)"
+
+
 def wait_until(predicate, timeout=TIMEOUT, what="condition", interval=0.02):
     deadline = time.monotonic() + timeout
     while True:

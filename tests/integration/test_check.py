@@ -2,6 +2,10 @@
 import os
 import subprocess
 
+import pytest
+
+from conftest import NO_PRIVATE_MOUNTS, private_mounts_available
+
 NINETD = os.environ.get("NINETD_BIN", os.path.join(os.path.dirname(__file__), "../../build/ninetd"))
 EXAMPLES = os.path.join(os.path.dirname(__file__), "../../examples")
 
@@ -74,6 +78,7 @@ def test_openbsd_stock_file_serves_its_pairs_once():
                f"at {path}:7" in r.stderr
 
 
+@pytest.mark.skipif(not private_mounts_available(), reason=NO_PRIVATE_MOUNTS)
 def test_openbsd_stock_file_checks_clean_where_its_user_exists(tmp_path):
     """With OpenBSD's _identd user in the user base (here a private mount of /etc/passwd, so
     the machine's own is untouched), the stock file checks with exit 0: warnings only."""

@@ -8,7 +8,10 @@ import socket
 
 import pytest
 
-from conftest import TIMEOUT, free_port, read_to_eof, write_script
+from conftest import (NO_PRIVATE_MOUNTS, TIMEOUT, free_port, private_mounts_available,
+                      read_to_eof, write_script)
+
+pytestmark = pytest.mark.skipif(not private_mounts_available(), reason=NO_PRIVATE_MOUNTS)
 
 TCPD = "/usr/sbin/tcpd"
 

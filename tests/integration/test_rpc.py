@@ -16,7 +16,8 @@ import subprocess
 
 import pytest
 
-from conftest import SANITIZED, TIMEOUT, children_of, wait_until
+from conftest import (NO_PRIVATE_MOUNTS, SANITIZED, TIMEOUT, children_of,
+                      private_mounts_available, wait_until)
 
 RUSERSD_LINE = ("rusersd/2-3\tdgram\trpc/udp\twait\tnobody\t/usr/sbin/tcpd\t"
                 "/usr/sbin/rpc.rusersd\n")
@@ -30,6 +31,7 @@ missing = [t for t in TOOLS if shutil.which(t) is None]
 pytestmark = [
     pytest.mark.skipif(os.geteuid() != 0, reason="namespaces and rpcbind need root"),
     pytest.mark.skipif(bool(missing), reason=f"missing {', '.join(missing)} (scripts/deps)"),
+    pytest.mark.skipif(not private_mounts_available(), reason=NO_PRIVATE_MOUNTS),
 ]
 
 
