@@ -128,7 +128,18 @@ void TreeReader::read(const std::string& path, const Origin& origin, int depth, 
     return;
   }
   if (!check_identity(path, text.identity, origin)) return;
-  if (reach == Reach::main) out_.readable = true;
+  if (reach == Reach::main) {
+    out_.readable = true;
+    // A main file that is plainly xinetd.conf (a defaults or service block)
+    // is read as such, with a notice, rather than as a page of errors.
+    if (syntax_ == Syntax::inetd && xinetd::looks_like_xinetd(text.text)) {
+      syntax_ = Syntax::xinetd;
+      report(origin, Severity::warning,
+             fmt::format("{} reads as xinetd.conf (it has a defaults or service block): read "
+                         "as such; give -x to say so",
+                         path));
+    }
+  }
   chain_.push_back(text.identity);
   chain_by_.push_back(path);
   parse(path, text.text, depth);

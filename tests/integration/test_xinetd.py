@@ -19,6 +19,15 @@ def test_debian_stock_files_check_clean():
         assert "0 errors, 0 warnings" in r.stdout
 
 
+def test_a_file_that_is_plainly_xinetd_reads_as_such_without_x(tmp_path):
+    path = os.path.join(DATA, "xinetd.d", "echo")
+    r = subprocess.run([NINETD, "-t", path], capture_output=True, text=True, timeout=30)
+    assert r.returncode == 0, r.stderr
+    assert (f"{path}: warning: {path} reads as xinetd.conf (it has a defaults or service "
+            "block): read as such; give -x to say so") in r.stderr
+    assert "0 errors, 1 warning" in r.stdout, r.stdout
+
+
 def test_unknown_attribute_is_an_error_and_unsupported_a_warning(tmp_path):
     conf = tmp_path / "xinetd.conf"
     conf.write_text("service finger\n{\n  sever = /usr/sbin/in.fingerd\n}\n"

@@ -90,6 +90,21 @@ TEST(XinetdTree, IncludeReadsOneFileRelativeToTheIncluding) {
   EXPECT_EQ(places(r), (Strings{"/etc/extra* echo", "/etc/xinetd.conf time"}));
 }
 
+TEST(XinetdTree, AMainFileThatIsPlainlyXinetdIsReadAsSuchWithANotice) {
+  MapSource source;
+  source.files["/etc/inetd.conf"] = "# moved from xinetd\n" + internal("echo");
+  TreeResult r = parse_config_tree("/etc/inetd.conf", "", source, Syntax::inetd);
+  EXPECT_TRUE(r.readable);
+  EXPECT_EQ(messages(r), Strings{"/etc/inetd.conf: warning: /etc/inetd.conf reads as "
+                                 "xinetd.conf (it has a defaults or service block): read as "
+                                 "such; give -x to say so"});
+  EXPECT_EQ(places(r), Strings{"/etc/inetd.conf echo"});
+  // A classic file stays classic.
+  source.files["/etc/inetd.conf"] = "echo stream tcp nowait root internal\n";
+  r = parse_config_tree("/etc/inetd.conf", "", source, Syntax::inetd);
+  EXPECT_EQ(messages(r), Strings{});
+}
+
 TEST(XinetdTree, AMissingIncludeDirIsAWarning) {
   MapSource source;
   source.files["/etc/xinetd.conf"] = "includedir /etc/xinetd.d\n";
