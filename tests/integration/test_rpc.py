@@ -16,8 +16,8 @@ import subprocess
 
 import pytest
 
-from conftest import (NO_PRIVATE_MOUNTS, SANITIZED, TIMEOUT, children_of,
-                      private_mounts_available, wait_until)
+from conftest import (NO_PRIVATE_MOUNTS, TIMEOUT, children_of, private_mounts_available,
+                      wait_until)
 
 RUSERSD_LINE = ("rusersd/2-3\tdgram\trpc/udp\twait\tnobody\t/usr/sbin/tcpd\t"
                 "/usr/sbin/rpc.rusersd\n")
@@ -99,11 +99,6 @@ class Namespaces:
 
 @pytest.fixture
 def ns():
-    # ASan and UBSan intercept the XDR functions glibc had before 2.32 (sunrpc); libtirpc's own
-    # xdr_* then resolve to those interceptors, which call a function that does not exist
-    # (llvm-project#81470): the registration helper dies in clnt_vc_create.
-    if SANITIZED:
-        pytest.skip("the sanitizers' XDR interceptors crash libtirpc (llvm-project#81470)")
     namespaces = Namespaces()
     yield namespaces
     namespaces.close()
