@@ -49,19 +49,7 @@ bool is_loopback(const net::SocketAddress& source) {
   return false;
 }
 
-namespace {
-
-// The address bytes a ReplyBudget keys on.
-std::span<const std::uint8_t> address_bytes(const net::SocketAddress& peer) {
-  if (peer.family() == AF_INET) {
-    const auto* sin = reinterpret_cast<const sockaddr_in*>(peer.get());
-    return {reinterpret_cast<const std::uint8_t*>(&sin->sin_addr), 4};
-  }
-  const auto* sin6 = reinterpret_cast<const sockaddr_in6*>(peer.get());
-  return {reinterpret_cast<const std::uint8_t*>(&sin6->sin6_addr), 16};
-}
-
-}  // namespace
+namespace {}  // namespace
 
 void answer_datagrams(int fd, config::Builtin kind, DatagramGuard& guard, DatagramStats& stats,
                       limits::RateWindow::TimePoint now) {
@@ -88,7 +76,7 @@ void answer_datagrams(int fd, config::Builtin kind, DatagramGuard& guard, Datagr
       continue;
     }
     net::SocketAddress peer = source.unmapped();
-    if (!is_loopback(peer) && !guard.budget.admit(address_bytes(peer), now)) {
+    if (!is_loopback(peer) && !guard.budget.admit(peer.address_bytes(), now)) {
       ++stats.over_budget;
       continue;
     }

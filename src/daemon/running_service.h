@@ -66,6 +66,10 @@ class RunningService final : public std::enable_shared_from_this<RunningService>
   limits::Admission admission;  // nowait.N, per-source children and rate
   // Who may connect (allow and deny, or the daemon-wide lists); null: anyone.
   std::unique_ptr<limits::AccessList> access;
+  void count_refused_by_access(std::uint64_t clients) {
+    counters.refused += clients;
+    counters.refused_by_access += clients;
+  }
   CrashLoop crash_loop;  // servers that failed at once, in a row: the back-off (exit_policy.h)
 
  private:

@@ -324,8 +324,7 @@ void ServiceListener::accept_connections() {
 bool ServiceListener::allowed(const net::SocketAddress& peer) {
   auto verdict = net::check_peer(*service_.access, peer);
   if (verdict == limits::AccessList::Verdict::allowed) return true;
-  ++service_.counters.refused;
-  ++service_.counters.refused_by_access;
+  service_.count_refused_by_access(1);
   log_repeated(false, "refused: access list", "{}: refused {}: {}", service_.name(),
                log::escaped(peer.unmapped().ip()), describe(verdict));
   return false;

@@ -32,19 +32,26 @@ constexpr std::chrono::seconds kRepeatInterval(10);
 // UDP builtins: answers per source address per second (loopback excepted).
 constexpr unsigned kRepliesPerSourcePerSecond = 20;
 
-// The datagram first in a dgram socket's queue, as datagram_fingerprint tells
-// it (peeked, not taken); 0 when none is waiting.
-std::uint64_t first_datagram(int fd) {
-  std::array<std::byte, 64> head;
+// The datagram first in a dgram socket's queue (peeked, not taken): who sent
+// it, and datagram_fingerprint's hash of it.
+struct PeekedDatagram {
   net::SocketAddress source;
-  source.reset_length();
+  std::uint64_t fingerprint = 0;
+};
+
+std::optional<PeekedDatagram> peek_datagram(int fd) {
+  std::array<std::byte, 64> head;
+  PeekedDatagram peeked;
+  peeked.source.reset_length();
   ssize_t length = ::recvfrom(fd, head.data(), head.size(), MSG_PEEK | MSG_DONTWAIT | MSG_TRUNC,
-                              source.get(), source.length_pointer());
-  if (length < 0) return 0;
+                              peeked.source.get(), peeked.source.length_pointer());
+  if (length < 0) return std::nullopt;
   std::size_t kept = std::min(head.size(), static_cast<std::size_t>(length));
-  return datagram_fingerprint(std::as_bytes(std::span(reinterpret_cast<const char*>(source.get()),
-                                                      *source.length_pointer())),
-                              static_cast<std::size_t>(length), std::span(head.data(), kept));
+  peeked.fingerprint = datagram_fingerprint(
+      std::as_bytes(
+          std::span(reinterpret_cast<const char*>(peeked.source.get()), peeked.source.length())),
+      static_cast<std::size_t>(length), std::span(head.data(), kept));
+  return peeked;
 }
 
 std::uint64_t random_seed() {
@@ -123,13 +130,7 @@ void Supervisor::answer_datagrams(RunningService& service) {
     log_repeated(log::Level::warning, service, "datagrams over the rate",
                  "{}: more than {} datagrams in a minute; the rest are dropped until it ends",
                  service.name(), service.service().limits.max_per_minute);
-  if (std::uint64_t refused = datagram_stats_.refused_by_access - before.refused_by_access) {
-    service.counters.refused += refused;
-    service.counters.refused_by_access += refused;
-    log_repeated(log::Level::warning, service, "refused: access list",
-                 "{}: dropped {} datagram{} from clients the allow and deny lists refuse",
-                 service.name(), refused, refused == 1 ? "" : "s");
-  }
+  note_dropped_datagrams(service, datagram_stats_.refused_by_access - before.refused_by_access);
   if (datagram_stats_.over_budget > before.over_budget)
     log_repeated(log::Level::warning, service, "datagrams over a source's budget",
                  "{}: a source sent more than {} datagrams in a second; the rest get no answer",
@@ -156,8 +157,7 @@ void Supervisor::on_wrap_verdict(WrapPending pending, bool allowed, const char* 
   if (!allowed || service.removed()) {
     if (pending.client.counted) service.admission.per_source().release(pending.client.source);
     if (service.removed()) return;
-    ++service.counters.refused;
-    ++service.counters.refused_by_access;
+    service.count_refused_by_access(1);
     log_repeated(log::Level::warning, service, "refused: libwrap", "{}: refused {}: {}",
                  service.name(), log::escaped(pending.peer.unmapped().ip()),
                  why != nullptr ? std::string(why)
@@ -236,47 +236,47 @@ std::optional<pid_t> Supervisor::launch_server(RunningService& service, int fd,
   return pid.value();
 }
 
-// A datagram service's server reads what waits on its socket: the datagrams
-// at the head of the queue from refused clients are dropped first (a stream
-// wait server accepts by itself, so its lists cannot be checked). False when
-// nothing allowed is left waiting.
-bool Supervisor::first_datagram_allowed(RunningService& service) {
-  if (service.service().socket_type != config::SocketType::dgram) return true;
+// Datagrams the allow and deny lists refused: counted and logged.
+void Supervisor::note_dropped_datagrams(RunningService& service, std::uint64_t dropped) {
+  if (dropped == 0) return;
+  service.count_refused_by_access(dropped);
+  log_repeated(log::Level::warning, service, "refused: access list",
+               "{}: dropped {} datagram{} from clients the allow and deny lists refuse",
+               service.name(), dropped, dropped == 1 ? "" : "s");
+}
+
+// The fingerprint of the datagram a dgram service's server is started for:
+// the first waiting, once those at the head from clients the lists refuse are
+// dropped (a stream wait server accepts by itself: its lists cannot be
+// checked). 0 when none is seen; nullopt when the lists refused every one.
+std::optional<std::uint64_t> Supervisor::datagram_to_serve(RunningService& service) {
   constexpr int kDropsPerWakeup = 64;  // then back to the loop; the socket stays readable
+  int fd = service.listener.fd();
   std::uint64_t dropped = 0;
-  bool allowed = false;
-  for (int i = 0; i < kDropsPerWakeup; ++i) {
-    net::SocketAddress source;
-    source.reset_length();
+  std::optional<PeekedDatagram> first = peek_datagram(fd);
+  while (service.access && first &&
+         net::check_peer(*service.access, first->source) != limits::AccessList::Verdict::allowed) {
     char byte = 0;
-    if (::recvfrom(service.listener.fd(), &byte, 1, MSG_PEEK | MSG_DONTWAIT, source.get(),
-                   source.length_pointer()) < 0)
-      break;
-    if (net::check_peer(*service.access, source) == limits::AccessList::Verdict::allowed) {
-      allowed = true;
-      break;
-    }
-    (void)::recv(service.listener.fd(), &byte, 1, MSG_DONTWAIT);  // drops the whole datagram
-    ++dropped;
+    (void)::recv(fd, &byte, 1, MSG_DONTWAIT);  // drops the whole datagram
+    first = ++dropped < kDropsPerWakeup ? peek_datagram(fd) : std::nullopt;
   }
-  if (dropped > 0) {
-    service.counters.refused += dropped;
-    service.counters.refused_by_access += dropped;
-    log_repeated(log::Level::warning, service, "refused: access list",
-                 "{}: dropped {} datagram{} from clients the allow and deny lists refuse",
-                 service.name(), dropped, dropped == 1 ? "" : "s");
-  }
-  return allowed;
+  note_dropped_datagrams(service, dropped);
+  if (first) return first->fingerprint;
+  if (service.access) return std::nullopt;
+  return 0;
 }
 
 // The server takes the socket itself: a wait server holds it until it exits;
 // a dgram nowait server reads the datagram waiting there, given a moment.
 void Supervisor::hand_over_socket(RunningService& service) {
-  if (service.access && !first_datagram_allowed(service)) return;
+  std::uint64_t datagram = 0;
+  if (service.service().socket_type == config::SocketType::dgram) {
+    auto to_serve = datagram_to_serve(service);
+    if (!to_serve) return;
+    datagram = *to_serve;
+  }
   ++service.counters.connections;
   if (limits::RateWindow* rate = service.admission.rate()) (void)rate->admit(Clock::now());
-  bool dgram = service.service().socket_type == config::SocketType::dgram;
-  std::uint64_t datagram = dgram ? first_datagram(service.listener.fd()) : 0;
   auto pid = launch_server(service, service.listener.fd(), nullptr, Client{});
   // The socket is still readable, so retrying at once would spin.
   if (!pid) return back_off(service, service.crash_loop.on_launch_failure(), "launch failed");
@@ -329,8 +329,10 @@ void Supervisor::on_child_exit(pid_t pid, int status,
                   ran};
   // A dgram server that exits leaving the datagram it was started for first
   // in the queue would be started again for it at once, whatever its status.
-  exit.left_datagram = child.datagram != 0 && ran < kQuickExit && service.listener.is_open() &&
-                       first_datagram(service.listener.fd()) == child.datagram;
+  if (child.datagram != 0 && ran < kQuickExit && service.listener.is_open()) {
+    auto first = peek_datagram(service.listener.fd());
+    exit.left_datagram = first && first->fingerprint == child.datagram;
+  }
   bool paused = service.state() == ServiceState::backing_off;
   if (apply_crash_verdict(service, service.crash_loop.on_exit(exit, paused), exit, launch_failure))
     return;

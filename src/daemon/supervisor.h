@@ -88,7 +88,8 @@ class Supervisor final : public builtins::SessionOwner,
   std::size_t child_count() const { return children_.size(); }
 
  private:
-  bool first_datagram_allowed(RunningService& service);
+  std::optional<std::uint64_t> datagram_to_serve(RunningService& service);
+  void note_dropped_datagrams(RunningService& service, std::uint64_t dropped);
   bool allow_repeated_key(const std::string& key);
   // Every service that launches servers looks again at whether it may accept:
   // the daemon reached --max-children, or went below it.

@@ -31,11 +31,6 @@ Word mask_of(unsigned length) {
   return length == 0 ? Word{0} : static_cast<Word>(~Word{0} << (kBits - length));
 }
 
-bool bits_past_length(const AddressPrefix& p) {
-  if (p.v4) return (word4(p.bytes.data()) & ~mask_of<std::uint32_t>(p.length)) != 0;
-  return (word6(p.bytes.data()) & ~mask_of<Word6>(p.length)) != 0;
-}
-
 template <typename Word>
 AccessList::Verdict search(const auto& levels, Word address) {
   for (const auto& level : levels) {
@@ -101,15 +96,7 @@ std::optional<AddressPrefix> parse_prefix(std::string_view text, std::string& er
     }
     prefix.length = static_cast<std::uint8_t>(length);
   }
-  if (bits_past_length(prefix)) {
-    AddressPrefix network = prefix;
-    if (network.v4) {
-      std::uint32_t w = word4(network.bytes.data()) & mask_of<std::uint32_t>(network.length);
-      for (int i = 0; i < 4; ++i) network.bytes[i] = static_cast<std::uint8_t>(w >> (24 - 8 * i));
-    } else {
-      Word6 w = word6(network.bytes.data()) & mask_of<Word6>(network.length);
-      for (int i = 0; i < 16; ++i) network.bytes[i] = static_cast<std::uint8_t>(w >> (120 - 8 * i));
-    }
+  if (AddressPrefix network = network_of(prefix); network != prefix) {
     error = fmt::format("\"{}\" has address bits set past /{}: the network is {}", text,
                         prefix.length, to_string(network));
     return std::nullopt;
@@ -122,6 +109,17 @@ std::optional<AddressPrefix> parse_prefix(std::string_view text, std::string& er
     v4.length = static_cast<std::uint8_t>(prefix.length - 96);
     std::copy(prefix.bytes.begin() + 12, prefix.bytes.end(), v4.bytes.begin());
     return v4;
+  }
+  return prefix;
+}
+
+AddressPrefix network_of(AddressPrefix prefix) {
+  std::size_t size = prefix.v4 ? 4 : 16;
+  for (std::size_t i = 0; i < size; ++i) {
+    unsigned first_bit = static_cast<unsigned>(i) * 8;
+    if (prefix.length >= first_bit + 8) continue;
+    unsigned kept = prefix.length > first_bit ? prefix.length - first_bit : 0;
+    prefix.bytes[i] &= static_cast<std::uint8_t>(0xff00u >> kept);
   }
   return prefix;
 }

@@ -36,6 +36,8 @@ struct AddressPrefix {
 // other text; `error` says why.
 std::optional<AddressPrefix> parse_prefix(std::string_view text, std::string& error);
 std::string to_string(const AddressPrefix& prefix);
+// The prefix with its address bits past `length` cleared: the network it names.
+AddressPrefix network_of(AddressPrefix prefix);
 
 // One rule of a list as the configuration keeps it.
 struct AccessRule {

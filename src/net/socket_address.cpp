@@ -77,6 +77,18 @@ void SocketAddress::set_port(std::uint16_t port) {
   if (family() == AF_INET6) reinterpret_cast<sockaddr_in6*>(&storage_)->sin6_port = htons(port);
 }
 
+std::span<const std::uint8_t> SocketAddress::address_bytes() const {
+  if (family() == AF_INET) {
+    const auto* sin = reinterpret_cast<const sockaddr_in*>(&storage_);
+    return {reinterpret_cast<const std::uint8_t*>(&sin->sin_addr), 4};
+  }
+  if (family() == AF_INET6) {
+    const auto* sin6 = reinterpret_cast<const sockaddr_in6*>(&storage_);
+    return {reinterpret_cast<const std::uint8_t*>(&sin6->sin6_addr), 16};
+  }
+  return {};
+}
+
 bool SocketAddress::is_v4_mapped() const {
   if (family() != AF_INET6) return false;
   const auto* sin6 = reinterpret_cast<const sockaddr_in6*>(&storage_);

@@ -8,6 +8,7 @@
 
 #include <cstddef>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -36,6 +37,9 @@ class SocketAddress {
   std::uint16_t port() const;
   void set_port(std::uint16_t port);
   bool is_v4_mapped() const;
+  // The address itself in network byte order: 4 bytes for IPv4, 16 for IPv6,
+  // none for a path.
+  std::span<const std::uint8_t> address_bytes() const;
   // The IPv4 or IPv6 wildcard address (0.0.0.0, ::); false for a path.
   bool is_any() const;
   // An IPv4-mapped IPv6 address as the IPv4 address it stands for.

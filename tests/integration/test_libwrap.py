@@ -13,7 +13,7 @@ from conftest import (NO_PRIVATE_MOUNTS, TIMEOUT, free_port, private_mounts_avai
 
 pytestmark = pytest.mark.skipif(not private_mounts_available(), reason=NO_PRIVATE_MOUNTS)
 
-TCPD = "/usr/sbin/tcpd"
+TCPD = "/usr/sbin/tcpd"  # scripts/deps installs it (Debian's tcpd)
 
 
 def exchange_from(source, port, data=b"hello\n"):
@@ -95,7 +95,6 @@ def test_without_w_or_capital_w_the_files_are_not_read(ninetd, tmp_path):
     assert exchange_from("127.0.0.2", cat) == b"hello\n"
 
 
-@pytest.mark.skipif(not os.path.exists(TCPD), reason="tcpd is not installed")
 def test_lines_wrapped_with_tcpd_work_unchanged(ninetd, tmp_path):
     port = free_port()
     # tcpd runs /bin/cat and checks the rules for its basename, "cat", by itself.
