@@ -7,9 +7,6 @@
 namespace ninetd::config {
 namespace {
 
-bool is_blank(char c) {
-  return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
-}
 bool is_key_char(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
 }
@@ -283,19 +280,6 @@ Entry Scanner::scan() {
 }
 
 }  // namespace
-
-std::optional<Diagnostic> reject_line(std::string_view line, int line_number,
-                                      const std::string& file) {
-  if (line.size() > kMaxLineLength)
-    return Diagnostic{file, line_number, static_cast<int>(kMaxLineLength) + 1, Severity::error,
-                      fmt::format("line is {} bytes long, longer than the limit of {} bytes; "
-                                  "entry skipped",
-                                  line.size(), kMaxLineLength)};
-  if (auto nul = line.find('\0'); nul != std::string_view::npos)
-    return Diagnostic{file, line_number, static_cast<int>(nul) + 1, Severity::error,
-                      "NUL byte in line (is this a text file?); entry skipped"};
-  return std::nullopt;
-}
 
 bool starts_key_values(std::string_view rest) {
   std::size_t i = 0;

@@ -38,9 +38,4 @@ bool starts_key_values(std::string_view rest);
 Entry scan_key_values(std::string_view text, TextCursor& cursor, const std::string& file,
                       std::vector<Diagnostic>& diagnostics);
 
-// A line is rejected when it is longer than kMaxLineLength or holds a NUL
-// byte: the problem, or nullopt for a good line.
-std::optional<Diagnostic> reject_line(std::string_view line, int line_number,
-                                      const std::string& file);
-
 }  // namespace ninetd::config

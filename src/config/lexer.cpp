@@ -7,11 +7,6 @@
 #include "config/key_value_lexer.h"
 
 namespace ninetd::config {
-namespace {
-
-bool is_blank(char c) {
-  return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
-}
 
 void split_words(std::string_view line, std::size_t i, int line_number, std::vector<Word>& out) {
   while (i < line.size()) {
@@ -24,7 +19,18 @@ void split_words(std::string_view line, std::size_t i, int line_number, std::vec
   }
 }
 
-}  // namespace
+std::optional<Diagnostic> reject_line(std::string_view line, int line_number,
+                                      const std::string& file) {
+  if (line.size() > kMaxLineLength)
+    return Diagnostic{file, line_number, static_cast<int>(kMaxLineLength) + 1, Severity::error,
+                      fmt::format("line is {} bytes long, longer than the limit of {} bytes; "
+                                  "entry skipped",
+                                  line.size(), kMaxLineLength)};
+  if (auto nul = line.find('\0'); nul != std::string_view::npos)
+    return Diagnostic{file, line_number, static_cast<int>(nul) + 1, Severity::error,
+                      "NUL byte in line (is this a text file?); entry skipped"};
+  return std::nullopt;
+}
 
 std::optional<std::string_view> ipsec_policy_line(std::string_view line) {
   if (!line.starts_with("#@")) return std::nullopt;

@@ -51,6 +51,21 @@ struct Entry {
   int line() const { return first_line; }
 };
 
+// The blanks that separate words, in every configuration syntax: space, tab,
+// and carriage return (so CR LF files read the same), vertical tab, form feed.
+inline bool is_blank(char c) {
+  return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
+}
+
+// The blank-separated words of `line` from index `from`, each located by
+// `line_number` and its column, appended to `out`.
+void split_words(std::string_view line, std::size_t from, int line_number, std::vector<Word>& out);
+
+// A line is rejected when it is longer than kMaxLineLength or holds a NUL
+// byte: the problem, or nullopt for a good line.
+std::optional<Diagnostic> reject_line(std::string_view line, int line_number,
+                                      const std::string& file);
+
 // For a "#@" line (at the very start of the line), the policy it sets, blanks
 // trimmed: empty for a bare "#@", which clears the policy. nullopt for any
 // other line.

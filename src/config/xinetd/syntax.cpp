@@ -5,23 +5,8 @@
 namespace ninetd::config::xinetd {
 namespace {
 
-bool is_blank(char c) {
-  return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
-}
-
 bool is_name_char(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
-}
-
-void split_from(std::string_view line, std::size_t i, int line_number, std::vector<Word>& out) {
-  while (i < line.size()) {
-    while (i < line.size() && is_blank(line[i])) ++i;
-    if (i == line.size()) break;
-    std::size_t start = i;
-    while (i < line.size() && !is_blank(line[i])) ++i;
-    out.push_back(
-        Word{std::string(line.substr(start, i - start)), line_number, static_cast<int>(start) + 1});
-  }
 }
 
 std::string block_title(const Block& block) {
@@ -242,7 +227,7 @@ void Reader::read_attribute(std::string_view line, int number) {
     block_.broken = true;
     return;
   }
-  split_from(line, i, number, attribute.values);
+  split_words(line, i, number, attribute.values);
   if (attribute.values.size() > kMaxValues) {
     error(attribute.values[kMaxValues],
           fmt::format("{} has more than {} values", attribute.name.text, kMaxValues));
@@ -281,7 +266,7 @@ std::string_view to_string(Operator op) {
 
 std::vector<Word> split_line(std::string_view line, int line_number) {
   std::vector<Word> words;
-  split_from(line, 0, line_number, words);
+  split_words(line, 0, line_number, words);
   return words;
 }
 
