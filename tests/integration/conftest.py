@@ -192,6 +192,44 @@ def tcp_exchange(port, data=b"", host="127.0.0.1", timeout=TIMEOUT, shutdown=Tru
         return read_to_eof(s)
 
 
+def exchange_from(source, port, data=b"hello\n", dest="127.0.0.1"):
+    """Connects from the address `source`, sends `data`, half-closes; returns what comes back
+    before EOF, b"" when the connection is closed or reset unanswered (a refused client)."""
+    family = socket.AF_INET6 if ":" in dest else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as s:
+        s.settimeout(TIMEOUT)
+        s.bind((source, 0))
+        s.connect((dest, port))
+        try:
+            s.sendall(data)
+            s.shutdown(socket.SHUT_WR)
+            return read_to_eof(s)
+        except OSError:
+            return b""
+
+
+def lines_of(path):
+    """The lines of a file a test's server appends to; none while it does not exist."""
+    try:
+        with open(path) as f:
+            return f.read().splitlines()
+    except FileNotFoundError:
+        return []
+
+
+def processes_named(pid, name, among=None):
+    """The processes below `pid` whose name (/proc/PID/comm) is `name`: the daemon's helpers."""
+    found = []
+    for child in (among or descendants_of)(pid):
+        try:
+            with open(f"/proc/{child}/comm") as f:
+                if f.read().strip() == name:
+                    found.append(child)
+        except OSError:
+            pass
+    return found
+
+
 def refused(port, host="127.0.0.1"):
     """True when nothing listens on the port (the connection is refused)."""
     try:

@@ -8,23 +8,8 @@ import socket
 
 import pytest
 
-from conftest import (TIMEOUT, free_port, ipv6_available, read_to_eof, udp_socket, wait_until,
+from conftest import (TIMEOUT, exchange_from, free_port, ipv6_available, udp_socket,
                       write_script)
-
-
-def exchange_from(source, port, data=b"hello\n", dest="127.0.0.1"):
-    """Connects from `source`, sends `data`, half-closes; returns what comes back before EOF."""
-    family = socket.AF_INET6 if ":" in dest else socket.AF_INET
-    with socket.socket(family, socket.SOCK_STREAM) as s:
-        s.settimeout(TIMEOUT)
-        s.bind((source, 0))
-        s.connect((dest, port))
-        try:
-            s.sendall(data)
-            s.shutdown(socket.SHUT_WR)
-            return read_to_eof(s)
-        except (ConnectionResetError, BrokenPipeError, OSError):
-            return b""
 
 
 def udp_answer_from(source, port, data=b"ping\n", dest="127.0.0.1", timeout=0.5):

@@ -8,16 +8,8 @@ import socket
 import subprocess
 import time
 
-from conftest import (NINETD, TIMEOUT, free_port, read_to_eof, refused, tcp_exchange, wait_until,
-                      write_script)
-
-
-def lines_of(path):
-    try:
-        with open(path) as f:
-            return f.read().splitlines()
-    except FileNotFoundError:
-        return []
+from conftest import (NINETD, TIMEOUT, free_port, lines_of, read_to_eof, refused, tcp_exchange,
+                      wait_until, write_script)
 
 
 def test_key_value_and_classic_entries_in_one_file_answer(ninetd, pubdir):

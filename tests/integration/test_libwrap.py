@@ -4,29 +4,16 @@ by name (localhost) are honoured, a refused client is closed before any server s
 already wrapped with /usr/sbin/tcpd work unchanged (and are not checked twice), and without
 -w and -W the files are not read."""
 import os
-import socket
+import signal
 
 import pytest
 
-from conftest import (NO_PRIVATE_MOUNTS, TIMEOUT, free_port, private_mounts_available,
-                      read_to_eof, write_script)
+from conftest import (NO_PRIVATE_MOUNTS, exchange_from, free_port, private_mounts_available,
+                      processes_named, wait_until, write_script)
 
 pytestmark = pytest.mark.skipif(not private_mounts_available(), reason=NO_PRIVATE_MOUNTS)
 
 TCPD = "/usr/sbin/tcpd"  # scripts/deps installs it (Debian's tcpd)
-
-
-def exchange_from(source, port, data=b"hello\n"):
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.settimeout(TIMEOUT)
-        s.bind((source, 0))
-        s.connect(("127.0.0.1", port))
-        try:
-            s.sendall(data)
-            s.shutdown(socket.SHUT_WR)
-            return read_to_eof(s)
-        except OSError:
-            return b""
 
 
 def start_with_hosts_files(ninetd, tmp_path, conf, allow, deny, options):
@@ -107,26 +94,14 @@ def test_lines_wrapped_with_tcpd_work_unchanged(ninetd, tmp_path):
 
 
 def test_a_checker_that_dies_is_started_again(ninetd, tmp_path):
-    import signal
-    from conftest import descendants_of, wait_until
     port = free_port()
     start_with_hosts_files(ninetd, tmp_path,
                            f"127.0.0.1:{port} stream tcp nowait nobody internal echo\n",
                            "echo: 127.0.0.1\n", "ALL: ALL\n", ("-W",))
     assert exchange_from("127.0.0.1", port) == b"hello\n"
 
-    def checkers():
-        found = []
-        for pid in descendants_of(ninetd.pid):
-            try:
-                with open(f"/proc/{pid}/comm") as f:
-                    if f.read().strip() == "ninetd-wrap":
-                        found.append(pid)
-            except FileNotFoundError:
-                pass
-        return found
-
-    pids = wait_until(checkers, what="a libwrap checker")
+    pids = wait_until(lambda: processes_named(ninetd.pid, "ninetd-wrap"),
+                      what="a libwrap checker")
     for pid in pids:
         os.kill(pid, signal.SIGKILL)
     ninetd.wait_log(f"libwrap checker pid {pids[0]} stopped")

@@ -4,15 +4,7 @@ import os
 import socket
 import time
 
-from conftest import TIMEOUT, free_port, read_to_eof, wait_until, write_script
-
-
-def lines_of(path):
-    try:
-        with open(path) as f:
-            return f.read().splitlines()
-    except FileNotFoundError:
-        return []
+from conftest import TIMEOUT, free_port, lines_of, read_to_eof, wait_until, write_script
 
 
 def blocking_server(pubdir):

@@ -17,7 +17,7 @@ import subprocess
 import pytest
 
 from conftest import (NO_PRIVATE_MOUNTS, TIMEOUT, children_of, private_mounts_available,
-                      wait_until)
+                      processes_named, wait_until)
 
 RUSERSD_LINE = ("rusersd/2-3\tdgram\trpc/udp\twait\tnobody\t/usr/sbin/tcpd\t"
                 "/usr/sbin/rpc.rusersd\n")
@@ -171,15 +171,7 @@ def test_rpcbind_started_after_the_daemon_and_restarted_gets_the_registration(ni
 
 def helpers_of(pid):
     """The daemon's registration helpers now running."""
-    found = []
-    for child in children_of(pid):
-        try:
-            with open(f"/proc/{child}/comm") as f:
-                if f.read().strip() == "ninetd-rpcbind":
-                    found.append(child)
-        except OSError:
-            pass
-    return found
+    return processes_named(pid, "ninetd-rpcbind", among=children_of)
 
 
 def test_a_stopped_rpcbind_never_holds_the_daemon_up(ninetd, ns):

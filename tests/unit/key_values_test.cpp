@@ -12,47 +12,12 @@
 #include <vector>
 
 #include "config/parser.h"
+#include "parse_helpers.h"
 
 namespace ninetd::config {
 namespace {
 
-ParseResult parse(std::string_view text) {
-  return parse_config(text, "inetd.conf");
-}
-
-std::vector<std::string> messages(const ParseResult& result) {
-  std::vector<std::string> out;
-  for (const auto& d : result.diagnostics) out.push_back(d.format());
-  return out;
-}
-
-ServiceSpec only_spec(std::string_view text) {
-  ParseResult result = parse(text);
-  EXPECT_EQ(messages(result), std::vector<std::string>{}) << text;
-  EXPECT_EQ(result.services.size(), 1u) << text;
-  return result.services.empty() ? ServiceSpec{} : result.services.front();
-}
-
-// The one diagnostic a bad entry gives; the entry must have been skipped.
-std::string only_error(std::string_view text) {
-  ParseResult result = parse(text);
-  EXPECT_TRUE(result.services.empty()) << text;
-  EXPECT_EQ(result.diagnostics.size(), 1u) << text;
-  EXPECT_EQ(result.failed.size(), 1u) << text;
-  return result.diagnostics.empty() ? std::string() : result.diagnostics.front().format();
-}
-
-std::string read_file(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  EXPECT_TRUE(in.good()) << path;
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-std::filesystem::path source_root() {
-  return std::filesystem::path(__FILE__).parent_path().parent_path().parent_path();
-}
+using namespace parse_test;
 
 // ---------------------------------------------------------------- the grammar
 

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "config/parser.h"
+#include "parse_helpers.h"
 
 namespace ninetd::services {
 namespace {
@@ -429,14 +430,7 @@ TEST(ResolveTwin, TcpAfterATwinPairClashesOnItsIpv4Socket) {
 
 // The stock BSD files (tests/data) check clean: their tcp/tcp6 pairs are twins.
 
-std::string read_data(const std::string& name) {
-  auto path = std::filesystem::path(__FILE__).parent_path().parent_path() / "data" / name;
-  std::ifstream in(path, std::ios::binary);
-  EXPECT_TRUE(in.good()) << path;
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+using config::parse_test::read_data;
 
 // The file with the "#" taken off the entries of the named services, as an
 // administrator enables them.
@@ -482,26 +476,18 @@ TEST(StockBsdFiles, OpenBsdServesEachPairOnce) {
   EXPECT_TRUE(r.failed.empty());
 }
 
-TEST(StockBsdFiles, FreeBsdSmallServersEnabledServeEachPairOnce) {
+TEST(StockBsdFiles, FreeBsdAndNetBsdSmallServersEnabledServeEachPairOnce) {
   FakeSystemDb db = bsd_db();
-  std::string text = read_data("freebsd-stock-inetd.conf");
-  EXPECT_TRUE(resolve_text(text, db).messages.empty());
-  Resolved r = resolve_text(enable(text, {"daytime", "time", "echo", "discard", "chargen"}), db);
-  EXPECT_EQ(r.services.size(), 20u);
-  EXPECT_EQ(count_twin_warnings(r), 10u);
-  EXPECT_EQ(r.messages.size(), 10u);
-  EXPECT_TRUE(r.failed.empty());
-}
-
-TEST(StockBsdFiles, NetBsdSmallServersEnabledServeEachPairOnce) {
-  FakeSystemDb db = bsd_db();
-  std::string text = read_data("netbsd-stock-inetd.conf");
-  EXPECT_TRUE(resolve_text(text, db).messages.empty());
-  Resolved r = resolve_text(enable(text, {"daytime", "time", "echo", "discard", "chargen"}), db);
-  EXPECT_EQ(r.services.size(), 20u);
-  EXPECT_EQ(count_twin_warnings(r), 10u);
-  EXPECT_EQ(r.messages.size(), 10u);
-  EXPECT_TRUE(r.failed.empty());
+  for (const char* file : {"freebsd-stock-inetd.conf", "netbsd-stock-inetd.conf"}) {
+    SCOPED_TRACE(file);
+    std::string text = read_data(file);
+    EXPECT_TRUE(resolve_text(text, db).messages.empty());
+    Resolved r = resolve_text(enable(text, {"daytime", "time", "echo", "discard", "chargen"}), db);
+    EXPECT_EQ(r.services.size(), 20u);
+    EXPECT_EQ(count_twin_warnings(r), 10u);
+    EXPECT_EQ(r.messages.size(), 10u);
+    EXPECT_TRUE(r.failed.empty());
+  }
 }
 
 TEST(ResolveDuplicate, UnixPathTwiceIsOneSocketWhateverTheType) {

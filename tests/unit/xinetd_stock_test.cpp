@@ -13,6 +13,7 @@
 
 #include "config/xinetd/includedir.h"
 #include "config/xinetd/parser.h"
+#include "parse_helpers.h"
 #include "xinetd_test_util.h"
 
 namespace ninetd::config::xinetd {
@@ -22,13 +23,7 @@ using testing::messages;
 using Strings = std::vector<std::string>;
 
 std::string read_data(const std::string& name) {
-  auto path =
-      std::filesystem::path(__FILE__).parent_path().parent_path() / "data" / "xinetd" / name;
-  std::ifstream in(path, std::ios::binary);
-  EXPECT_TRUE(in.good()) << path;
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
+  return parse_test::read_file(parse_test::source_root() / "tests" / "data" / "xinetd" / name);
 }
 
 struct Stock {

@@ -8,44 +8,12 @@
 #include <vector>
 
 #include "config/config_tree.h"
+#include "fake_config_source.h"
 
 namespace ninetd::config {
 namespace {
 
 using Strings = std::vector<std::string>;
-
-class MapSource final : public ConfigSource {
- public:
-  std::map<std::string, std::string> files;
-  std::map<std::string, Strings> dirs;
-  Strings reads;
-
-  SourceText read(const std::string& path, bool /*regular_only*/) override {
-    reads.push_back(path);
-    SourceText out;
-    auto it = files.find(path);
-    if (it == files.end()) {
-      out.status = dirs.count(path) ? SourceText::Status::not_regular : SourceText::Status::missing;
-      out.problem = "No such file or directory";
-      return out;
-    }
-    out.status = SourceText::Status::ok;
-    out.text = it->second;
-    out.identity = path;
-    return out;
-  }
-  SourceListing list(const std::string& dir) override {
-    SourceListing out;
-    auto it = dirs.find(dir);
-    if (it == dirs.end()) {
-      out.status = SourceListing::Status::missing;
-      return out;
-    }
-    out.status = SourceListing::Status::ok;
-    out.names = it->second;
-    return out;
-  }
-};
 
 std::string internal(const std::string& name) {
   return "service " + name + "\n{\n  type = INTERNAL\n  socket_type = stream\n  wait = no\n}\n";
@@ -64,7 +32,7 @@ Strings places(const TreeResult& r) {
 }
 
 TEST(XinetdTree, IncludeDirReadsXinetdsNamesInOrderWithTheDefaults) {
-  MapSource source;
+  FakeSource source;
   source.files["/etc/xinetd.conf"] =
       "defaults\n{\n  instances = 7\n}\n" + internal("time") + "includedir /etc/xinetd.d\n";
   source.dirs["/etc/xinetd.d"] = {"echo", "daytime", "echo~",  "chargen.dpkg-old",
@@ -82,7 +50,7 @@ TEST(XinetdTree, IncludeDirReadsXinetdsNamesInOrderWithTheDefaults) {
 }
 
 TEST(XinetdTree, IncludeReadsOneFileRelativeToTheIncluding) {
-  MapSource source;
+  FakeSource source;
   source.files["/etc/xinetd.conf"] = "include extra*\n" + internal("time");
   source.files["/etc/extra*"] = internal("echo");
   TreeResult r = parse_config_tree("/etc/xinetd.conf", "", source, Syntax::xinetd);
@@ -91,7 +59,7 @@ TEST(XinetdTree, IncludeReadsOneFileRelativeToTheIncluding) {
 }
 
 TEST(XinetdTree, AMainFileThatIsPlainlyXinetdIsReadAsSuchWithANotice) {
-  MapSource source;
+  FakeSource source;
   source.files["/etc/inetd.conf"] = "# moved from xinetd\n" + internal("echo");
   TreeResult r = parse_config_tree("/etc/inetd.conf", "", source, Syntax::inetd);
   EXPECT_TRUE(r.readable);
@@ -106,7 +74,7 @@ TEST(XinetdTree, AMainFileThatIsPlainlyXinetdIsReadAsSuchWithANotice) {
 }
 
 TEST(XinetdTree, AMissingIncludeDirIsAWarning) {
-  MapSource source;
+  FakeSource source;
   source.files["/etc/xinetd.conf"] = "includedir /etc/xinetd.d\n";
   TreeResult r = parse_config_tree("/etc/xinetd.conf", "", source, Syntax::xinetd);
   EXPECT_TRUE(r.readable);
@@ -115,7 +83,7 @@ TEST(XinetdTree, AMissingIncludeDirIsAWarning) {
 }
 
 TEST(XinetdTree, TheInetdSyntaxKnowsNoIncludeDir) {
-  MapSource source;
+  FakeSource source;
   source.files["/etc/inetd.conf"] = "includedir /etc/xinetd.d\n";
   TreeResult r = parse_config_tree("/etc/inetd.conf", "", source);
   EXPECT_TRUE(r.services.empty());
