@@ -52,6 +52,8 @@ struct Service {
   // daemon-wide lists where it gives none).
   bool allow_given = false;
   bool deny_given = false;
+  // An RPC service's versions (rpc_program below), in the padding here.
+  std::uint32_t rpc_low_version = 0;
   std::vector<limits::AccessRule> access_rules;
 
   config::WaitMode wait_mode = config::WaitMode::nowait;
@@ -66,13 +68,12 @@ struct Service {
   bool tcpmux = false;  // reached through the tcpmux builtin under tcpmux_name
   bool tcpmux_plus = false;
   // An RPC service: its program number (from /etc/rpc) and the versions it
-  // registers with rpcbind, each on the port the socket got (bound to port 0).
-  // rpc_program 0: not an RPC service. The number sits in the padding before
-  // tcpmux_name; the versions cost the daemon 8 bytes per service.
+  // registers with rpcbind (rpc_low_version above, rpc_high_version), each on
+  // the port the socket got (bound to port 0). rpc_program 0: not an RPC
+  // service. All three sit in padding: an RPC service costs no byte more.
   std::uint32_t rpc_program = 0;
-  std::string tcpmux_name;
-  std::uint32_t rpc_low_version = 0;
   std::uint32_t rpc_high_version = 0;
+  std::string tcpmux_name;
 
   std::string program;
   std::vector<std::string> argv;
