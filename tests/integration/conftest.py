@@ -326,6 +326,27 @@ def nothing_pending(sock):
     return False
 
 
+# ---------------------------------------------------------------- real clients
+
+def git(*args, cwd=None):
+    """Runs git with a fixed identity and no system configuration; fails on non-zero."""
+    env = dict(os.environ, GIT_AUTHOR_NAME="t", GIT_AUTHOR_EMAIL="t@example.org",
+               GIT_COMMITTER_NAME="t", GIT_COMMITTER_EMAIL="t@example.org",
+               GIT_CONFIG_NOSYSTEM="1", HOME=cwd or "/tmp")
+    r = subprocess.run(["git", *args], cwd=cwd, env=env, capture_output=True, text=True,
+                       timeout=120)
+    assert r.returncode == 0, (args, r.stdout, r.stderr)
+    return r
+
+
+def tftp_get(port, name, dest):
+    """Fetches `name` with tftp-hpa's client in binary mode into `dest`."""
+    r = subprocess.run(["tftp", "-m", "binary", "127.0.0.1", str(port), "-c", "get", name,
+                        str(dest)], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, (r.stdout, r.stderr)
+    return r
+
+
 # ---------------------------------------------------------------- the daemon
 
 class Daemon:

@@ -7,7 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from conftest import TIMEOUT, free_port, read_to_eof, tcp_exchange, write_script
+from conftest import TIMEOUT, free_port, git, read_to_eof, tcp_exchange, tftp_get, write_script
 
 IDENTITY_SCRIPT = r"""#!/bin/sh
 echo "uid=$(id -u)"
@@ -164,16 +164,6 @@ def test_identity_user_with_other_group(ninetd, pubdir, test_user):
     assert sorted(set(groups)) == sorted({65534, *test_user["groups"]}), text
 
 
-def git(*args, cwd=None):
-    env = dict(os.environ, GIT_AUTHOR_NAME="t", GIT_AUTHOR_EMAIL="t@example.org",
-               GIT_COMMITTER_NAME="t", GIT_COMMITTER_EMAIL="t@example.org",
-               GIT_CONFIG_NOSYSTEM="1", HOME=cwd or "/tmp")
-    r = subprocess.run(["git", *args], cwd=cwd, env=env, capture_output=True, text=True,
-                       timeout=120)
-    assert r.returncode == 0, (args, r.stdout, r.stderr)
-    return r
-
-
 def test_git_daemon_clone(ninetd, tmp_path):
     base = tmp_path / "repos"
     work = tmp_path / "work"
@@ -192,13 +182,6 @@ def test_git_daemon_clone(ninetd, tmp_path):
     assert (dest / "hello.txt").read_bytes() == b"hello through ninetd\n"
     assert git("log", "--format=%s", cwd=str(dest)).stdout == "first\n"
     ninetd.wait_log(rf"info: {port}/tcp: server pid \d+ exited with status 0", regex=True)
-
-
-def tftp_get(port, name, dest):
-    r = subprocess.run(["tftp", "-m", "binary", "127.0.0.1", str(port), "-c", "get", name,
-                        str(dest)], capture_output=True, text=True, timeout=120)
-    assert r.returncode == 0, (r.stdout, r.stderr)
-    return r
 
 
 def test_tftpd_wait_service_fetches_twice(ninetd, pubdir, tmp_path):
