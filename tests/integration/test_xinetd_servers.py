@@ -10,7 +10,7 @@ import socket
 import pytest
 
 from conftest import (TIMEOUT, closed_unanswered, exchange_from, free_port, git, ipv6_available,
-                      lines_of, read_line, read_to_eof, tcp_exchange, tftp_get, udp_socket,
+                      lines_of, read_line, read_to_eof, refused, tcp_exchange, tftp_get, udp_socket,
                       write_script)
 
 
@@ -393,12 +393,7 @@ def test_a_disabled_service_is_not_served(ninetd):
     on, off = free_port(), free_port()
     ninetd.start(cat("on", on) + cat("off", off, disable="yes"), xinetd=True)
     assert tcp_exchange(on, b"on\n") == b"on\n"
-    with socket.socket() as s:
-        try:
-            s.connect(("127.0.0.1", off))
-            raise AssertionError("the disabled service's port is open")
-        except ConnectionRefusedError:
-            pass
+    assert refused(off), "the disabled service's port is open"
     assert f"{off}/" not in ninetd.log()
 
 
@@ -443,3 +438,27 @@ def test_defaults_disabled_switches_off_the_service_of_that_id_only(ninetd, pubd
         except (socket.timeout, ConnectionRefusedError):
             answer = None
     assert answer is None, answer
+
+
+def test_a_reload_reads_the_xinetd_files_again(ninetd, tmp_path):
+    """SIGHUP reads the file given with -x as xinetd.conf again: a changed only_from holds for
+    the next client, a file added to the includedir directory starts its service, and a
+    service switched off with disable = yes stops listening."""
+    relay, added = free_port(), free_port()
+    drop = tmp_path / "xinetd.d"
+    drop.mkdir()
+    (drop / "relay").write_text(cat("relay", relay, only_from="127.0.0.1"))
+    conf = "includedir %s\n" % drop
+    ninetd.start(conf, xinetd=True)
+    assert exchange_from("127.0.0.2", relay) == b""
+    (drop / "relay").write_text(cat("relay", relay, only_from="127.0.0.0/30"))
+    (drop / "added").write_text(cat("added", added))
+    log = ninetd.reload()
+    assert "notice: reloaded: " in log, log
+    assert exchange_from("127.0.0.2", relay) == b"hello\n"
+    assert tcp_exchange(added, b"added\n") == b"added\n"
+    (drop / "added").write_text(cat("added", added, disable="yes"))
+    log = ninetd.reload()
+    assert "notice: reloaded: " in log, log
+    assert refused(added), "the service switched off still listens"
+    assert ": error: " not in ninetd.log()
