@@ -408,7 +408,7 @@ data, peer = s.recvfrom(65536)
 s.sendto(b"dgram " + data, peer)
 """)
     conf = (program("relay", port, "/bin/cat", id="relay-stream")
-            + service("relay", id="relay-dgram", type="UNLISTED", port=port,
+            + service("relay", id="relay-dgram", type="UNLISTED", port=port, bind="127.0.0.1",
                       socket_type="dgram", protocol="udp", wait="yes", user="root",
                       server=udp_echo))
     ninetd.start(conf, xinetd=True)
