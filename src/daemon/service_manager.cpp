@@ -1,8 +1,10 @@
 #include "daemon/service_manager.h"
 
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include <cerrno>
+#include <charconv>
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
@@ -41,8 +43,31 @@ std::optional<NotifyAddress> parse_notify_socket(std::string_view value) {
   return out;
 }
 
+std::optional<std::chrono::microseconds> watchdog_period(const char* usec, const char* pid,
+                                                         long own_pid) {
+  if (usec == nullptr) return std::nullopt;
+  auto number = [](const char* text) -> std::optional<unsigned long long> {
+    unsigned long long value = 0;
+    auto [end, error] = std::from_chars(text, text + std::strlen(text), value);
+    if (error != std::errc() || *end != '\0' || end == text) return std::nullopt;
+    return value;
+  };
+  auto interval = number(usec);
+  if (!interval || *interval == 0) return std::nullopt;
+  if (pid != nullptr) {
+    auto watched = number(pid);
+    if (!watched || *watched != static_cast<unsigned long long>(own_pid)) return std::nullopt;
+  }
+  return std::chrono::microseconds(*interval / 2);
+}
+
 ServiceManager ServiceManager::from_environment() {
   ServiceManager manager;
+  const char* watchdog_usec = std::getenv("WATCHDOG_USEC");
+  const char* watchdog_pid = std::getenv("WATCHDOG_PID");
+  manager.watchdog_ = watchdog_period(watchdog_usec, watchdog_pid, static_cast<long>(::getpid()));
+  ::unsetenv("WATCHDOG_USEC");
+  ::unsetenv("WATCHDOG_PID");
   const char* value = std::getenv("NOTIFY_SOCKET");
   if (value == nullptr) return manager;
   std::string name = value;

@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -31,6 +32,14 @@ std::string status_message(const StatusCounts& counts);
 std::string ready_message(const StatusCounts& counts);
 std::string reloading_message(std::uint64_t monotonic_usec);
 inline constexpr std::string_view kStoppingMessage = "STOPPING=1";
+inline constexpr std::string_view kWatchdogMessage = "WATCHDOG=1";
+
+// How often to tell systemd's watchdog the loop is alive: half the interval
+// $WATCHDOG_USEC gives (as sd_watchdog_enabled(3) advises), for this process
+// only ($WATCHDOG_PID, when set, names another one for a forking parent).
+// nullopt: no watchdog, or a value that is not a positive number.
+std::optional<std::chrono::microseconds> watchdog_period(const char* usec, const char* pid,
+                                                         long own_pid);
 
 // The address $NOTIFY_SOCKET names: a path, or an abstract name written with
 // a leading '@'. nullopt for an empty, relative or over-long value.
@@ -48,6 +57,9 @@ class ServiceManager {
   static ServiceManager from_environment();
 
   bool enabled() const { return socket_.get() >= 0; }
+  // Set when systemd runs a watchdog on the daemon (WatchdogSec=).
+  std::optional<std::chrono::microseconds> watchdog() const { return watchdog_; }
+  void keep_alive() { send(std::string(kWatchdogMessage)); }
   void ready(const StatusCounts& counts) { send(ready_message(counts)); }
   void reloading();
   void status(const StatusCounts& counts);
@@ -58,6 +70,7 @@ class ServiceManager {
 
   sys::Fd socket_;
   NotifyAddress target_;
+  std::optional<std::chrono::microseconds> watchdog_;
   std::string last_status_;  // STATUS= is sent again only when it changes
 };
 

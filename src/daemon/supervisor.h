@@ -186,6 +186,7 @@ class Supervisor final : public builtins::SessionOwner,
                 const std::string& last);
   void sweep_idle_sessions();
   void refresh_status();
+  void feed_watchdog();
   void dump_table();
   void log_diagnostics(const services::LoadedConfig& loaded);
 
@@ -210,6 +211,7 @@ class Supervisor final : public builtins::SessionOwner,
   std::unique_ptr<WrapChecker> wrap_checker_;  // with -w or -W
   ServiceManager* service_manager_ = nullptr;  // under systemd (Type=notify)
   std::optional<loop::EventLoop::TimerId> status_timer_;
+  std::optional<loop::EventLoop::TimerId> watchdog_timer_;
 };
 
 }  // namespace ninetd::daemon

@@ -30,6 +30,15 @@ void Supervisor::tell_ready() {
   if (!status_timer_)
     status_timer_ =
         loop_.schedule(loop::Clock::now() + kStatusInterval, [this] { refresh_status(); });
+  if (!watchdog_timer_ && service_manager_->watchdog()) feed_watchdog();
+}
+
+// From the loop's timer: a loop stuck anywhere stops feeding it, and systemd
+// restarts the daemon (Restart= in the unit).
+void Supervisor::feed_watchdog() {
+  service_manager_->keep_alive();
+  watchdog_timer_ = loop_.schedule(loop::Clock::now() + *service_manager_->watchdog(),
+                                   [this] { feed_watchdog(); });
 }
 
 void Supervisor::refresh_status() {
@@ -40,8 +49,10 @@ void Supervisor::refresh_status() {
 
 void Supervisor::tell_stopping() {
   if (service_manager_ == nullptr) return;
-  if (status_timer_) loop_.cancel(*status_timer_);
-  status_timer_.reset();
+  for (auto* timer : {&status_timer_, &watchdog_timer_}) {
+    if (*timer) loop_.cancel(**timer);
+    timer->reset();
+  }
   service_manager_->stopping();
 }
 

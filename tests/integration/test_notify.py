@@ -113,3 +113,29 @@ def test_unusable_notify_socket_is_named_and_ignored(ninetd, tmp_path):
                  wrapper=("env", "NOTIFY_SOCKET=relative/path"))
     assert "NOTIFY_SOCKET: not a unix socket path or @name" in ninetd.log()
     assert tcp_exchange(port, b"ok\n") == b"ok\n"
+
+
+def test_watchdog_is_fed_from_the_loop(ninetd, tmp_path):
+    notify = NotifySocket(path=str(tmp_path / "notify"))
+    port = free_port()
+    ninetd.start(f"127.0.0.1:{port} stream tcp nowait root internal echo\n",
+                 wrapper=("env", f"NOTIFY_SOCKET={notify.address}", "WATCHDOG_USEC=100000"))
+    assert notify.next()[0].startswith("READY=1\n")
+    for _ in range(3):
+        assert notify.next() == ("WATCHDOG=1", ninetd.pid)
+    notify.close()
+
+
+def test_watchdog_meant_for_another_pid_is_left_alone(ninetd, tmp_path):
+    notify = NotifySocket(path=str(tmp_path / "notify"))
+    port = free_port()
+    ninetd.start(f"127.0.0.1:{port} stream tcp nowait root internal echo\n",
+                 wrapper=("env", f"NOTIFY_SOCKET={notify.address}", "WATCHDOG_USEC=2000",
+                          "WATCHDOG_PID=1"))
+    assert notify.next()[0].startswith("READY=1\n")
+    ninetd.reload()
+    assert notify.next()[0].startswith("RELOADING=1\n")
+    assert notify.next()[0].startswith("READY=1\n")
+    ninetd.signal(signal.SIGTERM)
+    assert notify.next()[0] == "STOPPING=1"
+    notify.close()

@@ -45,3 +45,23 @@ TEST(NotifyMessages, AreSystemdsAssignments) {
 
 }  // namespace
 }  // namespace ninetd::daemon
+
+namespace ninetd::daemon {
+namespace {
+
+TEST(Watchdog, HalfTheIntervalForThisProcess) {
+  using std::chrono::microseconds;
+  EXPECT_EQ(watchdog_period("30000000", nullptr, 42), microseconds(15000000));
+  EXPECT_EQ(watchdog_period("30000000", "42", 42), microseconds(15000000));
+  EXPECT_FALSE(watchdog_period("30000000", "41", 42));  // meant for another process
+  EXPECT_FALSE(watchdog_period(nullptr, "42", 42));
+  EXPECT_FALSE(watchdog_period("0", nullptr, 42));
+  EXPECT_FALSE(watchdog_period("", nullptr, 42));
+  EXPECT_FALSE(watchdog_period("12s", nullptr, 42));
+  EXPECT_FALSE(watchdog_period("-5", nullptr, 42));
+  EXPECT_FALSE(watchdog_period("99999999999999999999999", nullptr, 42));
+  EXPECT_FALSE(watchdog_period("30000000", "x", 42));
+}
+
+}  // namespace
+}  // namespace ninetd::daemon
