@@ -47,12 +47,15 @@ void Supervisor::reload() {
     return;
   }
   log::notice("reloading {}", settings_.config_path);
+  if (service_manager_ != nullptr) service_manager_->reloading();
   if (!reader_.start(load_request(),
-                     [this](LoadResult result) { finish_reload(std::move(result)); }))
+                     [this](LoadResult result) { finish_reload(std::move(result)); })) {
     log::error(
         "reload failed: cannot start the configuration loader: {}; the running "
         "configuration is kept",
         std::strerror(errno));
+    tell_ready();
+  }
 }
 
 void Supervisor::finish_reload(LoadResult result) {
@@ -71,6 +74,9 @@ void Supervisor::finish_reload(LoadResult result) {
     else
       apply(loaded, false);
   }
+  // systemd waits for READY=1 after RELOADING=1 whether the reload took or not:
+  // a failed one leaves the running configuration serving.
+  tell_ready();
   if (reload_again_) {
     reload_again_ = false;
     reload();

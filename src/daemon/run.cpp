@@ -192,16 +192,24 @@ int run_daemon(const Options& options) {
     return 1;
   }
 
+  // Read before the first load, so no loader or server inherits it.
+  ServiceManager service_manager = ServiceManager::from_environment();
+  supervisor.use_service_manager(service_manager);
   if (!start_and_detach(options, supervisor, limit_not_raised)) return 1;
   if (pidfile) {
     if (auto written = pidfile->write_pid(getpid()); !written)
       log::error("pid file {}: {}", pidfile_path, written.error().describe());
   }
 
+  // Every listener of the first load is open (or retrying its bind, which it
+  // logged): systemd may start what is ordered after ninetd.
+  supervisor.tell_ready();
+
   while (!supervisor.stop_requested()) {
     (*loop)->run_once();
     supervisor.after_batch();
   }
+  supervisor.tell_stopping();
   supervisor.shut_down();
   log::notice("stopped; {} server{} still running on their own", supervisor.child_count(),
               supervisor.child_count() == 1 ? "" : "s");

@@ -21,6 +21,7 @@
 #include "daemon/limit_defaults.h"
 #include "daemon/rpc_registrar.h"
 #include "daemon/running_service.h"
+#include "daemon/service_manager.h"
 #include "daemon/wrap_checker.h"
 #include "limits/reply_budget.h"
 #include "log/logger.h"
@@ -86,6 +87,13 @@ class Supervisor final : public builtins::SessionOwner,
   void tcpmux_request(builtins::Session& session, const std::string& name) override;
 
   std::size_t child_count() const { return children_.size(); }
+
+  // systemd's notify socket: told of readiness, reloads and the stop, and
+  // given a STATUS= line that follows the counts (supervisor_status.cpp).
+  void use_service_manager(ServiceManager& manager);
+  void tell_ready();
+  void tell_stopping();
+  StatusCounts status_counts() const;
 
  private:
   std::optional<std::uint64_t> datagram_to_serve(RunningService& service);
@@ -177,6 +185,8 @@ class Supervisor final : public builtins::SessionOwner,
   void back_off(RunningService& service, const CrashLoop::Verdict& verdict,
                 const std::string& last);
   void sweep_idle_sessions();
+  void refresh_status();
+  void feed_watchdog();
   void dump_table();
   void log_diagnostics(const services::LoadedConfig& loaded);
 
@@ -199,6 +209,9 @@ class Supervisor final : public builtins::SessionOwner,
   std::optional<loop::EventLoop::TimerId> sweep_timer_;
   bool stop_requested_ = false;
   std::unique_ptr<WrapChecker> wrap_checker_;  // with -w or -W
+  ServiceManager* service_manager_ = nullptr;  // under systemd (Type=notify)
+  std::optional<loop::EventLoop::TimerId> status_timer_;
+  std::optional<loop::EventLoop::TimerId> watchdog_timer_;
 };
 
 }  // namespace ninetd::daemon
