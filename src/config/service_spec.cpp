@@ -40,7 +40,7 @@ std::string tcpmux_key(std::string_view name) {
 
 std::string ServiceSpec::display_name() const {
   if (tcpmux) return fmt::format("tcpmux/{}{}/{}", tcpmux_plus ? "+" : "", service, protocol);
-  return fmt::format("{}/{}", service, protocol);
+  return fmt::format("{}/{}", label.empty() ? service : label, protocol);
 }
 
 }  // namespace ninetd::config

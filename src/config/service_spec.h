@@ -54,8 +54,11 @@ struct ServiceSpec {
   // Field 1: [host:]service, tcpmux/[+]name, or a path for unix.
   std::string service;
   std::optional<std::string> host;  // nullopt: any address
-  bool tcpmux = false;              // service is tcpmux/NAME (RFC 1078)
-  bool tcpmux_plus = false;         // tcpmux/+NAME: ninetd sends the "+" reply
+  // What logs call a service whose field 1 is a bare port: xinetd's service
+  // NAME (or its id) when the block gives `port`. Empty: field 1 itself.
+  std::string label;
+  bool tcpmux = false;       // service is tcpmux/NAME (RFC 1078)
+  bool tcpmux_plus = false;  // tcpmux/+NAME: ninetd sends the "+" reply
   // An RPC service (protocol rpc/tcp, rpc/udp, ...): `service` is the program's
   // name in /etc/rpc (or its number), from "name/version" or "name/low-high".
   bool rpc = false;

@@ -128,21 +128,21 @@ def test_tftpd_and_git_daemon_from_service_blocks(ninetd, pubdir, tmp_path):
             + tftp_service(tftp, pubdir, bind="127.0.0.1")
             + git_service(git_port, base))
     ninetd.start(conf, xinetd=True,
-                 expect=[f"{tftp}/udp: listening on 127.0.0.1:{tftp} "
+                 expect=[f"tftp/udp: listening on 127.0.0.1:{tftp} "
                          "(dgram, wait, /usr/sbin/in.tftpd)",
-                         f"{git_port}/tcp: listening on 127.0.0.1:{git_port} "
+                         f"git/tcp: listening on 127.0.0.1:{git_port} "
                          "(stream, nowait, /usr/bin/git)"])
     for attempt in (1, 2):
         since = ninetd.mark()
         fetch_and_compare(tftp, "file.bin", content, tmp_path / f"got{attempt}")
         # The wait server leaves one second after its last request (-t 1); only then may
         # the next request start another.
-        started = ninetd.wait_log(rf"info: {tftp}/udp: started pid (\d+)\n", since=since,
+        started = ninetd.wait_log(rf"info: tftp/udp: started pid (\d+)\n", since=since,
                                   regex=True)
-        ninetd.wait_log(f"info: {tftp}/udp: server pid {started.group(1)} exited with status 0",
+        ninetd.wait_log(f"info: tftp/udp: server pid {started.group(1)} exited with status 0",
                         since=since)
     clone_and_check(git_port, tmp_path, head)
-    ninetd.wait_log(rf"info: {git_port}/tcp: server pid \d+ exited with status 0", regex=True)
+    ninetd.wait_log(rf"info: git/tcp: server pid \d+ exited with status 0", regex=True)
     assert ": warning: " not in ninetd.log() and ": error: " not in ninetd.log()
 
 
@@ -165,12 +165,12 @@ def test_servers_through_includedir_take_the_defaults(ninetd, pubdir, tmp_path):
     clone_and_check(git_port, tmp_path, head)
     # A wait server reads its socket itself, refused clients' requests too, as under xinetd:
     # the daemon checks only what comes while no server runs.
-    ninetd.wait_log(rf"{tftp}/udp: server pid \d+ exited with status 0", regex=True)
+    ninetd.wait_log(rf"tftp/udp: server pid \d+ exited with status 0", regex=True)
     # only_from from the defaults holds for the included services.
     assert exchange_from("127.0.0.2", git_port, b"") == b""
-    ninetd.wait_log(f"{git_port}/tcp: refused 127.0.0.2: not in the allow list")
+    ninetd.wait_log(f"git/tcp: refused 127.0.0.2: not in the allow list")
     assert tftp_answer_from("127.0.0.2", tftp, "file.bin") is None
-    ninetd.wait_log(f"{tftp}/udp: dropped 1 datagram from clients the allow and deny lists "
+    ninetd.wait_log(f"tftp/udp: dropped 1 datagram from clients the allow and deny lists "
                     "refuse")
     assert ": error: " not in ninetd.log()
 
@@ -184,9 +184,9 @@ def test_only_from_serves_the_address_it_names_and_logs_the_refusal(ninetd):
     assert exchange_from("127.0.0.1", port) == b"hello\n"
     since = ninetd.mark()
     assert exchange_from("127.0.0.2", port) == b""
-    ninetd.wait_log(f"{port}/tcp: refused 127.0.0.2: not in the allow list", since=since)
+    ninetd.wait_log(f"relay/tcp: refused 127.0.0.2: not in the allow list", since=since)
     assert "started pid" not in ninetd.log()[since:]
-    where, counters = table_row(ninetd, f"{port}/tcp")
+    where, counters = table_row(ninetd, f"relay/tcp")
     assert counters["connections"] == 2 and counters["by_access"] == 1, counters
 
 
@@ -197,7 +197,7 @@ def test_no_access_refuses_the_address_it_names_and_serves_the_others(ninetd):
     assert exchange_from("127.0.0.3", port) == b"hello\n"
     since = ninetd.mark()
     assert exchange_from("127.0.0.2", port) == b""
-    ninetd.wait_log(f"{port}/tcp: refused 127.0.0.2: in the deny list", since=since)
+    ninetd.wait_log(f"relay/tcp: refused 127.0.0.2: in the deny list", since=since)
     assert "started pid" not in ninetd.log()[since:]
 
 
@@ -207,7 +207,7 @@ def test_only_from_with_a_prefix(ninetd):
     assert exchange_from("127.0.0.1", port) == b"hello\n"
     assert exchange_from("127.0.0.3", port) == b"hello\n"
     assert exchange_from("127.0.0.4", port) == b""
-    ninetd.wait_log(f"{port}/tcp: refused 127.0.0.4: not in the allow list")
+    ninetd.wait_log(f"relay/tcp: refused 127.0.0.4: not in the allow list")
 
 
 def test_only_from_trailing_zeros_are_wildcards(ninetd):
@@ -219,7 +219,7 @@ def test_only_from_trailing_zeros_are_wildcards(ninetd):
     assert exchange_from("127.0.1.7", net24) == b"hello\n"
     assert exchange_from("127.0.1.254", net24) == b"hello\n"
     assert exchange_from("127.0.0.1", net24) == b""
-    ninetd.wait_log(f"{net24}/tcp: refused 127.0.0.1: not in the allow list")
+    ninetd.wait_log(f"relay24/tcp: refused 127.0.0.1: not in the allow list")
     assert exchange_from("127.0.0.1", net8) == b"hello\n"
     assert exchange_from("127.1.2.3", net8) == b"hello\n"
     assert exchange_from("127.255.0.9", net8) == b"hello\n"
@@ -234,9 +234,9 @@ def test_only_from_on_an_ipv6_socket_matches_ipv4_clients_as_ipv4(ninetd):
                  xinetd=True, expect=[f"listening on [::]:{port} "])
     assert exchange_from("127.0.0.1", port) == b"hello\n"
     assert exchange_from("127.0.0.2", port) == b""
-    ninetd.wait_log(f"{port}/tcp46: refused 127.0.0.2: not in the allow list")
+    ninetd.wait_log(f"relay/tcp46: refused 127.0.0.2: not in the allow list")
     assert exchange_from("::1", port, dest="::1") == b""
-    ninetd.wait_log(f"{port}/tcp46: refused ::1: not in the allow list")
+    ninetd.wait_log(f"relay/tcp46: refused ::1: not in the allow list")
 
 
 def test_only_from_on_a_dgram_wait_service(ninetd, pubdir, tmp_path):
@@ -248,7 +248,7 @@ def test_only_from_on_a_dgram_wait_service(ninetd, pubdir, tmp_path):
                  xinetd=True)
     since = ninetd.mark()
     assert tftp_answer_from("127.0.0.2", port, "file.bin") is None
-    ninetd.wait_log(f"{port}/udp: dropped 1 datagram from clients the allow and deny lists "
+    ninetd.wait_log(f"tftp/udp: dropped 1 datagram from clients the allow and deny lists "
                     "refuse", since=since)
     assert "started pid" not in ninetd.log()[since:]
     fetch_and_compare(port, "file.bin", content, tmp_path / "got")
@@ -260,7 +260,7 @@ def test_no_access_on_a_dgram_wait_service(ninetd, pubdir, tmp_path):
     ninetd.start(tftp_service(port, pubdir, bind="127.0.0.1", no_access="127.0.0.2"),
                  xinetd=True)
     assert tftp_answer_from("127.0.0.2", port, "file.bin") is None
-    ninetd.wait_log(f"{port}/udp: dropped 1 datagram from clients the allow and deny lists "
+    ninetd.wait_log(f"tftp/udp: dropped 1 datagram from clients the allow and deny lists "
                     "refuse")
     fetch_and_compare(port, "file.bin", content, tmp_path / "got")
 
@@ -308,7 +308,7 @@ def test_instances_holds_the_third_client_until_a_server_exits(ninetd, pubdir):
         held.append(third)
         assert not_served_yet(third)
         assert len(lines_of(log)) == 2
-        where, counters = table_row(ninetd, f"{port}/tcp")
+        where, counters = table_row(ninetd, f"hold/tcp")
         assert where.endswith("at its child limit"), where
         assert counters["children"] == 2 and counters["refused"] == 0, counters
         release(held[0], "one")
@@ -339,11 +339,11 @@ def test_per_source_limits_each_client_address_apart(ninetd, pubdir):
             with open_held(port, source) as again:
                 again.sendall(b"again\n")
                 assert closed_unanswered(again), f"a second server ran for {source}"
-            ninetd.wait_log(f"{port}/tcp: refused {source}: 1 servers already running for it, "
+            ninetd.wait_log(f"hold/tcp: refused {source}: 1 servers already running for it, "
                             "limit 1", since=since)
         assert len(lines_of(log)) == 2
         release(first, "one")
-        ninetd.wait_log(rf"{port}/tcp: server pid \d+ exited with status 0", since=since,
+        ninetd.wait_log(rf"hold/tcp: server pid \d+ exited with status 0", since=since,
                         regex=True)
         # Its server gone, the address is served again.
         with open_held(port, "127.0.0.1") as back:
@@ -353,7 +353,7 @@ def test_per_source_limits_each_client_address_apart(ninetd, pubdir):
     finally:
         first.close()
         other.close()
-    where, counters = table_row(ninetd, f"{port}/tcp")
+    where, counters = table_row(ninetd, f"hold/tcp")
     assert counters["refused"] == 2, counters
 
 
@@ -372,15 +372,15 @@ def test_cps_pauses_the_listener_and_serves_the_queued_client_later(ninetd):
     since = ninetd.mark()
     late = socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT)
     try:
-        ninetd.wait_log(f"{port}/tcp: more than 120 connections in a minute; service paused "
+        ninetd.wait_log(f"burst/tcp: more than 120 connections in a minute; service paused "
                         "for ", since=since)
-        where, counters = table_row(ninetd, f"{port}/tcp")
+        where, counters = table_row(ninetd, f"burst/tcp")
         assert where.endswith("paused by rate"), where
         assert counters["connections"] == 120 and counters["refused"] == 0, counters
         # The minute ends within 60 s of the first connection: a generous failure guard.
         late.settimeout(120)
         assert read_to_eof(late) == b"served\n"
-        ninetd.wait_log(f"{port}/tcp: its rate's minute is over; accepting again", since=since)
+        ninetd.wait_log(f"burst/tcp: its rate's minute is over; accepting again", since=since)
     finally:
         late.close()
     assert ": refused " not in ninetd.log()
@@ -416,7 +416,7 @@ s.sendto(b"dgram " + data, peer)
     with udp_socket() as s:
         s.sendto(b"ping", ("127.0.0.1", port))
         assert s.recvfrom(100)[0] == b"dgram ping"
-    ninetd.wait_log(rf"{port}/udp: server pid \d+ exited with status 0", regex=True)
+    ninetd.wait_log(rf"relay-dgram/udp: server pid \d+ exited with status 0", regex=True)
 
 
 def test_defaults_disabled_switches_off_the_service_of_that_id_only(ninetd, pubdir):
@@ -428,9 +428,9 @@ def test_defaults_disabled_switches_off_the_service_of_that_id_only(ninetd, pubd
                       bind="127.0.0.1", socket_type="stream", wait="no")
             + service("echo", id="echo-dgram", type="INTERNAL UNLISTED", port=port,
                       bind="127.0.0.1", socket_type="dgram", wait="yes"))
-    ninetd.start(conf, xinetd=True, expect=[f"{port}/tcp: listening on 127.0.0.1:{port} "])
+    ninetd.start(conf, xinetd=True, expect=[f"echo-stream/tcp: listening on 127.0.0.1:{port} "])
     assert tcp_exchange(port, b"stream\n") == b"stream\n"
-    assert f"{port}/udp" not in ninetd.log()
+    assert "echo-dgram/udp" not in ninetd.log()
     with udp_socket(timeout=0.5) as s:
         s.sendto(b"ping", ("127.0.0.1", port))
         try:

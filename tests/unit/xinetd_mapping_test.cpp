@@ -173,6 +173,18 @@ TEST(XinetdMapping, TypeUnlistedNeedsAPort) {
   EXPECT_EQ(only_spec(finger("  port = 79\n")).service, "79");
 }
 
+TEST(XinetdMapping, AServiceWithAPortIsNamedByItsNameOrId) {
+  ServiceSpec spec = only_spec(finger("  port = 7979\n"));
+  EXPECT_EQ(spec.service, "7979");
+  EXPECT_EQ(spec.display_name(), "finger/tcp");
+  spec = only_spec(finger("  port = 7979\n  id = finger-v4\n"));
+  EXPECT_EQ(spec.display_name(), "finger-v4/tcp");
+  // Without a port the name is the service, as in inetd.conf.
+  spec = only_spec(finger(""));
+  EXPECT_EQ(spec.label, "");
+  EXPECT_EQ(spec.display_name(), "finger/tcp");
+}
+
 TEST(XinetdMapping, TypeTcpmux) {
   ServiceSpec spec = only_spec(service("rot13", std::string(kServer) + "  type = TCPMUX\n"));
   EXPECT_TRUE(spec.tcpmux);

@@ -262,6 +262,9 @@ void Mapper::map_service_name(const Types& types, std::vector<std::string>& host
     return;
   }
   fields_.parse_service(word, DefaultHost{}, hosts);
+  // Logs and the table name it as xinetd does, not by its port.
+  if (port != nullptr && !types.tcpmux && !types.tcpmux_plus)
+    spec().label = id != nullptr ? id->values[0].text : name.text;
 }
 
 void Mapper::map_socket_type() {
