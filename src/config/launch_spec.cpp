@@ -97,7 +97,7 @@ std::optional<std::uint64_t> parse_rlimit(Rlimit which, std::string_view text,
   if (kind.sizes && !digits.empty()) {
     char last = digits.back();
     if (last == 'k' || last == 'K') scale = 1024;
-    if (last == 'm' || last == 'M') scale = 1024 * 1024;
+    if (last == 'm' || last == 'M') scale = std::uint64_t{1024} * 1024;
     if (scale != 1) digits.remove_suffix(1);
   }
   std::uint64_t number = 0;
