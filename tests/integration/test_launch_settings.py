@@ -162,3 +162,23 @@ def test_check_mode_reports_the_same_errors(tmp_path):
     assert f"{conf}:2:9: error: env: \"NOEQUALS\": expected NAME=VALUE (no '=')" in r.stderr
     assert (f"{conf}:2:32: error: rlimit_cpu takes seconds or UNLIMITED, got \"5M\""
             in r.stderr), r.stderr
+
+
+def test_settings_stay_in_the_child_on_the_shared_table_path(ninetd, pubdir):
+    """Beside some 150 services a launch shares the daemon's descriptor table (and waits for
+    the exec): the umask and nice value are the child's own there too, never the daemon's."""
+    script = write_script(pubdir, "report.sh", REPORT_SCRIPT)
+    port, plain = free_port(), free_port()
+    lines = [f"{pubdir}/s{i} stream unix nowait root /bin/cat cat\n" for i in range(150)]
+    lines.append(f"{port} on protocol = tcp4, bind = 127.0.0.1, wait = no, user = root, "
+                 f"exec = {script}, nice = 5, umask = 077, env = SHARED=yes, "
+                 "rlimit_files = 200;\n")
+    lines.append(f"127.0.0.1:{plain} stream tcp nowait root {script} r\n")
+    ninetd.start("".join(lines))
+    for _ in range(3):
+        env, values = report(port)
+        assert (env["SHARED"], values["umask"], values["nice"], values["files"]) == \
+            ("yes", "0077", "5", "200/200")
+        env, values = report(plain)
+        assert "SHARED" not in env
+        assert (values["umask"], values["nice"]) == ("0022", "0")
