@@ -5,6 +5,8 @@
 #include <array>
 #include <optional>
 
+#include "config/launch_spec.h"
+
 namespace ninetd::config {
 namespace {
 
@@ -141,7 +143,18 @@ void access_rules(KeyValueParser& p, const Option& option, bool allow) {
   }
 }
 
-constexpr std::array<KeyRow, 23> kKeys{{
+// env, passenv, nice, umask and rlimit_*: xinetd's attributes of the same
+// names and values (config/launch_spec.h).
+void launch_key(KeyValueParser& p, const Option& option) {
+  for (LaunchProblem& problem : read_launch_setting(option.key, option.values, p.spec().launch)) {
+    if (problem.warning)
+      p.fields().warning(problem.where, 0, std::move(problem.message));
+    else
+      p.fields().error(problem.where, 0, std::move(problem.message));
+  }
+}
+
+constexpr std::array<KeyRow, 33> kKeys{{
     {{"protocol",
       "tcp, udp, tcp4, udp4, tcp6, udp6, tcp46, udp46, unix, rpc/tcp or rpc/udp, with ,options"},
      1,
@@ -256,6 +269,19 @@ constexpr std::array<KeyRow, 23> kKeys{{
      1,
      1,
      [](KeyValueParser& p, const Option& o) { p.spec().login_class = o.values[0].text; }},
+    {{"env", "NAME=VALUE strings added to the server's environment"}, 0, SIZE_MAX, launch_key},
+    {{"passenv", "names of variables passed on from ninetd's own environment"},
+     0,
+     SIZE_MAX,
+     launch_key},
+    {{"nice", "the server's nice value, -20 to 19"}, 1, 1, launch_key},
+    {{"umask", "the server's umask, octal, at most 0777"}, 1, 1, launch_key},
+    {{"rlimit_as", "address space in bytes (K, M) or UNLIMITED"}, 1, 1, launch_key},
+    {{"rlimit_cpu", "CPU seconds or UNLIMITED"}, 1, 1, launch_key},
+    {{"rlimit_data", "data size in bytes (K, M) or UNLIMITED"}, 1, 1, launch_key},
+    {{"rlimit_rss", "resident set size in bytes (K, M) or UNLIMITED"}, 1, 1, launch_key},
+    {{"rlimit_stack", "stack size in bytes (K, M) or UNLIMITED"}, 1, 1, launch_key},
+    {{"rlimit_files", "open files (K, M) or UNLIMITED"}, 1, 1, launch_key},
     {{"exec", "an absolute path, or internal (the default)"},
      1,
      1,

@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "config/launch_spec.h"
 #include "limits/access_list.h"
 
 namespace ninetd::config {
@@ -94,6 +95,9 @@ struct ServiceSpec {
   std::optional<std::string> group;
   std::optional<std::string> login_class;
   Place user_place;
+
+  // env, passenv, nice, umask, rlimit_*: empty for most services.
+  LaunchSpec launch;
 
   Builtin builtin = Builtin::none;  // set when the program is "internal"
   std::string program;              // absolute path, empty for builtins

@@ -95,6 +95,28 @@ class Reader {
   bool ok_ = true;
 };
 
+void write_limits(Writer& w, const std::vector<ResourceLimit>& limits) {
+  w.count(limits.size());
+  for (const auto& l : limits) {
+    w.number(l.resource);
+    w.number(l.soft);
+    w.number(l.hard);
+  }
+}
+
+void write_launch_settings(Writer& w, const LaunchSettings& settings) {
+  w.flag(settings.login_class.has_value());
+  if (settings.login_class) {
+    w.text(settings.login_class->name);
+    write_limits(w, settings.login_class->limits);
+  }
+  w.count(settings.environment.size());
+  for (const auto& entry : settings.environment) w.text(entry);
+  w.optional_number(settings.nice);
+  w.optional_number(settings.umask);
+  write_limits(w, settings.limits);
+}
+
 void write_service(Writer& w, const Service& s) {
   w.text(s.name);
   w.number(s.line);
@@ -139,19 +161,13 @@ void write_service(Writer& w, const Service& s) {
   w.number(c.gid);
   w.count(c.groups.size());
   for (gid_t g : c.groups) w.number(g);
-  w.flag(s.login_class != nullptr);  // the last field: nothing follows without a class
-  if (!s.login_class) return;
-  w.text(s.login_class->name);
-  w.count(s.login_class->limits.size());
-  for (const auto& l : s.login_class->limits) {
-    w.number(l.resource);
-    w.number(l.soft);
-    w.number(l.hard);
-  }
+  w.flag(s.launch_settings != nullptr);  // the last field: nothing follows without settings
+  if (s.launch_settings) write_launch_settings(w, *s.launch_settings);
 }
 
 // What decoded services share: one GroupList per distinct list of groups
-// (services that run as one user have the same list), one LoginClass per class.
+// (services that run as one user have the same list), one LaunchSettings per
+// distinct settings (the services of one class, or of one xinetd defaults).
 class SharedParts {
  public:
   GroupList groups(std::vector<gid_t> list) {
@@ -159,15 +175,15 @@ class SharedParts {
     if (it == groups_.end()) it = groups_.emplace(list, GroupList(list)).first;
     return it->second;
   }
-  std::shared_ptr<const LoginClass> login_class(LoginClass value) {
-    for (const auto& known : login_classes_)
+  std::shared_ptr<const LaunchSettings> launch_settings(LaunchSettings value) {
+    for (const auto& known : launch_settings_)
       if (*known == value) return known;
-    return login_classes_.emplace_back(std::make_shared<const LoginClass>(std::move(value)));
+    return launch_settings_.emplace_back(std::make_shared<const LaunchSettings>(std::move(value)));
   }
 
  private:
   std::map<std::vector<gid_t>, GroupList> groups_;
-  std::vector<std::shared_ptr<const LoginClass>> login_classes_;  // few: a linear search
+  std::vector<std::shared_ptr<const LaunchSettings>> launch_settings_;  // few: a linear search
 };
 
 void read_access_rules(Reader& r, std::vector<limits::AccessRule>& rules) {
@@ -186,6 +202,32 @@ void read_access_rules(Reader& r, std::vector<limits::AccessRule>& rules) {
     std::copy(bytes.begin(), bytes.end(), rule.prefix.bytes.begin());
     rules.push_back(rule);
   }
+}
+
+void read_limits(Reader& r, std::vector<ResourceLimit>& limits) {
+  for (auto n = r.count(sizeof(int) + 2 * sizeof(rlim_t)); n > 0 && r.ok(); --n) {
+    ResourceLimit l;
+    l.resource = r.number<int>();
+    l.soft = r.number<rlim_t>();
+    l.hard = r.number<rlim_t>();
+    limits.push_back(l);
+  }
+}
+
+LaunchSettings read_launch_settings(Reader& r) {
+  LaunchSettings settings;
+  if (r.flag()) {
+    LoginClass login_class;
+    login_class.name = r.text();
+    read_limits(r, login_class.limits);
+    settings.login_class = std::move(login_class);
+  }
+  for (auto n = r.count(sizeof(std::uint32_t)); n > 0 && r.ok(); --n)
+    settings.environment.push_back(r.text());
+  settings.nice = r.optional_number<int>();
+  settings.umask = r.optional_number<std::uint32_t>();
+  read_limits(r, settings.limits);
+  return settings;
 }
 
 Service read_service(Reader& r, SharedParts& shared) {
@@ -231,17 +273,7 @@ Service read_service(Reader& r, SharedParts& shared) {
   std::vector<gid_t> groups;
   for (auto n = r.count(sizeof(gid_t)); n > 0 && r.ok(); --n) groups.push_back(r.number<gid_t>());
   c.groups = shared.groups(std::move(groups));
-  if (!r.flag()) return s;
-  LoginClass login_class;
-  login_class.name = r.text();
-  for (auto n = r.count(sizeof(int) + 2 * sizeof(rlim_t)); n > 0 && r.ok(); --n) {
-    ResourceLimit l;
-    l.resource = r.number<int>();
-    l.soft = r.number<rlim_t>();
-    l.hard = r.number<rlim_t>();
-    login_class.limits.push_back(l);
-  }
-  s.login_class = shared.login_class(std::move(login_class));
+  if (r.flag()) s.launch_settings = shared.launch_settings(read_launch_settings(r));
   return s;
 }
 

@@ -123,8 +123,8 @@ void apply_login_classes(std::vector<Service>& services, const std::vector<std::
   // A "tcp" entry is two services of one line: warn once.
   std::set<std::pair<std::uint16_t, int>> warned_lines;
   for (Service& s : services) {
-    if (!s.login_class) continue;
-    const std::string name = s.login_class->name;
+    if (s.login_class() == nullptr) continue;
+    const std::string name = s.login_class()->name;
     if (!read) {
       read = true;
       std::string contents;
@@ -143,7 +143,9 @@ void apply_login_classes(std::vector<Service>& services, const std::vector<std::
         warnings.push_back(fmt::format("{}: {}: {}", s.name, login_conf, p));
       // Sharing one class between its services is the daemon's business: the
       // decoder does it (config_codec), this short-lived process need not.
-      s.login_class = std::make_shared<const LoginClass>(LoginClass{name, std::move(found.limits)});
+      LaunchSettings settings = *s.launch_settings;
+      settings.login_class = LoginClass{name, std::move(found.limits)};
+      s.launch_settings = std::make_shared<const LaunchSettings>(std::move(settings));
     }
     if (!warned_lines.insert({s.file, s.line}).second) continue;
     const std::string& file = s.file < files.size() ? files[s.file] : files.front();

@@ -37,6 +37,11 @@ class SpecResolver {
   std::vector<Service> rpc_sockets(Service base);
   std::vector<std::pair<net::SocketAddress, bool>> addresses(std::uint16_t port);
   Credentials credentials();
+  std::shared_ptr<const LaunchSettings> launch_settings();
+  std::vector<std::string> environment();
+  void warning(std::string message) {
+    diagnostics_.push_back({spec_.file, spec_.line, 0, Severity::warning, std::move(message)});
+  }
 
   const ServiceSpec& spec_;
   SystemDb& db_;
@@ -165,6 +170,51 @@ Credentials SpecResolver::credentials() {
   return c;
 }
 
+// passenv's variables from the loader's environment, then env's; a name
+// given again replaces the earlier value (env wins, as in xinetd).
+std::vector<std::string> SpecResolver::environment() {
+  std::vector<std::string> out;
+  auto name_of = [](std::string_view entry) { return entry.substr(0, entry.find('=')); };
+  auto set = [&](std::string entry) {
+    auto same = [&](const std::string& known) { return name_of(known) == name_of(entry); };
+    if (auto it = std::find_if(out.begin(), out.end(), same); it != out.end())
+      *it = std::move(entry);
+    else
+      out.push_back(std::move(entry));
+  };
+  for (const std::string& name : spec_.launch.passenv) {
+    auto value = db_.environment_variable(name);
+    if (!value) {
+      warning(fmt::format("{}: passenv: {} is not in ninetd's environment; not passed",
+                          spec_.display_name(), name));
+      continue;
+    }
+    std::string entry = name + "=" + *value;
+    if (entry.size() > config::kMaxVariableBytes) {
+      warning(fmt::format("{}: passenv: {} is {} bytes, more than the limit of {}; not passed",
+                          spec_.display_name(), name, entry.size(), config::kMaxVariableBytes));
+      continue;
+    }
+    set(std::move(entry));
+  }
+  for (const std::string& entry : spec_.launch.env) set(entry);
+  return out;
+}
+
+std::shared_ptr<const LaunchSettings> SpecResolver::launch_settings() {
+  const config::LaunchSpec& launch = spec_.launch;
+  if (!spec_.login_class && launch.empty()) return nullptr;
+  LaunchSettings settings;
+  if (spec_.login_class) settings.login_class = LoginClass{*spec_.login_class, {}};
+  settings.environment = environment();
+  settings.nice = launch.nice;
+  settings.umask = launch.umask;
+  for (const config::RlimitSetting& limit : launch.rlimits)
+    settings.limits.push_back(
+        ResourceLimit{config::rlimit_kind(limit.which).resource, limit.value, limit.value});
+  return std::make_shared<const LaunchSettings>(std::move(settings));
+}
+
 std::vector<Service> SpecResolver::resolve() {
   Service base;
   base.name = spec_.display_name();
@@ -188,8 +238,7 @@ std::vector<Service> SpecResolver::resolve() {
   base.tcpmux_plus = spec_.tcpmux_plus;
   base.program = spec_.program;
   base.argv = spec_.args;
-  if (spec_.login_class)
-    base.login_class = std::make_shared<const LoginClass>(LoginClass{*spec_.login_class, {}});
+  base.launch_settings = launch_settings();
   base.credentials = credentials();
 
   std::vector<Service> out;

@@ -31,14 +31,14 @@ bool Service::same_launch(const Service& other) const {
 bool Service::same_server(const Service& other) const {
   return wait_mode == other.wait_mode && limits == other.limits && builtin == other.builtin &&
          tcpmux_plus == other.tcpmux_plus && program == other.program && argv == other.argv &&
-         credentials == other.credentials && same_login_class(other) &&
+         credentials == other.credentials && same_launch_settings(other) &&
          listen_fds == other.listen_fds && allow_given == other.allow_given &&
          deny_given == other.deny_given && access_rules == other.access_rules;
 }
 
-bool Service::same_login_class(const Service& other) const {
-  if (!login_class || !other.login_class) return !login_class && !other.login_class;
-  return *login_class == *other.login_class;
+bool Service::same_launch_settings(const Service& other) const {
+  if (!launch_settings || !other.launch_settings) return !launch_settings && !other.launch_settings;
+  return *launch_settings == *other.launch_settings;
 }
 
 bool Service::same_socket_options(const Service& other) const {

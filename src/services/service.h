@@ -14,6 +14,7 @@
 #include "config/service_spec.h"
 #include "net/compact_address.h"
 #include "services/group_list.h"
+#include "services/launch_settings.h"
 #include "services/login_class.h"
 
 namespace ninetd::services {
@@ -78,12 +79,17 @@ struct Service {
   std::string program;
   std::vector<std::string> argv;
   Credentials credentials;
-  // "user/class": null when none. Immutable and shared between the services
-  // of one class; the loader fills in its limits.
-  std::shared_ptr<const LoginClass> login_class;
+  // The login class and env, passenv, nice, umask, rlimit_* (launch_settings.h):
+  // null when none, as for most services. Immutable and shared; the loader
+  // fills in the class's limits.
+  std::shared_ptr<const LaunchSettings> launch_settings;
 
   bool has_socket() const { return !tcpmux; }
   bool is_rpc() const { return rpc_program != 0; }
+  const LoginClass* login_class() const {
+    return launch_settings && launch_settings->login_class ? &*launch_settings->login_class
+                                                           : nullptr;
+  }
   // What a reload matches on: a service whose key survives keeps its socket.
   // The key's parts: the tcpmux name, or socket type, transport, address,
   // v6only and the RPC program (RPC sockets all have port 0 in the address). key() writes them out
@@ -95,8 +101,8 @@ struct Service {
   bool same_launch(const Service& other) const;
   // same_launch but for the name: the same server started the same way.
   bool same_server(const Service& other) const;
-  // Both without a class, or classes of the same name and limits.
-  bool same_login_class(const Service& other) const;
+  // Both without settings, or with equal ones (the login class included).
+  bool same_launch_settings(const Service& other) const;
   // Everything that the socket itself depends on, beyond the key.
   bool same_socket_options(const Service& other) const;
   // The same RPC versions (to register with rpcbind).

@@ -99,4 +99,12 @@ bool LibcSystemDb::is_root() {
   return geteuid() == 0;
 }
 
+// The loader runs in a child forked from the daemon (or in ninetd -t itself):
+// its environment is the one the daemon was started with.
+std::optional<std::string> LibcSystemDb::environment_variable(const std::string& name) {
+  const char* value = std::getenv(name.c_str());
+  if (value == nullptr) return std::nullopt;
+  return std::string(value);
+}
+
 }  // namespace ninetd::services

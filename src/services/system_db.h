@@ -34,6 +34,8 @@ class SystemDb {
   // Every address of a host name or numeric address, port 0; empty if unknown.
   virtual std::vector<net::SocketAddress> host_addresses(const std::string& host) = 0;
   virtual bool is_root() = 0;
+  // A variable of the loader's environment, which is the daemon's (passenv).
+  virtual std::optional<std::string> environment_variable(const std::string& name) = 0;
 };
 
 // The real databases: getservbyname, getrpcbyname_r, getpwnam, getgrnam, getgrouplist, getaddrinfo.
@@ -49,6 +51,7 @@ class LibcSystemDb final : public SystemDb {
   std::vector<gid_t> group_list(const std::string& user, gid_t gid) override;
   std::vector<net::SocketAddress> host_addresses(const std::string& host) override;
   bool is_root() override;
+  std::optional<std::string> environment_variable(const std::string& name) override;
 
  private:
   std::map<std::pair<std::string, std::string>, std::optional<std::uint16_t>> ports_;

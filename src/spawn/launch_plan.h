@@ -54,6 +54,11 @@ struct LaunchPlan {
   std::size_t group_count = 0;
   const services::ResourceLimit* limits = nullptr;
   std::size_t limit_count = 0;
+  // The service's nice value and umask (LaunchSettings), when it gives them.
+  bool set_nice = false;
+  bool set_umask = false;
+  int nice = 0;
+  unsigned umask = 0;
   // Signals to put back to their default action (the daemon ignores them).
   const int* ignored = nullptr;
   int ignored_count = 0;

@@ -91,13 +91,32 @@ LaunchTemplate::LaunchTemplate(const services::Service& service, const Credentia
   proto_[1] = kProto[udp][1];
 
   take_credentials(service.credentials, steps);
-  if (service.login_class)
-    limit_count_ = static_cast<std::uint32_t>(service.login_class->limits.size());
+  Settings settings;
+  take_settings(service.launch_settings.get(), settings);
   argc_ = static_cast<std::uint32_t>(service.argv.size());
   Names names;
   std::vector<std::uint32_t> argv_starts;
-  lay_out(service, udp, names, argv_starts);
-  write_image(service, listener, names, argv_starts);
+  lay_out(service, udp, names, argv_starts, settings);
+  write_image(service, listener, names, argv_starts, settings);
+}
+
+void LaunchTemplate::take_settings(const services::LaunchSettings* settings, Settings& out) {
+  if (settings == nullptr) return;
+  out.limits = settings->effective_limits();
+  limit_count_ = static_cast<std::uint32_t>(out.limits.size());
+  for (const std::string& variable : settings->environment) {
+    // A PATH of the service's own takes the place of the default one.
+    if (variable.starts_with("PATH="))
+      out.path = &variable;
+    else
+      out.variables.push_back(&variable);
+  }
+  variable_count_ = static_cast<std::uint32_t>(out.variables.size());
+  has_own_path_ = out.path != nullptr;
+  set_nice_ = settings->nice.has_value();
+  nice_ = settings->nice.value_or(0);
+  set_umask_ = settings->umask.has_value();
+  umask_ = settings->umask.value_or(0);
 }
 
 void LaunchTemplate::take_credentials(const services::Credentials& credentials,
@@ -113,7 +132,7 @@ void LaunchTemplate::take_credentials(const services::Credentials& credentials,
 }
 
 void LaunchTemplate::lay_out(const services::Service& service, bool udp, Names& names,
-                             std::vector<std::uint32_t>& argv_starts) {
+                             std::vector<std::uint32_t>& argv_starts, Settings& settings) {
   Layout layout;
   limits_ = layout.take<services::ResourceLimit>(limit_count_);
   groups_ = layout.take<gid_t>(group_count_);
@@ -133,23 +152,26 @@ void LaunchTemplate::lay_out(const services::Service& service, bool udp, Names& 
     }
   }
   if (listen_fds_) listen_pid_ = layout.take<char>(kListenPid.size() + kPidRoom);
+  variable_offsets_ = layout.take<std::uint32_t>(variable_count_);
+  for (const std::string* variable : settings.variables)
+    settings.starts.push_back(layout.take<char>(variable->size() + 1));
+  if (settings.path != nullptr) own_path_ = layout.take<char>(settings.path->size() + 1);
   constant_size_ = static_cast<std::uint32_t>(layout.size());
   argv_ = layout.take<char*>(argc_ + 1);
-  envp_ = layout.take<char*>(kMaxVariables);
+  envp_ = layout.take<char*>(kMaxVariables + variable_count_);
   size_ = static_cast<std::uint32_t>(layout.size());
 }
 
 void LaunchTemplate::write_image(const services::Service& service,
                                  const net::SocketAddress& listener, const Names& names,
-                                 const std::vector<std::uint32_t>& argv_starts) {
+                                 const std::vector<std::uint32_t>& argv_starts,
+                                 const Settings& settings) {
   image_ = std::make_unique<std::byte[]>(size_);
   std::byte* base = image_.get();
   auto chars = [base](std::uint32_t offset) { return reinterpret_cast<char*>(base + offset); };
-  if (limit_count_ > 0) {
-    const services::ResourceLimit* limits = service.login_class->limits.data();
-    std::copy(limits, limits + limit_count_,
+  if (limit_count_ > 0)
+    std::copy(settings.limits.begin(), settings.limits.end(),
               reinterpret_cast<services::ResourceLimit*>(base + limits_));
-  }
   if (group_count_ > 0)
     std::memcpy(base + groups_, service.credentials.groups.data(), group_count_ * sizeof(gid_t));
   if (argc_ > 0)
@@ -170,6 +192,14 @@ void LaunchTemplate::write_image(const services::Service& service,
     std::memcpy(pid, kListenPid.data(), kListenPid.size());
     std::memset(pid + kListenPid.size(), ' ', kPidRoom - 1);
   }
+  if (variable_count_ > 0)
+    std::memcpy(base + variable_offsets_, settings.starts.data(),
+                variable_count_ * sizeof(std::uint32_t));
+  for (std::uint32_t i = 0; i < variable_count_; ++i)
+    std::memcpy(chars(settings.starts[i]), settings.variables[i]->c_str(),
+                settings.variables[i]->size() + 1);
+  if (settings.path != nullptr)
+    std::memcpy(chars(own_path_), settings.path->c_str(), settings.path->size() + 1);
 }
 
 bool LaunchTemplate::instantiate(const PerLaunch& launch, std::span<std::byte> arena,
@@ -221,13 +251,17 @@ void LaunchTemplate::fill(std::byte* base, const PerLaunch& launch, LaunchPlan& 
     plan.limits = reinterpret_cast<const services::ResourceLimit*>(base + limits_);
     plan.limit_count = limit_count_;
   }
+  plan.set_nice = set_nice_;
+  plan.nice = nice_;
+  plan.set_umask = set_umask_;
+  plan.umask = umask_;
 }
 
 char* const* LaunchTemplate::fill_environment(std::byte* base, const PerLaunch& launch) const {
   auto chars = [base](std::uint32_t offset) { return reinterpret_cast<char*>(base + offset); };
   auto* envp = reinterpret_cast<char**>(base + envp_);
   std::size_t n = 0;
-  envp[n++] = const_cast<char*>(kDefaultPath);
+  envp[n++] = has_own_path_ ? chars(own_path_) : const_cast<char*>(kDefaultPath);
   const net::SocketAddress* peer = launch.peer;
   if (ucspi_ && peer != nullptr && (peer->family() == AF_INET || peer->family() == AF_INET6)) {
     // ucspi-tcp6 says PROTO=TCP6 and names the IPv6 forms TCP6REMOTEIP...;
@@ -252,6 +286,8 @@ char* const* LaunchTemplate::fill_environment(std::byte* base, const PerLaunch& 
     envp[n++] = const_cast<char*>(kListenFds);
     envp[n++] = chars(listen_pid_);
   }
+  const auto* starts = reinterpret_cast<const std::uint32_t*>(base + variable_offsets_);
+  for (std::uint32_t i = 0; i < variable_count_; ++i) envp[n++] = chars(starts[i]);
   envp[n] = nullptr;
   return envp;
 }

@@ -72,16 +72,25 @@ class LaunchTemplate {
 
   // The UCSPI variables' names ("TCPREMOTEIP="), while the image is made.
   using Names = std::array<std::array<std::string, kValuesPerSet>, kSets>;
+  // What the service's LaunchSettings add, while the image is made.
+  struct Settings {
+    std::vector<services::ResourceLimit> limits;  // the class's and its own
+    std::vector<const std::string*> variables;    // env and passenv's, but PATH
+    const std::string* path = nullptr;            // a PATH of its own
+    std::vector<std::uint32_t> starts;            // where each variable goes
+  };
 
   void take_credentials(const services::Credentials& credentials, const CredentialSteps& steps);
+  void take_settings(const services::LaunchSettings* settings, Settings& out);
   // Where everything goes in the image (offsets and sizes).
   void lay_out(const services::Service& service, bool udp, Names& names,
-               std::vector<std::uint32_t>& argv_starts);
+               std::vector<std::uint32_t>& argv_starts, Settings& settings);
   // The image's constant part: path, argv, groups, limits, variable names.
   void write_image(const services::Service& service, const net::SocketAddress& listener,
-                   const Names& names, const std::vector<std::uint32_t>& argv_starts);
+                   const Names& names, const std::vector<std::uint32_t>& argv_starts,
+                   const Settings& settings);
   void fill(std::byte* base, const PerLaunch& launch, LaunchPlan& plan) const;
-  // envp for one launch: PATH, the UCSPI variables, LISTEN_FDS.
+  // envp for one launch: PATH, the UCSPI variables, LISTEN_FDS, the service's own.
   char* const* fill_environment(std::byte* base, const PerLaunch& launch) const;
 
   std::unique_ptr<std::byte[]> image_;
@@ -95,13 +104,18 @@ class LaunchTemplate {
   std::uint32_t groups_ = 0;        // gid_t[]
   std::uint32_t argv_offsets_ = 0;  // std::uint32_t[]: where each argument starts
   std::uint32_t path_ = 0;
-  std::uint32_t listen_pid_ = 0;  // "LISTEN_PID=" and room for the child's pid
+  std::uint32_t listen_pid_ = 0;        // "LISTEN_PID=" and room for the child's pid
+  std::uint32_t variable_offsets_ = 0;  // std::uint32_t[]: the service's own variables
+  std::uint32_t own_path_ = 0;          // its PATH=, when it gives one
   // Each value's variable ("TCPREMOTEIP=...") and where its value starts.
   std::array<std::array<std::uint32_t, kValuesPerSet>, kSets> variable_{};
   std::array<std::array<std::uint32_t, kValuesPerSet>, kSets> value_{};
   std::uint32_t argc_ = 0;
   std::uint32_t limit_count_ = 0;
   std::uint32_t group_count_ = 0;
+  std::uint32_t variable_count_ = 0;
+  std::uint32_t umask_ = 0;
+  int nice_ = 0;
   uid_t uid_ = 0;
   gid_t gid_ = 0;
   const char* proto_[kSets] = {};  // PROTO=TCP, PROTO=TCP6 (static storage)
@@ -111,6 +125,9 @@ class LaunchTemplate {
   bool set_groups_ = false;
   bool set_gid_ = false;
   bool set_uid_ = false;
+  bool has_own_path_ = false;
+  bool set_nice_ = false;
+  bool set_umask_ = false;
 };
 
 }  // namespace ninetd::spawn

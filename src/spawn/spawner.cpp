@@ -152,7 +152,8 @@ int place_descriptors(LaunchPlan* plan) {
   return 0;
 }
 
-// The open-files limit the daemon was started with, then the login class's.
+// The open-files limit the daemon was started with, then the service's
+// (its login class's, and its own rlimit_* in their place).
 int apply_limits(LaunchPlan* plan) {
   long result = 0;
   if (plan->restore_open_files &&
@@ -164,6 +165,17 @@ int apply_limits(LaunchPlan* plan) {
     if ((result = child_call(SYS_prlimit64, 0, limit.resource, to_long(&value), 0)) < 0)
       return fail(plan, "setrlimit", result);
   }
+  return 0;
+}
+
+// The service's nice value and umask. Before the user changes: only root may
+// lower a nice value (a negative one, below the daemon's).
+int apply_settings(LaunchPlan* plan) {
+  long result = 0;
+  if (plan->set_nice &&
+      (result = child_call(SYS_setpriority, PRIO_PROCESS, 0, static_cast<long>(plan->nice))) < 0)
+    return fail(plan, "setpriority", result);
+  if (plan->set_umask) child_call(SYS_umask, static_cast<long>(plan->umask));  // cannot fail
   return 0;
 }
 
@@ -189,6 +201,7 @@ int child_main(void* argument) {
   if (result < 0) return fail(plan, plan->new_session ? "setsid" : "setpgid", result);
   if (int failed = place_descriptors(plan)) return failed;
   if (int failed = apply_limits(plan)) return failed;
+  if (int failed = apply_settings(plan)) return failed;
   if (int failed = change_identity(plan)) return failed;
   unsigned long empty_mask = 0;
   if ((result = child_call(SYS_rt_sigprocmask, SIG_SETMASK, to_long(&empty_mask), 0,

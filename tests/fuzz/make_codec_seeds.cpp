@@ -35,10 +35,16 @@ services::Service tcpmux_service() {
   s.tcpmux = true;
   s.tcpmux_plus = true;
   s.tcpmux_name = "hello";
-  s.login_class = std::make_shared<const services::LoginClass>(
+  services::LaunchSettings settings;
+  settings.login_class =
       services::LoginClass{"daemon",
                            {services::ResourceLimit{RLIMIT_NOFILE, 128, 1024},
-                            services::ResourceLimit{RLIMIT_CPU, RLIM_INFINITY, RLIM_INFINITY}}});
+                            services::ResourceLimit{RLIMIT_CPU, RLIM_INFINITY, RLIM_INFINITY}}};
+  settings.environment = {"LANG=C.UTF-8"};
+  settings.nice = 5;
+  settings.umask = 027;
+  settings.limits = {services::ResourceLimit{RLIMIT_AS, 1 << 26, 1 << 26}};
+  s.launch_settings = std::make_shared<const services::LaunchSettings>(std::move(settings));
   return s;
 }
 

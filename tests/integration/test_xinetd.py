@@ -32,11 +32,11 @@ def test_unknown_attribute_is_an_error_and_unsupported_a_warning(tmp_path):
     conf = tmp_path / "xinetd.conf"
     conf.write_text("service finger\n{\n  sever = /usr/sbin/in.fingerd\n}\n"
                     "service echo\n{\n  type = INTERNAL\n  socket_type = stream\n  wait = no\n"
-                    "  nice = 10\n}\n")
+                    "  mdns = yes\n}\n")
     r = check_xinetd(str(conf))
     assert r.returncode == 1
     assert f'{conf}:3:3: error: unknown attribute "sever"' in r.stderr
-    assert f"{conf}:10:3: warning: nice is not supported by ninetd yet; it is ignored" in r.stderr
+    assert f"{conf}:10:3: warning: mdns is not supported by ninetd yet; it is ignored" in r.stderr
 
 
 def test_includedir_services_run_with_the_defaults(ninetd, tmp_path):

@@ -31,10 +31,16 @@ Service full_service() {
   s.program = "/usr/sbin/in.ftpd";
   s.argv = {"in.ftpd", "-l", ""};
   s.credentials = Credentials{true, 107, 65534, {65534, 27, 1000}};
-  s.login_class = std::make_shared<const LoginClass>(
-      LoginClass{"daemon",
-                 {ResourceLimit{RLIMIT_NOFILE, 128, 1024},
-                  ResourceLimit{RLIMIT_CPU, RLIM_INFINITY, RLIM_INFINITY}}});
+  LaunchSettings settings;
+  settings.login_class = LoginClass{"daemon",
+                                    {ResourceLimit{RLIMIT_NOFILE, 128, 1024},
+                                     ResourceLimit{RLIMIT_CPU, RLIM_INFINITY, RLIM_INFINITY}}};
+  settings.environment = {"PATH=/opt/bin", "LANG=C.UTF-8", "EMPTY="};
+  settings.nice = -5;
+  settings.umask = 027;
+  settings.limits = {ResourceLimit{RLIMIT_AS, 64 << 20, 64 << 20},
+                     ResourceLimit{RLIMIT_STACK, RLIM_INFINITY, RLIM_INFINITY}};
+  s.launch_settings = std::make_shared<const LaunchSettings>(std::move(settings));
   return s;
 }
 
@@ -72,23 +78,43 @@ TEST(ConfigCodec, ServicesOfOneUserShareTheirGroupList) {
   EXPECT_EQ(groups_of(2), (std::vector<gid_t>{65534}));
 }
 
-TEST(ConfigCodec, ServicesOfOneLoginClassShareIt) {
+TEST(ConfigCodec, ServicesOfEqualLaunchSettingsShareThem) {
   LoadedConfig loaded;
   loaded.services = {full_service(), full_service(), full_service(), full_service()};
   loaded.files = {"inetd.conf", "a", "b", "c"};  // full_service() is of file 3
-  loaded.services[1].login_class =
-      std::make_shared<const LoginClass>(*loaded.services[0].login_class);  // equal copy
-  loaded.services[2].login_class = std::make_shared<const LoginClass>(LoginClass{"daemon", {}});
-  loaded.services[3].login_class = nullptr;
+  loaded.services[1].launch_settings =
+      std::make_shared<const LaunchSettings>(*loaded.services[0].launch_settings);  // equal copy
+  LaunchSettings class_only;
+  class_only.login_class = LoginClass{"daemon", {}};
+  loaded.services[2].launch_settings = std::make_shared<const LaunchSettings>(class_only);
+  loaded.services[3].launch_settings = nullptr;
   auto decoded = decode_config(encode_config(loaded));
   ASSERT_TRUE(decoded.has_value());
-  const auto& class_of = [&](std::size_t i) { return decoded->services[i].login_class; };
-  EXPECT_EQ(class_of(0), class_of(1));  // one object
-  ASSERT_NE(class_of(2), nullptr);
-  EXPECT_NE(class_of(0), class_of(2));  // same name, other limits: kept apart
-  EXPECT_TRUE(class_of(2)->limits.empty());
-  EXPECT_EQ(class_of(3), nullptr);
-  EXPECT_EQ(*class_of(0), *loaded.services[0].login_class);
+  const auto& settings_of = [&](std::size_t i) { return decoded->services[i].launch_settings; };
+  EXPECT_EQ(settings_of(0), settings_of(1));  // one object
+  ASSERT_NE(settings_of(2), nullptr);
+  EXPECT_NE(settings_of(0), settings_of(2));  // same class name, the rest differs: kept apart
+  EXPECT_EQ(*settings_of(2), class_only);
+  EXPECT_EQ(settings_of(3), nullptr);
+  EXPECT_EQ(*settings_of(0), *loaded.services[0].launch_settings);
+}
+
+TEST(ConfigCodec, EachLaunchSettingSurvivesAlone) {
+  LaunchSettings nice_only;
+  nice_only.nice = 19;
+  LaunchSettings umask_only;
+  umask_only.umask = 0;
+  LaunchSettings environment_only;
+  environment_only.environment = {"A=1"};
+  for (const LaunchSettings& settings : {nice_only, umask_only, environment_only}) {
+    LoadedConfig loaded;
+    loaded.services = {full_service()};
+    loaded.files = {"inetd.conf", "a", "b", "c"};
+    loaded.services[0].launch_settings = std::make_shared<const LaunchSettings>(settings);
+    auto decoded = decode_config(encode_config(loaded));
+    ASSERT_TRUE(decoded.has_value());
+    EXPECT_EQ(*decoded->services[0].launch_settings, settings);
+  }
 }
 
 TEST(ConfigCodec, EveryFieldSurvivesTheRoundTrip) {

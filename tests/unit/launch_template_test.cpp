@@ -164,8 +164,10 @@ TEST_F(LaunchTemplateTest, PlanInTheArenaHoldsCopies) {
   s.credentials.uid = 65534;
   s.credentials.gid = 65533;
   s.credentials.groups = {65533, 100, 27};
-  s.login_class = std::make_shared<const services::LoginClass>(services::LoginClass{
-      "daemon", {services::ResourceLimit{7, 64, 128}, services::ResourceLimit{4, 0, 0}}});
+  services::LaunchSettings settings;
+  settings.login_class = services::LoginClass{
+      "daemon", {services::ResourceLimit{7, 64, 128}, services::ResourceLimit{4, 0, 0}}};
+  s.launch_settings = std::make_shared<const services::LaunchSettings>(std::move(settings));
   auto t = std::make_unique<LaunchTemplate>(s, CredentialSteps{});
   net::SocketAddress peer = at("127.0.0.1", 50000);
   LaunchPlan plan = in_arena(*t, PerLaunch{.socket_fd = 9, .new_session = true, .peer = &peer});
@@ -277,6 +279,51 @@ TEST_F(LaunchTemplateTest, EmptyTemplateLaunchesNothing) {
   EXPECT_EQ(plan.socket_fd, 3);
   plan = in_arena(t, PerLaunch{});
   EXPECT_STREQ(plan.path, "");
+}
+
+TEST_F(LaunchTemplateTest, TheServicesOwnVariablesComeAfterTheConnections) {
+  services::Service s = service_at(at("127.0.0.1", 7));
+  services::LaunchSettings settings;
+  settings.environment = {"LANG=C.UTF-8", "PATH=/opt/bin", "EMPTY="};
+  s.launch_settings = std::make_shared<const services::LaunchSettings>(settings);
+  LaunchTemplate t(s, {});
+  net::SocketAddress peer = at("127.0.0.1", 50000);
+  Strings expected = formatted("TCP", at("127.0.0.1", 7), peer);
+  expected[0] = "PATH=/opt/bin";  // in the default's place
+  expected.push_back("LANG=C.UTF-8");
+  expected.push_back("EMPTY=");
+  LaunchPlan plan = in_arena(t, PerLaunch{.peer = &peer});
+  EXPECT_EQ(read(plan.envp), expected);
+  // All in the arena but PROTO, a constant in static storage.
+  for (char* const* v = plan.envp; *v != nullptr; ++v)
+    EXPECT_TRUE(v == plan.envp + 1 || inside(*v)) << *v;
+  EXPECT_EQ(read(t.instantiate_in_place(PerLaunch{.peer = &peer}).envp), expected);
+  // No peer (a wait server): PATH and the service's own.
+  EXPECT_EQ(read(in_arena(t, PerLaunch{}).envp),
+            (Strings{"PATH=/opt/bin", "LANG=C.UTF-8", "EMPTY="}));
+  EXPECT_FALSE(plan.set_nice);
+  EXPECT_FALSE(plan.set_umask);
+}
+
+TEST_F(LaunchTemplateTest, NiceUmaskAndLimitsReachThePlan) {
+  services::Service s = service_at(at("127.0.0.1", 7));
+  services::LaunchSettings settings;
+  settings.login_class = services::LoginClass{
+      "daemon", {services::ResourceLimit{7, 64, 128}, services::ResourceLimit{0, 5, 5}}};
+  settings.limits = {services::ResourceLimit{7, 32, 32}, services::ResourceLimit{9, 1, 1}};
+  settings.nice = -3;
+  settings.umask = 077;
+  s.launch_settings = std::make_shared<const services::LaunchSettings>(settings);
+  LaunchTemplate t(s, {});
+  LaunchPlan plan = in_arena(t, PerLaunch{});
+  EXPECT_TRUE(plan.set_nice);
+  EXPECT_EQ(plan.nice, -3);
+  EXPECT_TRUE(plan.set_umask);
+  EXPECT_EQ(plan.umask, 077u);
+  ASSERT_TRUE(inside(plan.limits));
+  EXPECT_EQ(std::vector<services::ResourceLimit>(plan.limits, plan.limits + plan.limit_count),
+            (std::vector<services::ResourceLimit>{{0, 5, 5}, {7, 32, 32}, {9, 1, 1}}));
+  EXPECT_EQ(read(plan.envp), Strings{kDefaultPath});
 }
 
 }  // namespace

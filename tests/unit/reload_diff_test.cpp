@@ -36,6 +36,12 @@ Service echo_udp() {
   return s;
 }
 
+std::shared_ptr<const LaunchSettings> with_class(LoginClass login_class) {
+  LaunchSettings settings;
+  settings.login_class = std::move(login_class);
+  return std::make_shared<const LaunchSettings>(std::move(settings));
+}
+
 Service ftp_tcp() {
   Service s;
   s.name = "ftp/tcp";
@@ -160,15 +166,40 @@ TEST(ServiceSameLaunch, ComparesEverythingAServerStartsWith) {
   EXPECT_FALSE(base.same_launch(other));
 
   other = ftp_tcp();
-  other.login_class = std::make_shared<const LoginClass>(LoginClass{"daemon", {}});
+  other.launch_settings = with_class(LoginClass{"daemon", {}});
   EXPECT_FALSE(base.same_launch(other));
   Service limited = other;
-  limited.login_class = std::make_shared<const LoginClass>(
-      LoginClass{"daemon", {ResourceLimit{RLIMIT_NOFILE, 64, 64}}});
+  limited.launch_settings =
+      with_class(LoginClass{"daemon", {ResourceLimit{RLIMIT_NOFILE, 64, 64}}});
   EXPECT_FALSE(other.same_launch(limited));  // the class's limits changed in login.conf
   Service same = other;
-  same.login_class = std::make_shared<const LoginClass>(LoginClass{"daemon", {}});
+  same.launch_settings = with_class(LoginClass{"daemon", {}});
   EXPECT_TRUE(other.same_launch(same));  // equal, not shared
+
+  // env, nice, umask and limits: the next launch takes the new value.
+  auto with = [](auto change) {
+    LaunchSettings settings;
+    change(settings);
+    Service s = ftp_tcp();
+    s.launch_settings = std::make_shared<const LaunchSettings>(std::move(settings));
+    return s;
+  };
+  Service umask_022 = with([](LaunchSettings& l) { l.umask = 022; });
+  EXPECT_FALSE(base.same_launch(umask_022));
+  EXPECT_TRUE(umask_022.same_launch(with([](LaunchSettings& l) { l.umask = 022; })));
+  EXPECT_FALSE(umask_022.same_launch(with([](LaunchSettings& l) { l.umask = 077; })));
+  EXPECT_FALSE(umask_022.same_launch(with([](LaunchSettings& l) {
+    l.umask = 022;
+    l.nice = 1;
+  })));
+  EXPECT_FALSE(umask_022.same_launch(with([](LaunchSettings& l) {
+    l.umask = 022;
+    l.environment = {"A=1"};
+  })));
+  EXPECT_FALSE(umask_022.same_launch(with([](LaunchSettings& l) {
+    l.umask = 022;
+    l.limits = {ResourceLimit{RLIMIT_AS, 1, 1}};
+  })));
 
   other = ftp_tcp();
   other.listen_fds = true;

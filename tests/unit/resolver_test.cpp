@@ -72,6 +72,12 @@ class FakeSystemDb final : public SystemDb {
     return out;
   }
   bool is_root() override { return root; }
+  std::map<std::string, std::string> environment{{"LANG", "C.UTF-8"}, {"TZ", "UTC"}};
+  std::optional<std::string> environment_variable(const std::string& name) override {
+    auto it = environment.find(name);
+    if (it == environment.end()) return std::nullopt;
+    return it->second;
+  }
 };
 
 struct Resolved {
@@ -269,8 +275,8 @@ TEST(ResolveUser, NotRootNeitherSwitchesUserNorLooksUpGroups) {
 TEST(ResolveUser, LoginClassIsCarriedAsWritten) {
   Resolved r = resolve_text("9000 stream tcp4 nowait www:www/daemon /bin/x");
   ASSERT_EQ(r.services.size(), 1u);
-  ASSERT_NE(r.services[0].login_class, nullptr);
-  EXPECT_EQ(r.services[0].login_class->name, "daemon");
+  ASSERT_NE(r.services[0].login_class(), nullptr);
+  EXPECT_EQ(r.services[0].login_class()->name, "daemon");
 }
 
 // ---------------------------------------------------------------- two entries, one socket
@@ -617,6 +623,61 @@ TEST(ResolveRpc, OneProgramTwiceOnOneTransportClashes) {
   EXPECT_EQ(r.messages, Strings{"inetd.conf:2:1: error: rusersd/rpc/udp4 on 0.0.0.0:0 is already "
                                 "defined at inetd.conf:1 by rusersd/rpc/udp; entry skipped"});
   EXPECT_EQ(r.services.size(), 2u);
+}
+
+// ---------------------------------------------------------------- launch settings
+
+TEST(ResolveLaunch, AServiceWithoutSettingsHasNone) {
+  Resolved r = resolve_text("echo stream tcp nowait root internal");
+  ASSERT_EQ(r.services.size(), 2u);
+  EXPECT_EQ(r.services[0].launch_settings, nullptr);
+  EXPECT_EQ(r.services[0].login_class(), nullptr);
+}
+
+TEST(ResolveLaunch, PassenvIsReadFromTheEnvironmentAndEnvWins) {
+  Resolved r = resolve_text(
+      "8000 on protocol = tcp, wait = no, user = nobody, exec = /bin/sh,\n"
+      "  passenv = TZ LANG MISSING, env = LANG=C A=1 A=2, nice = 3, umask = 027,\n"
+      "  rlimit_files = 64, rlimit_cpu = UNLIMITED;");
+  EXPECT_EQ(r.messages, Strings{"inetd.conf:1: warning: 8000/tcp: passenv: MISSING is not in "
+                                "ninetd's environment; not passed"});
+  ASSERT_EQ(r.services.size(), 2u);
+  const LaunchSettings& settings = *r.services[0].launch_settings;
+  EXPECT_EQ(settings.environment, (Strings{"TZ=UTC", "LANG=C", "A=2"}));
+  EXPECT_EQ(settings.nice, 3);
+  EXPECT_EQ(settings.umask, 027u);
+  EXPECT_EQ(settings.limits, (std::vector<ResourceLimit>{{RLIMIT_CPU, RLIM_INFINITY, RLIM_INFINITY},
+                                                         {RLIMIT_NOFILE, 64, 64}}));
+  EXPECT_FALSE(settings.login_class);
+  // The two sockets of one entry share one block.
+  EXPECT_EQ(r.services[0].launch_settings, r.services[1].launch_settings);
+}
+
+TEST(ResolveLaunch, AnOverlongVariableIsNotPassed) {
+  FakeSystemDb db;
+  db.environment["BIG"] = std::string(config::kMaxVariableBytes, 'x');
+  Resolved r = resolve_text(
+      "8000 on protocol = tcp4, wait = no, user = nobody, exec = /bin/sh, passenv = BIG TZ;", db);
+  EXPECT_EQ(r.messages, Strings{"inetd.conf:1: warning: 8000/tcp4: passenv: BIG is 4100 bytes, "
+                                "more than the limit of 4096; not passed"});
+  ASSERT_EQ(r.services.size(), 1u);
+  EXPECT_EQ(r.services[0].launch_settings->environment, Strings{"TZ=UTC"});
+}
+
+TEST(ResolveLaunch, TheClassAndTheOwnLimitsShareTheBlock) {
+  Resolved r = resolve_text("8000 stream tcp4 nowait nobody/daemon /bin/sh sh");
+  ASSERT_EQ(r.services.size(), 1u);
+  ASSERT_NE(r.services[0].login_class(), nullptr);
+  EXPECT_TRUE(r.services[0].launch_settings->environment.empty());
+  LaunchSettings settings;
+  settings.login_class = LoginClass{
+      "daemon", {ResourceLimit{RLIMIT_NOFILE, 128, 256}, ResourceLimit{RLIMIT_CPU, 5, 5}}};
+  settings.limits = {ResourceLimit{RLIMIT_NOFILE, 64, 64}, ResourceLimit{RLIMIT_AS, 1024, 1024}};
+  // The class's open files give way to the service's own.
+  EXPECT_EQ(settings.effective_limits(),
+            (std::vector<ResourceLimit>{ResourceLimit{RLIMIT_CPU, 5, 5},
+                                        ResourceLimit{RLIMIT_NOFILE, 64, 64},
+                                        ResourceLimit{RLIMIT_AS, 1024, 1024}}));
 }
 
 }  // namespace

@@ -74,7 +74,9 @@ TEST(FamilyTwins, AnyDifferenceInHowItIsServedIsNoTwin) {
   EXPECT_TRUE(differs([](Service& b) { b.sndbuf = 4096; }));
   EXPECT_TRUE(differs([](Service& b) { b.listen_fds = true; }));
   EXPECT_TRUE(differs([](Service& b) {
-    b.login_class = std::make_shared<const LoginClass>(LoginClass{"daemon", {}});
+    LaunchSettings settings;
+    settings.login_class = LoginClass{"daemon", {}};
+    b.launch_settings = std::make_shared<const LaunchSettings>(settings);
   }));
   EXPECT_FALSE(differs([](Service&) {}));
 }

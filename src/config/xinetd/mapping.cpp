@@ -119,6 +119,15 @@ void Mapper::set_cps(const Setting& setting) {
   spec().max_per_minute = static_cast<unsigned>(*per_second * 60);
 }
 
+void Mapper::set_launch(const Setting& setting) {
+  for (LaunchProblem& problem : read_launch_setting(setting.name, setting.values, spec().launch)) {
+    if (problem.warning)
+      warning(setting, problem.where, std::move(problem.message));
+    else
+      error(setting, problem.where, std::move(problem.message));
+  }
+}
+
 void Mapper::set_access(const Setting& setting, bool allow) {
   (allow ? only_from : no_access) = &setting;
   (allow ? spec().allow_given : spec().deny_given) = true;

@@ -58,6 +58,8 @@ class Mapper {
   // instances, per_source: a number from 1, or UNLIMITED (no limit).
   void set_limit(const Setting& setting, std::optional<unsigned>& target);
   void set_cps(const Setting& setting);
+  // env, passenv, nice, umask, rlimit_* (config/launch_spec.h).
+  void set_launch(const Setting& setting);
   void set_access(const Setting& setting, bool allow);
 
   void error(const Setting& setting, const Word& word, std::string message);
