@@ -280,7 +280,7 @@ TEST(XinetdMapping, EveryNotYetAttributeWarnsByName) {
                                    " is not supported by ninetd yet; it is ignored"});
     EXPECT_EQ(r.services.size(), 1u) << row.name;
   }
-  EXPECT_GE(rows, 22);
+  EXPECT_GE(rows, 19);
   EXPECT_EQ(find_attribute("redirect")->support, Support::not_yet);
 }
 
