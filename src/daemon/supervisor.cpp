@@ -17,6 +17,7 @@
 #include "daemon/exit_policy.h"
 #include "log/escape.h"
 #include "log/logger.h"
+#include "log/service_lines.h"
 #include "spawn/spawner.h"
 
 namespace ninetd::daemon {
@@ -158,6 +159,8 @@ void Supervisor::on_wrap_verdict(WrapPending pending, bool allowed, const char* 
     if (pending.client.counted) service.admission.per_source().release(pending.client.source);
     if (service.removed()) return;
     service.count_refused_by_access(1);
+    if (log::logs_fail(service.service().log_on_failure))
+      return log_fail(service, pending.peer, "libwrap");
     log_repeated(log::Level::warning, service, "refused: libwrap", "{}: refused {}: {}",
                  service.name(), log::escaped(pending.peer.unmapped().ip()),
                  why != nullptr ? std::string(why)
@@ -232,6 +235,7 @@ std::optional<pid_t> Supervisor::launch_server(RunningService& service, int fd,
   ++service.children;
   reconsider_at_cap_change(was_at_cap);
   if (settings_.log_connections) log::info("{}: started pid {}", service.name(), *pid);
+  if (log::logs_start(s.log_on_success)) log_start(service, *pid, peer);
   service.listener.reconsider();
   return pid.value();
 }
@@ -256,6 +260,8 @@ std::optional<std::uint64_t> Supervisor::datagram_to_serve(RunningService& servi
   std::optional<PeekedDatagram> first = peek_datagram(fd);
   while (service.access && first &&
          net::check_peer(*service.access, first->source) != limits::AccessList::Verdict::allowed) {
+    if (log::logs_fail(service.service().log_on_failure))
+      log_fail(service, first->source, "address");
     char byte = 0;
     (void)::recv(fd, &byte, 1, MSG_DONTWAIT);  // drops the whole datagram
     first = ++dropped < kDropsPerWakeup ? peek_datagram(fd) : std::nullopt;
@@ -323,6 +329,7 @@ void Supervisor::on_child_exit(pid_t pid, int status,
   if (child.client.counted) service.admission.per_source().release(child.client.source);
   auto ran = std::chrono::duration_cast<milliseconds>(Clock::now() - child.started);
   log_exit(service, pid, status, launch_failure, ran);
+  if (log::logs_exit(service.service().log_on_success)) log_server_exit(service, pid, status, ran);
   if (service.removed()) return;
   bool held_socket = service.listener.release_from_server(pid);
   ServerExit exit{held_socket || service.hands_over_socket(), launch_failure.has_value(), status,

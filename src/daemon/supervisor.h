@@ -21,6 +21,7 @@
 #include "daemon/limit_defaults.h"
 #include "daemon/rpc_registrar.h"
 #include "daemon/running_service.h"
+#include "daemon/service_log.h"
 #include "daemon/wrap_checker.h"
 #include "limits/reply_budget.h"
 #include "log/logger.h"
@@ -82,6 +83,8 @@ class Supervisor final : public builtins::SessionOwner,
   }
   void rpc_bound(const RunningService& service, const net::SocketAddress& bound) override;
   void rpc_closed(const RunningService& service) override;
+  void log_fail(const RunningService& service, const net::SocketAddress& peer,
+                std::string_view reason) override;
   void end_session(builtins::Session& session) override;
   void tcpmux_request(builtins::Session& session, const std::string& name) override;
 
@@ -161,6 +164,12 @@ class Supervisor final : public builtins::SessionOwner,
     log::write(level, fmt::format(f, std::forward<Args>(args)...));
   }
   void log_repeat_summaries();
+  // log_on_success's START and EXIT lines (supervisor_log.cpp).
+  void log_start(const RunningService& service, pid_t pid, const net::SocketAddress* peer);
+  void log_server_exit(const RunningService& service, pid_t pid, int status,
+                       std::chrono::milliseconds ran);
+  // After a load: the log files of the services in the table opened again.
+  void settle_service_log();
 
   void reap_children();
   void on_child_exit(pid_t pid, int status, std::optional<spawn::LateFailure> launch_failure);
@@ -199,6 +208,7 @@ class Supervisor final : public builtins::SessionOwner,
   std::optional<loop::EventLoop::TimerId> sweep_timer_;
   bool stop_requested_ = false;
   std::unique_ptr<WrapChecker> wrap_checker_;  // with -w or -W
+  ServiceLog service_log_;                     // log_type's targets
 };
 
 }  // namespace ninetd::daemon
