@@ -80,14 +80,15 @@ std::string names(const std::array<NamedValue, N>& table) {
   return out;
 }
 
-constexpr std::uint64_t kExtraMin = 5 * 1024;   // xinetd's LOG_EXTRA_MIN
-constexpr std::uint64_t kExtraMax = 20 * 1024;  // and LOG_EXTRA_MAX
+constexpr std::uint64_t kExtraMin = std::uint64_t{5} * 1024;   // xinetd's LOG_EXTRA_MIN
+constexpr std::uint64_t kExtraMax = std::uint64_t{20} * 1024;  // and LOG_EXTRA_MAX
 
 // A size as xinetd reads it: digits, then an optional K or M (KiB, MiB).
 std::optional<std::uint64_t> parse_limit(std::string_view text) {
   std::uint64_t multiplier = 1;
   if (!text.empty() && (text.back() == 'k' || text.back() == 'K')) multiplier = 1024;
-  if (!text.empty() && (text.back() == 'm' || text.back() == 'M')) multiplier = 1024 * 1024;
+  if (!text.empty() && (text.back() == 'm' || text.back() == 'M'))
+    multiplier = std::uint64_t{1024} * 1024;
   if (multiplier != 1) text.remove_suffix(1);
   if (text.empty() || text.size() > 15) return std::nullopt;
   std::uint64_t value = 0;
