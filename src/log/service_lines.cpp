@@ -13,18 +13,6 @@ namespace ninetd::log {
 namespace success = config::log_success;
 namespace failure = config::log_failure;
 
-bool logs_start(std::uint8_t on_success) {
-  return on_success != 0;
-}
-
-bool logs_exit(std::uint8_t on_success) {
-  return (on_success & (success::kExit | success::kDuration)) != 0;
-}
-
-bool logs_fail(std::uint8_t on_failure) {
-  return on_failure != 0;
-}
-
 std::string start_line(std::string_view service, std::uint8_t on_success, int pid,
                        std::string_view host) {
   std::string line = fmt::format("{}: START", service);

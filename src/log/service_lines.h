@@ -11,13 +11,22 @@
 #include <string>
 #include <string_view>
 
+#include "config/log_settings.h"
+
 namespace ninetd::log {
 
 // Whether the flags ask for the line at all: START for any log_on_success
 // flag, EXIT for EXIT or DURATION, FAIL for any log_on_failure flag (as xinetd).
-bool logs_start(std::uint8_t on_success);
-bool logs_exit(std::uint8_t on_success);
-bool logs_fail(std::uint8_t on_failure);
+// Inline: a service without flags pays a byte test per launch and exit.
+inline bool logs_start(std::uint8_t on_success) {
+  return on_success != 0;
+}
+inline bool logs_exit(std::uint8_t on_success) {
+  return (on_success & (config::log_success::kExit | config::log_success::kDuration)) != 0;
+}
+inline bool logs_fail(std::uint8_t on_failure) {
+  return on_failure != 0;
+}
 
 // "echo/tcp: START pid=4711 from=192.0.2.7". `host` empty: no from= (a
 // server given the listening socket itself has no one client).
