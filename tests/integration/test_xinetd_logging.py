@@ -9,7 +9,8 @@ import stat
 
 from conftest import exchange_from, free_port, tcp_exchange, wait_until
 
-# Debian's stock defaults (its xinetd.conf as shipped names them in a comment).
+# Logging defaults as Debian systems commonly set them (the stock xinetd.conf names this
+# log_type in a comment as xinetd's default).
 DEBIAN_DEFAULTS = ("defaults\n{\n  log_type = SYSLOG daemon info\n  log_on_failure = HOST\n"
                    "  log_on_success = PID HOST DURATION EXIT\n}\n")
 
