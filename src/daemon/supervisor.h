@@ -91,7 +91,9 @@ class Supervisor final : public builtins::SessionOwner,
   std::size_t child_count() const { return children_.size(); }
 
  private:
-  std::optional<std::uint64_t> datagram_to_serve(RunningService& service);
+  // `source`: who sent the datagram served, when one is seen (for START's from=).
+  std::optional<std::uint64_t> datagram_to_serve(RunningService& service,
+                                                 std::optional<net::SocketAddress>& source);
   void note_dropped_datagrams(RunningService& service, std::uint64_t dropped);
   bool allow_repeated_key(const std::string& key);
   // Every service that launches servers looks again at whether it may accept:

@@ -29,7 +29,7 @@ inline bool logs_fail(std::uint8_t on_failure) {
 }
 
 // "echo/tcp: START pid=4711 from=192.0.2.7". `host` empty: no from= (a
-// server given the listening socket itself has no one client).
+// stream wait server, given the listening socket itself, has no one client).
 std::string start_line(std::string_view service, std::uint8_t on_success, int pid,
                        std::string_view host);
 // "echo/tcp: EXIT status=0 pid=4711 duration=3s" (signal=N for a server a

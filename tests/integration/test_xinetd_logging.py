@@ -5,9 +5,10 @@ duration; the file opened without following a symlink, stopped at its hard limit
 again at a reload after log rotation moved it."""
 import os
 import re
+import socket
 import stat
 
-from conftest import exchange_from, free_port, tcp_exchange, wait_until
+from conftest import TIMEOUT, exchange_from, free_port, tcp_exchange, wait_until
 
 # Logging defaults as Debian systems commonly set them (the stock xinetd.conf names this
 # log_type in a comment as xinetd's default).
@@ -31,6 +32,19 @@ def xinetd_service(name, port, server, extra=""):
 def key_value_service(port, server, extra):
     return (f"127.0.0.1:{port} on protocol = tcp4, wait = no, user = root, exec = {server},"
             f" {extra};\n")
+
+
+def udp_answer_from(source, port, timeout=0.5):
+    """The answer to one datagram sent from `source`, or None when none comes in `timeout` (a
+    refused datagram gets none: the wait times nothing)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.settimeout(timeout)
+        s.bind((source, 0))
+        s.sendto(b"ping\n", ("127.0.0.1", port))
+        try:
+            return s.recv(65536)
+        except socket.timeout:
+            return None
 
 
 def lines(text, word):
@@ -160,3 +174,21 @@ def test_a_reload_opens_the_moved_file_again(ninetd, tmp_path):
     wait_until(lambda: "EXIT" in log_path.read_text(), what="the EXIT line in the new file")
     assert len(lines(rotated.read_text(), "START")) == 1
     assert len(lines(log_path.read_text(), "START")) == 1
+
+
+def test_a_dgram_servers_start_names_the_datagrams_sender(ninetd, tmp_path):
+    port = free_port()
+    # A dgram wait server: answers the one datagram waiting on the socket it is given.
+    server = script(tmp_path, "udp-echo", "exec /usr/bin/python3 -c '\n"
+                    "import socket\ns = socket.socket(fileno=0)\n"
+                    "data, peer = s.recvfrom(65536)\ns.sendto(b\"got \" + data, peer)\n'\n")
+    conf = ("service tftp\n{\n  type = UNLISTED\n  port = %d\n  bind = 127.0.0.1\n"
+            "  socket_type = dgram\n  protocol = udp\n  wait = yes\n  user = root\n"
+            "  server = %s\n  log_on_success = PID HOST EXIT\n  only_from = 127.0.0.2\n"
+            "  log_on_failure = HOST\n}\n" % (port, server))
+    ninetd.start(conf, xinetd=True, args=())
+    assert udp_answer_from("127.0.0.2", port, timeout=TIMEOUT) == b"got ping\n"
+    start = ninetd.wait_log(rf"{port}/udp: START pid=(\d+) from=127\.0\.0\.2\n", regex=True)
+    ninetd.wait_log(rf"{port}/udp: EXIT status=0 pid={start.group(1)}\n", regex=True)
+    assert udp_answer_from("127.0.0.1", port) is None
+    ninetd.wait_log(f"{port}/udp: FAIL reason=address from=127.0.0.1\n")
