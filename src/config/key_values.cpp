@@ -154,7 +154,21 @@ void launch_key(KeyValueParser& p, const Option& option) {
   }
 }
 
-constexpr std::array<KeyRow, 33> kKeys{{
+LogReport reporter(KeyValueParser& p) {
+  return [&p](const Word& word, Severity severity, std::string message) {
+    if (severity == Severity::error)
+      p.fields().error(word, 0, std::move(message));
+    else
+      p.fields().warning(word, 0, std::move(message));
+  };
+}
+
+void log_flags(KeyValueParser& p, const Option& option, bool success) {
+  auto flags = parse_log_flags(option.values, success, option.key.text, reporter(p));
+  if (flags) (success ? p.spec().log_on_success : p.spec().log_on_failure) = *flags;
+}
+
+constexpr std::array<KeyRow, 36> kKeys{{
     {{"protocol",
       "tcp, udp, tcp4, udp4, tcp6, udp6, tcp46, udp46, unix, rpc/tcp or rpc/udp, with ,options"},
      1,
@@ -299,6 +313,20 @@ constexpr std::array<KeyRow, 33> kKeys{{
      [](KeyValueParser& p, const Option& o) {
        bool value = false;
        if (yes_or_no(p, o.values[0], value)) p.spec().listen_fds = value;
+     }},
+    {{"log_on_success", "PID, HOST, USERID, EXIT, DURATION, TRAFFIC: START and EXIT lines"},
+     0,
+     SIZE_MAX,
+     [](KeyValueParser& p, const Option& o) { log_flags(p, o, true); }},
+    {{"log_on_failure", "HOST, USERID, ATTEMPT: a FAIL line for a refused client"},
+     0,
+     SIZE_MAX,
+     [](KeyValueParser& p, const Option& o) { log_flags(p, o, false); }},
+    {{"log_type", "SYSLOG facility [level] or FILE path [soft_limit [hard_limit]]"},
+     1,
+     4,
+     [](KeyValueParser& p, const Option& o) {
+       p.spec().log_type = parse_log_type(o.values, o.key, reporter(p));
      }},
     {{"ipsec", "an IPsec policy (not applied on Linux: a warning)"},
      0,

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "config/launch_spec.h"
+#include "config/log_settings.h"
 #include "limits/access_list.h"
 
 namespace ninetd::config {
@@ -90,6 +91,12 @@ struct ServiceSpec {
   std::vector<limits::AccessRule> access_rules;
   bool allow_given = false;
   bool deny_given = false;
+
+  // log_on_success and log_on_failure (log_settings.h's flags) and log_type
+  // (nullopt: the daemon's own log).
+  std::uint8_t log_on_success = 0;
+  std::uint8_t log_on_failure = 0;
+  std::optional<LogTarget> log_type;
 
   std::string user;
   std::optional<std::string> group;

@@ -94,6 +94,7 @@ void Supervisor::log_diagnostics(const services::LoadedConfig& loaded) {
 void Supervisor::apply(services::LoadedConfig& loaded, bool initial) {
   log::Batch batch;  // a line per service
   apply_limit_defaults(loaded.services, settings_.limit_defaults);
+  service_log_.adopt(loaded);
   std::vector<const services::Service*> running;
   for (const auto& service : table_) running.push_back(&service->service());
   services::ReloadDiff diff = services::diff_services(running, loaded.services, loaded.failed);
@@ -120,6 +121,7 @@ void Supervisor::apply(services::LoadedConfig& loaded, bool initial) {
   std::sort(table_.begin(), table_.end(), ByKey{});
 
   std::size_t sockets = index_table();
+  settle_service_log();
   if (initial)
     log::notice("started: {} service{} on {} socket{}", table_.size(),
                 table_.size() == 1 ? "" : "s", sockets, sockets == 1 ? "" : "s");

@@ -11,6 +11,7 @@
 #include "daemon/running_service.h"
 #include "log/escape.h"
 #include "log/logger.h"
+#include "log/service_lines.h"
 #include "net/listener.h"
 
 namespace ninetd::daemon {
@@ -320,11 +321,20 @@ void ServiceListener::accept_connections() {
   }
 }
 
+// A refused client's FAIL line, for a service with log_on_failure flags: it
+// stands for the warning otherwise logged. False: no such flags.
+bool ServiceListener::log_fail(const net::SocketAddress& peer, std::string_view reason) {
+  if (!log::logs_fail(service_.service().log_on_failure)) return false;
+  owner_.log_fail(service_, peer, reason);
+  return true;
+}
+
 // The allow and deny lists, before any other limit counts the client.
 bool ServiceListener::allowed(const net::SocketAddress& peer) {
   auto verdict = net::check_peer(*service_.access, peer);
   if (verdict == limits::AccessList::Verdict::allowed) return true;
   service_.count_refused_by_access(1);
+  if (log_fail(peer, "address")) return false;
   log_repeated(false, "refused: access list", "{}: refused {}: {}", service_.name(),
                log::escaped(peer.unmapped().ip()), describe(verdict));
   return false;
@@ -342,12 +352,14 @@ bool ServiceListener::admit(int fd, const net::SocketAddress& peer, Client& clie
     case limits::Admission::Verdict::over_rate:
       return false;
     case limits::Admission::Verdict::too_many_children:
+      if (log_fail(peer, "per_source_limit")) return false;
       log_repeated(false, "refused: children per source",
                    "{}: refused {}: {} servers already running for it, limit {}", service_.name(),
                    log::escaped(client.source), admission.per_source().children_of(client.source),
                    service_.service().limits.max_child_per_ip);
       return false;
     case limits::Admission::Verdict::too_fast:
+      if (log_fail(peer, "per_source_rate")) return false;
       log_repeated(false, "refused: rate per source",
                    "{}: refused {}: more than {} connections in 60 s", service_.name(),
                    log::escaped(client.source),

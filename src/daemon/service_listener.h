@@ -62,6 +62,10 @@ class ListenerOwner {
   // its versions go to rpcbind. Then its socket is closed: they leave it.
   virtual void rpc_bound(const RunningService& service, const net::SocketAddress& bound) = 0;
   virtual void rpc_closed(const RunningService& service) = 0;
+  // A client refused by `reason` (config/log_settings.h's log_on_failure):
+  // its FAIL line. Called only for a service with log_on_failure flags.
+  virtual void log_fail(const RunningService& service, const net::SocketAddress& peer,
+                        std::string_view reason) = 0;
 };
 
 class ServiceListener final : public loop::EventHandler {
@@ -114,6 +118,8 @@ class ServiceListener final : public loop::EventHandler {
   bool allowed(const net::SocketAddress& peer);
 
  private:
+  // The FAIL line of a refused client, when the service asks for one.
+  bool log_fail(const net::SocketAddress& peer, std::string_view reason);
   // Closes the socket; a unix socket's file is removed if it is still ours.
   void close();
   void set_state(ServiceState next);

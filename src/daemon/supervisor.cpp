@@ -17,6 +17,7 @@
 #include "daemon/exit_policy.h"
 #include "log/escape.h"
 #include "log/logger.h"
+#include "log/service_lines.h"
 #include "spawn/spawner.h"
 
 namespace ninetd::daemon {
@@ -158,6 +159,8 @@ void Supervisor::on_wrap_verdict(WrapPending pending, bool allowed, const char* 
     if (pending.client.counted) service.admission.per_source().release(pending.client.source);
     if (service.removed()) return;
     service.count_refused_by_access(1);
+    if (log::logs_fail(service.service().log_on_failure))
+      return log_fail(service, pending.peer, "libwrap");
     log_repeated(log::Level::warning, service, "refused: libwrap", "{}: refused {}: {}",
                  service.name(), log::escaped(pending.peer.unmapped().ip()),
                  why != nullptr ? std::string(why)
@@ -232,6 +235,8 @@ std::optional<pid_t> Supervisor::launch_server(RunningService& service, int fd,
   ++service.children;
   reconsider_at_cap_change(was_at_cap);
   if (settings_.log_connections) log::info("{}: started pid {}", service.name(), *pid);
+  // A server given the socket itself: hand_over_socket logs its START.
+  if (peer != nullptr && log::logs_start(s.log_on_success)) log_start(service, *pid, peer);
   service.listener.reconsider();
   return pid.value();
 }
@@ -249,19 +254,25 @@ void Supervisor::note_dropped_datagrams(RunningService& service, std::uint64_t d
 // the first waiting, once those at the head from clients the lists refuse are
 // dropped (a stream wait server accepts by itself: its lists cannot be
 // checked). 0 when none is seen; nullopt when the lists refused every one.
-std::optional<std::uint64_t> Supervisor::datagram_to_serve(RunningService& service) {
+std::optional<std::uint64_t> Supervisor::datagram_to_serve(
+    RunningService& service, std::optional<net::SocketAddress>& source) {
   constexpr int kDropsPerWakeup = 64;  // then back to the loop; the socket stays readable
   int fd = service.listener.fd();
   std::uint64_t dropped = 0;
   std::optional<PeekedDatagram> first = peek_datagram(fd);
   while (service.access && first &&
          net::check_peer(*service.access, first->source) != limits::AccessList::Verdict::allowed) {
+    if (log::logs_fail(service.service().log_on_failure))
+      log_fail(service, first->source, "address");
     char byte = 0;
     (void)::recv(fd, &byte, 1, MSG_DONTWAIT);  // drops the whole datagram
     first = ++dropped < kDropsPerWakeup ? peek_datagram(fd) : std::nullopt;
   }
   note_dropped_datagrams(service, dropped);
-  if (first) return first->fingerprint;
+  if (first) {
+    source = first->source;
+    return first->fingerprint;
+  }
   if (service.access) return std::nullopt;
   return 0;
 }
@@ -270,8 +281,9 @@ std::optional<std::uint64_t> Supervisor::datagram_to_serve(RunningService& servi
 // a dgram nowait server reads the datagram waiting there, given a moment.
 void Supervisor::hand_over_socket(RunningService& service) {
   std::uint64_t datagram = 0;
+  std::optional<net::SocketAddress> source;
   if (service.service().socket_type == config::SocketType::dgram) {
-    auto to_serve = datagram_to_serve(service);
+    auto to_serve = datagram_to_serve(service, source);
     if (!to_serve) return;
     datagram = *to_serve;
   }
@@ -281,6 +293,9 @@ void Supervisor::hand_over_socket(RunningService& service) {
   // The socket is still readable, so retrying at once would spin.
   if (!pid) return back_off(service, service.crash_loop.on_launch_failure(), "launch failed");
   children_.find(*pid)->second.datagram = datagram;
+  // A dgram server's client is the datagram's sender, as xinetd logs it.
+  if (log::logs_start(service.service().log_on_success))
+    log_start(service, *pid, source ? &*source : nullptr);
   if (service.service().wait_mode == config::WaitMode::wait)
     service.listener.hold_for_server(*pid);
   else
@@ -323,6 +338,7 @@ void Supervisor::on_child_exit(pid_t pid, int status,
   if (child.client.counted) service.admission.per_source().release(child.client.source);
   auto ran = std::chrono::duration_cast<milliseconds>(Clock::now() - child.started);
   log_exit(service, pid, status, launch_failure, ran);
+  if (log::logs_exit(service.service().log_on_success)) log_server_exit(service, pid, status, ran);
   if (service.removed()) return;
   bool held_socket = service.listener.release_from_server(pid);
   ServerExit exit{held_socket || service.hands_over_socket(), launch_failure.has_value(), status,

@@ -21,6 +21,7 @@
 #include "daemon/limit_defaults.h"
 #include "daemon/rpc_registrar.h"
 #include "daemon/running_service.h"
+#include "daemon/service_log.h"
 #include "daemon/service_manager.h"
 #include "daemon/wrap_checker.h"
 #include "limits/reply_budget.h"
@@ -83,6 +84,8 @@ class Supervisor final : public builtins::SessionOwner,
   }
   void rpc_bound(const RunningService& service, const net::SocketAddress& bound) override;
   void rpc_closed(const RunningService& service) override;
+  void log_fail(const RunningService& service, const net::SocketAddress& peer,
+                std::string_view reason) override;
   void end_session(builtins::Session& session) override;
   void tcpmux_request(builtins::Session& session, const std::string& name) override;
 
@@ -96,7 +99,9 @@ class Supervisor final : public builtins::SessionOwner,
   StatusCounts status_counts() const;
 
  private:
-  std::optional<std::uint64_t> datagram_to_serve(RunningService& service);
+  // `source`: who sent the datagram served, when one is seen (for START's from=).
+  std::optional<std::uint64_t> datagram_to_serve(RunningService& service,
+                                                 std::optional<net::SocketAddress>& source);
   void note_dropped_datagrams(RunningService& service, std::uint64_t dropped);
   bool allow_repeated_key(const std::string& key);
   // Every service that launches servers looks again at whether it may accept:
@@ -169,6 +174,12 @@ class Supervisor final : public builtins::SessionOwner,
     log::write(level, fmt::format(f, std::forward<Args>(args)...));
   }
   void log_repeat_summaries();
+  // log_on_success's START and EXIT lines (supervisor_log.cpp).
+  void log_start(const RunningService& service, pid_t pid, const net::SocketAddress* peer);
+  void log_server_exit(const RunningService& service, pid_t pid, int status,
+                       std::chrono::milliseconds ran);
+  // After a load: the log files of the services in the table opened again.
+  void settle_service_log();
 
   void reap_children();
   void on_child_exit(pid_t pid, int status, std::optional<spawn::LateFailure> launch_failure);
@@ -212,6 +223,7 @@ class Supervisor final : public builtins::SessionOwner,
   ServiceManager* service_manager_ = nullptr;  // under systemd (Type=notify)
   std::optional<loop::EventLoop::TimerId> status_timer_;
   std::optional<loop::EventLoop::TimerId> watchdog_timer_;
+  ServiceLog service_log_;  // log_type's targets
 };
 
 }  // namespace ninetd::daemon

@@ -104,12 +104,15 @@ class SyslogSocket {
     dropped_ = 0;
   }
   void send(Level level, std::string_view line) {
+    send_at(LOG_DAEMON | syslog_priority(level), line);
+  }
+  void send_at(int priority, std::string_view line) {
     if (dropped_ > 0 &&
-        !send_line(Level::warning,
+        !send_line(LOG_DAEMON | LOG_WARNING,
                    fmt::format("{} log lines dropped: the syslog socket was full", dropped_)))
       return count_drop();
     dropped_ = 0;
-    if (!send_line(level, line)) count_drop();
+    if (!send_line(priority, line)) count_drop();
   }
   std::uint64_t dropped() const { return dropped_total_; }
 
@@ -125,7 +128,7 @@ class SyslogSocket {
       socket_.reset();
   }
   // RFC 3164 as syslog(3) writes it: <PRI>Mmm dd hh:mm:ss ninetd[pid]: text
-  bool send_line(Level level, std::string_view line) {
+  bool send_line(int priority, std::string_view line) {
     std::time_t now = std::time(nullptr);
     std::tm local{};
     localtime_r(&now, &local);
@@ -133,8 +136,7 @@ class SyslogSocket {
     // 0 leaves the buffer's contents undefined (never for this format, but a
     // line without its time beats a read of garbage).
     if (std::strftime(stamp, sizeof(stamp), "%b %e %T", &local) == 0) stamp[0] = '\0';
-    std::string datagram = fmt::format("<{}>{} ninetd[{}]: {}", LOG_DAEMON | syslog_priority(level),
-                                       stamp, getpid(), line);
+    std::string datagram = fmt::format("<{}>{} ninetd[{}]: {}", priority, stamp, getpid(), line);
     for (int attempt = 0; attempt < 2; ++attempt) {
       if (!socket_) connect();
       if (!socket_) return false;
@@ -158,6 +160,35 @@ SyslogSocket& syslog_socket() {
   return socket;
 }
 
+// Set by use_syslog, cleared by set_sink: whether write_at reaches syslog.
+struct SyslogUse {
+  bool on = false;
+  bool also_stderr = false;
+};
+
+SyslogUse& syslog_use() {
+  static SyslogUse use;
+  return use;
+}
+
+Level level_of(int priority) {
+  switch (LOG_PRI(priority)) {
+    case LOG_EMERG:
+    case LOG_ALERT:
+    case LOG_CRIT:
+    case LOG_ERR:
+      return Level::error;
+    case LOG_WARNING:
+      return Level::warning;
+    case LOG_NOTICE:
+      return Level::notice;
+    case LOG_INFO:
+      return Level::info;
+    default:
+      return Level::debug;
+  }
+}
+
 }  // namespace
 
 std::uint64_t syslog_dropped() {
@@ -166,6 +197,7 @@ std::uint64_t syslog_dropped() {
 
 void set_sink(Sink s) {
   sink() = std::move(s);
+  syslog_use().on = false;
 }
 
 void use_stderr() {
@@ -178,10 +210,18 @@ void use_syslog(bool also_stderr, const char* socket_path) {
     syslog_socket().send(level, line);
     if (also_stderr) write_stderr(level, line);
   });
+  syslog_use() = SyslogUse{true, also_stderr};
 }
 
 void write(Level level, std::string_view line) {
   if (sink()) sink()(level, line);
+}
+
+void write_at(int priority, std::string_view line) {
+  const SyslogUse& use = syslog_use();
+  if (!use.on) return write(level_of(priority), line);
+  syslog_socket().send_at(priority, line);
+  if (use.also_stderr) write_stderr(level_of(priority), line);
 }
 
 Batch::Batch() {

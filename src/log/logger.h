@@ -25,6 +25,10 @@ void use_syslog(bool also_stderr = false, const char* socket_path = "/dev/log");
 // Lines syslog dropped because its socket was full (since use_syslog).
 std::uint64_t syslog_dropped();
 void write(Level level, std::string_view line);
+// A line for syslog at `priority` (facility | level, as syslog(3) takes it):
+// a service's log_type SYSLOG. Without syslog (-d, a test's sink) it goes
+// where every line goes, at the level of `priority`.
+void write_at(int priority, std::string_view line);
 
 // While a Batch lives, lines for stderr are gathered and written together when
 // the outermost one ends (or every 16 KiB): a start or a table dump with

@@ -123,6 +123,7 @@ void write_service(Writer& w, const Service& s) {
   w.number(s.socket_type);
   w.number(s.transport);
   w.flag(s.v6only);
+  w.number(s.log_on_success);
   net::SocketAddress address = s.address.expand();
   w.text(std::string_view(reinterpret_cast<const char*>(address.get()), address.length()));
   w.optional_number(s.sndbuf);
@@ -140,6 +141,8 @@ void write_service(Writer& w, const Service& s) {
                             rule.prefix.bytes.size()));
   }
   w.number(s.wait_mode);
+  w.number(s.log_on_failure);
+  w.number(s.log_target);
   w.number(s.file);
   w.number(s.limits.max_child);
   w.number(s.limits.max_per_minute);
@@ -237,6 +240,7 @@ Service read_service(Reader& r, SharedParts& shared) {
   s.socket_type = r.number<config::SocketType>();
   s.transport = r.number<config::Transport>();
   s.v6only = r.flag();
+  s.log_on_success = r.number<std::uint8_t>();
   std::string raw = r.text();
   if (raw.size() > net::SocketAddress::kMaxLength) {
     r.fail();
@@ -252,6 +256,8 @@ Service read_service(Reader& r, SharedParts& shared) {
   s.deny_given = r.flag();
   read_access_rules(r, s.access_rules);
   s.wait_mode = r.number<config::WaitMode>();
+  s.log_on_failure = r.number<std::uint8_t>();
+  s.log_target = r.number<std::uint8_t>();
   s.file = r.number<std::uint16_t>();
   s.limits.max_child = r.number<unsigned>();
   s.limits.max_per_minute = r.number<unsigned>();
@@ -301,6 +307,14 @@ std::string encode_config(const LoadedConfig& loaded) {
   }
   w.count(loaded.files.size());
   for (const auto& f : loaded.files) w.text(f);
+  w.count(loaded.log_targets.size());
+  for (const auto& t : loaded.log_targets) {
+    w.number(t.kind);
+    w.number(t.priority);
+    w.text(t.path);
+    w.number(t.soft_limit);
+    w.number(t.hard_limit);
+  }
   return w.take();
 }
 
@@ -330,10 +344,20 @@ std::optional<LoadedConfig> decode_config(std::string_view bytes) {
   }
   for (auto n = r.count(sizeof(std::uint32_t)); n > 0 && r.ok(); --n)
     loaded.files.push_back(r.text());
+  for (auto n = r.count(1 + 1 + sizeof(std::uint32_t) + 16); n > 0 && r.ok(); --n) {
+    config::LogTarget t;
+    t.kind = r.number<config::LogTarget::Kind>();
+    t.priority = r.number<std::uint8_t>();
+    t.path = r.text();
+    t.soft_limit = r.number<std::uint64_t>();
+    t.hard_limit = r.number<std::uint64_t>();
+    loaded.log_targets.push_back(std::move(t));
+  }
   if (!r.ok() || !r.at_end()) return std::nullopt;
   // A service names a file of the list (or the main file, of a list left empty).
   for (const auto& s : loaded.services)
-    if (s.file != 0 && s.file >= loaded.files.size()) return std::nullopt;
+    if ((s.file != 0 && s.file >= loaded.files.size()) || s.log_target > loaded.log_targets.size())
+      return std::nullopt;
   return loaded;
 }
 

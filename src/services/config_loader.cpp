@@ -168,6 +168,7 @@ LoadedConfig load_config(const std::string& path, SystemDb& db, const std::strin
   loaded.failed = std::move(parsed.failed);
   ResolveResult resolved = resolve(parsed.services, db, loaded.diagnostics);
   loaded.services = std::move(resolved.services);
+  loaded.log_targets = std::move(resolved.log_targets);
   apply_login_classes(loaded.services, loaded.files, login_conf, loaded.diagnostics);
   for (auto& f : resolved.failed) loaded.failed.push_back(std::move(f));
   return loaded;

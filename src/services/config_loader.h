@@ -22,6 +22,8 @@ struct LoadedConfig {
   // Every file read, the main file first (config/config_tree.h): a service's
   // `file` is its index here. Only the loader and the checker read it.
   std::vector<std::string> files;
+  // The log_type targets the services name (Service::log_target).
+  std::vector<config::LogTarget> log_targets;
 };
 
 // Login classes are read from `login_conf` (FreeBSD's format) when any entry names one.

@@ -230,6 +230,8 @@ std::vector<Service> SpecResolver::resolve() {
   base.deny_given = spec_.deny_given;
   base.access_rules = spec_.access_rules;
   base.wait_mode = spec_.wait_mode;
+  base.log_on_success = spec_.log_on_success;
+  base.log_on_failure = spec_.log_on_failure;
   base.limits =
       Limits{spec_.max_child.value_or(0), spec_.max_per_minute.value_or(0),
              spec_.max_conn_per_ip_per_minute.value_or(0), spec_.max_child_per_ip.value_or(0)};
@@ -383,13 +385,49 @@ void EntryAdder::add(std::vector<Service> services) {
 
 }  // namespace
 
+// The spec's log_type as 1 + its index in the load's targets: one target per
+// syslog priority or per file (services naming one file share it, with the
+// smallest limits any of them gives); 0 for the daemon's own log.
+std::uint8_t log_target_of(const ServiceSpec& spec, std::vector<config::LogTarget>& targets,
+                           std::vector<Diagnostic>& diagnostics) {
+  if (!spec.log_type) return 0;
+  const config::LogTarget& wanted = *spec.log_type;
+  auto smaller = [](std::uint64_t a, std::uint64_t b) {
+    return a == 0 ? b : b == 0 ? a : std::min(a, b);
+  };
+  for (std::size_t i = 0; i < targets.size(); ++i) {
+    config::LogTarget& target = targets[i];
+    if (target.kind != wanted.kind) continue;
+    if (wanted.kind == config::LogTarget::Kind::syslog ? target.priority != wanted.priority
+                                                       : target.path != wanted.path)
+      continue;
+    target.soft_limit = smaller(target.soft_limit, wanted.soft_limit);
+    target.hard_limit = smaller(target.hard_limit, wanted.hard_limit);
+    return static_cast<std::uint8_t>(i + 1);
+  }
+  if (targets.size() >= kMaxLogTargets) {
+    diagnostics.push_back({spec.file, spec.line, 0, Severity::warning,
+                           fmt::format("more than {} log_type targets: {} logs to the daemon's "
+                                       "own log",
+                                       kMaxLogTargets, spec.display_name())});
+    return 0;
+  }
+  targets.push_back(wanted);
+  return static_cast<std::uint8_t>(targets.size());
+}
+
 ResolveResult resolve(const std::vector<ServiceSpec>& specs, SystemDb& db,
                       std::vector<Diagnostic>& diagnostics) {
   ResolveResult result;
   std::map<std::string, Holder> defined;
-  for (const ServiceSpec& spec : specs)
-    EntryAdder(spec, defined, result, diagnostics)
-        .add(SpecResolver(spec, db, diagnostics).resolve());
+  for (const ServiceSpec& spec : specs) {
+    std::vector<Service> services = SpecResolver(spec, db, diagnostics).resolve();
+    if (!services.empty()) {
+      std::uint8_t target = log_target_of(spec, result.log_targets, diagnostics);
+      for (Service& service : services) service.log_target = target;
+    }
+    EntryAdder(spec, defined, result, diagnostics).add(std::move(services));
+  }
   return result;
 }
 

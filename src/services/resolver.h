@@ -19,7 +19,12 @@ namespace ninetd::services {
 struct ResolveResult {
   std::vector<Service> services;
   std::vector<config::FailedEntry> failed;
+  // The distinct log_type targets; a service's log_target is 1 + its index.
+  std::vector<config::LogTarget> log_targets;
 };
+
+// The most distinct log targets one configuration may name (a byte per service).
+inline constexpr std::size_t kMaxLogTargets = 255;
 
 ResolveResult resolve(const std::vector<config::ServiceSpec>& specs, SystemDb& db,
                       std::vector<config::Diagnostic>& diagnostics);

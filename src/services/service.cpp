@@ -33,7 +33,9 @@ bool Service::same_server(const Service& other) const {
          tcpmux_plus == other.tcpmux_plus && program == other.program && argv == other.argv &&
          credentials == other.credentials && same_launch_settings(other) &&
          listen_fds == other.listen_fds && allow_given == other.allow_given &&
-         deny_given == other.deny_given && access_rules == other.access_rules;
+         deny_given == other.deny_given && access_rules == other.access_rules &&
+         log_on_success == other.log_on_success && log_on_failure == other.log_on_failure &&
+         log_target == other.log_target;
 }
 
 bool Service::same_launch_settings(const Service& other) const {

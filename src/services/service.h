@@ -44,6 +44,10 @@ struct Service {
   config::SocketType socket_type = config::SocketType::stream;
   config::Transport transport = config::Transport::tcp;
   bool v6only = false;
+  // The log settings (config/log_settings.h), each in a byte of padding: a
+  // service without them costs nothing more. log_on_success's flags here,
+  // log_on_failure's after wait_mode, the log target after tcpmux_plus.
+  std::uint8_t log_on_success = 0;
   net::CompactAddress address;  // unset for tcpmux/NAME services, which have no socket
   std::optional<int> sndbuf;
   std::optional<int> rcvbuf;
@@ -58,6 +62,7 @@ struct Service {
   std::vector<limits::AccessRule> access_rules;
 
   config::WaitMode wait_mode = config::WaitMode::nowait;
+  std::uint8_t log_on_failure = 0;
   // The index of the file it was read from in the load's LoadedConfig::files
   // (0: the main file). The daemon keeps no file names (a name per service
   // cost memory it never read): only the loader and the checker use it. Two
@@ -68,6 +73,10 @@ struct Service {
   config::Builtin builtin = config::Builtin::none;
   bool tcpmux = false;  // reached through the tcpmux builtin under tcpmux_name
   bool tcpmux_plus = false;
+  // Where the START, EXIT and FAIL lines go: 0 the daemon's own log, else
+  // 1 + an index into the load's LoadedConfig::log_targets (the daemon
+  // turns it into a slot of its own, daemon/service_log.h).
+  std::uint8_t log_target = 0;
   // An RPC service: its program number (from /etc/rpc) and the versions it
   // registers with rpcbind (rpc_low_version above, rpc_high_version), each on
   // the port the socket got (bound to port 0). rpc_program 0: not an RPC

@@ -58,6 +58,9 @@ services::Service builtin_service() {
   s.rcvbuf = 1024;
   s.wait_mode = config::WaitMode::wait;
   s.builtin = config::Builtin::echo;
+  s.log_on_success = config::log_success::kPid | config::log_success::kExit;
+  s.log_on_failure = config::log_failure::kHost;
+  s.log_target = 1;  // mixed's log_targets
   return s;
 }
 
@@ -116,6 +119,8 @@ int main(int argc, char** argv) {
   mixed.diagnostics = {{"inetd.conf", 7, 12, config::Severity::error, "unknown protocol"},
                        {"inetd.conf", 9, 1, config::Severity::warning, "host ignored"}};
   mixed.files = {"inetd.conf", "inetd.d/unix.conf"};
+  mixed.log_targets = {
+      config::LogTarget{config::LogTarget::Kind::file, 0, "/var/log/echo.log", 10240, 15360}};
   bool ok = write_seed(dir, "empty", empty) && write_seed(dir, "unreadable", unreadable) &&
             write_seed(dir, "one_service", one) && write_seed(dir, "mixed", mixed);
   if (!ok) std::perror(dir.c_str());

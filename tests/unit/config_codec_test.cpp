@@ -15,6 +15,9 @@ Service full_service() {
   s.socket_type = config::SocketType::seqpacket;
   s.transport = config::Transport::udp;
   s.v6only = true;
+  s.log_on_success = config::log_success::kPid | config::log_success::kExit;
+  s.log_on_failure = config::log_failure::kHost;
+  s.log_target = 2;  // log_targets() below
   s.address = *net::SocketAddress::from_numeric("::1", 2121);
   s.sndbuf = 65536;
   s.rcvbuf = 1024;
@@ -44,6 +47,13 @@ Service full_service() {
   return s;
 }
 
+// Two targets, so full_service()'s log_target 2 names one.
+std::vector<config::LogTarget> log_targets() {
+  config::LogTarget syslog{config::LogTarget::Kind::syslog, 30, "", 0, 0};
+  config::LogTarget file{config::LogTarget::Kind::file, 0, "/var/log/x", 10240, 20480};
+  return {syslog, file};
+}
+
 void expect_same(const Service& a, const Service& b) {
   EXPECT_EQ(a.key(), b.key());
   EXPECT_TRUE(a.same_launch(b));
@@ -54,6 +64,9 @@ void expect_same(const Service& a, const Service& b) {
   EXPECT_EQ(a.socket_type, b.socket_type);
   EXPECT_EQ(a.transport, b.transport);
   EXPECT_EQ(a.v6only, b.v6only);
+  EXPECT_EQ(a.log_on_success, b.log_on_success);
+  EXPECT_EQ(a.log_on_failure, b.log_on_failure);
+  EXPECT_EQ(a.log_target, b.log_target);
   EXPECT_EQ(a.tcpmux, b.tcpmux);
   EXPECT_EQ(a.tcpmux_name, b.tcpmux_name);
   EXPECT_EQ(a.rpc_program, b.rpc_program);
@@ -64,7 +77,8 @@ void expect_same(const Service& a, const Service& b) {
 TEST(ConfigCodec, ServicesOfOneUserShareTheirGroupList) {
   LoadedConfig loaded;
   loaded.services = {full_service(), full_service(), full_service()};
-  loaded.files = {"inetd.conf", "a", "b", "c"};               // full_service() is of file 3
+  loaded.files = {"inetd.conf", "a", "b", "c"};  // full_service() is of file 3
+  loaded.log_targets = log_targets();
   loaded.services[1].credentials.groups = {65534, 27, 1000};  // equal, not shared
   loaded.services[2].credentials.groups = {65534};
   auto decoded = decode_config(encode_config(loaded));
@@ -82,6 +96,7 @@ TEST(ConfigCodec, ServicesOfEqualLaunchSettingsShareThem) {
   LoadedConfig loaded;
   loaded.services = {full_service(), full_service(), full_service(), full_service()};
   loaded.files = {"inetd.conf", "a", "b", "c"};  // full_service() is of file 3
+  loaded.log_targets = log_targets();
   loaded.services[1].launch_settings =
       std::make_shared<const LaunchSettings>(*loaded.services[0].launch_settings);  // equal copy
   LaunchSettings class_only;
@@ -110,6 +125,7 @@ TEST(ConfigCodec, EachLaunchSettingSurvivesAlone) {
     LoadedConfig loaded;
     loaded.services = {full_service()};
     loaded.files = {"inetd.conf", "a", "b", "c"};
+    loaded.log_targets = log_targets();  // full_service() names one
     loaded.services[0].launch_settings = std::make_shared<const LaunchSettings>(settings);
     auto decoded = decode_config(encode_config(loaded));
     ASSERT_TRUE(decoded.has_value());
@@ -127,10 +143,12 @@ TEST(ConfigCodec, EveryFieldSurvivesTheRoundTrip) {
   loaded.diagnostics = {{"inetd.conf", 7, 12, config::Severity::error, "unknown protocol"},
                         {"inetd.conf", 0, 0, config::Severity::warning, "whole file"}};
   loaded.files = {"inetd.conf", "inetd.d/a", "inetd.d/b", "inetd.d/c"};
+  loaded.log_targets = log_targets();
   auto decoded = decode_config(encode_config(loaded));
   ASSERT_TRUE(decoded.has_value());
   EXPECT_TRUE(decoded->readable);
   EXPECT_EQ(decoded->files, loaded.files);
+  EXPECT_EQ(decoded->log_targets, loaded.log_targets);
   ASSERT_EQ(decoded->services.size(), 2u);
   expect_same(decoded->services[0], loaded.services[0]);
   expect_same(decoded->services[1], loaded.services[1]);
@@ -148,9 +166,20 @@ TEST(ConfigCodec, AServiceOfAFileNotInTheListIsRefused) {
   loaded.readable = true;
   loaded.services = {full_service()};  // file 3
   loaded.files = {"inetd.conf", "a", "b"};
+  loaded.log_targets = log_targets();
   EXPECT_FALSE(decode_config(encode_config(loaded)).has_value());
   loaded.files.push_back("c");
   EXPECT_TRUE(decode_config(encode_config(loaded)).has_value());
+}
+
+TEST(ConfigCodec, AServiceOfALogTargetNotInTheListIsRefused) {
+  LoadedConfig loaded;
+  loaded.readable = true;
+  loaded.services = {full_service()};  // log_target 2
+  loaded.files = {"inetd.conf", "a", "b", "c"};
+  loaded.log_targets = log_targets();
+  loaded.log_targets.pop_back();
+  EXPECT_FALSE(decode_config(encode_config(loaded)).has_value());
 }
 
 TEST(ConfigCodec, AnUnreadableFileStaysUnreadable) {
@@ -168,6 +197,7 @@ TEST(ConfigCodec, EveryTruncationIsRefused) {
   loaded.services = {full_service()};
   loaded.failed = {config::FailedEntry{1, "a", "b"}};
   loaded.files = {"inetd.conf", "a", "b", "c"};  // full_service() is of file 3
+  loaded.log_targets = log_targets();
   std::string bytes = encode_config(loaded);
   for (std::size_t n = 0; n < bytes.size(); ++n)
     EXPECT_FALSE(decode_config(std::string_view(bytes).substr(0, n)).has_value()) << n;

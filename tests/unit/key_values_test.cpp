@@ -387,7 +387,8 @@ TEST(KeyValueKeys, UnknownRepeatedAndMiscountedKeysAreErrors) {
             "accept_max, acceptfilter, sndbuf, recvbuf, wait, service_max, ip_max, max_child, "
             "rate, per_ip_rate, max_child_per_ip, allow, deny, user, group, login_class, env, "
             "passenv, nice, umask, rlimit_as, rlimit_cpu, rlimit_data, rlimit_rss, "
-            "rlimit_stack, rlimit_files, exec, args, listen_fds, ipsec)");
+            "rlimit_stack, rlimit_files, exec, args, listen_fds, log_on_success, "
+            "log_on_failure, log_type, ipsec)");
   EXPECT_EQ(only_error("echo on protocol = tcp, user = root,\n  user = nobody;"),
             "inetd.conf:2:3: error: user is given twice (first at line 1, column 25)");
   EXPECT_EQ(only_error("echo on protocol = tcp, user = root nobody;"),

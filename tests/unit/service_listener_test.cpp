@@ -39,8 +39,13 @@ class FakeOwner final : public ListenerOwner {
     rpc_addresses.push_back(bound);
   }
   void rpc_closed(const RunningService&) override { ++rpc_closes; }
+  void log_fail(const RunningService&, const net::SocketAddress& peer,
+                std::string_view reason) override {
+    fails.push_back(fmt::format("{} {}", reason, peer.unmapped().ip()));
+  }
 
   std::vector<net::SocketAddress> rpc_addresses;
+  std::vector<std::string> fails;  // "reason address" per log_fail
   int rpc_closes = 0;
   std::vector<Client> served;
   std::vector<sys::Fd> connections;

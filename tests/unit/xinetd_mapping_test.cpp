@@ -292,7 +292,7 @@ TEST(XinetdMapping, EveryNotYetAttributeWarnsByName) {
                                    " is not supported by ninetd yet; it is ignored"});
     EXPECT_EQ(r.services.size(), 1u) << row.name;
   }
-  EXPECT_GE(rows, 12);
+  EXPECT_GE(rows, 9);
   EXPECT_EQ(find_attribute("redirect")->support, Support::not_yet);
 }
 

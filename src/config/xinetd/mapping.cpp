@@ -151,6 +151,24 @@ void Mapper::set_access(const Setting& setting, bool allow) {
   }
 }
 
+LogReport Mapper::reporter(const Setting& setting) {
+  return [this, &setting](const Word& word, Severity severity, std::string message) {
+    if (severity == Severity::error)
+      error(setting, word, std::move(message));
+    else
+      warning(setting, word, std::move(message));
+  };
+}
+
+void Mapper::set_log_flags(const Setting& setting, bool success) {
+  auto parsed = parse_log_flags(setting.values, success, setting.row->name, reporter(setting));
+  if (parsed) (success ? spec().log_on_success : spec().log_on_failure) = *parsed;
+}
+
+void Mapper::set_log_type(const Setting& setting) {
+  spec().log_type = parse_log_type(setting.values, setting.name, reporter(setting));
+}
+
 std::optional<bool> Mapper::yes_no(const Setting* setting) {
   if (setting == nullptr) return std::nullopt;
   const Word& word = setting->values[0];

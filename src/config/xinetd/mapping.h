@@ -61,6 +61,9 @@ class Mapper {
   // env, passenv, nice, umask, rlimit_* (config/launch_spec.h).
   void set_launch(const Setting& setting);
   void set_access(const Setting& setting, bool allow);
+  // log_on_success (success true), log_on_failure; log_type.
+  void set_log_flags(const Setting& setting, bool success);
+  void set_log_type(const Setting& setting);
 
   void error(const Setting& setting, const Word& word, std::string message);
   void warning(const Setting& setting, const Word& word, std::string message);
@@ -78,6 +81,8 @@ class Mapper {
     bool name_in_args = false;
   };
 
+  // Reports a problem of log_settings.h's parsers at the setting's file.
+  LogReport reporter(const Setting& setting);
   bool switched_off();
   Types read_types();
   Flags read_flags();

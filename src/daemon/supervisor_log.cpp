@@ -1,0 +1,43 @@
+// The supervisor's per-service log lines (log_on_success, log_on_failure):
+// START at a launch, EXIT at the server's end, FAIL at a refused client,
+// each to the service's log_type target (daemon/service_log.h).
+#include "daemon/supervisor.h"
+#include "log/service_lines.h"
+
+namespace ninetd::daemon {
+
+void Supervisor::log_start(const RunningService& service, pid_t pid,
+                           const net::SocketAddress* peer) {
+  const services::Service& s = service.service();
+  std::string host = peer != nullptr ? peer->unmapped().ip() : std::string();
+  service_log_.write(s.log_target, log::start_line(s.name, s.log_on_success, pid, host));
+}
+
+void Supervisor::log_server_exit(const RunningService& service, pid_t pid, int status,
+                                 std::chrono::milliseconds ran) {
+  const services::Service& s = service.service();
+  // A removed service's target may be another's by now: the daemon's log.
+  std::uint8_t target = service.removed() ? 0 : s.log_target;
+  service_log_.write(target,
+                     log::exit_line(s.name, s.log_on_success, pid, status,
+                                    std::chrono::duration_cast<std::chrono::seconds>(ran).count()));
+}
+
+// Bounded as the refusal warnings they stand for: a client can make these
+// at the rate it connects.
+void Supervisor::log_fail(const RunningService& service, const net::SocketAddress& peer,
+                          std::string_view reason) {
+  if (!allow_repeated(service, fmt::format("FAIL {}", reason))) return;
+  const services::Service& s = service.service();
+  service_log_.write(s.log_target,
+                     log::fail_line(s.name, s.log_on_failure, reason, peer.unmapped().ip()));
+}
+
+void Supervisor::settle_service_log() {
+  std::vector<std::uint8_t> used;
+  used.reserve(table_.size());
+  for (const auto& service : table_) used.push_back(service->service().log_target);
+  service_log_.settle(used);
+}
+
+}  // namespace ninetd::daemon
