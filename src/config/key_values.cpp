@@ -5,6 +5,8 @@
 #include <array>
 #include <optional>
 
+#include "config/policy_fields.h"
+
 namespace ninetd::config {
 namespace {
 
@@ -42,6 +44,10 @@ class KeyValueParser {
   bool args_given = false;
   // A NetBSD limit of 0, which lets no connection through.
   std::optional<Word> admits_nothing;
+  // The policy keys given, for the checks that need the whole service.
+  std::array<std::optional<Word>, kBannerKinds> banner_keys;
+  std::optional<Word> access_times_key;
+  std::optional<Word> max_load_key;
 
  private:
   const Option* find_checked(const KeyRow& row);
@@ -49,6 +55,7 @@ class KeyValueParser {
   void apply_bind(std::vector<std::string>& hosts);
   void infer_socket_type();
   void check_access_applies();
+  void check_policy_applies();
   void settle_program();
 
   const Entry& entry_;
@@ -141,7 +148,16 @@ void access_rules(KeyValueParser& p, const Option& option, bool allow) {
   }
 }
 
-constexpr std::array<KeyRow, 23> kKeys{{
+void banner(KeyValueParser& p, const Option& option, BannerKind kind) {
+  const Word& value = option.values[0];
+  if (auto problem = banner_path_problem(value.text); !problem.empty())
+    return p.fields().error(value, 0, fmt::format("{} {}", option.key.text, problem));
+  auto index = static_cast<std::size_t>(kind);
+  p.spec().policy.banners[index] = {value.text, {}, {value.line, value.column}};
+  p.banner_keys[index] = option.key;
+}
+
+constexpr std::array<KeyRow, 28> kKeys{{
     {{"protocol",
       "tcp, udp, tcp4, udp4, tcp6, udp6, tcp46, udp46, unix, rpc/tcp or rpc/udp, with ,options"},
      1,
@@ -237,6 +253,35 @@ constexpr std::array<KeyRow, 23> kKeys{{
      0,
      SIZE_MAX,
      [](KeyValueParser& p, const Option& o) { access_rules(p, o, false); }},
+    {{"banner", "the absolute path of a file written to every connection"},
+     1,
+     1,
+     [](KeyValueParser& p, const Option& o) { banner(p, o, BannerKind::always); }},
+    {{"banner_success", "the absolute path of a file written to each client served"},
+     1,
+     1,
+     [](KeyValueParser& p, const Option& o) { banner(p, o, BannerKind::success); }},
+    {{"banner_fail", "the absolute path of a file written to each client refused"},
+     1,
+     1,
+     [](KeyValueParser& p, const Option& o) { banner(p, o, BannerKind::fail); }},
+    {{"access_times", "hour:min-hour:min ranges of the day when the service serves"},
+     1,
+     SIZE_MAX,
+     [](KeyValueParser& p, const Option& o) {
+       p.access_times_key = o.key;
+       const Word* bad = nullptr;
+       if (auto problem = read_access_times(o.values, p.spec().policy, bad); !problem.empty())
+         p.fields().error(*bad, 0, fmt::format("access_times: {}", problem));
+     }},
+    {{"max_load", "the one-minute load average at which clients are refused"},
+     1,
+     1,
+     [](KeyValueParser& p, const Option& o) {
+       p.max_load_key = o.key;
+       if (auto problem = read_max_load(o.values[0], p.spec().policy); !problem.empty())
+         p.fields().error(o.values[0], 0, problem);
+     }},
     {{"user", "the user the server runs as"},
      1,
      1,
@@ -323,12 +368,14 @@ const Option* KeyValueParser::find_checked(const KeyRow& row) {
   if (option == nullptr) return nullptr;
   std::size_t n = option->values.size();
   if (n < row.min_values || n > row.max_values) {
-    std::string wanted = row.min_values == row.max_values
-                             ? fmt::format("{}", row.min_values)
-                             : fmt::format("{} to {}", row.min_values, row.max_values);
+    std::string wanted =
+        row.max_values == SIZE_MAX ? fmt::format("at least {} value", row.min_values)
+        : row.min_values == row.max_values
+            ? fmt::format("{} value{}", row.min_values, row.max_values == 1 ? "" : "s")
+            : fmt::format("{} to {} values", row.min_values, row.max_values);
     fields_.error(option->key, 0,
-                  fmt::format("{} takes {} value{} ({}), got {}", row.description.name, wanted,
-                              row.max_values == 1 ? "" : "s", row.description.values, n));
+                  fmt::format("{} takes {} ({}), got {}", row.description.name, wanted,
+                              row.description.values, n));
     return nullptr;
   }
   return option;
@@ -361,6 +408,26 @@ void KeyValueParser::check_access_applies() {
     fields_.error(*wait_word, 0,
                   "allow and deny cannot apply to a stream service with wait = yes: its server "
                   "accepts the connections itself");
+}
+
+// Banners need a connection the daemon accepts; access_times and max_load a
+// client it sees. Known once the socket type and wait are.
+void KeyValueParser::check_policy_applies() {
+  PolicySpec& policy = spec().policy;
+  if (std::string_view why = banner_misfit(spec()); !why.empty()) {
+    for (std::size_t i = 0; i < kBannerKinds; ++i) {
+      if (!banner_keys[i]) continue;
+      fields_.warning(*banner_keys[i], 0,
+                      fmt::format("{} is ignored: {}", banner_keys[i]->text, why));
+      policy.banners[i] = {};
+    }
+  }
+  std::string_view why = admission_misfit(spec());
+  for (const auto& key : {access_times_key, max_load_key})
+    if (key && !why.empty())
+      fields_.error(*key, 0, fmt::format("{} cannot apply to this service: {}", key->text, why));
+  if (std::string caution = max_load_warning(policy); !caution.empty() && max_load_key)
+    fields_.warning(*max_load_key, 0, caution);
 }
 
 // NetBSD: socktype may be left out when the protocol says it.
@@ -419,6 +486,7 @@ std::vector<ServiceSpec> KeyValueParser::parse(const DefaultHost& default_host, 
   if (spec().user.empty() && fields_.ok())
     fields_.error(entry_.words[0], 0, "user is required (the user the server runs as)");
   settle_program();
+  check_policy_applies();
   const Word& where = entry_.words[0];
   if (fields_.ok())
     fields_.check_combination(type_word.value_or(protocol_word.value_or(where)),

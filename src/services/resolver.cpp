@@ -7,6 +7,7 @@
 #include <charconv>
 #include <map>
 
+#include "config/policy_fields.h"
 #include "services/twin.h"
 
 namespace ninetd::services {
@@ -37,6 +38,7 @@ class SpecResolver {
   std::vector<Service> rpc_sockets(Service base);
   std::vector<std::pair<net::SocketAddress, bool>> addresses(std::uint16_t port);
   Credentials credentials();
+  PolicyRef policy();
 
   const ServiceSpec& spec_;
   SystemDb& db_;
@@ -165,6 +167,31 @@ Credentials SpecResolver::credentials() {
   return c;
 }
 
+// The banner files are read here, in the loader, once per load: a reload
+// reads them again (xinetd opens them at every connection).
+PolicyRef SpecResolver::policy() {
+  const config::PolicySpec& given = spec_.policy;
+  ConnectionPolicy policy;
+  for (std::size_t i = 0; i < config::kBannerKinds; ++i) {
+    const config::BannerSpec& banner = given.banners[i];
+    if (banner.path.empty()) continue;
+    FileRead read = db_.read_file(banner.path, config::kMaxBannerBytes);
+    if (read.problem.empty()) {
+      policy.banners[i] = std::move(read.bytes);
+      continue;
+    }
+    diagnostics_.push_back({banner.file.empty() ? spec_.file : banner.file, banner.place.line,
+                            banner.place.column, Severity::error,
+                            fmt::format("{} {}: {}; entry skipped",
+                                        config::banner_key(static_cast<config::BannerKind>(i)),
+                                        banner.path, read.problem)});
+    ok_ = false;
+  }
+  policy.access_times = given.access_times;
+  policy.max_load = given.max_load;
+  return PolicyRef::make(std::move(policy));
+}
+
 std::vector<Service> SpecResolver::resolve() {
   Service base;
   base.name = spec_.display_name();
@@ -191,6 +218,7 @@ std::vector<Service> SpecResolver::resolve() {
   if (spec_.login_class)
     base.login_class = std::make_shared<const LoginClass>(LoginClass{*spec_.login_class, {}});
   base.credentials = credentials();
+  base.policy = policy();
 
   std::vector<Service> out;
   if (spec_.tcpmux && spec_.rpc) {

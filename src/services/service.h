@@ -13,6 +13,7 @@
 
 #include "config/service_spec.h"
 #include "net/compact_address.h"
+#include "services/connection_policy.h"
 #include "services/group_list.h"
 #include "services/login_class.h"
 
@@ -81,6 +82,8 @@ struct Service {
   // "user/class": null when none. Immutable and shared between the services
   // of one class; the loader fills in its limits.
   std::shared_ptr<const LoginClass> login_class;
+  // Banners, access_times, max_load: null for a service without any (most).
+  PolicyRef policy;
 
   bool has_socket() const { return !tcpmux; }
   bool is_rpc() const { return rpc_program != 0; }

@@ -5,6 +5,7 @@
 
 #include <sys/types.h>
 
+#include <cstddef>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -14,6 +15,12 @@
 #include "net/socket_address.h"
 
 namespace ninetd::services {
+
+// A small file's bytes, or why they could not be read.
+struct FileRead {
+  std::string bytes;
+  std::string problem;  // empty: read
+};
 
 struct UserEntry {
   uid_t uid = 0;
@@ -34,6 +41,10 @@ class SystemDb {
   // Every address of a host name or numeric address, port 0; empty if unknown.
   virtual std::vector<net::SocketAddress> host_addresses(const std::string& host) = 0;
   virtual bool is_root() = 0;
+  // The bytes of the regular file at `path` (a banner), if it holds at most
+  // `max_bytes`; a larger file, a missing one or one that is not a regular
+  // file gives a problem instead.
+  virtual FileRead read_file(const std::string& path, std::size_t max_bytes) = 0;
 };
 
 // The real databases: getservbyname, getrpcbyname_r, getpwnam, getgrnam, getgrouplist, getaddrinfo.
@@ -49,8 +60,10 @@ class LibcSystemDb final : public SystemDb {
   std::vector<gid_t> group_list(const std::string& user, gid_t gid) override;
   std::vector<net::SocketAddress> host_addresses(const std::string& host) override;
   bool is_root() override;
+  FileRead read_file(const std::string& path, std::size_t max_bytes) override;
 
  private:
+  std::map<std::pair<std::string, std::size_t>, FileRead> files_;
   std::map<std::pair<std::string, std::string>, std::optional<std::uint16_t>> ports_;
   std::map<std::string, std::optional<std::uint32_t>> rpc_programs_;
   std::map<std::string, std::optional<UserEntry>> users_;

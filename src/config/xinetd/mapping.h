@@ -5,6 +5,7 @@
 // inetd.conf parser does (config/fields.h). Pure.
 #pragma once
 
+#include <array>
 #include <optional>
 #include <string>
 #include <vector>
@@ -52,6 +53,9 @@ class Mapper {
   const Setting* disabled = nullptr;
   const Setting* only_from = nullptr;
   const Setting* no_access = nullptr;
+  std::array<const Setting*, kBannerKinds> banners{};
+  const Setting* access_times = nullptr;
+  const Setting* max_load = nullptr;
 
   // The handlers that set the spec at once.
   void set_bind(const Setting& setting);
@@ -59,6 +63,9 @@ class Mapper {
   void set_limit(const Setting& setting, std::optional<unsigned>& target);
   void set_cps(const Setting& setting);
   void set_access(const Setting& setting, bool allow);
+  void set_banner(const Setting& setting, BannerKind kind);
+  void set_access_times(const Setting& setting);
+  void set_max_load(const Setting& setting);
 
   void error(const Setting& setting, const Word& word, std::string message);
   void warning(const Setting& setting, const Word& word, std::string message);
@@ -89,6 +96,7 @@ class Mapper {
   void map_program(const Types& types, const Flags& given);
   void map_bind(std::vector<std::string>& hosts);
   void check_access();
+  void check_policy();
   Word where() const { return block_.name; }
   Word flags_word() const { return flags != nullptr ? flags->name : where(); }
 
