@@ -23,7 +23,8 @@ PolicyRef PolicyRef::make(ConnectionPolicy policy) {
 }
 
 PolicyRef& PolicyRef::operator=(const PolicyRef& other) noexcept {
-  Block* next = other.block_;  // read first: other may be this
+  if (this == &other) return *this;
+  Block* next = other.block_;
   if (next != nullptr) ++next->references;
   release();
   block_ = next;
