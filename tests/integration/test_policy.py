@@ -176,6 +176,20 @@ def test_access_times_in_key_value_form_for_stream_and_dgram(ninetd):
     assert table[f"{refused}/udp4"][0][1]["refused"] == 1
 
 
+def test_a_dgram_server_is_not_started_outside_its_access_times(ninetd, tmp_path):
+    _, outside = clock_ranges()
+    port = free_port()
+    marker = tmp_path / "ran"
+    server = write_script(str(tmp_path), "udp-server", f"#!/bin/sh\ntouch {marker}\n")
+    ninetd.start(f"127.0.0.1:{port} on protocol = udp4, wait = yes, user = root,"
+                 f" exec = {server}, access_times = {outside};\n")
+    with udp_socket() as u:
+        u.sendto(b"one", ("127.0.0.1", port))
+        ninetd.wait_log(f"{port}/udp4: dropped 1 datagram: ")
+    assert "started pid" not in ninetd.log()
+    assert not marker.exists()
+
+
 # ---------------------------------------------------------------- max_load
 
 def test_max_load_zero_refuses_every_client_and_a_high_one_none(ninetd, tmp_path):
