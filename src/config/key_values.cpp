@@ -2,10 +2,13 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
 #include <optional>
+#include <vector>
 
 #include "config/launch_spec.h"
+#include "config/policy_fields.h"
 
 namespace ninetd::config {
 namespace {
@@ -44,6 +47,10 @@ class KeyValueParser {
   bool args_given = false;
   // A NetBSD limit of 0, which lets no connection through.
   std::optional<Word> admits_nothing;
+  // The policy keys given, for the checks that need the whole service.
+  std::array<std::optional<Word>, kBannerKinds> banner_keys;
+  std::optional<Word> access_times_key;
+  std::optional<Word> max_load_key;
 
  private:
   const Option* find_checked(const KeyRow& row);
@@ -51,6 +58,7 @@ class KeyValueParser {
   void apply_bind(std::vector<std::string>& hosts);
   void infer_socket_type();
   void check_access_applies();
+  void check_policy_applies();
   void settle_program();
 
   const Entry& entry_;
@@ -168,7 +176,16 @@ void log_flags(KeyValueParser& p, const Option& option, bool success) {
   if (flags) (success ? p.spec().log_on_success : p.spec().log_on_failure) = *flags;
 }
 
-constexpr std::array<KeyRow, 36> kKeys{{
+void banner(KeyValueParser& p, const Option& option, BannerKind kind) {
+  const Word& value = option.values[0];
+  if (auto problem = banner_path_problem(value.text); !problem.empty())
+    return p.fields().error(value, 0, fmt::format("{} {}", option.key.text, problem));
+  auto index = static_cast<std::size_t>(kind);
+  p.spec().policy.banners[index] = {value.text, {}, {value.line, value.column}};
+  p.banner_keys[index] = option.key;
+}
+
+constexpr std::array<KeyRow, 41> kKeys{{
     {{"protocol",
       "tcp, udp, tcp4, udp4, tcp6, udp6, tcp46, udp46, unix, rpc/tcp or rpc/udp, with ,options"},
      1,
@@ -264,6 +281,35 @@ constexpr std::array<KeyRow, 36> kKeys{{
      0,
      SIZE_MAX,
      [](KeyValueParser& p, const Option& o) { access_rules(p, o, false); }},
+    {{"banner", "the absolute path of a file written to every connection"},
+     1,
+     1,
+     [](KeyValueParser& p, const Option& o) { banner(p, o, BannerKind::always); }},
+    {{"banner_success", "the absolute path of a file written to each client served"},
+     1,
+     1,
+     [](KeyValueParser& p, const Option& o) { banner(p, o, BannerKind::success); }},
+    {{"banner_fail", "the absolute path of a file written to each client refused"},
+     1,
+     1,
+     [](KeyValueParser& p, const Option& o) { banner(p, o, BannerKind::fail); }},
+    {{"access_times", "hour:min-hour:min ranges of the day when the service serves"},
+     1,
+     SIZE_MAX,
+     [](KeyValueParser& p, const Option& o) {
+       p.access_times_key = o.key;
+       const Word* bad = nullptr;
+       if (auto problem = read_access_times(o.values, p.spec().policy, bad); !problem.empty())
+         p.fields().error(*bad, 0, fmt::format("access_times: {}", problem));
+     }},
+    {{"max_load", "the one-minute load average at which clients are refused"},
+     1,
+     1,
+     [](KeyValueParser& p, const Option& o) {
+       p.max_load_key = o.key;
+       if (auto problem = read_max_load(o.values[0], p.spec().policy); !problem.empty())
+         p.fields().error(o.values[0], 0, problem);
+     }},
     {{"user", "the user the server runs as"},
      1,
      1,
@@ -340,13 +386,40 @@ constexpr std::array<KeyRow, 36> kKeys{{
      }},
 }};
 
-std::string known_keys() {
-  std::string list;
-  for (const KeyRow& row : kKeys) {
-    if (!list.empty()) list += ", ";
-    list += row.description.name;
+// Edits (insertions, deletions, substitutions) between two short names.
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      std::size_t above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = above;
+    }
   }
-  return list;
+  return row[b.size()];
+}
+
+// The table has grown past what one line can list: the closest key is named
+// when a typo is likely, the manual otherwise.
+std::string unknown_key_message(std::string_view key) {
+  const KeyRow* closest = nullptr;
+  std::size_t best = 3;  // more edits than this is no typo
+  if (key.size() <= 64) {
+    for (const KeyRow& row : kKeys) {
+      std::size_t distance = edit_distance(key, row.description.name);
+      if (distance < best) {
+        best = distance;
+        closest = &row;
+      }
+    }
+  }
+  if (closest != nullptr)
+    return fmt::format("unknown key \"{}\"; did you mean \"{}\"?", key, closest->description.name);
+  return fmt::format("unknown key \"{}\" (ninetd.conf(5), \"Key=value entries\", lists the keys)",
+                     key);
 }
 
 // Unknown and repeated keys are reported once, before any is applied.
@@ -356,8 +429,7 @@ void KeyValueParser::check_keys() {
     for (const KeyRow& candidate : kKeys)
       if (candidate.description.name == option.key.text) row = &candidate;
     if (row == nullptr) {
-      fields_.error(option.key, 0,
-                    fmt::format("unknown key \"{}\" (expected {})", option.key.text, known_keys()));
+      fields_.error(option.key, 0, unknown_key_message(option.key.text));
       continue;
     }
     for (const Option* earlier : seen_) {
@@ -377,12 +449,14 @@ const Option* KeyValueParser::find_checked(const KeyRow& row) {
   if (option == nullptr) return nullptr;
   std::size_t n = option->values.size();
   if (n < row.min_values || n > row.max_values) {
-    std::string wanted = row.min_values == row.max_values
-                             ? fmt::format("{}", row.min_values)
-                             : fmt::format("{} to {}", row.min_values, row.max_values);
+    std::string wanted =
+        row.max_values == SIZE_MAX ? fmt::format("at least {} value", row.min_values)
+        : row.min_values == row.max_values
+            ? fmt::format("{} value{}", row.min_values, row.max_values == 1 ? "" : "s")
+            : fmt::format("{} to {} values", row.min_values, row.max_values);
     fields_.error(option->key, 0,
-                  fmt::format("{} takes {} value{} ({}), got {}", row.description.name, wanted,
-                              row.max_values == 1 ? "" : "s", row.description.values, n));
+                  fmt::format("{} takes {} ({}), got {}", row.description.name, wanted,
+                              row.description.values, n));
     return nullptr;
   }
   return option;
@@ -415,6 +489,26 @@ void KeyValueParser::check_access_applies() {
     fields_.error(*wait_word, 0,
                   "allow and deny cannot apply to a stream service with wait = yes: its server "
                   "accepts the connections itself");
+}
+
+// Banners need a connection the daemon accepts; access_times and max_load a
+// client it sees. Known once the socket type and wait are.
+void KeyValueParser::check_policy_applies() {
+  PolicySpec& policy = spec().policy;
+  if (std::string_view why = banner_misfit(spec()); !why.empty()) {
+    for (std::size_t i = 0; i < kBannerKinds; ++i) {
+      if (!banner_keys[i]) continue;
+      fields_.warning(*banner_keys[i], 0,
+                      fmt::format("{} is ignored: {}", banner_keys[i]->text, why));
+      policy.banners[i] = {};
+    }
+  }
+  std::string_view why = admission_misfit(spec());
+  for (const auto& key : {access_times_key, max_load_key})
+    if (key && !why.empty())
+      fields_.error(*key, 0, fmt::format("{} cannot apply to this service: {}", key->text, why));
+  if (std::string caution = max_load_warning(policy); !caution.empty() && max_load_key)
+    fields_.warning(*max_load_key, 0, caution);
 }
 
 // NetBSD: socktype may be left out when the protocol says it.
@@ -473,6 +567,7 @@ std::vector<ServiceSpec> KeyValueParser::parse(const DefaultHost& default_host, 
   if (spec().user.empty() && fields_.ok())
     fields_.error(entry_.words[0], 0, "user is required (the user the server runs as)");
   settle_program();
+  check_policy_applies();
   const Word& where = entry_.words[0];
   if (fields_.ok())
     fields_.check_combination(type_word.value_or(protocol_word.value_or(where)),

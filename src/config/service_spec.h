@@ -3,6 +3,7 @@
 // consumed by services::resolve.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -12,6 +13,7 @@
 #include "config/launch_spec.h"
 #include "config/log_settings.h"
 #include "limits/access_list.h"
+#include "limits/access_times.h"
 
 namespace ninetd::config {
 
@@ -45,6 +47,34 @@ std::string tcpmux_key(std::string_view name);
 struct Place {
   int line = 0;
   int column = 0;
+};
+
+// xinetd's banners: written at accept whatever the checks decide, when a
+// client is admitted, and when one is refused.
+enum class BannerKind : std::uint8_t { always, success, fail };
+inline constexpr std::size_t kBannerKinds = 3;
+std::string_view banner_key(BannerKind kind);  // "banner", "banner_success", "banner_fail"
+
+// A banner file as given; the resolver reads it and reports a problem at
+// `place` of `file` (an xinetd defaults block may be in another file than the
+// service; empty: the spec's own).
+struct BannerSpec {
+  std::string path;  // empty: none
+  std::string file;
+  Place place;
+};
+
+// What a service does with each connection beyond the access lists and
+// limits: banners, the times of day it serves and the load at which it
+// refuses.
+struct PolicySpec {
+  std::array<BannerSpec, kBannerKinds> banners;   // by BannerKind
+  std::vector<limits::MinuteRange> access_times;  // with access_times_given
+  bool access_times_given = false;
+  std::optional<std::uint32_t> max_load;  // hundredths (limits/load_limit.h)
+
+  bool has_banner() const;
+  bool limits_admission() const { return access_times_given || max_load.has_value(); }
 };
 
 struct ServiceSpec {
@@ -97,6 +127,7 @@ struct ServiceSpec {
   std::uint8_t log_on_success = 0;
   std::uint8_t log_on_failure = 0;
   std::optional<LogTarget> log_type;
+  PolicySpec policy;
 
   std::string user;
   std::optional<std::string> group;

@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "builtins/table.h"
+#include "daemon/banner.h"
 #include "daemon/running_service.h"
 #include "log/escape.h"
 #include "log/logger.h"
@@ -311,10 +312,17 @@ void ServiceListener::accept_connections() {
       }
     }
     ++service_.counters.connections;
-    if (service_.access && !allowed(peer)) continue;  // closed at once
+    const services::PolicyRef& policy = service_.service().policy;
+    // xinetd's banner goes to every connection, before any check decides.
+    write_banner(connection.get(), policy, config::BannerKind::always);
+    if (service_.access && !allowed(peer)) {  // closed at once
+      write_banner(connection.get(), policy, config::BannerKind::fail);
+      continue;
+    }
     Client client{peer, {}, false};
     if (!admit(connection.get(), peer, client)) {
       ++service_.counters.refused;
+      write_banner(connection.get(), policy, config::BannerKind::fail);
       continue;
     }
     owner_.serve_connection(service_, std::move(connection), peer, std::move(client));
@@ -340,9 +348,24 @@ bool ServiceListener::allowed(const net::SocketAddress& peer) {
   return false;
 }
 
-// The service-wide rate (nowait.N) and FreeBSD's per-source limits; a
-// connection refused by a per-source limit is closed at once.
+bool ServiceListener::within_policy(const net::SocketAddress& peer) {
+  const services::ConnectionPolicy* policy = service_.service().policy.get();
+  if (policy == nullptr) return true;
+  PolicyInputs inputs = owner_.policy_inputs(*policy);
+  services::PolicyVerdict verdict = services::judge(*policy, inputs.minute, inputs.load);
+  if (verdict == services::PolicyVerdict::allowed) return true;
+  log_repeated(false,
+               verdict == services::PolicyVerdict::over_max_load ? "refused: max_load"
+                                                                 : "refused: access_times",
+               "{}: refused {}: {}", service_.name(), log::escaped(peer.unmapped().ip()),
+               describe_refusal(verdict, *policy, inputs));
+  return false;
+}
+
+// access_times and max_load, the service-wide rate (nowait.N) and FreeBSD's
+// per-source limits; a connection refused by any is closed at once.
 bool ServiceListener::admit(int fd, const net::SocketAddress& peer, Client& client) {
+  if (!within_policy(peer)) return false;
   limits::Admission& admission = service_.admission;
   if (!admission.limits_anything()) return true;
   if (admission.needs_source()) client.source = source_of(peer, fd, owner_.source_prefixes());

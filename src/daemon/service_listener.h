@@ -19,6 +19,7 @@
 
 #include "daemon/access_policy.h"
 #include "daemon/client.h"
+#include "daemon/policy_clock.h"
 #include "daemon/service_state.h"
 #include "loop/event_loop.h"
 #include "net/source_key.h"
@@ -58,6 +59,8 @@ class ListenerOwner {
     static const DefaultAccess kNone;
     return kNone;
   }
+  // What a service's access_times and max_load are judged against, now.
+  virtual PolicyInputs policy_inputs(const services::ConnectionPolicy& /*policy*/) { return {}; }
   // An RPC service's socket is bound at `bound` (or its versions changed):
   // its versions go to rpcbind. Then its socket is closed: they leave it.
   virtual void rpc_bound(const RunningService& service, const net::SocketAddress& bound) = 0;
@@ -116,6 +119,8 @@ class ServiceListener final : public loop::EventHandler {
   // (and logged) when refused. `client.counted` says whether a child was counted.
   bool admit(int fd, const net::SocketAddress& peer, Client& client);
   bool allowed(const net::SocketAddress& peer);
+  // access_times and max_load (part of admit); false (and logged) when refused.
+  bool within_policy(const net::SocketAddress& peer);
 
  private:
   // The FAIL line of a refused client, when the service asks for one.

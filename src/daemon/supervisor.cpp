@@ -13,6 +13,7 @@
 #include <span>
 
 #include "builtins/table.h"
+#include "daemon/banner.h"
 #include "daemon/descriptor_budget.h"
 #include "daemon/exit_policy.h"
 #include "log/escape.h"
@@ -122,6 +123,7 @@ void Supervisor::log_repeat_summaries() {
 }
 
 void Supervisor::answer_datagrams(RunningService& service) {
+  if (drop_datagrams_by_policy(service)) return;
   builtins::DatagramGuard guard{guarded_ports_, service.admission.rate(), reply_budget_,
                                 service.access.get()};
   builtins::DatagramStats before = datagram_stats_;
@@ -158,6 +160,7 @@ void Supervisor::on_wrap_verdict(WrapPending pending, bool allowed, const char* 
   if (!allowed || service.removed()) {
     if (pending.client.counted) service.admission.per_source().release(pending.client.source);
     if (service.removed()) return;
+    write_banner(pending.connection.get(), service.service().policy, config::BannerKind::fail);
     service.count_refused_by_access(1);
     if (log::logs_fail(service.service().log_on_failure))
       return log_fail(service, pending.peer, "libwrap");
@@ -184,6 +187,8 @@ void Supervisor::serve_connection(RunningService& service, sys::Fd connection,
     log::info("{}: connection from {}", service.name(), log::escaped(peer.unmapped().to_string()));
   if (client.source.empty() && peer.family() == AF_UNIX)
     client.source = source_of(peer, connection.get(), settings_.source_prefixes);
+  // Granted: xinetd's banner_success, before the server or builtin says anything.
+  write_banner(connection.get(), service.service().policy, config::BannerKind::success);
   if (!service.is_builtin()) {
     launch_server(service, connection.get(), &peer, std::move(client));
     return;
@@ -250,6 +255,26 @@ void Supervisor::note_dropped_datagrams(RunningService& service, std::uint64_t d
                service.name(), dropped, dropped == 1 ? "" : "s");
 }
 
+bool Supervisor::drop_datagrams_by_policy(RunningService& service) {
+  constexpr int kDropsPerWakeup = 64;  // then back to the loop; the socket stays readable
+  const services::ConnectionPolicy* policy = service.service().policy.get();
+  if (policy == nullptr) return false;
+  PolicyInputs inputs = policy_clock_.inputs(*policy);
+  services::PolicyVerdict verdict = services::judge(*policy, inputs.minute, inputs.load);
+  if (verdict == services::PolicyVerdict::allowed) return false;
+  std::uint64_t dropped = 0;
+  char byte = 0;
+  while (dropped < kDropsPerWakeup && ::recv(service.listener.fd(), &byte, 1, MSG_DONTWAIT) >= 0)
+    ++dropped;  // each recv takes one whole datagram
+  service.counters.refused += dropped;
+  log_repeated(log::Level::warning, service,
+               verdict == services::PolicyVerdict::over_max_load ? "refused: max_load"
+                                                                 : "refused: access_times",
+               "{}: dropped {} datagram{}: {}", service.name(), dropped, dropped == 1 ? "" : "s",
+               describe_refusal(verdict, *policy, inputs));
+  return true;
+}
+
 // The fingerprint of the datagram a dgram service's server is started for:
 // the first waiting, once those at the head from clients the lists refuse are
 // dropped (a stream wait server accepts by itself: its lists cannot be
@@ -257,6 +282,7 @@ void Supervisor::note_dropped_datagrams(RunningService& service, std::uint64_t d
 std::optional<std::uint64_t> Supervisor::datagram_to_serve(
     RunningService& service, std::optional<net::SocketAddress>& source) {
   constexpr int kDropsPerWakeup = 64;  // then back to the loop; the socket stays readable
+  if (drop_datagrams_by_policy(service)) return std::nullopt;
   int fd = service.listener.fd();
   std::uint64_t dropped = 0;
   std::optional<PeekedDatagram> first = peek_datagram(fd);

@@ -82,6 +82,9 @@ class Supervisor final : public builtins::SessionOwner,
   bool at_children_cap() const override {
     return settings_.max_children > 0 && children_.size() >= settings_.max_children;
   }
+  PolicyInputs policy_inputs(const services::ConnectionPolicy& policy) override {
+    return policy_clock_.inputs(policy);
+  }
   void rpc_bound(const RunningService& service, const net::SocketAddress& bound) override;
   void rpc_closed(const RunningService& service) override;
   void log_fail(const RunningService& service, const net::SocketAddress& peer,
@@ -103,6 +106,9 @@ class Supervisor final : public builtins::SessionOwner,
   std::optional<std::uint64_t> datagram_to_serve(RunningService& service,
                                                  std::optional<net::SocketAddress>& source);
   void note_dropped_datagrams(RunningService& service, std::uint64_t dropped);
+  // While a dgram service's access_times or max_load refuse every client, its
+  // waiting datagrams are dropped (a bounded number per wakeup): true then.
+  bool drop_datagrams_by_policy(RunningService& service);
   bool allow_repeated_key(const std::string& key);
   // Every service that launches servers looks again at whether it may accept:
   // the daemon reached --max-children, or went below it.
@@ -216,6 +222,7 @@ class Supervisor final : public builtins::SessionOwner,
   builtins::DatagramStats datagram_stats_;
   limits::ReplyBudget reply_budget_;  // UDP builtins' answers per source per second
   log::RepeatLimiter repeats_;
+  PolicyClock policy_clock_;  // the minute and load that access_times and max_load judge
   std::optional<loop::EventLoop::TimerId> repeat_timer_;
   std::optional<loop::EventLoop::TimerId> sweep_timer_;
   bool stop_requested_ = false;

@@ -5,6 +5,9 @@
 #include <map>
 #include <type_traits>
 
+#include "config/policy_fields.h"
+#include "limits/load_limit.h"
+
 namespace ninetd::services {
 namespace {
 
@@ -117,6 +120,18 @@ void write_launch_settings(Writer& w, const LaunchSettings& settings) {
   write_limits(w, settings.limits);
 }
 
+void write_policy(Writer& w, const PolicyRef& policy) {
+  w.flag(static_cast<bool>(policy));
+  if (!policy) return;
+  for (const std::string& banner : policy->banners) w.text(banner);
+  w.count(policy->access_times.size());
+  for (const limits::MinuteRange& range : policy->access_times) {
+    w.number(range.first);
+    w.number(range.last);
+  }
+  w.optional_number(policy->max_load);
+}
+
 void write_service(Writer& w, const Service& s) {
   w.text(s.name);
   w.number(s.line);
@@ -164,6 +179,7 @@ void write_service(Writer& w, const Service& s) {
   w.number(c.gid);
   w.count(c.groups.size());
   for (gid_t g : c.groups) w.number(g);
+  write_policy(w, s.policy);
   w.flag(s.launch_settings != nullptr);  // the last field: nothing follows without settings
   if (s.launch_settings) write_launch_settings(w, *s.launch_settings);
 }
@@ -183,8 +199,14 @@ class SharedParts {
       if (*known == value) return known;
     return launch_settings_.emplace_back(std::make_shared<const LaunchSettings>(std::move(value)));
   }
+  PolicyRef policy(ConnectionPolicy value) {
+    for (const PolicyRef& known : policies_)
+      if (*known == value) return known;
+    return policies_.emplace_back(PolicyRef::make(std::move(value)));
+  }
 
  private:
+  std::vector<PolicyRef> policies_;  // few: a linear search
   std::map<std::vector<gid_t>, GroupList> groups_;
   std::vector<std::shared_ptr<const LaunchSettings>> launch_settings_;  // few: a linear search
 };
@@ -233,6 +255,27 @@ LaunchSettings read_launch_settings(Reader& r) {
   return settings;
 }
 
+// Checked as the loader makes them: a banner within its bound, ranges within
+// the day, not empty (the writer sends no empty policy).
+void read_policy(Reader& r, SharedParts& shared, PolicyRef& out) {
+  if (!r.flag()) return;
+  ConnectionPolicy policy;
+  for (std::string& banner : policy.banners) {
+    banner = r.text();
+    if (banner.size() > config::kMaxBannerBytes) r.fail();
+  }
+  for (auto n = r.count(2 * sizeof(std::uint16_t)); n > 0 && r.ok(); --n) {
+    limits::MinuteRange range;
+    range.first = r.number<std::uint16_t>();
+    range.last = r.number<std::uint16_t>();
+    if (range.first > range.last || range.last >= limits::kMinutesPerDay) r.fail();
+    policy.access_times.push_back(range);
+  }
+  policy.max_load = r.optional_number<std::uint32_t>();
+  if (policy.max_load > limits::kMaxLoadHundredths || policy.empty()) r.fail();
+  if (r.ok()) out = shared.policy(std::move(policy));
+}
+
 Service read_service(Reader& r, SharedParts& shared) {
   Service s;
   s.name = r.text();
@@ -279,6 +322,7 @@ Service read_service(Reader& r, SharedParts& shared) {
   std::vector<gid_t> groups;
   for (auto n = r.count(sizeof(gid_t)); n > 0 && r.ok(); --n) groups.push_back(r.number<gid_t>());
   c.groups = shared.groups(std::move(groups));
+  read_policy(r, shared, s.policy);
   if (r.flag()) s.launch_settings = shared.launch_settings(read_launch_settings(r));
   return s;
 }

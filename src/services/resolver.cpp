@@ -7,6 +7,7 @@
 #include <charconv>
 #include <map>
 
+#include "config/policy_fields.h"
 #include "services/twin.h"
 
 namespace ninetd::services {
@@ -42,6 +43,7 @@ class SpecResolver {
   void warning(std::string message) {
     diagnostics_.push_back({spec_.file, spec_.line, 0, Severity::warning, std::move(message)});
   }
+  PolicyRef policy();
 
   const ServiceSpec& spec_;
   SystemDb& db_;
@@ -215,6 +217,31 @@ std::shared_ptr<const LaunchSettings> SpecResolver::launch_settings() {
   return std::make_shared<const LaunchSettings>(std::move(settings));
 }
 
+// The banner files are read here, in the loader, once per load: a reload
+// reads them again (xinetd opens them at every connection).
+PolicyRef SpecResolver::policy() {
+  const config::PolicySpec& given = spec_.policy;
+  ConnectionPolicy policy;
+  for (std::size_t i = 0; i < config::kBannerKinds; ++i) {
+    const config::BannerSpec& banner = given.banners[i];
+    if (banner.path.empty()) continue;
+    FileRead read = db_.read_file(banner.path, config::kMaxBannerBytes);
+    if (read.problem.empty()) {
+      policy.banners[i] = std::move(read.bytes);
+      continue;
+    }
+    diagnostics_.push_back({banner.file.empty() ? spec_.file : banner.file, banner.place.line,
+                            banner.place.column, Severity::error,
+                            fmt::format("{} {}: {}; entry skipped",
+                                        config::banner_key(static_cast<config::BannerKind>(i)),
+                                        banner.path, read.problem)});
+    ok_ = false;
+  }
+  policy.access_times = given.access_times;
+  policy.max_load = given.max_load;
+  return PolicyRef::make(std::move(policy));
+}
+
 std::vector<Service> SpecResolver::resolve() {
   Service base;
   base.name = spec_.display_name();
@@ -242,6 +269,7 @@ std::vector<Service> SpecResolver::resolve() {
   base.argv = spec_.args;
   base.launch_settings = launch_settings();
   base.credentials = credentials();
+  base.policy = policy();
 
   std::vector<Service> out;
   if (spec_.tcpmux && spec_.rpc) {

@@ -13,6 +13,7 @@
 
 #include "config/service_spec.h"
 #include "net/compact_address.h"
+#include "services/connection_policy.h"
 #include "services/group_list.h"
 #include "services/launch_settings.h"
 #include "services/login_class.h"
@@ -92,6 +93,8 @@ struct Service {
   // null when none, as for most services. Immutable and shared; the loader
   // fills in the class's limits.
   std::shared_ptr<const LaunchSettings> launch_settings;
+  // Banners, access_times, max_load: null for a service without any (most).
+  PolicyRef policy;
 
   bool has_socket() const { return !tcpmux; }
   bool is_rpc() const { return rpc_program != 0; }

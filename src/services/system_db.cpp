@@ -1,13 +1,20 @@
 #include "services/system_db.h"
 
+#include <fcntl.h>
+#include <fmt/format.h>
 #include <grp.h>
 #include <netdb.h>
 #include <pwd.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
+#include <cstring>
 #include <vector>
+
+#include "sys/fd.h"
 
 namespace ninetd::services {
 
@@ -21,7 +28,48 @@ const typename Map::mapped_type& remembered(Map& cache, const Key& key, Compute 
   return it->second;
 }
 
+// O_NONBLOCK: a FIFO put where a banner was expected must not hang the load.
+FileRead read_small_file(const std::string& path, std::size_t max_bytes) {
+  FileRead out;
+  sys::Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY));
+  struct stat info {};
+  if (!fd || fstat(fd.get(), &info) < 0) {
+    out.problem = std::strerror(errno);
+    return out;
+  }
+  if (!S_ISREG(info.st_mode)) {
+    out.problem = "not a regular file";
+    return out;
+  }
+  // One byte past the bound tells a file that grew since fstat.
+  out.bytes.resize(max_bytes + 1);
+  std::size_t got = 0;
+  while (got < out.bytes.size()) {
+    ssize_t n = ::read(fd.get(), out.bytes.data() + got, out.bytes.size() - got);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      out.problem = std::strerror(errno);
+      return out;
+    }
+    if (n == 0) break;
+    got += static_cast<std::size_t>(n);
+  }
+  out.bytes.resize(got);
+  if (got > max_bytes || static_cast<std::size_t>(info.st_size) > max_bytes) {
+    out.problem =
+        fmt::format("{} bytes, more than the {} a banner may hold",
+                    std::max<std::size_t>(got, static_cast<std::size_t>(info.st_size)), max_bytes);
+    out.bytes.clear();
+  }
+  return out;
+}
+
 }  // namespace
+
+FileRead LibcSystemDb::read_file(const std::string& path, std::size_t max_bytes) {
+  return remembered(files_, std::make_pair(path, max_bytes),
+                    [&] { return read_small_file(path, max_bytes); });
+}
 
 std::optional<std::uint16_t> LibcSystemDb::service_port(const std::string& name,
                                                         const char* protocol) {

@@ -5,6 +5,7 @@
 
 #include <sys/types.h>
 
+#include <cstddef>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -14,6 +15,12 @@
 #include "net/socket_address.h"
 
 namespace ninetd::services {
+
+// A small file's bytes, or why they could not be read.
+struct FileRead {
+  std::string bytes;
+  std::string problem;  // empty: read
+};
 
 struct UserEntry {
   uid_t uid = 0;
@@ -36,6 +43,10 @@ class SystemDb {
   virtual bool is_root() = 0;
   // A variable of the loader's environment, which is the daemon's (passenv).
   virtual std::optional<std::string> environment_variable(const std::string& name) = 0;
+  // The bytes of the regular file at `path` (a banner), if it holds at most
+  // `max_bytes`; a larger file, a missing one or one that is not a regular
+  // file gives a problem instead.
+  virtual FileRead read_file(const std::string& path, std::size_t max_bytes) = 0;
 };
 
 // The real databases: getservbyname, getrpcbyname_r, getpwnam, getgrnam, getgrouplist, getaddrinfo.
@@ -52,8 +63,10 @@ class LibcSystemDb final : public SystemDb {
   std::vector<net::SocketAddress> host_addresses(const std::string& host) override;
   bool is_root() override;
   std::optional<std::string> environment_variable(const std::string& name) override;
+  FileRead read_file(const std::string& path, std::size_t max_bytes) override;
 
  private:
+  std::map<std::pair<std::string, std::size_t>, FileRead> files_;
   std::map<std::pair<std::string, std::string>, std::optional<std::uint16_t>> ports_;
   std::map<std::string, std::optional<std::uint32_t>> rpc_programs_;
   std::map<std::string, std::optional<UserEntry>> users_;

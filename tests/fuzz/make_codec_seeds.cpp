@@ -25,6 +25,11 @@ services::Service exec_service() {
   s.program = "/usr/sbin/in.ftpd";
   s.argv = {"in.ftpd", "-l"};
   s.credentials = services::Credentials{true, 107, 65534, {65534, 27}};
+  services::ConnectionPolicy policy;
+  policy.banners = {"Authorized use only.\r\n", "", "Go away.\r\n"};
+  policy.access_times = {{480, 1020}, {1320, 1439}, {0, 360}};
+  policy.max_load = 250;
+  s.policy = services::PolicyRef::make(std::move(policy));
   return s;
 }
 

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "config/policy_fields.h"
+
 namespace ninetd::services {
 namespace {
 
@@ -44,6 +46,11 @@ Service full_service() {
   settings.limits = {ResourceLimit{RLIMIT_AS, 64 << 20, 64 << 20},
                      ResourceLimit{RLIMIT_STACK, RLIM_INFINITY, RLIM_INFINITY}};
   s.launch_settings = std::make_shared<const LaunchSettings>(std::move(settings));
+  ConnectionPolicy policy;
+  policy.banners = {"hello\r\n", std::string("in\0side", 7), "go away\r\n"};
+  policy.access_times = {{480, 1020}, {1320, 1439}};
+  policy.max_load = 250;
+  s.policy = PolicyRef::make(policy);
   return s;
 }
 
@@ -72,6 +79,46 @@ void expect_same(const Service& a, const Service& b) {
   EXPECT_EQ(a.rpc_program, b.rpc_program);
   EXPECT_EQ(a.rpc_low_version, b.rpc_low_version);
   EXPECT_EQ(a.rpc_high_version, b.rpc_high_version);
+  EXPECT_TRUE(a.policy.same(b.policy));
+}
+
+TEST(ConfigCodec, EqualPoliciesAreSharedAndNoneStaysNull) {
+  LoadedConfig loaded;
+  loaded.services = {full_service(), full_service(), full_service()};
+  loaded.files = {"inetd.conf", "a", "b", "c"};
+  loaded.log_targets = log_targets();  // full_service() names one
+  ConnectionPolicy other = *loaded.services[0].policy;
+  other.max_load.reset();
+  loaded.services[1].policy = PolicyRef::make(other);
+  loaded.services[2].policy = PolicyRef{};
+  LoadedConfig doubled = loaded;
+  doubled.services.insert(doubled.services.end(), loaded.services.begin(), loaded.services.end());
+  auto decoded = decode_config(encode_config(doubled));
+  ASSERT_TRUE(decoded.has_value());
+  const auto& s = decoded->services;
+  EXPECT_EQ(s[0].policy.get(), s[3].policy.get());
+  EXPECT_EQ(s[1].policy.get(), s[4].policy.get());
+  EXPECT_NE(s[0].policy.get(), s[1].policy.get());
+  EXPECT_FALSE(s[2].policy);
+  EXPECT_FALSE(s[1].policy->max_load);
+  EXPECT_EQ(s[0].policy->banner(config::BannerKind::success), std::string("in\0side", 7));
+}
+
+TEST(ConfigCodec, APolicyOutOfItsBoundsIsRefused) {
+  LoadedConfig loaded;
+  loaded.files = {"inetd.conf", "a", "b", "c"};
+  loaded.services = {full_service()};
+  ConnectionPolicy policy = *loaded.services[0].policy;
+  policy.banners[0] = std::string(config::kMaxBannerBytes + 1, 'x');
+  loaded.services[0].policy = PolicyRef::make(policy);
+  EXPECT_FALSE(decode_config(encode_config(loaded)));
+  policy.banners[0].clear();
+  policy.access_times = {{10, 1440}};
+  loaded.services[0].policy = PolicyRef::make(policy);
+  EXPECT_FALSE(decode_config(encode_config(loaded)));
+  policy.access_times = {{20, 10}};
+  loaded.services[0].policy = PolicyRef::make(policy);
+  EXPECT_FALSE(decode_config(encode_config(loaded)));
 }
 
 TEST(ConfigCodec, ServicesOfOneUserShareTheirGroupList) {

@@ -341,6 +341,65 @@ TEST(KeyValueKeys, AllowAndDenyMistakesAreErrorsAtTheirColumn) {
             "have no address");
 }
 
+TEST(KeyValueKeys, BannersAccessTimesAndMaxLoad) {
+  ServiceSpec spec = only_spec(
+      "echo on protocol = tcp, user = root, banner = /etc/issue.net,\n"
+      "  banner_success = '/etc/ok', banner_fail = '/etc/go away',\n"
+      "  access_times = 8:00-12:30 22:00-6:00, max_load = 2.5;");
+  EXPECT_EQ(spec.policy.banners[0].path, "/etc/issue.net");
+  EXPECT_EQ(spec.policy.banners[0].place.line, 1);
+  EXPECT_EQ(spec.policy.banners[0].place.column, 47);
+  EXPECT_EQ(spec.policy.banners[1].path, "/etc/ok");
+  EXPECT_EQ(spec.policy.banners[2].path, "/etc/go away");
+  EXPECT_TRUE(spec.policy.access_times_given);
+  EXPECT_EQ(spec.policy.access_times,
+            (std::vector<limits::MinuteRange>{{480, 750}, {1320, 1439}, {0, 360}}));
+  EXPECT_EQ(spec.policy.max_load, 250u);
+  ServiceSpec plain = only_spec("echo on protocol = tcp, user = root;");
+  EXPECT_FALSE(plain.policy.has_banner());
+  EXPECT_FALSE(plain.policy.limits_admission());
+}
+
+TEST(KeyValueKeys, PolicyMistakesAreErrorsAtTheirValue) {
+  EXPECT_EQ(only_error("echo on protocol = tcp, user = root, banner = issue;"),
+            "inetd.conf:1:47: error: banner needs the absolute path of a file, got \"issue\"");
+  EXPECT_EQ(only_error("echo on protocol = tcp, user = root, access_times = 8:00-9:00 9-10;"),
+            "inetd.conf:1:63: error: access_times: \"9-10\" is not a range of the form "
+            "hour:min-hour:min (hours 0 to 23, minutes 0 to 59)");
+  EXPECT_EQ(only_error("echo on protocol = tcp, user = root, max_load = -1;"),
+            "inetd.conf:1:49: error: max_load needs a load average from 0 to 10000.00 with at "
+            "most two decimals (2, 2.5, 0.75), got \"-1\"");
+  EXPECT_EQ(only_error("echo on protocol = tcp, user = root, access_times =;"),
+            "inetd.conf:1:38: error: access_times takes at least 1 value (hour:min-hour:min "
+            "ranges of the day when the service serves), got 0");
+}
+
+TEST(KeyValueKeys, PolicyWhereItCannotApply) {
+  // A dgram service has no connection for a banner: a warning, and none kept.
+  ParseResult dgram = parse("daytime on protocol = udp, user = root, banner = /etc/b;");
+  ASSERT_EQ(dgram.services.size(), 1u);
+  EXPECT_FALSE(dgram.services[0].policy.has_banner());
+  EXPECT_EQ(messages(dgram),
+            std::vector<std::string>{"inetd.conf:1:41: warning: banner is ignored: the service "
+                                     "has no connection to write it to (stream and seqpacket "
+                                     "only)"});
+  // access_times and max_load apply to datagrams...
+  EXPECT_EQ(only_spec("daytime on protocol = udp, user = root, max_load = 3;").policy.max_load,
+            300u);
+  // ...but not to a stream service whose server accepts by itself.
+  EXPECT_EQ(only_error("x on protocol = tcp, wait = yes, user = root, exec = /bin/x,"
+                       " access_times = 0:00-23:59;"),
+            "inetd.conf:1:62: error: access_times cannot apply to this service: its server "
+            "accepts the connections itself (wait = yes)");
+  // max_load = 0 refuses everyone: allowed, with a warning.
+  ParseResult zero = parse("echo on protocol = tcp, user = root, max_load = 0.0;");
+  ASSERT_EQ(zero.services.size(), 1u);
+  EXPECT_EQ(zero.services[0].policy.max_load, 0u);
+  EXPECT_EQ(messages(zero), std::vector<std::string>{
+                                "inetd.conf:1:38: warning: max_load = 0 refuses every client (the "
+                                "load average is never below 0; xinetd refuses this value)"});
+}
+
 TEST(KeyValueKeys, UserGroupAndLoginClass) {
   ServiceSpec spec = only_spec(
       "8000 on protocol = tcp, wait = no, user = first.last, group = staff, login_class = "
@@ -383,12 +442,12 @@ TEST(KeyValueKeys, IpsecIsWarnedAboutAndTheServiceRuns) {
 
 TEST(KeyValueKeys, UnknownRepeatedAndMiscountedKeysAreErrors) {
   EXPECT_EQ(only_error("echo on protocol = tcp, user = root, colour = blue;"),
-            "inetd.conf:1:38: error: unknown key \"colour\" (expected protocol, bind, socktype, "
-            "accept_max, acceptfilter, sndbuf, recvbuf, wait, service_max, ip_max, max_child, "
-            "rate, per_ip_rate, max_child_per_ip, allow, deny, user, group, login_class, env, "
-            "passenv, nice, umask, rlimit_as, rlimit_cpu, rlimit_data, rlimit_rss, "
-            "rlimit_stack, rlimit_files, exec, args, listen_fds, log_on_success, "
-            "log_on_failure, log_type, ipsec)");
+            "inetd.conf:1:38: error: unknown key \"colour\" (ninetd.conf(5), \"Key=value "
+            "entries\", lists the keys)");
+  EXPECT_EQ(only_error("echo on protocol = tcp, user = root, max_childs = 3;"),
+            "inetd.conf:1:38: error: unknown key \"max_childs\"; did you mean \"max_child\"?");
+  EXPECT_EQ(only_error("echo on protocol = tcp, user = root, bannr = /x;"),
+            "inetd.conf:1:38: error: unknown key \"bannr\"; did you mean \"banner\"?");
   EXPECT_EQ(only_error("echo on protocol = tcp, user = root,\n  user = nobody;"),
             "inetd.conf:2:3: error: user is given twice (first at line 1, column 25)");
   EXPECT_EQ(only_error("echo on protocol = tcp, user = root nobody;"),

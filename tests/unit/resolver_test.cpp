@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "config/parser.h"
+#include "config/policy_fields.h"
 #include "parse_helpers.h"
 
 namespace ninetd::services {
@@ -77,6 +78,14 @@ class FakeSystemDb final : public SystemDb {
     auto it = environment.find(name);
     if (it == environment.end()) return std::nullopt;
     return it->second;
+  }
+  std::map<std::string, std::string> files{{"/etc/banner", "hello\r\n"}};
+  FileRead read_file(const std::string& path, std::size_t max_bytes) override {
+    auto it = files.find(path);
+    if (it == files.end()) return {{}, "No such file or directory"};
+    if (it->second.size() > max_bytes)
+      return {{}, std::to_string(it->second.size()) + " bytes, too many"};
+    return {it->second, {}};
   }
 };
 
@@ -678,6 +687,45 @@ TEST(ResolveLaunch, TheClassAndTheOwnLimitsShareTheBlock) {
             (std::vector<ResourceLimit>{ResourceLimit{RLIMIT_CPU, 5, 5},
                                         ResourceLimit{RLIMIT_NOFILE, 64, 64},
                                         ResourceLimit{RLIMIT_AS, 1024, 1024}}));
+}
+
+// ---------------------------------------------------------------- policy
+
+TEST(ResolvePolicy, ABannerFileIsReadIntoOnePolicyForAllTheEntrysSockets) {
+  Resolved r = resolve_text(
+      "echo on protocol = tcp, user = nobody, banner = /etc/banner, access_times = 8:00-17:00,\n"
+      "  max_load = 2.5;\n"
+      "daytime stream tcp nowait root internal\n");
+  ASSERT_EQ(r.services.size(), 4u) << testing::PrintToString(r.messages);
+  const Service& echo4 = r.services[0];
+  ASSERT_TRUE(echo4.policy);
+  EXPECT_EQ(echo4.policy->banner(config::BannerKind::always), "hello\r\n");
+  EXPECT_EQ(echo4.policy->banner(config::BannerKind::fail), "");
+  EXPECT_EQ(echo4.policy->access_times, (std::vector<limits::MinuteRange>{{480, 1020}}));
+  EXPECT_EQ(echo4.policy->max_load, 250u);
+  EXPECT_EQ(echo4.policy.get(), r.services[1].policy.get());  // the IPv6 socket shares it
+  EXPECT_FALSE(r.services[2].policy);                         // daytime has none
+}
+
+TEST(ResolvePolicy, AMissingOrTooLargeBannerSkipsTheEntryAtTheBannerWord) {
+  FakeSystemDb db;
+  db.files["/etc/big"] = std::string(config::kMaxBannerBytes + 1, 'x');
+  db.files["/etc/full"] = std::string(config::kMaxBannerBytes, 'x');
+  Resolved r = resolve_text(
+      "echo on protocol = tcp4, user = nobody, banner_fail = /etc/big;\n"
+      "ftp on protocol = tcp4, user = nobody, wait = no, exec = /x, banner_success = /nope;\n"
+      "daytime on protocol = tcp4, user = nobody, banner = /etc/full;\n",
+      db);
+  ASSERT_EQ(r.services.size(), 1u);
+  EXPECT_EQ(r.services[0].name, "daytime/tcp4");
+  EXPECT_EQ(r.services[0].policy->banner(config::BannerKind::always).size(),
+            config::kMaxBannerBytes);
+  EXPECT_EQ(r.messages,
+            (Strings{"inetd.conf:1:55: error: banner_fail /etc/big: 8193 bytes, too many; entry "
+                     "skipped",
+                     "inetd.conf:2:79: error: banner_success /nope: No such file or directory; "
+                     "entry skipped"}));
+  EXPECT_EQ(r.failed.size(), 2u);
 }
 
 }  // namespace

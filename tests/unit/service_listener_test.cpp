@@ -43,7 +43,13 @@ class FakeOwner final : public ListenerOwner {
                 std::string_view reason) override {
     fails.push_back(fmt::format("{} {}", reason, peer.unmapped().ip()));
   }
+  PolicyInputs policy_inputs(const services::ConnectionPolicy&) override {
+    ++policy_asks;
+    return inputs;
+  }
 
+  PolicyInputs inputs;
+  int policy_asks = 0;
   std::vector<net::SocketAddress> rpc_addresses;
   std::vector<std::string> fails;  // "reason address" per log_fail
   int rpc_closes = 0;
@@ -76,7 +82,8 @@ class ServiceListenerTest : public ::testing::Test {
   }
 
   RunningService& start(services::Limits limits = {},
-                        config::WaitMode wait = config::WaitMode::nowait) {
+                        config::WaitMode wait = config::WaitMode::nowait,
+                        services::PolicyRef policy = {}) {
     services::Service s;
     s.name = path_ + "/unix";
     s.socket_type = config::SocketType::stream;
@@ -86,6 +93,7 @@ class ServiceListenerTest : public ::testing::Test {
     s.limits = limits;
     s.program = "/bin/true";
     s.argv = {"true"};
+    s.policy = std::move(policy);
     service_ = std::make_shared<RunningService>(*owner_, s);
     service_->listener.open();
     return *service_;
@@ -111,6 +119,48 @@ class ServiceListenerTest : public ::testing::Test {
   std::string directory_;
   std::string path_;
 };
+
+std::string read_all(int fd) {
+  std::string out;
+  char buffer[256];
+  for (ssize_t n; (n = ::read(fd, buffer, sizeof(buffer))) > 0;)
+    out.append(buffer, static_cast<std::size_t>(n));
+  return out;
+}
+
+TEST_F(ServiceListenerTest, ThePolicyRefusesOutsideItsTimesWithTheBanners) {
+  services::ConnectionPolicy policy;
+  policy.banners = {"hello\r\n", "welcome\r\n", "go away\r\n"};
+  policy.access_times = {{480, 540}};  // 8:00-9:00
+  RunningService& service =
+      start({}, config::WaitMode::nowait, services::PolicyRef::make(std::move(policy)));
+  owner_->inputs.minute = 600;  // 10:00
+  sys::Fd refused = connect();
+  settle();
+  EXPECT_TRUE(owner_->served.empty());
+  EXPECT_EQ(service.counters.connections, 1u);
+  EXPECT_EQ(service.counters.refused, 1u);
+  EXPECT_EQ(service.counters.refused_by_access, 0u);
+  // The banner at accept, banner_fail at the refusal, then the close.
+  EXPECT_EQ(read_all(refused.get()), "hello\r\ngo away\r\n");
+  owner_->inputs.minute = 500;  // 8:20
+  sys::Fd served = connect();
+  settle();
+  ASSERT_EQ(owner_->served.size(), 1u);
+  EXPECT_EQ(service.counters.refused, 1u);
+  EXPECT_EQ(owner_->policy_asks, 2);
+  // banner_success is the owner's to write, once every check has passed.
+  owner_->connections.clear();
+  EXPECT_EQ(read_all(served.get()), "hello\r\n");
+}
+
+TEST_F(ServiceListenerTest, AServiceWithoutAPolicyNeverAsksTheClock) {
+  start();
+  sys::Fd client = connect();
+  settle();
+  EXPECT_EQ(owner_->served.size(), 1u);
+  EXPECT_EQ(owner_->policy_asks, 0);
+}
 
 TEST_F(ServiceListenerTest, AnRpcSocketAnnouncesThePortItGotAndItsClose) {
   services::Service s;

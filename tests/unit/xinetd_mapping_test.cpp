@@ -292,8 +292,69 @@ TEST(XinetdMapping, EveryNotYetAttributeWarnsByName) {
                                    " is not supported by ninetd yet; it is ignored"});
     EXPECT_EQ(r.services.size(), 1u) << row.name;
   }
-  EXPECT_GE(rows, 9);
+  EXPECT_GE(rows, 5);
   EXPECT_EQ(find_attribute("redirect")->support, Support::not_yet);
+}
+
+TEST(XinetdMapping, BannersAccessTimesAndMaxLoad) {
+  ServiceSpec spec = only_spec(
+      finger("  banner = /etc/issue.net\n  banner_success = /etc/ok\n  banner_fail = /etc/no\n"
+             "  access_times = 8:00-12:30 13:30-17:00\n  max_load = 2.5\n"));
+  EXPECT_EQ(spec.policy.banners[0].path, "/etc/issue.net");
+  EXPECT_EQ(spec.policy.banners[0].file, "x.conf");
+  EXPECT_EQ(spec.policy.banners[0].place.line, 8);
+  EXPECT_EQ(spec.policy.banners[0].place.column, 12);
+  EXPECT_EQ(spec.policy.banners[1].path, "/etc/ok");
+  EXPECT_EQ(spec.policy.banners[2].path, "/etc/no");
+  EXPECT_EQ(spec.policy.access_times, (std::vector<limits::MinuteRange>{{480, 750}, {810, 1020}}));
+  EXPECT_EQ(spec.policy.max_load, 250u);
+  // From defaults, as xinetd allows each of them there.
+  spec = only_spec("defaults\n{\n  banner_fail = /etc/no\n  max_load = 4\n}\n" + finger(""));
+  EXPECT_EQ(spec.policy.banners[2].path, "/etc/no");
+  EXPECT_EQ(spec.policy.max_load, 400u);
+}
+
+TEST(XinetdMapping, PolicyMistakes) {
+  EXPECT_EQ(refused(finger("  banner = issue\n")),
+            Strings{"x.conf:8:12: error: banner needs the absolute path of a file, got \"issue\""});
+  EXPECT_EQ(refused(finger("  access_times = 8:00-17:00 25:00-26:00\n")),
+            Strings{"x.conf:8:29: error: access_times: \"25:00-26:00\" is not a range of the "
+                    "form hour:min-hour:min (hours 0 to 23, minutes 0 to 59)"});
+  EXPECT_EQ(refused(finger("  max_load = high\n")),
+            Strings{"x.conf:8:14: error: max_load needs a load average from 0 to 10000.00 with "
+                    "at most two decimals (2, 2.5, 0.75), got \"high\""});
+  ParseResult zero = parse(finger("  max_load = 0\n"));
+  EXPECT_EQ(messages(zero), Strings{"x.conf:8:3: warning: max_load = 0 refuses every client (the "
+                                    "load average is never below 0; xinetd refuses this value)"});
+  ASSERT_EQ(zero.services.size(), 1u);
+  EXPECT_EQ(zero.services[0].policy.max_load, 0u);
+}
+
+TEST(XinetdMapping, PolicyWhereItCannotApply) {
+  std::string wait_stream =
+      "  socket_type = stream\n  wait = yes\n  user = root\n  server = /usr/sbin/sshd\n";
+  EXPECT_EQ(refused(service("ssh", wait_stream + "  access_times = 8:00-9:00\n")),
+            Strings{"x.conf:7:3: error: access_times cannot apply to this service: its server "
+                    "accepts the connections itself (wait = yes)"});
+  ParseResult r =
+      parse("defaults\n{\n  max_load = 3\n  banner = /etc/b\n}\n" + service("ssh", wait_stream));
+  EXPECT_EQ(messages(r),
+            (Strings{"x.conf:4:3: warning: banner is ignored for service ssh: its server accepts "
+                     "the connections (wait = yes)",
+                     "x.conf:3:3: warning: max_load from defaults is not applied to service ssh: "
+                     "its server accepts the connections itself (wait = yes)"}));
+  ASSERT_EQ(r.services.size(), 1u);
+  EXPECT_FALSE(r.services[0].policy.max_load);
+  EXPECT_FALSE(r.services[0].policy.has_banner());
+  // A dgram service keeps access_times, drops its banner.
+  ParseResult dgram = parse(service("daytime",
+                                    "  type = INTERNAL\n  socket_type = dgram\n  banner = /etc/b\n"
+                                    "  access_times = 0:00-23:59\n"));
+  EXPECT_EQ(messages(dgram),
+            Strings{"x.conf:5:3: warning: banner is ignored for service daytime: the service has "
+                    "no connection to write it to (stream and seqpacket only)"});
+  ASSERT_EQ(dgram.services.size(), 1u);
+  EXPECT_TRUE(dgram.services[0].policy.access_times_given);
 }
 
 TEST(XinetdMapping, DefaultsMerge) {

@@ -6,6 +6,7 @@
 #include <array>
 
 #include "builtins/table.h"
+#include "config/policy_fields.h"
 #include "config/xinetd/address.h"
 
 namespace ninetd::config::xinetd {
@@ -167,6 +168,32 @@ void Mapper::set_log_flags(const Setting& setting, bool success) {
 
 void Mapper::set_log_type(const Setting& setting) {
   spec().log_type = parse_log_type(setting.values, setting.name, reporter(setting));
+}
+
+void Mapper::set_banner(const Setting& setting, BannerKind kind) {
+  const Word& value = setting.values[0];
+  if (auto problem = banner_path_problem(value.text); !problem.empty()) {
+    error(setting, value, fmt::format("{} {}", setting.row->name, problem));
+    return;
+  }
+  auto index = static_cast<std::size_t>(kind);
+  banners[index] = &setting;
+  spec().policy.banners[index] = {value.text, setting.file, {value.line, value.column}};
+}
+
+void Mapper::set_access_times(const Setting& setting) {
+  access_times = &setting;
+  const Word* bad = nullptr;
+  if (auto problem = read_access_times(setting.values, spec().policy, bad); !problem.empty())
+    error(setting, *bad, fmt::format("access_times: {}", problem));
+}
+
+void Mapper::set_max_load(const Setting& setting) {
+  max_load = &setting;
+  if (auto problem = read_max_load(setting.values[0], spec().policy); !problem.empty())
+    error(setting, setting.values[0], problem);
+  else if (auto caution = max_load_warning(spec().policy); !caution.empty())
+    warning(setting, setting.name, caution);
 }
 
 std::optional<bool> Mapper::yes_no(const Setting* setting) {
@@ -417,6 +444,38 @@ void Mapper::check_access() {
   spec().allow_given = spec().deny_given = false;
 }
 
+// As check_access: banners need a connection the daemon accepts, and
+// access_times and max_load a client it sees. What the service gives itself
+// and cannot apply is an error (a banner only a warning: the service works
+// without it); what defaults give is a warning and left out.
+void Mapper::check_policy() {
+  PolicySpec& policy = spec().policy;
+  if (std::string_view why = banner_misfit(spec()); !why.empty()) {
+    for (std::size_t i = 0; i < kBannerKinds; ++i) {
+      if (banners[i] == nullptr) continue;
+      warning(*banners[i], banners[i]->name,
+              fmt::format("{} is ignored for service {}: {}", banners[i]->row->name,
+                          block_.name.text, why));
+      policy.banners[i] = {};
+    }
+  }
+  std::string_view why = admission_misfit(spec());
+  if (why.empty()) return;
+  for (const Setting* setting : {access_times, max_load}) {
+    if (setting == nullptr) continue;
+    if (setting->from_defaults)
+      warning(*setting, setting->name,
+              fmt::format("{} from defaults is not applied to service {}: {}", setting->row->name,
+                          block_.name.text, why));
+    else
+      error(*setting, setting->name,
+            fmt::format("{} cannot apply to this service: {}", setting->row->name, why));
+  }
+  policy.access_times.clear();
+  policy.access_times_given = false;
+  policy.max_load.reset();
+}
+
 MapResult Mapper::run(const std::vector<Setting>& settings) {
   for (const AttributeRow& row : attribute_table())
     if (row.apply != nullptr)
@@ -432,6 +491,7 @@ MapResult Mapper::run(const std::vector<Setting>& settings) {
   map_program(types, read);
   map_bind(hosts);
   check_access();
+  check_policy();
   if (fields_.ok() && ok_) {
     Word protocol_at = protocol != nullptr ? protocol->values[0] : where();
     fields_.check_combination(socket_type != nullptr ? socket_type->values[0] : where(),

@@ -5,6 +5,7 @@
 // inetd.conf parser does (config/fields.h). Pure.
 #pragma once
 
+#include <array>
 #include <optional>
 #include <string>
 #include <vector>
@@ -52,6 +53,9 @@ class Mapper {
   const Setting* disabled = nullptr;
   const Setting* only_from = nullptr;
   const Setting* no_access = nullptr;
+  std::array<const Setting*, kBannerKinds> banners{};
+  const Setting* access_times = nullptr;
+  const Setting* max_load = nullptr;
 
   // The handlers that set the spec at once.
   void set_bind(const Setting& setting);
@@ -64,6 +68,9 @@ class Mapper {
   // log_on_success (success true), log_on_failure; log_type.
   void set_log_flags(const Setting& setting, bool success);
   void set_log_type(const Setting& setting);
+  void set_banner(const Setting& setting, BannerKind kind);
+  void set_access_times(const Setting& setting);
+  void set_max_load(const Setting& setting);
 
   void error(const Setting& setting, const Word& word, std::string message);
   void warning(const Setting& setting, const Word& word, std::string message);
@@ -96,6 +103,7 @@ class Mapper {
   void map_program(const Types& types, const Flags& given);
   void map_bind(std::vector<std::string>& hosts);
   void check_access();
+  void check_policy();
   Word where() const { return block_.name; }
   Word flags_word() const { return flags != nullptr ? flags->name : where(); }
 
