@@ -92,6 +92,16 @@ struct ServiceSpec {
   std::optional<std::string> login_class;
   Place user_place;
 
+  // xinetd's redirect: every connection is forwarded, in the daemon's loop, to
+  // this host (an address or a name the loader resolves) and port (a number
+  // or a service name); no server is run.
+  struct Redirect {
+    std::string host;
+    std::string port;
+    Place place;  // of the host
+  };
+  std::optional<Redirect> redirect;
+
   Builtin builtin = Builtin::none;  // set when the program is "internal"
   std::string program;              // absolute path, empty for builtins
   std::vector<std::string> args;    // argv, args[0] is argv0 when given

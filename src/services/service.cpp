@@ -33,7 +33,13 @@ bool Service::same_server(const Service& other) const {
          tcpmux_plus == other.tcpmux_plus && program == other.program && argv == other.argv &&
          credentials == other.credentials && same_login_class(other) &&
          listen_fds == other.listen_fds && allow_given == other.allow_given &&
-         deny_given == other.deny_given && access_rules == other.access_rules;
+         deny_given == other.deny_given && access_rules == other.access_rules &&
+         same_redirect(other);
+}
+
+bool Service::same_redirect(const Service& other) const {
+  if (!redirect || !other.redirect) return !redirect && !other.redirect;
+  return *redirect == *other.redirect;
 }
 
 bool Service::same_login_class(const Service& other) const {

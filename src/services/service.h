@@ -81,9 +81,14 @@ struct Service {
   // "user/class": null when none. Immutable and shared between the services
   // of one class; the loader fills in its limits.
   std::shared_ptr<const LoginClass> login_class;
+  // xinetd's redirect: the address every connection is forwarded to, in the
+  // loop (daemon/forwarder.h); null when the service runs a server or a
+  // builtin. Behind a pointer: 16 bytes in every service, not 48.
+  std::shared_ptr<const net::CompactAddress> redirect;
 
   bool has_socket() const { return !tcpmux; }
   bool is_rpc() const { return rpc_program != 0; }
+  bool redirects() const { return redirect != nullptr; }
   // What a reload matches on: a service whose key survives keeps its socket.
   // The key's parts: the tcpmux name, or socket type, transport, address,
   // v6only and the RPC program (RPC sockets all have port 0 in the address). key() writes them out
@@ -95,6 +100,8 @@ struct Service {
   bool same_launch(const Service& other) const;
   // same_launch but for the name: the same server started the same way.
   bool same_server(const Service& other) const;
+  // Both forward to the same address, or neither forwards.
+  bool same_redirect(const Service& other) const;
   // Both without a class, or classes of the same name and limits.
   bool same_login_class(const Service& other) const;
   // Everything that the socket itself depends on, beyond the key.

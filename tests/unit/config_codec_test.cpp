@@ -31,6 +31,8 @@ Service full_service() {
   s.program = "/usr/sbin/in.ftpd";
   s.argv = {"in.ftpd", "-l", ""};
   s.credentials = Credentials{true, 107, 65534, {65534, 27, 1000}};
+  s.redirect =
+      std::make_shared<const net::CompactAddress>(*net::SocketAddress::from_numeric("::1", 8000));
   s.login_class = std::make_shared<const LoginClass>(
       LoginClass{"daemon",
                  {ResourceLimit{RLIMIT_NOFILE, 128, 1024},
@@ -53,6 +55,10 @@ void expect_same(const Service& a, const Service& b) {
   EXPECT_EQ(a.rpc_program, b.rpc_program);
   EXPECT_EQ(a.rpc_low_version, b.rpc_low_version);
   EXPECT_EQ(a.rpc_high_version, b.rpc_high_version);
+  EXPECT_EQ(a.redirects(), b.redirects());
+  if (a.redirect && b.redirect) {
+    EXPECT_EQ(a.redirect->to_string(), b.redirect->to_string());
+  }
 }
 
 TEST(ConfigCodec, ServicesOfOneUserShareTheirGroupList) {

@@ -386,7 +386,7 @@ TEST(KeyValueKeys, UnknownRepeatedAndMiscountedKeysAreErrors) {
             "inetd.conf:1:38: error: unknown key \"colour\" (expected protocol, bind, socktype, "
             "accept_max, acceptfilter, sndbuf, recvbuf, wait, service_max, ip_max, max_child, "
             "rate, per_ip_rate, max_child_per_ip, allow, deny, user, group, login_class, exec, "
-            "args, listen_fds, "
+            "args, redirect, listen_fds, "
             "ipsec)");
   EXPECT_EQ(only_error("echo on protocol = tcp, user = root,\n  user = nobody;"),
             "inetd.conf:2:3: error: user is given twice (first at line 1, column 25)");

@@ -281,7 +281,7 @@ TEST(XinetdMapping, EveryNotYetAttributeWarnsByName) {
     EXPECT_EQ(r.services.size(), 1u) << row.name;
   }
   EXPECT_GE(rows, 22);
-  EXPECT_EQ(find_attribute("redirect")->support, Support::not_yet);
+  EXPECT_EQ(find_attribute("redirect")->support, Support::mapped);
 }
 
 TEST(XinetdMapping, DefaultsMerge) {

@@ -52,6 +52,7 @@ class Mapper {
   const Setting* disabled = nullptr;
   const Setting* only_from = nullptr;
   const Setting* no_access = nullptr;
+  const Setting* redirect = nullptr;
 
   // The handlers that set the spec at once.
   void set_bind(const Setting& setting);
@@ -86,6 +87,7 @@ class Mapper {
   void map_wait(const Types& types);
   void map_user(const Types& types);
   void map_internal(const Setting* args);
+  void map_redirect(const Types& types);
   void map_program(const Types& types, const Flags& given);
   void map_bind(std::vector<std::string>& hosts);
   void check_access();
