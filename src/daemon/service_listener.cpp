@@ -32,7 +32,8 @@ bool is_ipv6_missing(const services::Service& s, int error) {
 std::string service_summary(const services::Service& s) {
   std::string what = s.builtin != config::Builtin::none
                          ? fmt::format("internal {}", config::to_string(s.builtin))
-                         : s.program;
+                     : s.redirect ? fmt::format("redirect to {}", s.redirect->to_string())
+                                  : s.program;
   return fmt::format("{}, {}, {}", config::to_string(s.socket_type),
                      s.wait_mode == config::WaitMode::wait ? "wait" : "nowait", what);
 }
