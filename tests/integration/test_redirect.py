@@ -3,6 +3,7 @@ written here (an echo server on 127.0.0.1), in xinetd's syntax (-x) and in ninet
 form; many clients at once, large payloads, half-close, a dead target, the idle timeout and the
 --max-sessions bound."""
 import os
+import select
 import socket
 import socketserver
 import threading
@@ -17,15 +18,19 @@ class EchoTarget:
     """A threaded echo server on 127.0.0.1: sends back every byte, closes after the client's
     end of file. `accepted` counts its connections; `silent` makes it read without echoing."""
 
-    def __init__(self):
+    def __init__(self, silent=False):
         target = self
         self.accepted = 0
         self.lock = threading.Lock()
+        self.release = threading.Event()
 
         class Handler(socketserver.BaseRequestHandler):
             def handle(self):
                 with target.lock:
                     target.accepted += 1
+                if silent:
+                    target.release.wait(TIMEOUT * 4)
+                    return
                 self.request.settimeout(TIMEOUT)
                 try:
                     while True:
@@ -47,6 +52,7 @@ class EchoTarget:
         self.thread.start()
 
     def close(self):
+        self.release.set()
         self.server.shutdown()
         self.server.server_close()
 
@@ -217,3 +223,32 @@ def test_instances_count_forwarded_connections(ninetd, target):
     finally:
         for s in held:
             s.close()
+
+
+def test_a_target_that_does_not_read_holds_the_client_back(ninetd):
+    """Backpressure: the daemon stops reading a client whose target takes nothing, so what the
+    client can push is bounded by the kernel's buffers and the forwarder's 16 KiB, never by
+    the daemon's memory."""
+    target = EchoTarget(silent=True)
+    port, echo = free_port(), free_port()
+    limit = 64 << 20
+    try:
+        ninetd.start(key_value_conf(port, target.port) +
+                     f"127.0.0.1:{echo} stream tcp nowait root internal echo\n")
+        with socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT) as s:
+            s.setblocking(False)
+            block = os.urandom(65536)
+            sent = 0
+            while sent < limit:
+                # Blocked for 2 s: the pair is full and nothing drains it (a daemon that took
+                # everything would keep the client writable and reach the limit).
+                if not select.select([], [s], [], 2)[1]:
+                    break
+                try:
+                    sent += s.send(block)
+                except BlockingIOError:
+                    pass
+            assert sent < limit, "the daemon took everything the client sent"
+            assert tcp_exchange(echo, b"the loop still turns\n") == b"the loop still turns\n"
+    finally:
+        target.close()
