@@ -252,3 +252,22 @@ def test_a_target_that_does_not_read_holds_the_client_back(ninetd):
             assert tcp_exchange(echo, b"the loop still turns\n") == b"the loop still turns\n"
     finally:
         target.close()
+
+
+def test_a_reload_moves_new_connections_and_keeps_forwarded_ones(ninetd, target):
+    other = EchoTarget()
+    port = free_port()
+    try:
+        ninetd.start(key_value_conf(port, target.port))
+        with socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT) as s:
+            s.sendall(b"before\n")
+            assert read_exactly(s, 7) == b"before\n"
+            log = ninetd.reload(key_value_conf(port, other.port))
+            assert f"{port}/tcp4: changed; new connections get the new definition" in log, log
+            # The forwarded connection goes on to the old target.
+            s.sendall(b"during\n")
+            assert read_exactly(s, 7) == b"during\n"
+            assert echo_through(port, b"after\n") == b"after\n"
+            assert (target.accepted, other.accepted) == (1, 1)
+    finally:
+        other.close()
