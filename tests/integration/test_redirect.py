@@ -271,3 +271,29 @@ def test_a_reload_moves_new_connections_and_keeps_forwarded_ones(ninetd, target)
             assert (target.accepted, other.accepted) == (1, 1)
     finally:
         other.close()
+
+
+def test_a_target_that_never_answers_closes_the_client_at_the_idle_timeout(ninetd):
+    """A target whose accept queue is full drops the SYNs: the connect hangs, and the idle
+    timeout ends it as if refused."""
+    full = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    full.bind(("127.0.0.1", 0))
+    full.listen(0)
+    fillers = []
+    try:
+        for _ in range(3):  # a backlog of 0 takes one; the rest wait in SYN retries
+            f = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            f.setblocking(False)
+            f.connect_ex(full.getsockname())
+            fillers.append(f)
+        port = free_port()
+        ninetd.start(key_value_conf(port, full.getsockname()[1]),
+                     args=("-l", "--idle-timeout", "1"))
+        with socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT) as s:
+            assert closed_unanswered(s)
+        ninetd.wait_log(f"{port}/tcp4: redirect to 127.0.0.1:{full.getsockname()[1]}: connect: "
+                        "no answer in 1 s; client closed")
+    finally:
+        for f in fillers:
+            f.close()
+        full.close()
