@@ -564,6 +564,7 @@ void FieldParser::check_combination(const Word& type_word, const Word& protocol_
     if (spec_.wait_mode == WaitMode::wait)
       error(wait_word, 0, "tcpmux services must be \"nowait\": each gets one connection");
   }
+  if (spec_.redirect) check_redirect(type_word, protocol_word, wait_word);
   if (spec_.listen_fds && builtin != Builtin::none)
     error(protocol_word, 0, "listen_fds is for server programs, not internal services");
   if (spec_.listen_fds && spec_.wait_mode != WaitMode::wait)

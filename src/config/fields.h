@@ -62,6 +62,9 @@ class FieldParser {
   void parse_user(const Word& word);
   // The program ("internal" or an absolute path) and its argv, argv0 first.
   void parse_program(const Word& program, std::span<const Word> args);
+  // xinetd's redirect = HOST PORT (redirect_fields.cpp): the target checked
+  // for its form; names are looked up by the loader.
+  void set_redirect(const Word& host, const Word& port);
   // What cannot be judged field by field: run once every field is read.
   void check_combination(const Word& type_word, const Word& protocol_word, const Word& wait_word);
   // A line that is only "host:" (the default bind address of the entries after it).
@@ -77,6 +80,8 @@ class FieldParser {
   void parse_tcpmux_name(const Word& word, std::string_view name, std::size_t offset);
   void parse_service_name(const Word& word, std::string_view name, std::size_t offset);
   void parse_rpc_name(const Word& word, std::string_view name, std::size_t offset);
+  // A redirecting service must be a nowait stream over TCP with no program.
+  void check_redirect(const Word& type_word, const Word& protocol_word, const Word& wait_word);
   void split_hosts(std::string_view list, const Word& word, std::size_t offset,
                    std::vector<std::string>& hosts);
 

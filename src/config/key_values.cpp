@@ -42,6 +42,7 @@ class KeyValueParser {
   std::optional<Word> wait_word;
   std::optional<Word> exec_word;
   std::optional<Word> bind_word;
+  std::optional<Word> redirect_word;
   std::optional<bool> wait;
   std::vector<Word> args;
   bool args_given = false;
@@ -60,6 +61,7 @@ class KeyValueParser {
   void check_access_applies();
   void check_policy_applies();
   void settle_program();
+  void settle_redirect();
 
   const Entry& entry_;
   FieldParser fields_;
@@ -185,7 +187,7 @@ void banner(KeyValueParser& p, const Option& option, BannerKind kind) {
   p.banner_keys[index] = option.key;
 }
 
-constexpr std::array<KeyRow, 41> kKeys{{
+constexpr std::array<KeyRow, 42> kKeys{{
     {{"protocol",
       "tcp, udp, tcp4, udp4, tcp6, udp6, tcp46, udp46, unix, rpc/tcp or rpc/udp, with ,options"},
      1,
@@ -352,6 +354,13 @@ constexpr std::array<KeyRow, 41> kKeys{{
      [](KeyValueParser& p, const Option& o) {
        p.args = o.values;
        p.args_given = true;
+     }},
+    {{"redirect", "a host (address or name) and a port: each connection forwarded there"},
+     2,
+     2,
+     [](KeyValueParser& p, const Option& o) {
+       p.redirect_word = o.key;
+       p.fields().set_redirect(o.values[0], o.values[1]);
      }},
     {{"listen_fds", "yes or no: LISTEN_FDS/LISTEN_PID for a wait server"},
      1,
@@ -524,6 +533,7 @@ void KeyValueParser::infer_socket_type() {
 }
 
 void KeyValueParser::settle_program() {
+  if (redirect_word) return settle_redirect();
   Word program = exec_word.value_or(Word{"internal", entry_.words[0].line, entry_.words[0].column});
   bool internal = program.text == "internal";
   if (!internal && !args_given && program.text.starts_with("/"))
@@ -546,9 +556,21 @@ void KeyValueParser::settle_program() {
   }
 }
 
+// A redirecting service runs no program, so it needs neither exec nor user,
+// and wait may be left out (it can only be "no").
+void KeyValueParser::settle_redirect() {
+  if (exec_word) fields_.error(*exec_word, 0, "exec and redirect exclude each other: give one");
+  if (args_given && !args.empty())
+    fields_.warning(args.front(), 0, "args is ignored: the service redirects");
+  if (wait) spec().wait_mode = *wait ? WaitMode::wait : WaitMode::nowait;
+}
+
 std::vector<ServiceSpec> KeyValueParser::parse(const DefaultHost& default_host, FailedEntry& failed,
                                                bool& switched_off) {
   check_keys();
+  // Known even when its values are wrong: the entry is then no builtin.
+  for (const Option* option : seen_)
+    if (option->key.text == "redirect") redirect_word = option->key;
   std::vector<std::string> hosts;
   for (const KeyRow& row : kKeys) {
     if (const Option* option = find_checked(row)) row.apply(*this, *option);
@@ -564,6 +586,8 @@ std::vector<ServiceSpec> KeyValueParser::parse(const DefaultHost& default_host, 
   apply_bind(hosts);
   infer_socket_type();
   if (spec().allow_given || spec().deny_given) check_access_applies();
+  if (spec().user.empty() && redirect_word)
+    spec().user = "root";  // no server runs: the user changes nothing
   if (spec().user.empty() && fields_.ok())
     fields_.error(entry_.words[0], 0, "user is required (the user the server runs as)");
   settle_program();

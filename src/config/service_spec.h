@@ -136,6 +136,15 @@ struct ServiceSpec {
 
   // env, passenv, nice, umask, rlimit_*: empty for most services.
   LaunchSpec launch;
+  // xinetd's redirect: every connection is forwarded, in the daemon's loop, to
+  // this host (an address or a name the loader resolves) and port (a number
+  // or a service name); no server is run.
+  struct Redirect {
+    std::string host;
+    std::string port;
+    Place place;  // of the host
+  };
+  std::optional<Redirect> redirect;
 
   Builtin builtin = Builtin::none;  // set when the program is "internal"
   std::string program;              // absolute path, empty for builtins

@@ -198,6 +198,8 @@ void Supervisor::shut_down() {
   tcpmux_.clear();
   for (auto& [key, entry] : sessions_) entry.session->detach();
   sessions_.clear();
+  for (auto& [key, entry] : forwards_) entry.forwarder->close();
+  forwards_.clear();
   if (sweep_timer_) loop_.cancel(*sweep_timer_);
   sweep_timer_.reset();
 }

@@ -42,6 +42,9 @@ class RunningService final : public std::enable_shared_from_this<RunningService>
   const services::Service& service() const { return service_; }
   const std::string& name() const { return service_.name; }
   bool is_builtin() const { return service_.builtin != config::Builtin::none; }
+  bool redirects() const { return service_.redirects(); }
+  // Served by the daemon itself, no process launched: a builtin, or a redirect.
+  bool runs_in_loop() const { return is_builtin() || redirects(); }
   // The credential calls its servers need: none that would change nothing
   // (setuid and setgid to root, for a daemon running as root).
   const spawn::CredentialSteps& credential_steps() const { return credential_steps_; }

@@ -34,7 +34,8 @@ bool is_ipv6_missing(const services::Service& s, int error) {
 std::string service_summary(const services::Service& s) {
   std::string what = s.builtin != config::Builtin::none
                          ? fmt::format("internal {}", config::to_string(s.builtin))
-                         : s.program;
+                     : s.redirect ? fmt::format("redirect to {}", s.redirect->to_string())
+                                  : s.program;
   return fmt::format("{}, {}, {}", config::to_string(s.socket_type),
                      s.wait_mode == config::WaitMode::wait ? "wait" : "nowait", what);
 }
@@ -81,7 +82,7 @@ void ServiceListener::reconsider() {
   unsigned max = service_.service().limits.max_child;
   if (max > 0 && service_.children >= max)
     set_state(ServiceState::at_child_limit);
-  else if (!service_.is_builtin() && owner_.at_children_cap())
+  else if (!service_.runs_in_loop() && owner_.at_children_cap())
     set_state(ServiceState::at_daemon_limit);
   else
     set_state(ServiceState::listening);
@@ -270,14 +271,16 @@ bool ServiceListener::pause_if_over_rate() {
   return true;
 }
 
-// In-loop sessions are bounded in total: a service that would go past the
-// bound waits (its clients in the kernel's queue) as it does at its max-child.
+// In-loop sessions (builtins', forwarded connections) are bounded in total: a
+// service that would go past the bound waits (its clients in the kernel's
+// queue) as it does at its max-child.
 bool ServiceListener::sessions_full() {
-  if (!service_.is_builtin() || !builtins::row(service_.service().builtin).holds_session() ||
-      owner_.sessions_open() < owner_.sessions_max())
-    return false;
+  bool holds_sessions =
+      service_.redirects() ||
+      (service_.is_builtin() && builtins::row(service_.service().builtin).holds_session());
+  if (!holds_sessions || owner_.sessions_open() < owner_.sessions_max()) return false;
   log_repeated(false, "session limit",
-               "{}: {} builtin sessions open, the most the daemon holds; accepting again in {} ms",
+               "{}: {} in-loop sessions open, the most the daemon holds; accepting again in {} ms",
                service_.name(), owner_.sessions_open(), kResourcePause.count());
   pause(ServiceState::short_of_resources, kResourcePause);
   return true;
@@ -294,8 +297,10 @@ void ServiceListener::accept_connections() {
     if (i > 0 && !net::has_pending_connection(socket_.get())) return;
     net::SocketAddress peer;
     peer.reset_length();
-    // Blocking, so a server gets the socket as it expects; builtins pass MSG_DONTWAIT.
-    sys::Fd connection(accept4(socket_.get(), peer.get(), peer.length_pointer(), SOCK_CLOEXEC));
+    // Blocking, so a server gets the socket as it expects; builtins pass
+    // MSG_DONTWAIT; a forwarder needs it non-blocking for every call.
+    sys::Fd connection(accept4(socket_.get(), peer.get(), peer.length_pointer(),
+                               SOCK_CLOEXEC | (service_.redirects() ? SOCK_NONBLOCK : 0)));
     if (!connection) {
       int error = errno;
       switch (sys::classify_errno(error)) {

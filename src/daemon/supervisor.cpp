@@ -149,6 +149,9 @@ std::optional<std::string> Supervisor::wrap_daemon_name(const RunningService& se
     return std::string(config::to_string(s.builtin));
   }
   if (!settings_.wrap_servers) return std::nullopt;
+  // A forwarder stands for the server: checked under its service's name, as
+  // xinetd names services without a program of their own.
+  if (service.redirects()) return s.name.substr(0, s.name.rfind('/'));
   std::string program = s.program.substr(s.program.rfind('/') + 1);
   // tcpd checks by itself, for the daemon named by its argv0: checked once.
   if (program == "tcpd") return std::nullopt;
@@ -189,6 +192,7 @@ void Supervisor::serve_connection(RunningService& service, sys::Fd connection,
     client.source = source_of(peer, connection.get(), settings_.source_prefixes);
   // Granted: xinetd's banner_success, before the server or builtin says anything.
   write_banner(connection.get(), service.service().policy, config::BannerKind::success);
+  if (service.redirects()) return start_forward(service, std::move(connection), std::move(client));
   if (!service.is_builtin()) {
     launch_server(service, connection.get(), &peer, std::move(client));
     return;
@@ -339,7 +343,7 @@ void Supervisor::reconsider_at_cap_change(bool was_at_cap) {
   // Once per crossing of the cap, not per launch: a daemon held at the cap
   // by a steady load crosses it at most once per exit.
   for (const auto& service : table_)
-    if (!service->is_builtin()) service->listener.reconsider();
+    if (!service->runs_in_loop()) service->listener.reconsider();
 }
 
 void Supervisor::reap_children() {

@@ -24,6 +24,7 @@
 #include "daemon/service_log.h"
 #include "daemon/service_manager.h"
 #include "daemon/wrap_checker.h"
+#include "forward/forwarder.h"
 #include "limits/reply_budget.h"
 #include "log/logger.h"
 #include "log/repeat_limiter.h"
@@ -51,6 +52,7 @@ struct SupervisorSettings {
 };
 
 class Supervisor final : public builtins::SessionOwner,
+                         public forward::ForwarderOwner,
                          public ListenerOwner,
                          public WrapVerdictSink {
  public:
@@ -73,7 +75,8 @@ class Supervisor final : public builtins::SessionOwner,
                         Client client) override;
   void hand_over_socket(RunningService& service) override;
   void answer_datagrams(RunningService& service) override;
-  std::size_t sessions_open() const override { return sessions_.size(); }
+  // Builtin sessions and forwarded connections: both live in the loop.
+  std::size_t sessions_open() const override { return sessions_.size() + forwards_.size(); }
   std::size_t sessions_max() const override { return max_sessions_; }
   bool allow_repeated(const RunningService& service, std::string_view event) override;
   const DefaultAccess& default_access() const override { return settings_.access; }
@@ -91,6 +94,8 @@ class Supervisor final : public builtins::SessionOwner,
                 std::string_view reason) override;
   void end_session(builtins::Session& session) override;
   void tcpmux_request(builtins::Session& session, const std::string& name) override;
+  void forward_failed(forward::Forwarder& forwarder, int error) override;
+  void end_forward(forward::Forwarder& forwarder) override;
 
   std::size_t child_count() const { return children_.size(); }
 
@@ -149,6 +154,14 @@ class Supervisor final : public builtins::SessionOwner,
     Client client;
   };
 
+  // A redirecting service's connection, forwarded in the loop; a session as
+  // the builtins' are (counted as a child, bounded, ended when idle).
+  struct ForwardEntry {
+    std::unique_ptr<forward::Forwarder> forwarder;
+    std::shared_ptr<RunningService> service;
+    Client client;
+  };
+
   LoadRequest load_request() const;
   // The running service with the key of `service`; it must be in the table.
   RunningService& in_table(const services::Service& service);
@@ -162,6 +175,12 @@ class Supervisor final : public builtins::SessionOwner,
                     std::set<RunningService*>& recount);
   void start_session(RunningService& service, config::Builtin kind, sys::Fd connection,
                      Client client);
+  void start_forward(RunningService& service, sys::Fd connection, Client client);
+  void arm_session_sweep();
+  // Ends the forwarded connections idle for the timeout; the oldest activity
+  // of the others (or `oldest` as given).
+  loop::Clock::time_point sweep_idle_forwards(loop::Clock::time_point now,
+                                              loop::Clock::time_point oldest);
   // `peer`: the client's address as accepted; null for a server given the socket itself.
   std::optional<pid_t> launch_server(RunningService& service, int fd,
                                      const net::SocketAddress* peer, Client client);
@@ -216,6 +235,7 @@ class Supervisor final : public builtins::SessionOwner,
   std::map<std::string, std::shared_ptr<RunningService>> tcpmux_;  // by lowercase name
   std::unordered_map<pid_t, Child> children_;
   std::unordered_map<builtins::Session*, SessionEntry> sessions_;
+  std::unordered_map<forward::Forwarder*, ForwardEntry> forwards_;
   std::size_t max_sessions_;  // in-loop sessions at once, all services together
   std::vector<std::shared_ptr<RunningService>> graveyard_;
   std::set<std::uint16_t> guarded_ports_;  // ports of UDP builtins: never answered

@@ -28,6 +28,10 @@ void Supervisor::start_session(RunningService& service, config::Builtin kind, sy
   }
   if (!sessions_.count(key)) return;
   service.listener.reconsider();
+  arm_session_sweep();
+}
+
+void Supervisor::arm_session_sweep() {
   if (!sweep_timer_)
     sweep_timer_ = loop_.schedule(Clock::now() + settings_.session_idle_timeout,
                                   [this] { sweep_idle_sessions(); });
@@ -67,7 +71,8 @@ void Supervisor::sweep_idle_sessions() {
                 settings_.session_idle_timeout.count());
     end_session(*session);
   }
-  if (!sessions_.empty())
+  oldest = sweep_idle_forwards(now, oldest);
+  if (!sessions_.empty() || !forwards_.empty())
     sweep_timer_ =
         loop_.schedule(oldest + settings_.session_idle_timeout, [this] { sweep_idle_sessions(); });
 }
@@ -130,6 +135,8 @@ void Supervisor::recount_sources(const std::set<RunningService*>& services) {
   for (auto& [pid, child] : children_)
     if (services.count(child.service.get())) count_again(*child.service, child.client);
   for (auto& [key, entry] : sessions_)
+    if (services.count(entry.service.get())) count_again(*entry.service, entry.client);
+  for (auto& [key, entry] : forwards_)
     if (services.count(entry.service.get())) count_again(*entry.service, entry.client);
 }
 

@@ -173,6 +173,9 @@ void write_service(Writer& w, const Service& s) {
   w.text(s.program);
   w.count(s.argv.size());
   for (const auto& arg : s.argv) w.text(arg);
+  // The forwarding target as the address's bytes; none: empty.
+  net::SocketAddress target = s.redirect ? s.redirect->expand() : net::SocketAddress{};
+  w.text(std::string_view(reinterpret_cast<const char*>(target.get()), target.length()));
   const Credentials& c = s.credentials;
   w.flag(c.switch_user);
   w.number(c.uid);
@@ -276,6 +279,22 @@ void read_policy(Reader& r, SharedParts& shared, PolicyRef& out) {
   if (r.ok()) out = shared.policy(std::move(policy));
 }
 
+// Only an IPv4 or IPv6 address of its family's exact length is a target.
+bool read_redirect(Reader& r, Service& s) {
+  std::string raw = r.text();
+  if (raw.empty()) return r.ok();
+  auto address = net::SocketAddress::from_raw(reinterpret_cast<const sockaddr*>(raw.data()),
+                                              static_cast<socklen_t>(raw.size()));
+  bool fits = (address.family() == AF_INET && raw.size() == sizeof(sockaddr_in)) ||
+              (address.family() == AF_INET6 && raw.size() == sizeof(sockaddr_in6));
+  if (!fits) {
+    r.fail();
+    return false;
+  }
+  s.redirect = std::make_shared<const net::CompactAddress>(address);
+  return true;
+}
+
 Service read_service(Reader& r, SharedParts& shared) {
   Service s;
   s.name = r.text();
@@ -315,6 +334,7 @@ Service read_service(Reader& r, SharedParts& shared) {
   s.rpc_high_version = r.number<std::uint32_t>();
   s.program = r.text();
   for (auto n = r.count(sizeof(std::uint32_t)); n > 0 && r.ok(); --n) s.argv.push_back(r.text());
+  if (!read_redirect(r, s)) return s;
   Credentials& c = s.credentials;
   c.switch_user = r.flag();
   c.uid = r.number<uid_t>();

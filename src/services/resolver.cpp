@@ -44,6 +44,8 @@ class SpecResolver {
     diagnostics_.push_back({spec_.file, spec_.line, 0, Severity::warning, std::move(message)});
   }
   PolicyRef policy();
+  // The redirect target, looked up once here (the loader), never per connection.
+  std::shared_ptr<const net::CompactAddress> redirect_target();
 
   const ServiceSpec& spec_;
   SystemDb& db_;
@@ -242,6 +244,41 @@ PolicyRef SpecResolver::policy() {
   return PolicyRef::make(std::move(policy));
 }
 
+// As xinetd: a name's first address is the target. A port name is looked up
+// for tcp in /etc/services.
+std::shared_ptr<const net::CompactAddress> SpecResolver::redirect_target() {
+  const ServiceSpec::Redirect& r = *spec_.redirect;
+  std::uint16_t port = 0;
+  auto [end, ec] = std::from_chars(r.port.data(), r.port.data() + r.port.size(), port);
+  if (ec != std::errc() || end != r.port.data() + r.port.size() || port == 0) {
+    auto named = db_.service_port(r.port, "tcp");
+    if (!named) {
+      error(r.place, fmt::format("redirect: unknown service \"{}\" for tcp (not in "
+                                 "/etc/services; give a port number 1-65535 instead)",
+                                 r.port));
+      return nullptr;
+    }
+    port = *named;
+  }
+  std::optional<net::SocketAddress> address = net::SocketAddress::from_numeric(r.host, port);
+  if (!address) {
+    auto found = db_.host_addresses(r.host);
+    auto ip = std::find_if(found.begin(), found.end(), [](const net::SocketAddress& a) {
+      return a.family() == AF_INET || a.family() == AF_INET6;
+    });
+    if (ip == found.end()) {
+      error(r.place,
+            fmt::format("redirect: unknown host \"{}\" (not an address, and the name does not "
+                        "resolve)",
+                        r.host));
+      return nullptr;
+    }
+    address = *ip;
+    address->set_port(port);
+  }
+  return std::make_shared<const net::CompactAddress>(*address);
+}
+
 std::vector<Service> SpecResolver::resolve() {
   Service base;
   base.name = spec_.display_name();
@@ -270,6 +307,7 @@ std::vector<Service> SpecResolver::resolve() {
   base.launch_settings = launch_settings();
   base.credentials = credentials();
   base.policy = policy();
+  if (spec_.redirect) base.redirect = redirect_target();
 
   std::vector<Service> out;
   if (spec_.tcpmux && spec_.rpc) {

@@ -35,7 +35,12 @@ bool Service::same_server(const Service& other) const {
          listen_fds == other.listen_fds && allow_given == other.allow_given &&
          deny_given == other.deny_given && access_rules == other.access_rules &&
          log_on_success == other.log_on_success && log_on_failure == other.log_on_failure &&
-         log_target == other.log_target && policy.same(other.policy);
+         log_target == other.log_target && policy.same(other.policy) && same_redirect(other);
+}
+
+bool Service::same_redirect(const Service& other) const {
+  if (!redirect || !other.redirect) return !redirect && !other.redirect;
+  return *redirect == *other.redirect;
 }
 
 bool Service::same_launch_settings(const Service& other) const {

@@ -95,9 +95,14 @@ struct Service {
   std::shared_ptr<const LaunchSettings> launch_settings;
   // Banners, access_times, max_load: null for a service without any (most).
   PolicyRef policy;
+  // xinetd's redirect: the address every connection is forwarded to, in the
+  // loop (forward/forwarder.h); null when the service runs a server or a
+  // builtin. Behind a pointer: 16 bytes in every service, not 48.
+  std::shared_ptr<const net::CompactAddress> redirect;
 
   bool has_socket() const { return !tcpmux; }
   bool is_rpc() const { return rpc_program != 0; }
+  bool redirects() const { return redirect != nullptr; }
   const LoginClass* login_class() const {
     return launch_settings && launch_settings->login_class ? &*launch_settings->login_class
                                                            : nullptr;
@@ -115,6 +120,8 @@ struct Service {
   bool same_server(const Service& other) const;
   // Both without settings, or with equal ones (the login class included).
   bool same_launch_settings(const Service& other) const;
+  // Both forward to the same address, or neither forwards.
+  bool same_redirect(const Service& other) const;
   // Everything that the socket itself depends on, beyond the key.
   bool same_socket_options(const Service& other) const;
   // The same RPC versions (to register with rpcbind).

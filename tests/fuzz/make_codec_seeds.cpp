@@ -102,6 +102,16 @@ bool write_seed(const std::string& dir, const char* name, const services::Loaded
   return std::fclose(f) == 0 && ok;
 }
 
+services::Service redirect_service() {
+  services::Service s;
+  s.name = "8080/tcp6";
+  s.v6only = true;
+  s.address = *net::SocketAddress::from_numeric("::1", 8080);
+  s.redirect = std::make_shared<const net::CompactAddress>(
+      *net::SocketAddress::from_numeric("192.0.2.7", 80));
+  return s;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -118,8 +128,8 @@ int main(int argc, char** argv) {
   one.services = {exec_service()};
   services::LoadedConfig mixed;
   mixed.readable = true;
-  mixed.services = {exec_service(), tcpmux_service(), builtin_service(),
-                    unix_service(), tcpmux_service(), rpc_service()};
+  mixed.services = {exec_service(),   tcpmux_service(), builtin_service(), unix_service(),
+                    tcpmux_service(), rpc_service(),    redirect_service()};
   mixed.failed = {config::FailedEntry{7, "ftp", "tpc"}};
   mixed.diagnostics = {{"inetd.conf", 7, 12, config::Severity::error, "unknown protocol"},
                        {"inetd.conf", 9, 1, config::Severity::warning, "host ignored"}};

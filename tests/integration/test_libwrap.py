@@ -108,3 +108,21 @@ def test_a_checker_that_dies_is_started_again(ninetd, tmp_path):
     assert exchange_from("127.0.0.1", port) == b"hello\n"
     assert exchange_from("127.0.0.2", port) == b""
     assert ninetd.alive()
+
+
+def test_a_redirect_is_checked_as_a_server_under_its_service_name(ninetd, tmp_path):
+    """-w covers a forwarder as it covers a server; the daemon name is the service's (here a
+    port number, which hosts.allow's daemon field matches with ALL only)."""
+    from test_redirect import EchoTarget, key_value_conf
+    target = EchoTarget()
+    port = free_port()
+    try:
+        start_with_hosts_files(ninetd, tmp_path, key_value_conf(port, target.port).replace(
+                                   "127.0.0.1:", "", 1),
+                               "ALL: 127.0.0.1\n", "ALL: ALL\n", ("-w",))
+        assert exchange_from("127.0.0.1", port) == b"hello\n"
+        assert exchange_from("127.0.0.2", port) == b""
+        ninetd.wait_log(f"refused 127.0.0.2: by hosts.allow and hosts.deny (daemon name {port})")
+        assert target.accepted == 1
+    finally:
+        target.close()

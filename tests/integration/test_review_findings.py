@@ -234,7 +234,7 @@ def test_10_held_builtin_sessions_do_not_starve_launched_services(ninetd):
     try:
         for _ in range(80):
             held.append(socket.create_connection(("127.0.0.1", discard), timeout=TIMEOUT))
-        ninetd.wait_log(f"{discard}/tcp: 20 builtin sessions open, the most the daemon holds")
+        ninetd.wait_log(f"{discard}/tcp: 20 in-loop sessions open, the most the daemon holds")
         assert tcp_exchange(echo) == b"launched\n"
     finally:
         for s in held:
@@ -252,7 +252,7 @@ def test_10_max_sessions_sets_the_bound_on_sessions(ninetd):
     try:
         for _ in range(5):
             held.append(socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT))
-        ninetd.wait_log(f"{port}/tcp: 3 builtin sessions open, the most the daemon holds")
+        ninetd.wait_log(f"{port}/tcp: 3 in-loop sessions open, the most the daemon holds")
         assert tcp_exchange(good) == b"launched\n"
         _, header = ninetd.dump()
         assert ", 3 builtin sessions;" in header, header

@@ -6,10 +6,11 @@ import os
 import pwd
 import re
 import shutil
+import socket
 
 import pytest
 
-from conftest import SANITIZED, free_port, tcp_exchange
+from conftest import SANITIZED, closed_unanswered, free_port, read_exactly, tcp_exchange
 
 pytestmark = [
     pytest.mark.skipif(SANITIZED, reason="valgrind cannot run an ASan build"),
@@ -36,8 +37,12 @@ def open_at_exit(log_text):
 def test_no_descriptor_is_left_open_at_exit(ninetd):
     user = pwd.getpwuid(os.getuid()).pw_name
     echo_port, cat_port, later_port = free_port(), free_port(), free_port()
+    forward_port, dead_port, nobody_port = free_port(), free_port(), free_port()
+    # Forwarded connections: to the daemon's own echo, and to a port nobody serves.
     conf = (f"127.0.0.1:{echo_port} stream tcp nowait {user} internal echo\n"
-            f"127.0.0.1:{cat_port} stream tcp nowait {user} /bin/cat cat\n")
+            f"127.0.0.1:{cat_port} stream tcp nowait {user} /bin/cat cat\n"
+            f"127.0.0.1:{forward_port} on protocol = tcp4, redirect = 127.0.0.1 {echo_port};\n"
+            f"127.0.0.1:{dead_port} on protocol = tcp4, redirect = 127.0.0.1 {nobody_port};\n")
     vg_log = os.path.join(ninetd.workdir, "valgrind.log")
     # Only the daemon's own process reports: the configuration loader is a fork of it that
     # exits with the pipe it writes to still open, by design.
@@ -52,8 +57,16 @@ def test_no_descriptor_is_left_open_at_exit(ninetd):
                                     "internal echo\n", timeout=VALGRIND_TIMEOUT)
     assert "notice: reloaded: " in reloaded
     assert tcp_exchange(later_port, b"again\n", timeout=VALGRIND_TIMEOUT) == b"again\n"
+    assert tcp_exchange(forward_port, b"via\n", timeout=VALGRIND_TIMEOUT) == b"via\n"
+    with socket.create_connection(("127.0.0.1", dead_port), timeout=VALGRIND_TIMEOUT) as s:
+        assert closed_unanswered(s)
+    # One forwarded connection still open at SIGTERM: the stop closes both its sockets.
+    held = socket.create_connection(("127.0.0.1", forward_port), timeout=VALGRIND_TIMEOUT)
+    held.sendall(b"held\n")
+    assert read_exactly(held, 5) == b"held\n"
 
     status = ninetd.stop(timeout=VALGRIND_TIMEOUT)
+    held.close()
     with open(vg_log) as f:
         report = f.read()
     assert status == 0, f"exit status {status}; valgrind:\n{report}\ndaemon:\n{ninetd.log()}"

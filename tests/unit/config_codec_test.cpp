@@ -51,6 +51,8 @@ Service full_service() {
   policy.access_times = {{480, 1020}, {1320, 1439}};
   policy.max_load = 250;
   s.policy = PolicyRef::make(policy);
+  s.redirect =
+      std::make_shared<const net::CompactAddress>(*net::SocketAddress::from_numeric("::1", 8000));
   return s;
 }
 
@@ -80,6 +82,10 @@ void expect_same(const Service& a, const Service& b) {
   EXPECT_EQ(a.rpc_low_version, b.rpc_low_version);
   EXPECT_EQ(a.rpc_high_version, b.rpc_high_version);
   EXPECT_TRUE(a.policy.same(b.policy));
+  EXPECT_EQ(a.redirects(), b.redirects());
+  if (a.redirect && b.redirect) {
+    EXPECT_EQ(a.redirect->to_string(), b.redirect->to_string());
+  }
 }
 
 TEST(ConfigCodec, EqualPoliciesAreSharedAndNoneStaysNull) {

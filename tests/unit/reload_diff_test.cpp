@@ -205,6 +205,19 @@ TEST(ServiceSameLaunch, ComparesEverythingAServerStartsWith) {
   other.listen_fds = true;
   EXPECT_FALSE(base.same_launch(other));
 
+  // A redirect's target, compared by address, not by pointer.
+  auto target = [](const char* ip, std::uint16_t port) {
+    return std::make_shared<const net::CompactAddress>(*net::SocketAddress::from_numeric(ip, port));
+  };
+  other = ftp_tcp();
+  other.redirect = target("192.0.2.1", 21);
+  EXPECT_FALSE(base.same_launch(other));
+  Service moved = other;
+  moved.redirect = target("192.0.2.1", 2121);
+  EXPECT_FALSE(other.same_launch(moved));
+  moved.redirect = target("192.0.2.1", 21);
+  EXPECT_TRUE(other.same_launch(moved));
+
   other = ftp_tcp();
   other.builtin = config::Builtin::echo;
   EXPECT_FALSE(base.same_launch(other));

@@ -728,5 +728,33 @@ TEST(ResolvePolicy, AMissingOrTooLargeBannerSkipsTheEntryAtTheBannerWord) {
   EXPECT_EQ(r.failed.size(), 2u);
 }
 
+// ---------------------------------------------------------------- redirect
+
+TEST(ResolveRedirect, AnAddressOrTheFirstAddressOfANameAndAPortOrItsName) {
+  Resolved r = resolve_text("8080 on protocol = tcp4, redirect = 192.0.2.9 8000;");
+  ASSERT_EQ(r.services.size(), 1u);
+  ASSERT_TRUE(r.services[0].redirects());
+  EXPECT_EQ(r.services[0].redirect->to_string(), "192.0.2.9:8000");
+  r = resolve_text("8080 on protocol = tcp4, redirect = v4.example finger;");
+  ASSERT_EQ(r.services.size(), 1u);
+  EXPECT_EQ(r.services[0].redirect->to_string(), "192.0.2.1:79");
+  r = resolve_text("8080 on protocol = tcp4, redirect = ::1 echo;");
+  EXPECT_EQ(r.services[0].redirect->to_string(), "[::1]:7");
+  EXPECT_EQ(r.messages, Strings{});
+}
+
+TEST(ResolveRedirect, UnknownHostsAndPortNamesAreErrorsAtTheHost) {
+  Resolved r = resolve_text("8080 on protocol = tcp4, redirect = nowhere.example 80;");
+  EXPECT_TRUE(r.services.empty());
+  EXPECT_EQ(r.messages, Strings{"inetd.conf:1:37: error: redirect: unknown host "
+                                "\"nowhere.example\" (not an address, and the name does not "
+                                "resolve)"});
+  r = resolve_text("8080 on protocol = tcp4, redirect = 127.0.0.1 gopher;");
+  EXPECT_TRUE(r.services.empty());
+  EXPECT_EQ(r.messages, Strings{"inetd.conf:1:37: error: redirect: unknown service \"gopher\" "
+                                "for tcp (not in /etc/services; give a port number 1-65535 "
+                                "instead)"});
+}
+
 }  // namespace
 }  // namespace ninetd::services

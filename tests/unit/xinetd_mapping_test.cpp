@@ -292,8 +292,8 @@ TEST(XinetdMapping, EveryNotYetAttributeWarnsByName) {
                                    " is not supported by ninetd yet; it is ignored"});
     EXPECT_EQ(r.services.size(), 1u) << row.name;
   }
-  EXPECT_GE(rows, 5);
-  EXPECT_EQ(find_attribute("redirect")->support, Support::not_yet);
+  EXPECT_GE(rows, 4);
+  EXPECT_EQ(find_attribute("redirect")->support, Support::mapped);
 }
 
 TEST(XinetdMapping, BannersAccessTimesAndMaxLoad) {

@@ -348,7 +348,9 @@ void Mapper::map_wait(const Types& types) {
     spec().wait_mode = nowait ? WaitMode::nowait : WaitMode::wait;
     return;
   }
-  if (wait == nullptr) fields_.error(where(), 0, "wait is required (yes or no)");
+  // A redirecting service can only be wait = no, which may go unsaid.
+  if (wait == nullptr && redirect == nullptr)
+    fields_.error(where(), 0, "wait is required (yes or no)");
   if (given) spec().wait_mode = *given ? WaitMode::wait : WaitMode::nowait;
 }
 
@@ -356,8 +358,9 @@ void Mapper::map_user(const Types& types) {
   if (user != nullptr) {
     spec().user = user->values[0].text;
     spec().user_place = {user->values[0].line, user->values[0].column};
-  } else if (types.internal) {
-    spec().user = "root";  // a builtin runs in the daemon: the user changes nothing
+  } else if (types.internal || redirect != nullptr) {
+    // A builtin or a forwarder runs in the daemon: the user changes nothing.
+    spec().user = "root";
   } else {
     fields_.error(where(), 0, "user is required (the user the server runs as)");
   }
@@ -381,8 +384,22 @@ void Mapper::map_internal(const Setting* args) {
   fields_.parse_program(Word{"internal", name.line, name.column}, argv);
 }
 
+// xinetd: "The server attribute is not required when this option is
+// specified"; given, the redirect wins and the server is never run.
+void Mapper::map_redirect(const Types& types) {
+  if (types.internal) {
+    error(*redirect, redirect->name, "redirect and type = INTERNAL exclude each other");
+    return;
+  }
+  if (server != nullptr) warning(*server, server->name, "server is ignored: the service redirects");
+  if (server_args != nullptr && !server_args->values.empty())
+    warning(*server_args, server_args->name, "server_args is ignored: the service redirects");
+  fields_.set_redirect(redirect->values[0], redirect->values[1]);
+}
+
 // argv0 is the server's basename, or with NAMEINARGS server_args' first word.
 void Mapper::map_program(const Types& types, const Flags& given) {
+  if (redirect != nullptr) return map_redirect(types);
   if (types.internal) {
     map_internal(server_args);
     return;

@@ -56,6 +56,7 @@ class Mapper {
   std::array<const Setting*, kBannerKinds> banners{};
   const Setting* access_times = nullptr;
   const Setting* max_load = nullptr;
+  const Setting* redirect = nullptr;
 
   // The handlers that set the spec at once.
   void set_bind(const Setting& setting);
@@ -100,6 +101,7 @@ class Mapper {
   void map_wait(const Types& types);
   void map_user(const Types& types);
   void map_internal(const Setting* args);
+  void map_redirect(const Types& types);
   void map_program(const Types& types, const Flags& given);
   void map_bind(std::vector<std::string>& hosts);
   void check_access();
