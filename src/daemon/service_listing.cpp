@@ -74,6 +74,7 @@ std::map<Where, std::vector<const services::Service*>> sockets_by_entry(
 
 std::string listen_fields(const std::vector<const services::Service*>& sockets) {
   std::vector<std::string> where;
+  where.reserve(sockets.size());
   for (const services::Service* s : sockets)
     where.push_back(s->tcpmux ? std::string("tcpmux") : s->address.to_string());
   std::string out = field("listen", where);

@@ -10,10 +10,12 @@
 #include <filesystem>
 #include <random>
 #include <regex>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "config/conversion.h"
+#include "config/key_values.h"
 #include "config/parser.h"
 #include "config/xinetd/parser.h"
 #include "fake_config_source.h"
@@ -127,6 +129,41 @@ TEST(SpecWriter, WhatNoFormCarriesIsAProblem) {
   WrittenSpec written = write_spec(spec);
   EXPECT_EQ(written.text, "");
   EXPECT_EQ(written.problem, "the service name \"ec ho\" cannot be written as a ninetd entry");
+}
+
+// The writer's rows are kKeys' keys; a key with no row is one of NetBSD's
+// second names for a row's setting, or sets nothing in the spec.
+TEST(SpecWriter, EveryKeyHasARow) {
+  std::set<std::string_view> rows;
+  for (const KeyWriter& row : key_writers()) rows.insert(row.key);
+  std::set<std::string_view> keys;
+  for (const KeyDescription& key : key_descriptions()) keys.insert(key.name);
+  for (std::string_view row : rows) EXPECT_TRUE(keys.contains(row)) << row;
+  std::set<std::string_view> unwritten;
+  for (std::string_view key : keys)
+    if (!rows.contains(key)) unwritten.insert(key);
+  EXPECT_EQ(unwritten,
+            (std::set<std::string_view>{"accept_max", "service_max", "ip_max", "ipsec"}));
+}
+
+// A spec with every setting the key=value form has, written and read back.
+TEST(SpecWriter, EverySettingRoundTrips) {
+  ParseResult original = parse_config(
+      "[::1]:4000 on protocol = tcp6, socktype = stream, acceptfilter = dataready,\n"
+      "  sndbuf = 16k, recvbuf = 8192, wait = yes, max_child = 3, rate = 30,\n"
+      "  max_child_per_ip = 2, user = nobody, group = nogroup,\n"
+      "  login_class = daemon, exec = /usr/sbin/srv, args = srv -x, listen_fds = yes;\n"
+      "4001 on protocol = udp, wait = no, user = a.b, allow =, deny = ::/0 10.0.0.0/8,\n"
+      "  per_ip_rate = 9, exec = /bin/x;\n"
+      "tcpmux/+Svc on protocol = tcp, wait = no, user = nobody, exec = /bin/cat;\n"
+      "rusersd/2-3 on protocol = rpc/udp, socktype = dgram, wait = yes, user = root,\n"
+      "  exec = /usr/sbin/rpc.rusersd;\n"
+      "/run/x.sock on protocol = unix, socktype = seqpacket, wait = no, user = root,\n"
+      "  exec = /bin/cat;\n",
+      "in.conf");
+  EXPECT_EQ(parse_test::messages(original), Strings{});
+  ASSERT_EQ(original.services.size(), 5u);
+  expect_round_trip(original, "every setting");
 }
 
 // Each attribute ninetd maps, alone or with what it needs, converted and
