@@ -292,6 +292,11 @@ std::optional<std::string> key_value_entry(const ServiceSpec& spec, bool off,
                           comment_text(spec.service));
     return std::nullopt;
   }
+  // The bind key reads "*" as any address, which a host of that name is not.
+  if (spec.host == "*" && has_address(spec)) {
+    problem = "the bind address \"*\" cannot be written as a ninetd entry";
+    return std::nullopt;
+  }
   std::string out = fmt::format("{} {}", *word, off ? "off" : "on");
   const char* separator = "\n";
   for (const KeyWriter& row : kWriters) {
