@@ -149,3 +149,11 @@ def test_each_entry_is_listed_with_what_ninetd_does_with_it(tmp_path):
         "family=ipv4,ipv6-only protocol=udp socktype=dgram wait=yes rate=60 "
         'allow=127.0.0.0/8,::1 user=nobody exec=/bin/cat args=cat,"a b"',
         f"{conf}: 2 services on 3 sockets (1 internal, 0 through tcpmux); 0 errors, 0 warnings"]
+
+
+def test_the_listing_escapes_what_it_quotes(tmp_path):
+    conf = tmp_path / "inetd.conf"
+    conf.write_bytes(b"4000 stream tcp nowait root /bin/c\x1bat c\x01t\n")
+    r = subprocess.run([NINETD, "-t", str(conf)], capture_output=True, timeout=30)
+    assert r.returncode == 0, r.stderr
+    assert b' exec="/bin/c\\x1bat" args="c\\x01t"\n' in r.stdout, r.stdout
