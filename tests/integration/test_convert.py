@@ -154,6 +154,7 @@ def test_what_ninetd_does_not_carry_is_a_comment_and_a_warning(tmp_path):
     assert r.returncode == 0, r.stderr
     assert r.stderr == f"{conf}:9:3: warning: nice is not supported by ninetd yet; it is ignored\n"
     assert (f"# {conf}:1: 4000/tcp\n"
+            f"# {conf}:1: service cat, named by its port 4000\n"
             f"# {conf}:10: cps = 10 30 became rate = 600 (launches a minute); ninetd holds the "
             "clients over it in the backlog instead of refusing them for 30 s\n"
             f"# {conf}:9: nice = 10 is not supported by ninetd yet; not applied\n"

@@ -231,7 +231,7 @@ TEST(SpecWriterXinetd, ANotAppliedAttributeIsANoteAndAComment) {
   Conversion converted = write_conversion(tree);
   EXPECT_TRUE(converted.problems.empty());
   for (const char* text :
-       {"# xinetd.conf:5: 4000/tcp\n",
+       {"# xinetd.conf:5: 4000/tcp\n# xinetd.conf:5: service cat, named by its port 4000\n",
         "# xinetd.conf:13: nice = 5 is not supported by ninetd yet; not applied\n",
         "# xinetd.conf:3: umask = 022 (from defaults) is not supported by ninetd yet; not "
         "applied\n",
