@@ -211,6 +211,9 @@ TEST(SpecWriterXinetd, EveryMappedAttributeRoundTrips) {
             "  user = root\n  wait = no\n  bind = 127.0.0.1\n  only_from = 127.0.0.1\n"),
       "defaults\n{\n  instances = 7\n  only_from = 127.0.0.0\n  bind = 127.0.0.1\n}\n" +
           block("cat", kCat),
+      "defaults\n{\n  enabled = cat\n}\n" + block("cat", kCat),
+      "defaults\n{\n  enabled = other\n}\n" + block("cat", kCat),
+      "defaults\n{\n  disabled = cat\n}\n" + block("cat", kCat),
   };
   for (const std::string& text : texts) {
     ParseResult original = parse_xinetd(text);
