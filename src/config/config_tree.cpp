@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <climits>
 #include <map>
 #include <optional>
 #include <utility>
@@ -38,6 +39,7 @@ class TreeReader {
   void read_xinetd_dir(const std::string& dir, const Origin& origin, int depth);
   // A named file or a directory could not be read.
   bool incomplete() const { return incomplete_; }
+  Syntax syntax() const { return syntax_; }
 
  private:
   void report(const Origin& origin, Severity severity, std::string message) {
@@ -157,17 +159,30 @@ void TreeReader::parse(const std::string& path, const std::string& text, int dep
   for (auto& d : parsed.diagnostics) out_.diagnostics.push_back(std::move(d));
   for (auto& f : parsed.failed) out_.failed.push_back(std::move(f));
   std::size_t next = 0;
-  auto take_until = [&](std::size_t end) {
+  std::size_t next_off = 0;
+  // The switched-off entries before served spec `at` (or, at an include's
+  // position, before its line) go in first.
+  auto take_off = [&](std::size_t at, int before_line) {
+    for (; next_off < parsed.switched_off.size(); ++next_off) {
+      SwitchedOff& off = parsed.switched_off[next_off];
+      if (off.position > at || (off.position == at && off.spec.line > before_line)) return;
+      off.spec.file_index = index;
+      out_.switched_off.push_back({out_.services.size(), std::move(off.spec)});
+    }
+  };
+  auto take_until = [&](std::size_t end, int before_line) {
     for (; next < end; ++next) {
+      take_off(next, INT_MAX);
       parsed.services[next].file_index = index;
       out_.services.push_back(std::move(parsed.services[next]));
     }
+    take_off(end, before_line);
   };
   for (const IncludeDirective& include : parsed.includes) {
-    take_until(include.position);
+    take_until(include.position, include.line);
     expand(include, path, depth);
   }
-  take_until(parsed.services.size());
+  take_until(parsed.services.size(), INT_MAX);
 }
 
 ParseResult TreeReader::parse_text(const std::string& path, const std::string& text) {
@@ -241,6 +256,7 @@ TreeResult parse_config_tree(const std::string& main_file, const std::string& dr
   if (result.readable && !drop_in_dir.empty())
     reader.read_directory(drop_in_dir, "", Origin{drop_in_dir, 0, 0}, 1);
   if (reader.incomplete()) result.readable = false;
+  result.syntax = reader.syntax();
   return result;
 }
 

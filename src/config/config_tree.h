@@ -39,23 +39,28 @@ class ConfigSource {
   virtual SourceListing list(const std::string& dir) = 0;
 };
 
+// The language the files are in. xinetd.conf (config/xinetd/parser.h): the
+// main file's defaults block applies to the files it includes, "include FILE"
+// reads one file (no wildcards) and "includedir DIR" every name of DIR that
+// xinetd reads (config/xinetd/includedir.h), in name order.
+enum class Syntax : std::uint8_t { inetd, xinetd };
+
 struct TreeResult {
   // False: the main file could not be read at all, or a file or directory it
   // names could not be (permissions, I/O): what was read is not the whole
   // configuration, so a reload keeps the running one.
   bool readable = false;
   std::vector<ServiceSpec> services;
+  // Positions in `services`, in reading order.
+  std::vector<SwitchedOff> switched_off;
   std::vector<Diagnostic> diagnostics;
   std::vector<FailedEntry> failed;
   // Every file read, in reading order, the main file first: a spec's file_index.
   std::vector<std::string> files;
+  // The language the files were read in: xinetd when asked, or when the
+  // main file plainly is xinetd.conf.
+  Syntax syntax = Syntax::inetd;
 };
-
-// The language the files are in. xinetd.conf (config/xinetd/parser.h): the
-// main file's defaults block applies to the files it includes, "include FILE"
-// reads one file (no wildcards) and "includedir DIR" every name of DIR that
-// xinetd reads (config/xinetd/includedir.h), in name order.
-enum class Syntax : std::uint8_t { inetd, xinetd };
 
 // `drop_in_dir` empty: no drop-in directory. A drop-in directory that does not
 // exist is not an error.

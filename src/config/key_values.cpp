@@ -604,12 +604,8 @@ std::vector<ServiceSpec> KeyValueParser::parse(const DefaultHost& default_host, 
                                 admits_nothing->text));
     off = true;
   }
-  auto specs = finish_specs(fields_, hosts, failed);
-  if (off) {
-    switched_off = true;
-    return {};
-  }
-  return specs;
+  switched_off = off;
+  return finish_specs(fields_, hosts, failed);
 }
 
 }  // namespace

@@ -24,7 +24,8 @@ struct KeyDescription {
 std::span<const KeyDescription> key_descriptions();
 
 // One spec per bind address; none when the entry has errors (`failed` then
-// names it) or is switched "off" (or admits no connection): `switched_off`.
+// names it). `switched_off`: the entry is "off" (or admits no connection),
+// and its specs are not to be served.
 std::vector<ServiceSpec> parse_key_values(const std::string& file, const Entry& entry,
                                           const DefaultHost& default_host,
                                           std::vector<Diagnostic>& diagnostics, FailedEntry& failed,

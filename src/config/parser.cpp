@@ -113,7 +113,12 @@ ParseResult parse_config(std::string_view text, const std::string& file) {
             ? parse_key_values(file, entry, default_host, result.diagnostics, failed, switched_off)
             : parse_classic(file, entry, default_host, result.diagnostics, failed);
     if (specs.empty() && !switched_off) result.failed.push_back(std::move(failed));
-    for (auto& spec : specs) result.services.push_back(std::move(spec));
+    for (auto& spec : specs) {
+      if (switched_off)
+        result.switched_off.push_back({result.services.size(), std::move(spec)});
+      else
+        result.services.push_back(std::move(spec));
+    }
   }
   return result;
 }

@@ -4,6 +4,7 @@
 // good one kept.
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -22,8 +23,17 @@ struct FailedEntry {
   std::string protocol;  // field 3 without options; empty if unknown
 };
 
+// An entry switched off ("off" in the key=value form, xinetd's disable =
+// yes): read and checked, never served; kept for ninetd --convert and the
+// checker's listing. `position`: how many served specs come before it.
+struct SwitchedOff {
+  std::size_t position = 0;
+  ServiceSpec spec;
+};
+
 struct ParseResult {
   std::vector<ServiceSpec> services;
+  std::vector<SwitchedOff> switched_off;
   std::vector<Diagnostic> diagnostics;
   std::vector<FailedEntry> failed;
   // The file's ".include" lines in order; config_tree reads them.

@@ -151,6 +151,11 @@ struct ServiceSpec {
   std::vector<std::string> args;    // argv, args[0] is argv0 when given
   Place program_place;
 
+  // What the source said that this spec does not carry, or carries changed
+  // (an xinetd attribute ninetd does not apply, what cps became): one line
+  // each, written as a comment by ninetd --convert. Empty for inetd.conf.
+  std::vector<std::string> notes;
+
   // "echo/tcp", "tcpmux/+foo/tcp", "/run/x.sock/unix": the name logs use.
   std::string display_name() const;
 };

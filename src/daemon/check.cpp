@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <set>
 
+#include "daemon/service_listing.h"
+
 namespace ninetd::daemon {
 
 void print_diagnostics(const services::LoadedConfig& loaded, std::FILE* out) {
@@ -46,9 +48,11 @@ std::string summarize(const services::LoadedConfig& loaded) {
 int run_check(const std::string& path, const std::string& login_conf,
               const std::string& include_dir, bool xinetd) {
   services::LibcSystemDb db;
-  auto loaded = services::load_config(path, db, login_conf, include_dir,
-                                      xinetd ? config::Syntax::xinetd : config::Syntax::inetd);
+  config::TreeResult tree = services::read_config_tree(
+      path, include_dir, xinetd ? config::Syntax::xinetd : config::Syntax::inetd);
+  auto loaded = services::resolve_config_tree(tree, db, login_conf);
   print_diagnostics(loaded, stderr);
+  for (const std::string& line : list_services(tree, loaded)) fmt::print("{}\n", line);
   fmt::print("{}: {}\n", path, summarize(loaded));
   return config::has_errors(loaded.diagnostics) ? 1 : 0;
 }

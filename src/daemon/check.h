@@ -1,5 +1,6 @@
-// The configuration checker (ninetd -t): load, print every diagnostic and a
-// one-line summary, return the exit status.
+// The configuration checker (ninetd -t): load, print every diagnostic, a
+// line for each entry read (service_listing.h) and a one-line summary,
+// return the exit status.
 #pragma once
 
 #include <cstdio>

@@ -16,6 +16,7 @@ constexpr const char kUsage[] =
     "              [--include-dir directory | --no-include-dir] [configuration-file]\n"
     "       ninetd -t|--check [--login-conf file]\n"
     "              [--include-dir directory | --no-include-dir] [configuration-file]\n"
+    "       ninetd --convert [-x] xinetd-configuration-file\n"
     "\n"
     "An Internet super-server: reads an inetd.conf (default /etc/inetd.conf), listens on\n"
     "every service's socket and starts the configured server for each connection.\n"
@@ -34,8 +35,14 @@ constexpr const char kUsage[] =
     "  -s max        at most max children at once for one address per service\n"
     "  -p pidfile    write and lock this pid file (default /run/ninetd.pid; none with -d\n"
     "                unless given)\n"
-    "  -t, --check   check the configuration file, print every problem, exit 0 if it has\n"
-    "                no error and 1 otherwise\n"
+    "  -t, --check   check the configuration file, print every problem on stderr and on\n"
+    "                stdout a line of key=value fields for each service (where it was\n"
+    "                read, on or off, its sockets, then its ninetd.conf(5) settings) and a\n"
+    "                summary; exit 0 if it has no error and 1 otherwise\n"
+    "  --convert     print the ninetd configuration that does what an xinetd.conf does\n"
+    "                (with -x, or a file that plainly is one), each entry under a comment\n"
+    "                naming its file and line and what ninetd does not carry; exit 1 and\n"
+    "                print nothing if the file has errors\n"
     "  --include-dir directory\n"
     "                read every file of this drop-in directory, in name order, after the\n"
     "                configuration file (default /etc/inetd.d when the configuration file\n"
@@ -141,6 +148,8 @@ bool parse_long_flag(const std::string& arg, Options& o) {
     o.new_session = true;
   } else if (arg == "--check") {
     o.check_only = true;
+  } else if (arg == "--convert") {
+    o.convert = true;
   } else {
     return false;
   }
@@ -373,6 +382,8 @@ OptionsResult parse_options(const std::vector<std::string>& args) {
     }
   }
   if (o.pidfile && o.pidfile->empty()) result.error = "option -p needs a file name";
+  if (o.convert && o.check_only) result.error = "options --convert and -t cannot be given together";
+  if (o.convert && !have_config) result.error = "option --convert needs a configuration file";
   if (result.error.empty()) settle_include_dir(include_dir, result);
   return result;
 }

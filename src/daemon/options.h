@@ -32,6 +32,7 @@ struct Options {
   unsigned source_prefix_v4 = 32;
   unsigned source_prefix_v6 = 64;
   bool check_only = false;  // -t, --check
+  bool convert = false;     // --convert: print the xinetd.conf as ninetd configuration
   bool help = false;
   bool version = false;
   std::optional<std::string> pidfile;  // -p FILE; default kDefaultPidfile unless -d

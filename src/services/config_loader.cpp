@@ -156,22 +156,32 @@ void apply_login_classes(std::vector<Service>& services, const std::vector<std::
 
 }  // namespace
 
-LoadedConfig load_config(const std::string& path, SystemDb& db, const std::string& login_conf,
-                         const std::string& include_dir, config::Syntax syntax) {
-  LoadedConfig loaded;
+config::TreeResult read_config_tree(const std::string& path, const std::string& include_dir,
+                                    config::Syntax syntax) {
   FileSystemSource source;
-  config::TreeResult parsed = config::parse_config_tree(path, include_dir, source, syntax);
-  loaded.readable = parsed.readable;
-  loaded.diagnostics = std::move(parsed.diagnostics);
-  loaded.files = std::move(parsed.files);
+  return config::parse_config_tree(path, include_dir, source, syntax);
+}
+
+LoadedConfig resolve_config_tree(config::TreeResult& tree, SystemDb& db,
+                                 const std::string& login_conf) {
+  LoadedConfig loaded;
+  loaded.readable = tree.readable;
+  loaded.diagnostics = std::move(tree.diagnostics);
+  loaded.files = std::move(tree.files);
   if (!loaded.readable) return loaded;
-  loaded.failed = std::move(parsed.failed);
-  ResolveResult resolved = resolve(parsed.services, db, loaded.diagnostics);
+  loaded.failed = std::move(tree.failed);
+  ResolveResult resolved = resolve(tree.services, db, loaded.diagnostics);
   loaded.services = std::move(resolved.services);
   loaded.log_targets = std::move(resolved.log_targets);
   apply_login_classes(loaded.services, loaded.files, login_conf, loaded.diagnostics);
   for (auto& f : resolved.failed) loaded.failed.push_back(std::move(f));
   return loaded;
+}
+
+LoadedConfig load_config(const std::string& path, SystemDb& db, const std::string& login_conf,
+                         const std::string& include_dir, config::Syntax syntax) {
+  config::TreeResult parsed = read_config_tree(path, include_dir, syntax);
+  return resolve_config_tree(parsed, db, login_conf);
 }
 
 }  // namespace ninetd::services

@@ -29,6 +29,16 @@ struct LoadedConfig {
 // Login classes are read from `login_conf` (FreeBSD's format) when any entry names one.
 // The files of `include_dir` (none when empty) are read after the main file's;
 // `syntax` is the language of every file (xinetd.conf for -x).
+// The files as read and parsed, nothing looked up (ninetd --convert; the
+// first half of load_config).
+config::TreeResult read_config_tree(const std::string& path, const std::string& include_dir = "",
+                                    config::Syntax syntax = config::Syntax::inetd);
+// The second half: resolves the tree's services. The tree's diagnostics,
+// failed entries and files move into the result; its specs stay (ninetd -t
+// lists them).
+LoadedConfig resolve_config_tree(config::TreeResult& tree, SystemDb& db,
+                                 const std::string& login_conf = kLoginConfPath);
+
 LoadedConfig load_config(const std::string& path, SystemDb& db,
                          const std::string& login_conf = kLoginConfPath,
                          const std::string& include_dir = "",

@@ -130,3 +130,30 @@ def test_ipsec_policy_lines_warn_and_the_services_still_run(tmp_path):
     assert r.stderr == (f'{conf}:1:1: warning: IPsec policy "ipsec ah/require" is not applied on '
                         "Linux; the services after it run without it\n")
     assert "2 services on 4 sockets" in r.stdout
+
+
+def test_each_entry_is_listed_with_what_ninetd_does_with_it(tmp_path):
+    conf = tmp_path / "inetd.conf"
+    conf.write_text("127.0.0.1:7 stream tcp4 nowait/4/0/2 root internal echo\n"
+                    "daytime off protocol = tcp, wait = no, user = root;\n"
+                    "9000 on protocol = udp, wait = yes, user = nobody, exec = /bin/cat,\n"
+                    "  args = cat 'a b', allow = 127.0.0.0/8 ::1, rate = 60;\n")
+    r = check(str(conf))
+    assert r.returncode == 0 and r.stderr == "", r.stderr
+    assert r.stdout.splitlines() == [
+        f"service=7/tcp4 from={conf}:1 status=on listen=127.0.0.1:7 family=ipv4 builtin=echo "
+        "protocol=tcp4 socktype=stream wait=no max_child=4 max_child_per_ip=2 user=root",
+        f"service=daytime/tcp from={conf}:2 status=off family=ipv4,ipv6-only builtin=daytime "
+        "protocol=tcp socktype=stream wait=no user=root",
+        f"service=9000/udp from={conf}:3 status=on listen=0.0.0.0:9000,[::]:9000 "
+        "family=ipv4,ipv6-only protocol=udp socktype=dgram wait=yes rate=60 "
+        'allow=127.0.0.0/8,::1 user=nobody exec=/bin/cat args=cat,"a b"',
+        f"{conf}: 2 services on 3 sockets (1 internal, 0 through tcpmux); 0 errors, 0 warnings"]
+
+
+def test_the_listing_escapes_what_it_quotes(tmp_path):
+    conf = tmp_path / "inetd.conf"
+    conf.write_bytes(b"4000 stream tcp nowait root /bin/c\x1bat c\x01t\n")
+    r = subprocess.run([NINETD, "-t", str(conf)], capture_output=True, timeout=30)
+    assert r.returncode == 0, r.stderr
+    assert b' exec="/bin/c\\x1bat" args="c\\x01t"\n' in r.stdout, r.stdout

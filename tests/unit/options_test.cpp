@@ -180,3 +180,19 @@ TEST(XinetdOption, NamesTheFileAndItsLanguage) {
   EXPECT_EQ(parse_options({"a.conf", "-x", "b.conf"}).error,
             "more than one configuration file given (\"a.conf\" and \"b.conf\")");
 }
+
+// --convert FILE: print the xinetd.conf as ninetd configuration.
+TEST(ConvertOption, NeedsAFileAndNotCheck) {
+  using ninetd::daemon::parse_options;
+  auto r = parse_options({"--convert", "-x", "/etc/xinetd.conf"});
+  EXPECT_EQ(r.error, "");
+  EXPECT_TRUE(r.options.convert);
+  EXPECT_TRUE(r.options.xinetd);
+  EXPECT_EQ(r.options.config, "/etc/xinetd.conf");
+  r = parse_options({"--convert", "/etc/xinetd.d/echo"});
+  EXPECT_EQ(r.error, "");
+  EXPECT_FALSE(r.options.xinetd);
+  EXPECT_EQ(parse_options({"--convert"}).error, "option --convert needs a configuration file");
+  EXPECT_EQ(parse_options({"--convert", "-t", "x.conf"}).error,
+            "options --convert and -t cannot be given together");
+}

@@ -64,9 +64,23 @@ void Mapper::error(const Setting& setting, const Word& word, std::string message
   ok_ = false;
 }
 
+// Every warning about a service is also a note on its spec: what the
+// service's own lines or the defaults said that ninetd does not carry.
 void Mapper::warning(const Setting& setting, const Word& word, std::string message) {
+  spec().notes.push_back(fmt::format("{}:{}: {}", setting.file, word.line, message));
   diagnostics_.push_back(
       {setting.file, word.line, word.column, Severity::warning, std::move(message)});
+}
+
+// The attribute as written (after the defaults), for the note that says it
+// is not applied; check_block has warned about it already.
+void Mapper::note_not_applied(const Setting& setting) {
+  std::string written(setting.row->name);
+  written += " =";
+  for (const Word& value : setting.values) written += " " + value.text;
+  spec().notes.push_back(fmt::format("{}:{}: {}{} is not supported by ninetd yet; not applied",
+                                     setting.file, setting.name.line, written,
+                                     setting.from_defaults ? " (from defaults)" : ""));
 }
 
 void Mapper::set_bind(const Setting& setting) {
@@ -118,6 +132,10 @@ void Mapper::set_cps(const Setting& setting) {
     return;
   }
   spec().max_per_minute = static_cast<unsigned>(*per_second * 60);
+  spec().notes.push_back(fmt::format(
+      "{}:{}: cps = {} {} became rate = {} (launches a minute); ninetd holds the clients over "
+      "it in the backlog instead of refusing them for {} s",
+      setting.file, setting.name.line, rate.text, pause.text, *spec().max_per_minute, pause.text));
 }
 
 void Mapper::set_launch(const Setting& setting) {
@@ -311,6 +329,9 @@ void Mapper::map_service_name(const Types& types, std::vector<std::string>& host
             fmt::format("port must be a number from 1 to 65535, got \"{}\"", word.text));
       return;
     }
+    // The entry is named by its port: the name stays only in a comment.
+    spec().notes.insert(spec().notes.begin(), fmt::format("{}:{}: service {}, named by its port {}",
+                                                          file_, name.line, name.text, word.text));
   } else if (types.unlisted) {
     fields_.error(name, 0, fmt::format("UNLISTED service {} needs a port", name.text));
     return;
@@ -495,8 +516,10 @@ void Mapper::check_policy() {
 
 MapResult Mapper::run(const std::vector<Setting>& settings) {
   for (const AttributeRow& row : attribute_table())
-    if (row.apply != nullptr)
-      if (const Setting* setting = find_setting(settings, row.name)) row.apply(*this, *setting);
+    if (const Setting* setting = find_setting(settings, row.name)) {
+      if (row.apply != nullptr) row.apply(*this, *setting);
+      if (row.support == Support::not_yet) note_not_applied(*setting);
+    }
   Types types = read_types();
   Flags read = read_flags();
   std::vector<std::string> hosts;
@@ -521,9 +544,8 @@ MapResult Mapper::run(const std::vector<Setting>& settings) {
     result.failed_entry = {spec().line, spec().service, spec().protocol};
     return result;
   }
-  auto specs = finish_specs(fields_, hosts, result.failed_entry);
-  result.failed = specs.empty();
-  if (!result.switched_off) result.specs = std::move(specs);
+  result.specs = finish_specs(fields_, hosts, result.failed_entry);
+  result.failed = result.specs.empty();
   return result;
 }
 

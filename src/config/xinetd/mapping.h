@@ -20,8 +20,8 @@
 namespace ninetd::config::xinetd {
 
 struct MapResult {
-  std::vector<ServiceSpec> specs;  // none when off or failed
-  bool switched_off = false;       // disable = yes, or defaults' enabled/disabled
+  std::vector<ServiceSpec> specs;  // none when failed
+  bool switched_off = false;       // disable = yes, or defaults' enabled/disabled: not served
   bool failed = false;
   FailedEntry failed_entry;
 };
@@ -75,6 +75,7 @@ class Mapper {
 
   void error(const Setting& setting, const Word& word, std::string message);
   void warning(const Setting& setting, const Word& word, std::string message);
+  void note_not_applied(const Setting& setting);
 
  private:
   struct Types {

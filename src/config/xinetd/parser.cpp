@@ -70,7 +70,11 @@ void read_service(const Block& block, const std::string& file, const Defaults& d
   std::vector<Setting> settings = defaults.settings;
   apply_attributes(settings, attributes, file, false, result.diagnostics);
   MapResult mapped = map_service(file, block, settings, result.diagnostics);
-  if (mapped.switched_off) return;
+  if (mapped.switched_off) {
+    for (auto& spec : mapped.specs)
+      result.switched_off.push_back({result.services.size(), std::move(spec)});
+    return;
+  }
   if (mapped.failed) result.failed.push_back(std::move(mapped.failed_entry));
   for (auto& spec : mapped.specs) result.services.push_back(std::move(spec));
 }
