@@ -63,6 +63,12 @@ class KeyValueParser {
   void settle_program();
   void settle_redirect();
 
+ public:
+  // `port = N`: the socket's port is N and the service word only names it
+  // (xinetd's service NAME with port = N; what --convert writes).
+  void apply_port(const Word& value);
+
+ private:
   const Entry& entry_;
   FieldParser fields_;
   std::vector<const Option*> seen_;
@@ -187,7 +193,7 @@ void banner(KeyValueParser& p, const Option& option, BannerKind kind) {
   p.banner_keys[index] = option.key;
 }
 
-constexpr std::array<KeyRow, 42> kKeys{{
+constexpr std::array<KeyRow, 43> kKeys{{
     {{"protocol",
       "tcp, udp, tcp4, udp4, tcp6, udp6, tcp46, udp46, unix, rpc/tcp or rpc/udp, with ,options"},
      1,
@@ -200,6 +206,10 @@ constexpr std::array<KeyRow, 42> kKeys{{
      1,
      1,
      [](KeyValueParser& p, const Option& o) { p.bind_word = o.values[0]; }},
+    {{"port", "a port number: the service word is then the name logs use"},
+     1,
+     1,
+     [](KeyValueParser& p, const Option& o) { p.apply_port(o.values[0]); }},
     {{"socktype", "stream, dgram, raw or seqpacket"},
      1,
      1,
@@ -429,6 +439,23 @@ std::string unknown_key_message(std::string_view key) {
     return fmt::format("unknown key \"{}\"; did you mean \"{}\"?", key, closest->description.name);
   return fmt::format("unknown key \"{}\" (ninetd.conf(5), \"Key=value entries\", lists the keys)",
                      key);
+}
+
+void KeyValueParser::apply_port(const Word& value) {
+  ServiceSpec& s = spec();
+  if (s.tcpmux || s.rpc || s.transport == Transport::local) {
+    fields_.error(value, 0, "port applies to tcp and udp services only");
+    return;
+  }
+  auto number = parse_number(value.text, 65535);
+  if (!number || *number == 0) {
+    fields_.error(value, 0,
+                  fmt::format("port must be a number from 1 to 65535, got \"{}\"", value.text));
+    return;
+  }
+  if (s.service.empty()) return;  // the service word had errors, reported already
+  s.label = std::move(s.service);
+  s.service = value.text;
 }
 
 // Unknown and repeated keys are reported once, before any is applied.
