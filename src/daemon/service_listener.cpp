@@ -359,6 +359,9 @@ bool ServiceListener::within_policy(const net::SocketAddress& peer) {
   PolicyInputs inputs = owner_.policy_inputs(*policy);
   services::PolicyVerdict verdict = services::judge(*policy, inputs.minute, inputs.load);
   if (verdict == services::PolicyVerdict::allowed) return true;
+  // xinetd's words for these refusals in its FAIL lines.
+  if (log_fail(peer, verdict == services::PolicyVerdict::over_max_load ? "load" : "time"))
+    return false;
   log_repeated(false,
                verdict == services::PolicyVerdict::over_max_load ? "refused: max_load"
                                                                  : "refused: access_times",

@@ -192,3 +192,26 @@ def test_a_dgram_servers_start_names_the_datagrams_sender(ninetd, tmp_path):
     ninetd.wait_log(rf"tftp/udp: EXIT status=0 pid={start.group(1)}\n", regex=True)
     assert udp_answer_from("127.0.0.1", port) is None
     ninetd.wait_log(f"tftp/udp: FAIL reason=address from=127.0.0.1\n")
+
+
+def test_policy_refusals_are_fail_lines_with_xinetds_reasons(ninetd, tmp_path):
+    """access_times and max_load refusals: FAIL reason=time and reason=load, as xinetd words
+    them, in place of the refusal warning (max_load = 0 refuses on any machine)."""
+    loaded, closed = free_port(), free_port()
+    now = __import__("time").localtime()
+    # A range of one minute, 12 hours away from now: never the current minute.
+    other = (now.tm_hour + 12) % 24
+    conf = (xinetd_service("busy", loaded, "/bin/cat",
+                           "  max_load = 0\n  log_on_failure = HOST\n")
+            + xinetd_service("later", closed, "/bin/cat",
+                             f"  access_times = {other}:00-{other}:01\n  log_on_failure = HOST\n"))
+    ninetd.start(conf, xinetd=True, args=())
+    for port in (loaded, closed):
+        with socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT) as s:
+            try:
+                assert s.recv(100) == b""  # closed unserved
+            except ConnectionResetError:
+                pass
+    ninetd.wait_log("busy/tcp: FAIL reason=load from=127.0.0.1\n")
+    ninetd.wait_log("later/tcp: FAIL reason=time from=127.0.0.1\n")
+    assert "refused 127.0.0.1" not in ninetd.log()
