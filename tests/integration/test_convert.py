@@ -148,6 +148,44 @@ def test_converted_configuration_serves_the_same_bytes(ninetd, tmp_path):
     assert all("refused 127.0.0.2: not in the allow list" in l for l in warnings), log
 
 
+def test_launch_policy_and_log_settings_convert_and_serve_the_same_bytes(ninetd, tmp_path):
+    """env, umask, banner, access_times, max_load and log_on_success: key=value keys of the
+    same names, which plain ninetd applies as ninetd -x does."""
+    port = free_port()
+    banner = tmp_path / "banner.txt"
+    banner.write_bytes(b"welcome\r\n")
+    script = tmp_path / "greet.sh"
+    script.write_text('#!/bin/sh\nprintf \'%s\\n\' "$GREETING"\numask\nexec cat\n')
+    script.chmod(0o755)
+    conf = tmp_path / "xinetd.conf"
+    conf.write_text(
+        f"service greet\n{{\n  type = UNLISTED\n  port = {port}\n  bind = 127.0.0.1\n"
+        f"  socket_type = stream\n  wait = no\n  user = root\n  server = {script}\n"
+        "  env = GREETING=hello,world\n  umask = 027\n"
+        f"  banner = {banner}\n  access_times = 0:00-23:59\n  max_load = 10000\n"
+        "  log_on_success = PID HOST\n}\n")
+    converted, r = convert(conf, tmp_path)
+    assert r.stderr == ""
+    for text in (f"\tbanner = {banner},\n", "\taccess_times = 0:00-23:59,\n",
+                 "\tmax_load = 10000.00,\n", "\tenv = \"GREETING=hello,world\",\n",
+                 "\tumask = 027,\n", "\tlog_on_success = PID HOST;\n"):
+        assert text in r.stdout, r.stdout
+    check = run("-t", str(converted))
+    assert check.returncode == 0 and check.stderr == "", check.stderr
+    assert listing(check, names=False) == listing(run("-t", "-x", str(conf)), names=False)
+
+    ninetd.start(conf=str(conf), xinetd=True)
+    from_xinetd = tcp_exchange(port, b"through cat\n")
+    assert ninetd.stop() == 0
+    since = ninetd.mark()
+    ninetd.start(conf=str(converted), wait_started=False)
+    ninetd.wait_log("notice: started: ", since=since)
+    from_converted = tcp_exchange(port, b"through cat\n")
+    assert from_converted == from_xinetd == b"welcome\r\nhello,world\n0027\nthrough cat\n"
+    log = ninetd.log()
+    assert ": error: " not in log and ": warning: " not in log, log
+
+
 def test_what_ninetd_does_not_carry_is_a_comment_and_a_warning(tmp_path):
     conf = tmp_path / "xinetd.conf"
     conf.write_text("service cat\n{\n  type = UNLISTED\n  port = 4000\n  socket_type = stream\n"
