@@ -370,21 +370,31 @@ TEST(SpecWriterProperty, GeneratedXinetdServicesRoundTrip) {
       {"", "  only_from = 127.0.0.1 10.1.0.0\n", "  only_from =\n"},
       {"", "  no_access = 127.0.0.2 ::1\n"},
       {"", "  disable = yes\n"},
+      {"", "", "  redirect = 127.0.0.1 25\n", "  redirect = [::1] smtp\n"},
+      {"", "  env = A=1 B=x,y;z\n", "  passenv = PATH TZ\n"},
+      {"", "  umask = 022\n", "  nice = -3\n", "  rlimit_as = 1M\n  rlimit_cpu = UNLIMITED\n"},
+      {"", "  banner = /etc/issue\n", "  banner_success = /a\n  banner_fail = /b\n"},
+      {"", "  access_times = 22:00-2:00 8:00-9:30\n", "  max_load = 1.5\n"},
+      {"", "  log_on_success = PID EXIT DURATION\n", "  log_on_failure = HOST ATTEMPT\n"},
+      {"", "  log_type = FILE /var/log/x 1K\n", "  log_type = SYSLOG local0 err\n"},
   };
   const std::vector<std::string> kNames{"echo", "daytime", "cat", "tftp", "chargen"};
   std::mt19937 random(15);
   std::size_t read = 0;
-  for (int i = 0; i < 3000; ++i) {
+  std::size_t redirects = 0;
+  for (int i = 0; i < 6000; ++i) {
     std::string body;
     for (const auto& pool : kPools) body += pool[random() % pool.size()];
     std::string text = block(kNames[random() % kNames.size()], body);
     ParseResult original = parse_xinetd(text);
     if (has_error(original)) continue;
     read += original.services.size() + original.switched_off.size();
+    for (const ServiceSpec& spec : original.services) redirects += spec.redirect ? 1 : 0;
     expect_round_trip(original, text);
     if (::testing::Test::HasFailure()) break;
   }
   EXPECT_GT(read, 200u);
+  EXPECT_GT(redirects, 10u);
 }
 
 }  // namespace
