@@ -96,6 +96,10 @@ std::optional<std::uint64_t> parse_limit(std::string_view text) {
     if (!std::isdigit(static_cast<unsigned char>(c))) return std::nullopt;
     value = value * 10 + static_cast<std::uint64_t>(c - '0');
   }
+  // 15 digits of MiB pass 64 bits: refused rather than wrapped, with room
+  // left for the hard limit a soft one implies.
+  if (value > (std::numeric_limits<std::uint64_t>::max() - kExtraMax) / multiplier)
+    return std::nullopt;
   return value * multiplier;
 }
 
