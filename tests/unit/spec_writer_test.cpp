@@ -109,6 +109,19 @@ TEST(SpecWriter, KeyValuesWhenTheClassicFieldsCannot) {
             "\texec = /bin/cat,\n\targs = cat \"a b\";\n");
 }
 
+// A redirecting service runs no program: no exec (the reader would take one
+// as a contradiction), and the user the reader defaults to.
+TEST(SpecWriter, ARedirectIsAKeyValueEntryWithoutExec) {
+  ParseResult original = parse_xinetd(block(
+      "fwd", "  type = UNLISTED\n  port = 4000\n  socket_type = stream\n  redirect = [::1] 25\n"));
+  ASSERT_EQ(original.services.size(), 1u);
+  EXPECT_EQ(classic_line(original.services[0]), std::nullopt);
+  EXPECT_EQ(write_spec(original.services[0]).text,
+            "4000 on\n\tprotocol = tcp,\n\tsocktype = stream,\n\twait = no,\n\tuser = root,\n"
+            "\tredirect = ::1 25;\n");
+  expect_round_trip(original, "redirect");
+}
+
 TEST(SpecWriter, ALongListGoesOnOverLines) {
   std::string allow;
   for (int i = 0; i < 300; ++i)
