@@ -96,6 +96,10 @@ std::optional<std::uint64_t> parse_limit(std::string_view text) {
     if (!std::isdigit(static_cast<unsigned char>(c))) return std::nullopt;
     value = value * 10 + static_cast<std::uint64_t>(c - '0');
   }
+  // 15 digits of MiB pass 64 bits: refused rather than wrapped, with room
+  // left for the hard limit a soft one implies.
+  if (value > (std::numeric_limits<std::uint64_t>::max() - kExtraMax) / multiplier)
+    return std::nullopt;
   return value * multiplier;
 }
 
@@ -161,6 +165,22 @@ std::optional<LogTarget> parse_file(std::span<const Word> words, const LogReport
   return target;
 }
 
+// A size as parse_limit reads it back: with the largest of M and K that
+// divides it, so a limit read with a suffix stays within its 15 digits.
+std::string limit_word(std::uint64_t bytes) {
+  constexpr std::uint64_t kMiB = std::uint64_t{1024} * 1024;
+  if (bytes != 0 && bytes % kMiB == 0) return fmt::format("{}M", bytes / kMiB);
+  if (bytes != 0 && bytes % 1024 == 0) return fmt::format("{}K", bytes / 1024);
+  return std::to_string(bytes);
+}
+
+template <std::size_t N>
+std::string name_of(const std::array<NamedValue, N>& table, int value) {
+  for (const NamedValue& row : table)
+    if (row.value == value) return std::string(row.name);
+  return std::to_string(value);
+}
+
 }  // namespace
 
 std::optional<std::uint8_t> parse_log_flags(std::span<const Word> words, bool success,
@@ -213,6 +233,32 @@ std::optional<LogTarget> parse_log_type(std::span<const Word> words, const Word&
     return std::nullopt;
   }
   return syslog ? parse_syslog(words, report) : parse_file(words, report);
+}
+
+std::vector<std::string> log_flag_names(std::uint8_t flags, bool success) {
+  std::vector<std::string> out;
+  auto add = [&](const auto& table) {
+    for (const NamedValue& row : table)
+      if ((flags & row.value) != 0) out.emplace_back(row.name);
+  };
+  if (success)
+    add(kSuccessFlags);
+  else
+    add(kFailureFlags);
+  return out;
+}
+
+std::vector<std::string> log_type_words(const LogTarget& target) {
+  if (target.kind == LogTarget::Kind::syslog)
+    return {"SYSLOG", name_of(kFacilities, target.priority & LOG_FACMASK),
+            name_of(kLevels, target.priority & LOG_PRIMASK)};
+  std::vector<std::string> out{"FILE", target.path};
+  if (target.soft_limit == 0 && target.hard_limit == 0) return out;
+  out.push_back(limit_word(target.soft_limit));
+  std::uint64_t implied =
+      target.soft_limit + std::clamp(target.soft_limit / 100, kExtraMin, kExtraMax);
+  if (target.hard_limit != implied) out.push_back(limit_word(target.hard_limit));
+  return out;
 }
 
 }  // namespace ninetd::config

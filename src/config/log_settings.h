@@ -10,6 +10,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "config/diagnostic.h"
 #include "config/lexer.h"
@@ -62,5 +63,12 @@ std::optional<std::uint8_t> parse_log_flags(std::span<const Word> words, bool su
 // where an error with no word of its own (too few words) is reported.
 std::optional<LogTarget> parse_log_type(std::span<const Word> words, const Word& at,
                                         const LogReport& report);
+
+// The other way, for ninetd --convert and -t: the flags' names in the
+// table's order, and log_type's words (SYSLOG facility level, FILE path
+// [soft [hard]], the hard limit left out when it is the one soft implies),
+// which parse_log_flags and parse_log_type read back into the same values.
+std::vector<std::string> log_flag_names(std::uint8_t flags, bool success);
+std::vector<std::string> log_type_words(const LogTarget& target);
 
 }  // namespace ninetd::config

@@ -3,8 +3,11 @@
 #include <fmt/format.h>
 
 #include <array>
+#include <iterator>
 
 #include "config/lexer.h"
+#include "config/log_settings.h"
+#include "limits/load_limit.h"
 
 namespace ninetd::config {
 namespace {
@@ -74,10 +77,58 @@ bool has_address(const ServiceSpec& spec) {
   return spec.transport != Transport::local && !spec.tcpmux;
 }
 
+bool words(std::vector<std::string> values, std::vector<std::string>& out) {
+  if (values.empty()) return false;
+  out.insert(out.end(), std::make_move_iterator(values.begin()),
+             std::make_move_iterator(values.end()));
+  return true;
+}
+
+bool banner(const ServiceSpec& spec, BannerKind kind, std::vector<std::string>& out) {
+  const std::string& path = spec.policy.banners[static_cast<std::size_t>(kind)].path;
+  if (path.empty()) return false;
+  out.push_back(path);
+  return true;
+}
+
+std::string clock_word(unsigned minute) {
+  return fmt::format("{}:{:02}", minute / 60, minute % 60);
+}
+
+// "8:00-12:30": each range as it reads back; a range to 23:59 followed by
+// one from 0:00 that ends before it starts is one range across midnight
+// ("22:00-6:00"), which is what the reader split (and the only way to write
+// a half of one minute, as "23:59-0:00" gives).
+bool access_times(const ServiceSpec& spec, std::vector<std::string>& out) {
+  const auto& ranges = spec.policy.access_times;
+  if (!spec.policy.access_times_given || ranges.empty()) return false;
+  for (std::size_t i = 0; i < ranges.size(); ++i) {
+    const limits::MinuteRange& range = ranges[i];
+    if (range.last == limits::kMinutesPerDay - 1 && i + 1 < ranges.size() &&
+        ranges[i + 1].first == 0 && ranges[i + 1].last < range.first) {
+      out.push_back(clock_word(range.first) + "-" + clock_word(ranges[++i].last));
+      continue;
+    }
+    out.push_back(clock_word(range.first) + "-" + clock_word(range.last));
+  }
+  return true;
+}
+
+template <Rlimit kWhich>
+bool rlimit(const ServiceSpec& spec, std::vector<std::string>& out) {
+  for (const RlimitSetting& setting : spec.launch.rlimits) {
+    if (setting.which != kWhich) continue;
+    out.push_back(setting.value == kUnlimited ? std::string("UNLIMITED")
+                                              : std::to_string(setting.value));
+    return true;
+  }
+  return false;
+}
+
 using Out = std::vector<std::string>;
 
 // clang-format off
-constexpr std::array<KeyWriter, 19> kWriters{{
+constexpr std::array<KeyWriter, 38> kWriters{{
     {"protocol", true, [](const ServiceSpec& s, Out& o) { o.push_back(s.protocol); return true; }},
     {"bind", true, [](const ServiceSpec& s, Out& o) { return has_address(s) && text(s.host, o); }},
     {"socktype", true,
@@ -99,11 +150,40 @@ constexpr std::array<KeyWriter, 19> kWriters{{
      [](const ServiceSpec& s, Out& o) { return limit(s.max_child_per_ip, o); }},
     {"allow", false, [](const ServiceSpec& s, Out& o) { return access(s, true, o); }},
     {"deny", false, [](const ServiceSpec& s, Out& o) { return access(s, false, o); }},
+    {"banner", false,
+     [](const ServiceSpec& s, Out& o) { return banner(s, BannerKind::always, o); }},
+    {"banner_success", false,
+     [](const ServiceSpec& s, Out& o) { return banner(s, BannerKind::success, o); }},
+    {"banner_fail", false,
+     [](const ServiceSpec& s, Out& o) { return banner(s, BannerKind::fail, o); }},
+    {"access_times", false, [](const ServiceSpec& s, Out& o) { return access_times(s, o); }},
+    {"max_load", false,
+     [](const ServiceSpec& s, Out& o) {
+       return s.policy.max_load && (o.push_back(limits::format_load(*s.policy.max_load)), true);
+     }},
     {"user", true, [](const ServiceSpec& s, Out& o) { o.push_back(s.user); return true; }},
     {"group", true, [](const ServiceSpec& s, Out& o) { return text(s.group, o); }},
     {"login_class", true, [](const ServiceSpec& s, Out& o) { return text(s.login_class, o); }},
+    {"env", false, [](const ServiceSpec& s, Out& o) { return words(s.launch.env, o); }},
+    {"passenv", false, [](const ServiceSpec& s, Out& o) { return words(s.launch.passenv, o); }},
+    {"nice", false,
+     [](const ServiceSpec& s, Out& o) {
+       return s.launch.nice && (o.push_back(std::to_string(*s.launch.nice)), true);
+     }},
+    {"umask", false,
+     [](const ServiceSpec& s, Out& o) {
+       return s.launch.umask && (o.push_back(fmt::format("{:03o}", *s.launch.umask)), true);
+     }},
+    {"rlimit_as", false, rlimit<Rlimit::as>},
+    {"rlimit_cpu", false, rlimit<Rlimit::cpu>},
+    {"rlimit_data", false, rlimit<Rlimit::data>},
+    {"rlimit_rss", false, rlimit<Rlimit::rss>},
+    {"rlimit_stack", false, rlimit<Rlimit::stack>},
+    {"rlimit_files", false, rlimit<Rlimit::files>},
+    // A redirecting service runs no program: no exec, which would contradict it.
     {"exec", true,
      [](const ServiceSpec& s, Out& o) {
+       if (s.redirect) return false;
        o.push_back(s.builtin != Builtin::none ? std::string("internal") : s.program);
        return true;
      }},
@@ -112,7 +192,20 @@ constexpr std::array<KeyWriter, 19> kWriters{{
        o.insert(o.end(), s.args.begin(), s.args.end());
        return !s.args.empty();
      }},
+    {"redirect", false,
+     [](const ServiceSpec& s, Out& o) {
+       if (!s.redirect) return false;
+       o.push_back(s.redirect->host);
+       o.push_back(s.redirect->port);
+       return true;
+     }},
     {"listen_fds", true, [](const ServiceSpec& s, Out& o) { return yes(s.listen_fds, o); }},
+    {"log_on_success", false,
+     [](const ServiceSpec& s, Out& o) { return words(log_flag_names(s.log_on_success, true), o); }},
+    {"log_on_failure", false,
+     [](const ServiceSpec& s, Out& o) { return words(log_flag_names(s.log_on_failure, false), o); }},
+    {"log_type", false,
+     [](const ServiceSpec& s, Out& o) { return s.log_type && words(log_type_words(*s.log_type), o); }},
 }};
 // clang-format on
 

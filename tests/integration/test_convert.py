@@ -57,10 +57,13 @@ def convert(conf, tmp_path):
     return converted, r
 
 
-def listing(r):
-    """The -t listing without the from= field (the place differs between the two files)."""
-    return [re.sub(r" from=\S+", "", line) for line in r.stdout.splitlines()
-            if line.startswith("service=")]
+def listing(r, names=True):
+    """The -t listing without the from= field (the place differs between the two files), and
+    without the service= name unless `names`: a service xinetd names while it listens on a
+    given port is named by its port once converted (a comment above its entry says so)."""
+    lines = [re.sub(r" from=\S+", "", line) for line in r.stdout.splitlines()
+             if line.startswith("service=")]
+    return lines if names else [re.sub(r"^service=\S+ ", "", line) for line in lines]
 
 
 def test_stock_files_convert_to_a_file_that_checks_clean(tmp_path):
@@ -125,7 +128,7 @@ def test_converted_configuration_serves_the_same_bytes(ninetd, tmp_path):
     check = run("-t", str(converted))
     assert check.returncode == 0 and check.stderr == "", check.stderr
     original_check = run("-t", "-x", str(conf))
-    assert listing(check) == listing(original_check)
+    assert listing(check, names=False) == listing(original_check, names=False)
     assert any("max_child=5 max_child_per_ip=2 allow=127.0.0.1" in l for l in listing(check))
 
     ninetd.start(conf=str(conf), xinetd=True)
@@ -145,19 +148,57 @@ def test_converted_configuration_serves_the_same_bytes(ninetd, tmp_path):
     assert all("refused 127.0.0.2: not in the allow list" in l for l in warnings), log
 
 
+def test_launch_policy_and_log_settings_convert_and_serve_the_same_bytes(ninetd, tmp_path):
+    """env, umask, banner, access_times, max_load and log_on_success: key=value keys of the
+    same names, which plain ninetd applies as ninetd -x does."""
+    port = free_port()
+    banner = tmp_path / "banner.txt"
+    banner.write_bytes(b"welcome\r\n")
+    script = tmp_path / "greet.sh"
+    script.write_text('#!/bin/sh\nprintf \'%s\\n\' "$GREETING"\numask\nexec cat\n')
+    script.chmod(0o755)
+    conf = tmp_path / "xinetd.conf"
+    conf.write_text(
+        f"service greet\n{{\n  type = UNLISTED\n  port = {port}\n  bind = 127.0.0.1\n"
+        f"  socket_type = stream\n  wait = no\n  user = root\n  server = {script}\n"
+        "  env = GREETING=hello,world\n  umask = 027\n"
+        f"  banner = {banner}\n  access_times = 0:00-23:59\n  max_load = 10000\n"
+        "  log_on_success = PID HOST\n}\n")
+    converted, r = convert(conf, tmp_path)
+    assert r.stderr == ""
+    for text in (f"\tbanner = {banner},\n", "\taccess_times = 0:00-23:59,\n",
+                 "\tmax_load = 10000.00,\n", "\tenv = \"GREETING=hello,world\",\n",
+                 "\tumask = 027,\n", "\tlog_on_success = PID HOST;\n"):
+        assert text in r.stdout, r.stdout
+    check = run("-t", str(converted))
+    assert check.returncode == 0 and check.stderr == "", check.stderr
+    assert listing(check, names=False) == listing(run("-t", "-x", str(conf)), names=False)
+
+    ninetd.start(conf=str(conf), xinetd=True)
+    from_xinetd = tcp_exchange(port, b"through cat\n")
+    assert ninetd.stop() == 0
+    since = ninetd.mark()
+    ninetd.start(conf=str(converted), wait_started=False)
+    ninetd.wait_log("notice: started: ", since=since)
+    from_converted = tcp_exchange(port, b"through cat\n")
+    assert from_converted == from_xinetd == b"welcome\r\nhello,world\n0027\nthrough cat\n"
+    log = ninetd.log()
+    assert ": error: " not in log and ": warning: " not in log, log
+
+
 def test_what_ninetd_does_not_carry_is_a_comment_and_a_warning(tmp_path):
     conf = tmp_path / "xinetd.conf"
     conf.write_text("service cat\n{\n  type = UNLISTED\n  port = 4000\n  socket_type = stream\n"
-                    "  wait = no\n  user = nobody\n  server = /bin/cat\n  nice = 10\n"
+                    "  wait = no\n  user = nobody\n  server = /bin/cat\n  groups = yes\n"
                     "  cps = 10 30\n}\n")
     r = run("--convert", "-x", str(conf))
     assert r.returncode == 0, r.stderr
-    assert r.stderr == f"{conf}:9:3: warning: nice is not supported by ninetd yet; it is ignored\n"
-    assert (f"# {conf}:1: 4000/tcp\n"
+    assert r.stderr == f"{conf}:9:3: warning: groups is not supported by ninetd yet; it is ignored\n"
+    assert (f"# {conf}:1: cat/tcp\n"
             f"# {conf}:1: service cat, named by its port 4000\n"
             f"# {conf}:10: cps = 10 30 became rate = 600 (launches a minute); ninetd holds the "
             "clients over it in the backlog instead of refusing them for 30 s\n"
-            f"# {conf}:9: nice = 10 is not supported by ninetd yet; not applied\n"
+            f"# {conf}:9: groups = yes is not supported by ninetd yet; not applied\n"
             "4000\tstream\ttcp\tnowait.600\tnobody\t/bin/cat cat\n") in r.stdout, r.stdout
 
 

@@ -118,6 +118,10 @@ TEST(LogSettings, FileWithXinetdsLimits) {
   EXPECT_FALSE(parse_log_type(words({"FILE", "x.log"}), at, r.report()));
   EXPECT_FALSE(parse_log_type(words({"FILE", "/x", "2k", "1k"}), at, r.report()));
   EXPECT_FALSE(parse_log_type(words({"FILE", "/x", "lots"}), at, r.report()));
+  // Past 64 bits: refused, not wrapped (15 digits of MiB are 2^70 bytes).
+  EXPECT_FALSE(parse_log_type(words({"FILE", "/x", "999999999999999M"}), at, r.report()));
+  EXPECT_EQ(r.problems.size(), 4u);
+  r.problems.pop_back();
   EXPECT_EQ(r.problems,
             (Strings{"6 error log_type FILE needs an absolute path, got \"x.log\"",
                      "12 error log_type: hard limit \"1k\" must be a size no less than the soft "

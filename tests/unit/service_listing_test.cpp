@@ -46,5 +46,32 @@ TEST(ServiceListing, OneLinePerEntryInReadingOrderOffIncluded) {
                      "user=root"}));
 }
 
+// The settings beyond the classic fields under their keys; a redirecting
+// service has no exec.
+TEST(ServiceListing, NewerSettingsAndARedirect) {
+  config::ParseResult parsed = config::parse_config(
+      "4000 on protocol = tcp4, wait = no, user = nobody, exec = /bin/cat,\n"
+      "  banner = /etc/issue, access_times = 22:00-6:00, max_load = 2.5, env = \"A=a b\",\n"
+      "  umask = 022, rlimit_cpu = UNLIMITED, log_on_success = HOST PID,\n"
+      "  log_type = SYSLOG daemon info;\n"
+      "4001 on protocol = tcp4, redirect = 192.0.2.9 smtp;\n",
+      "in.conf");
+  ASSERT_EQ(parsed.services.size(), 2u);
+  config::TreeResult tree;
+  tree.services = parsed.services;
+  services::LoadedConfig loaded;
+  loaded.services.push_back(socket_of(tree.services[0], "127.0.0.1", 4000));
+  loaded.services.push_back(socket_of(tree.services[1], "127.0.0.1", 4001));
+  EXPECT_EQ(list_services(tree, loaded),
+            (Strings{"service=4000/tcp4 from=in.conf:1 status=on listen=127.0.0.1:4000 "
+                     "family=ipv4 protocol=tcp4 socktype=stream wait=no banner=/etc/issue "
+                     "access_times=22:00-6:00 max_load=2.50 user=nobody env=\"A=a b\" "
+                     "umask=022 rlimit_cpu=UNLIMITED exec=/bin/cat args=cat "
+                     "log_on_success=PID,HOST log_type=SYSLOG,daemon,info",
+                     "service=4001/tcp4 from=in.conf:5 status=on listen=127.0.0.1:4001 "
+                     "family=ipv4 protocol=tcp4 socktype=stream wait=no user=root "
+                     "redirect=192.0.2.9,smtp"}));
+}
+
 }  // namespace
 }  // namespace ninetd::daemon

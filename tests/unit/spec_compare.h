@@ -12,7 +12,9 @@
 #include <string>
 #include <vector>
 
+#include "config/log_settings.h"
 #include "config/service_spec.h"
+#include "limits/access_times.h"
 
 namespace ninetd::config::testing {
 
@@ -39,6 +41,28 @@ std::string shown(const T& v) {
     return fmt::format("\"{}\"", v);
   else
     return fmt::format("{}", v);
+}
+
+// The settings beyond the classic fields, as text both sides can show.
+inline std::string shown_log_type(const std::optional<LogTarget>& t) {
+  if (!t) return "none";
+  return fmt::format("{}/{}/{}/{}/{}", static_cast<int>(t->kind), t->priority, t->path,
+                     t->soft_limit, t->hard_limit);
+}
+inline std::string shown_rlimits(const std::vector<RlimitSetting>& rlimits) {
+  std::vector<std::string> out;
+  for (const auto& r : rlimits)
+    out.push_back(fmt::format("{}={}", static_cast<int>(r.which), r.value));
+  return shown(out);
+}
+inline std::string shown_redirect(const std::optional<ServiceSpec::Redirect>& r) {
+  return r ? fmt::format("{} {}", r->host, r->port) : "none";
+}
+inline std::string shown_max_load(const std::optional<std::uint32_t>& v) {
+  return v ? std::to_string(*v) : "none";
+}
+inline std::string shown_umask(const std::optional<std::uint32_t>& v) {
+  return v ? fmt::format("{:o}", *v) : "none";
 }
 
 inline std::vector<std::string> spec_differences(const ServiceSpec& a, const ServiceSpec& b) {
@@ -77,6 +101,22 @@ inline std::vector<std::string> spec_differences(const ServiceSpec& a, const Ser
   same("builtin", a.builtin, b.builtin);
   same("program", a.program, b.program);
   same("args", a.args, b.args);
+  for (std::size_t i = 0; i < kBannerKinds; ++i)
+    same(banner_key(static_cast<BannerKind>(i)).data(), a.policy.banners[i].path,
+         b.policy.banners[i].path);
+  same("access_times", limits::describe(a.policy.access_times),
+       limits::describe(b.policy.access_times));
+  same("access_times_given", a.policy.access_times_given, b.policy.access_times_given);
+  same("max_load", shown_max_load(a.policy.max_load), shown_max_load(b.policy.max_load));
+  same("env", a.launch.env, b.launch.env);
+  same("passenv", a.launch.passenv, b.launch.passenv);
+  same("nice", a.launch.nice, b.launch.nice);
+  same("umask", shown_umask(a.launch.umask), shown_umask(b.launch.umask));
+  same("rlimits", shown_rlimits(a.launch.rlimits), shown_rlimits(b.launch.rlimits));
+  same("log_on_success", a.log_on_success, b.log_on_success);
+  same("log_on_failure", a.log_on_failure, b.log_on_failure);
+  same("log_type", shown_log_type(a.log_type), shown_log_type(b.log_type));
+  same("redirect", shown_redirect(a.redirect), shown_redirect(b.redirect));
   return out;
 }
 

@@ -109,6 +109,19 @@ TEST(SpecWriter, KeyValuesWhenTheClassicFieldsCannot) {
             "\texec = /bin/cat,\n\targs = cat \"a b\";\n");
 }
 
+// A redirecting service runs no program: no exec (the reader would take one
+// as a contradiction), and the user the reader defaults to.
+TEST(SpecWriter, ARedirectIsAKeyValueEntryWithoutExec) {
+  ParseResult original = parse_xinetd(block(
+      "fwd", "  type = UNLISTED\n  port = 4000\n  socket_type = stream\n  redirect = [::1] 25\n"));
+  ASSERT_EQ(original.services.size(), 1u);
+  EXPECT_EQ(classic_line(original.services[0]), std::nullopt);
+  EXPECT_EQ(write_spec(original.services[0]).text,
+            "4000 on\n\tprotocol = tcp,\n\tsocktype = stream,\n\twait = no,\n\tuser = root,\n"
+            "\tredirect = ::1 25;\n");
+  expect_round_trip(original, "redirect");
+}
+
 TEST(SpecWriter, ALongListGoesOnOverLines) {
   std::string allow;
   for (int i = 0; i < 300; ++i)
@@ -144,6 +157,13 @@ TEST(SpecWriter, EveryKeyHasARow) {
     if (!rows.contains(key)) unwritten.insert(key);
   EXPECT_EQ(unwritten,
             (std::set<std::string_view>{"accept_max", "service_max", "ip_max", "ipsec"}));
+  // In kKeys' order, so an entry's keys come in the order the reader applies them.
+  std::vector<std::string_view> in_key_order;
+  for (const KeyDescription& key : key_descriptions())
+    if (rows.contains(key.name)) in_key_order.push_back(key.name);
+  std::vector<std::string_view> in_row_order;
+  for (const KeyWriter& row : key_writers()) in_row_order.push_back(row.key);
+  EXPECT_EQ(in_row_order, in_key_order);
 }
 
 // A spec with every setting the key=value form has, written and read back.
@@ -159,10 +179,20 @@ TEST(SpecWriter, EverySettingRoundTrips) {
       "rusersd/2-3 on protocol = rpc/udp, socktype = dgram, wait = yes, user = root,\n"
       "  exec = /usr/sbin/rpc.rusersd;\n"
       "/run/x.sock on protocol = unix, socktype = seqpacket, wait = no, user = root,\n"
-      "  exec = /bin/cat;\n",
+      "  exec = /bin/cat;\n"
+      "4002 on protocol = tcp, wait = no, user = nobody, exec = /bin/cat,\n"
+      "  banner = /etc/issue, banner_success = \"/srv/a b\", banner_fail = /srv/f,\n"
+      "  access_times = 8:00-12:30 22:00-6:00, max_load = 0.75,\n"
+      "  env = A=1 \"B=x y\", passenv = PATH, nice = 5, umask = 022,\n"
+      "  rlimit_as = 1M, rlimit_cpu = UNLIMITED, rlimit_data = 4096, rlimit_rss = 2k,\n"
+      "  rlimit_stack = 8M, rlimit_files = 64,\n"
+      "  log_on_success = PID HOST EXIT DURATION, log_on_failure = HOST ATTEMPT,\n"
+      "  log_type = FILE /var/log/x 1M 2M;\n"
+      "4003 on protocol = tcp46, user = nobody, redirect = 192.0.2.7 smtp,\n"
+      "  log_type = SYSLOG local7 err;\n",
       "in.conf");
   EXPECT_EQ(parse_test::messages(original), Strings{});
-  ASSERT_EQ(original.services.size(), 5u);
+  ASSERT_EQ(original.services.size(), 7u);
   expect_round_trip(original, "every setting");
 }
 
@@ -214,6 +244,45 @@ TEST(SpecWriterXinetd, EveryMappedAttributeRoundTrips) {
       "defaults\n{\n  enabled = cat\n}\n" + block("cat", kCat),
       "defaults\n{\n  enabled = other\n}\n" + block("cat", kCat),
       "defaults\n{\n  disabled = cat\n}\n" + block("cat", kCat),
+      block("cat", std::string(kCat) + "  banner = /etc/issue.net\n"),
+      block("cat", std::string(kCat) + "  banner_success = /srv/it's#1\n"),
+      block("cat", std::string(kCat) + "  banner_fail = /srv/no,more\n"),
+      block("cat", std::string(kCat) + "  access_times = 8:00-12:30 14:05-17:00\n"),
+      block("cat", std::string(kCat) + "  access_times = 22:00-6:00 0:00-23:59\n"),
+      block("cat", std::string(kCat) + "  access_times = 23:59-0:00\n"),
+      block("cat", std::string(kCat) + "  max_load = 2.5\n"),
+      block("cat", std::string(kCat) + "  max_load = 10000\n"),
+      block("cat", std::string(kCat) + "  env = A=1 B='q' C= D=x,y;z\\\n"),
+      block("cat", std::string(kCat) + "  passenv = PATH TZ\n"),
+      block("cat", std::string(kCat) + "  nice = -5\n"),
+      block("cat", std::string(kCat) + "  nice = 19\n  umask = 0\n"),
+      block("cat", std::string(kCat) + "  umask = 027\n"),
+      block("cat", std::string(kCat) +
+                       "  rlimit_as = 64M\n  rlimit_cpu = 30\n  rlimit_data = UNLIMITED\n"
+                       "  rlimit_rss = 3K\n  rlimit_stack = 8193\n  rlimit_files = 1024\n"),
+      block("cat", std::string(kCat) + "  log_on_success = PID HOST EXIT DURATION\n"),
+      block("cat", std::string(kCat) + "  log_on_failure = HOST ATTEMPT\n"),
+      block("cat", std::string(kCat) + "  log_type = SYSLOG local3 debug\n"),
+      block("cat", std::string(kCat) + "  log_type = SYSLOG authpriv\n"),
+      block("cat", std::string(kCat) + "  log_type = FILE /var/log/cat.log\n"),
+      block("cat", std::string(kCat) + "  log_type = FILE /var/log/cat.log 0\n"),
+      block("cat", std::string(kCat) + "  log_type = FILE /var/log/cat.log 1000000\n"),
+      block("cat", std::string(kCat) + "  log_type = FILE /var/log/cat.log 5M 6000K\n"),
+      block("cat", std::string(kCat) + "  log_type = FILE /l 999999999999999 999999999999999\n"),
+      block("cat", std::string(kCat) + "  log_type = FILE /l 999999999999999K\n"),
+      "defaults\n{\n  log_type = SYSLOG daemon\n  log_on_success += PID\n  umask = 022\n"
+      "  env = X=1\n}\n" +
+          block("cat", std::string(kCat) + "  log_on_success += HOST\n  env += Y=2\n"),
+      block("fwd",
+            "  type = UNLISTED\n  port = 4000\n  socket_type = stream\n"
+            "  redirect = 192.0.2.1 25\n"),
+      block("fwd",
+            "  type = UNLISTED\n  port = 4000\n  socket_type = stream\n  wait = no\n"
+            "  user = nobody\n  redirect = [::1] smtp\n  only_from = 127.0.0.1\n"
+            "  banner = /etc/issue\n  log_on_success = HOST\n"),
+      block("fwd",
+            "  type = UNLISTED\n  port = 4000\n  socket_type = stream\n"
+            "  redirect = mail.example.org 2525\n  disable = yes\n"),
   };
   for (const std::string& text : texts) {
     ParseResult original = parse_xinetd(text);
@@ -225,8 +294,8 @@ TEST(SpecWriterXinetd, EveryMappedAttributeRoundTrips) {
 
 TEST(SpecWriterXinetd, ANotAppliedAttributeIsANoteAndAComment) {
   ParseResult original = parse_xinetd(
-      "defaults\n{\n  umask = 022\n}\n" +
-      block("cat", std::string(kCat) + "  nice = 5\n  flags = NODELAY\n  cps = 2 9\n"));
+      "defaults\n{\n  deny_time = 5\n}\n" +
+      block("cat", std::string(kCat) + "  groups = yes\n  flags = NODELAY\n  cps = 2 9\n"));
   ASSERT_EQ(original.services.size(), 1u);
   TreeResult tree;
   tree.files = {"xinetd.conf"};
@@ -234,9 +303,9 @@ TEST(SpecWriterXinetd, ANotAppliedAttributeIsANoteAndAComment) {
   Conversion converted = write_conversion(tree);
   EXPECT_TRUE(converted.problems.empty());
   for (const char* text :
-       {"# xinetd.conf:5: 4000/tcp\n# xinetd.conf:5: service cat, named by its port 4000\n",
-        "# xinetd.conf:13: nice = 5 is not supported by ninetd yet; not applied\n",
-        "# xinetd.conf:3: umask = 022 (from defaults) is not supported by ninetd yet; not "
+       {"# xinetd.conf:5: cat/tcp\n# xinetd.conf:5: service cat, named by its port 4000\n",
+        "# xinetd.conf:13: groups = yes is not supported by ninetd yet; not applied\n",
+        "# xinetd.conf:3: deny_time = 5 (from defaults) is not supported by ninetd yet; not "
         "applied\n",
         "# xinetd.conf:14: flag NODELAY is not supported by ninetd; it is ignored\n",
         "# xinetd.conf:15: cps = 2 9 became rate = 120 (launches a minute); ninetd holds the "
@@ -321,21 +390,31 @@ TEST(SpecWriterProperty, GeneratedXinetdServicesRoundTrip) {
       {"", "  only_from = 127.0.0.1 10.1.0.0\n", "  only_from =\n"},
       {"", "  no_access = 127.0.0.2 ::1\n"},
       {"", "  disable = yes\n"},
+      {"", "", "  redirect = 127.0.0.1 25\n", "  redirect = [::1] smtp\n"},
+      {"", "  env = A=1 B=x,y;z\n", "  passenv = PATH TZ\n"},
+      {"", "  umask = 022\n", "  nice = -3\n", "  rlimit_as = 1M\n  rlimit_cpu = UNLIMITED\n"},
+      {"", "  banner = /etc/issue\n", "  banner_success = /a\n  banner_fail = /b\n"},
+      {"", "  access_times = 22:00-2:00 8:00-9:30\n", "  max_load = 1.5\n"},
+      {"", "  log_on_success = PID EXIT DURATION\n", "  log_on_failure = HOST ATTEMPT\n"},
+      {"", "  log_type = FILE /var/log/x 1K\n", "  log_type = SYSLOG local0 err\n"},
   };
   const std::vector<std::string> kNames{"echo", "daytime", "cat", "tftp", "chargen"};
   std::mt19937 random(15);
   std::size_t read = 0;
-  for (int i = 0; i < 3000; ++i) {
+  std::size_t redirects = 0;
+  for (int i = 0; i < 6000; ++i) {
     std::string body;
     for (const auto& pool : kPools) body += pool[random() % pool.size()];
     std::string text = block(kNames[random() % kNames.size()], body);
     ParseResult original = parse_xinetd(text);
     if (has_error(original)) continue;
     read += original.services.size() + original.switched_off.size();
+    for (const ServiceSpec& spec : original.services) redirects += spec.redirect ? 1 : 0;
     expect_round_trip(original, text);
     if (::testing::Test::HasFailure()) break;
   }
   EXPECT_GT(read, 200u);
+  EXPECT_GT(redirects, 10u);
 }
 
 }  // namespace
