@@ -128,9 +128,13 @@ bool rlimit(const ServiceSpec& spec, std::vector<std::string>& out) {
 using Out = std::vector<std::string>;
 
 // clang-format off
-constexpr std::array<KeyWriter, 38> kWriters{{
+constexpr std::array<KeyWriter, 39> kWriters{{
     {"protocol", true, [](const ServiceSpec& s, Out& o) { o.push_back(s.protocol); return true; }},
     {"bind", true, [](const ServiceSpec& s, Out& o) { return has_address(s) && text(s.host, o); }},
+    // A named service on a given port (xinetd's service NAME with port): the
+    // name goes before "on", the port here.
+    {"port", false,
+     [](const ServiceSpec& s, Out& o) { return !s.label.empty() && (o.push_back(s.service), true); }},
     {"socktype", true,
      [](const ServiceSpec& s, Out& o) { o.emplace_back(to_string(s.socket_type)); return true; }},
     {"acceptfilter", true,
@@ -338,7 +342,7 @@ std::span<const KeyWriter> key_writers() {
 }
 
 std::optional<std::string> service_word(const ServiceSpec& spec) {
-  std::string word = spec.service;
+  std::string word = spec.label.empty() ? spec.service : spec.label;
   if (spec.tcpmux) word = fmt::format("tcpmux/{}{}", spec.tcpmux_plus ? "+" : "", spec.service);
   if (spec.rpc) {
     word += fmt::format("/{}", spec.rpc_low_version);

@@ -57,13 +57,10 @@ def convert(conf, tmp_path):
     return converted, r
 
 
-def listing(r, names=True):
-    """The -t listing without the from= field (the place differs between the two files), and
-    without the service= name unless `names`: a service xinetd names while it listens on a
-    given port is named by its port once converted (a comment above its entry says so)."""
-    lines = [re.sub(r" from=\S+", "", line) for line in r.stdout.splitlines()
-             if line.startswith("service=")]
-    return lines if names else [re.sub(r"^service=\S+ ", "", line) for line in lines]
+def listing(r):
+    """The -t listing without the from= field (the place differs between the two files)."""
+    return [re.sub(r" from=\S+", "", line) for line in r.stdout.splitlines()
+            if line.startswith("service=")]
 
 
 def test_stock_files_convert_to_a_file_that_checks_clean(tmp_path):
@@ -120,15 +117,18 @@ def test_converted_configuration_serves_the_same_bytes(ninetd, tmp_path):
     conf = write_tree(tmp_path, ports, cat)
     converted, r = convert(conf, tmp_path)
     assert r.stderr == ""
-    # The classic line where it suffices; key=value where only_from needs it.
-    assert f"127.0.0.1:{ports['echo']}\tstream\ttcp\tnowait\troot\tinternal echo\n" in r.stdout
-    assert f"{cat} on\n\tprotocol = tcp,\n\tbind = 127.0.0.1,\n" in r.stdout, r.stdout
+    # Services given by port keep their xinetd names (or ids): key=value entries with port.
+    assert (f"echo-stream on\n\tprotocol = tcp,\n\tbind = 127.0.0.1,\n\tport = {ports['echo']},\n"
+            "\tsocktype = stream,\n\twait = no,\n\tuser = root,\n\texec = internal,\n"
+            "\targs = echo;\n") in r.stdout, r.stdout
+    assert f"cat on\n\tprotocol = tcp,\n\tbind = 127.0.0.1,\n\tport = {cat},\n" in r.stdout
     assert "\tmax_child = 5,\n\tmax_child_per_ip = 2,\n\tallow = 127.0.0.1,\n" in r.stdout
 
     check = run("-t", str(converted))
     assert check.returncode == 0 and check.stderr == "", check.stderr
     original_check = run("-t", "-x", str(conf))
-    assert listing(check, names=False) == listing(original_check, names=False)
+    # Named as under -x: a service on a given port keeps its xinetd name (port = N).
+    assert listing(check) == listing(original_check)
     assert any("max_child=5 max_child_per_ip=2 allow=127.0.0.1" in l for l in listing(check))
 
     ninetd.start(conf=str(conf), xinetd=True)
@@ -172,7 +172,7 @@ def test_launch_policy_and_log_settings_convert_and_serve_the_same_bytes(ninetd,
         assert text in r.stdout, r.stdout
     check = run("-t", str(converted))
     assert check.returncode == 0 and check.stderr == "", check.stderr
-    assert listing(check, names=False) == listing(run("-t", "-x", str(conf)), names=False)
+    assert listing(check) == listing(run("-t", "-x", str(conf)))
 
     ninetd.start(conf=str(conf), xinetd=True)
     from_xinetd = tcp_exchange(port, b"through cat\n")
@@ -195,11 +195,10 @@ def test_what_ninetd_does_not_carry_is_a_comment_and_a_warning(tmp_path):
     assert r.returncode == 0, r.stderr
     assert r.stderr == f"{conf}:9:3: warning: groups is not supported by ninetd yet; it is ignored\n"
     assert (f"# {conf}:1: cat/tcp\n"
-            f"# {conf}:1: service cat, named by its port 4000\n"
             f"# {conf}:10: cps = 10 30 became rate = 600 (launches a minute); ninetd holds the "
             "clients over it in the backlog instead of refusing them for 30 s\n"
             f"# {conf}:9: groups = yes is not supported by ninetd yet; not applied\n"
-            "4000\tstream\ttcp\tnowait.600\tnobody\t/bin/cat cat\n") in r.stdout, r.stdout
+            "cat on\n\tprotocol = tcp,\n\tport = 4000,\n") in r.stdout, r.stdout
 
 
 def test_a_file_with_errors_is_not_converted(tmp_path):

@@ -44,7 +44,7 @@ def served_script(tmp_path):
 
 def xinetd_service(name, port, body):
     """Runs as root: the servers are scripts in the test's own directory, which nobody cannot
-    reach (and the service is named by its port)."""
+    reach."""
     return ("service %s\n{\n  type = UNLISTED\n  port = %d\n  bind = 127.0.0.1\n"
             "  socket_type = stream\n  wait = no\n  user = root\n%s}\n" % (name, port, body))
 

@@ -72,6 +72,7 @@ inline std::vector<std::string> spec_differences(const ServiceSpec& a, const Ser
   };
   auto limit = [](const std::optional<unsigned>& v) { return v.value_or(0); };
   same("service", a.service, b.service);
+  same("label", a.label, b.label);
   same("host", a.host, b.host);
   same("tcpmux", a.tcpmux, b.tcpmux);
   same("tcpmux_plus", a.tcpmux_plus, b.tcpmux_plus);

@@ -329,9 +329,6 @@ void Mapper::map_service_name(const Types& types, std::vector<std::string>& host
             fmt::format("port must be a number from 1 to 65535, got \"{}\"", word.text));
       return;
     }
-    // The entry is named by its port: the name stays only in a comment.
-    spec().notes.insert(spec().notes.begin(), fmt::format("{}:{}: service {}, named by its port {}",
-                                                          file_, name.line, name.text, word.text));
   } else if (types.unlisted) {
     fields_.error(name, 0, fmt::format("UNLISTED service {} needs a port", name.text));
     return;
