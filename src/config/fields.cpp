@@ -533,6 +533,11 @@ void FieldParser::check_combination(const Word& type_word, const Word& protocol_
     error(type_word, 0, "seqpacket sockets need protocol unix");
   if (type == SocketType::raw && transport == Transport::local)
     error(type_word, 0, "raw sockets need an IP protocol, not unix");
+  if ((spec_.nodelay || spec_.keepalive) &&
+      (type != SocketType::stream || transport != Transport::tcp)) {
+    warning(type_word, 0, "nodelay and keepalive apply to tcp stream services only; ignored");
+    spec_.nodelay = spec_.keepalive = false;
+  }
 
   Builtin builtin = spec_.builtin;
   const builtins::BuiltinRow* row = builtin != Builtin::none ? &builtins::row(builtin) : nullptr;

@@ -193,7 +193,7 @@ void banner(KeyValueParser& p, const Option& option, BannerKind kind) {
   p.banner_keys[index] = option.key;
 }
 
-constexpr std::array<KeyRow, 43> kKeys{{
+constexpr std::array<KeyRow, 45> kKeys{{
     {{"protocol",
       "tcp, udp, tcp4, udp4, tcp6, udp6, tcp46, udp46, unix, rpc/tcp or rpc/udp, with ,options"},
      1,
@@ -239,6 +239,14 @@ constexpr std::array<KeyRow, 43> kKeys{{
      1,
      1,
      [](KeyValueParser& p, const Option& o) { buffer_size(p, o, p.spec().rcvbuf, "rcvbuf"); }},
+    {{"nodelay", "yes or no: TCP_NODELAY on every connection (xinetd's NODELAY flag)"},
+     1,
+     1,
+     [](KeyValueParser& p, const Option& o) { yes_or_no(p, o.values[0], p.spec().nodelay); }},
+    {{"keepalive", "yes or no: SO_KEEPALIVE on every connection (xinetd's KEEPALIVE flag)"},
+     1,
+     1,
+     [](KeyValueParser& p, const Option& o) { yes_or_no(p, o.values[0], p.spec().keepalive); }},
     {{"wait", "yes or no"},
      1,
      1,

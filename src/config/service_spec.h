@@ -101,6 +101,10 @@ struct ServiceSpec {
   SocketType socket_type = SocketType::stream;
   // NetBSD's "dataready" accept filter: TCP_DEFER_ACCEPT on the listener.
   bool defer_accept = false;
+  // xinetd's NODELAY and KEEPALIVE flags (keys nodelay, keepalive): TCP_NODELAY
+  // and SO_KEEPALIVE on the listener, which accepted sockets inherit.
+  bool nodelay = false;
+  bool keepalive = false;
 
   std::string protocol;  // as written, without ",options" ("rpc/udp" for RPC)
   Transport transport = Transport::tcp;

@@ -128,7 +128,7 @@ bool rlimit(const ServiceSpec& spec, std::vector<std::string>& out) {
 using Out = std::vector<std::string>;
 
 // clang-format off
-constexpr std::array<KeyWriter, 39> kWriters{{
+constexpr std::array<KeyWriter, 41> kWriters{{
     {"protocol", true, [](const ServiceSpec& s, Out& o) { o.push_back(s.protocol); return true; }},
     {"bind", true, [](const ServiceSpec& s, Out& o) { return has_address(s) && text(s.host, o); }},
     // A named service on a given port (xinetd's service NAME with port): the
@@ -141,6 +141,8 @@ constexpr std::array<KeyWriter, 39> kWriters{{
      [](const ServiceSpec& s, Out& o) { return s.defer_accept && (o.emplace_back("dataready"), true); }},
     {"sndbuf", true, [](const ServiceSpec& s, Out& o) { return size(s.sndbuf, o); }},
     {"recvbuf", true, [](const ServiceSpec& s, Out& o) { return size(s.rcvbuf, o); }},
+    {"nodelay", false, [](const ServiceSpec& s, Out& o) { return yes(s.nodelay, o); }},
+    {"keepalive", false, [](const ServiceSpec& s, Out& o) { return yes(s.keepalive, o); }},
     {"wait", true,
      [](const ServiceSpec& s, Out& o) {
        o.emplace_back(s.wait_mode == WaitMode::wait ? "yes" : "no");

@@ -149,6 +149,8 @@ void ServiceListener::apply_socket_options(bool buffers_changed) {
       log::error("{}: {}", service_.name(), done.error().describe());
     if (auto done = net::set_defer_accept(socket_.get(), service_.service()); !done)
       log::error("{}: {}", service_.name(), done.error().describe());
+    if (auto done = net::set_tcp_flags(socket_.get(), service_.service(), true); !done)
+      log::error("{}: {}", service_.name(), done.error().describe());
   }
   // Left as it is while a wait server holds the socket: the flag is shared.
   sync_socket_mode();

@@ -121,6 +121,21 @@ sys::Result<void> set_defer_accept(int fd, const services::Service& service) {
                         "setsockopt TCP_DEFER_ACCEPT");
 }
 
+sys::Result<void> set_tcp_flags(int fd, const services::Service& service, bool always) {
+  if (service.transport != config::Transport::tcp ||
+      service.socket_type != config::SocketType::stream)
+    return {};
+  if (always || service.nodelay)
+    if (auto r = set_int_option(fd, IPPROTO_TCP, TCP_NODELAY, service.nodelay ? 1 : 0,
+                                "setsockopt TCP_NODELAY");
+        !r)
+      return r;
+  if (always || service.keepalive)
+    return set_int_option(fd, SOL_SOCKET, SO_KEEPALIVE, service.keepalive ? 1 : 0,
+                          "setsockopt SO_KEEPALIVE");
+  return {};
+}
+
 sys::Result<void> set_nonblocking(int fd, bool nonblocking) {
   int flags = fcntl(fd, F_GETFL);
   if (flags < 0) return sys::last_error("fcntl");
@@ -154,6 +169,7 @@ sys::Result<sys::Fd> open_listener(const services::Service& service, bool daemon
       return r.error();
   }
   if (auto r = set_buffer_sizes(fd.get(), service); !r) return r.error();
+  if (auto r = set_tcp_flags(fd.get(), service, false); !r) return r.error();
   if (address.family() == AF_UNIX) {
     if (auto r = bind_unix(fd.get(), address, socket_type_of(service.socket_type)); !r)
       return r.error();

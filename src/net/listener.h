@@ -20,6 +20,9 @@ sys::Result<sys::Fd> open_listener(const services::Service& service, bool daemon
 sys::Result<void> set_buffer_sizes(int fd, const services::Service& service);
 // TCP_DEFER_ACCEPT on or off as the service asks, for a reload that changed it.
 sys::Result<void> set_defer_accept(int fd, const services::Service& service);
+// TCP_NODELAY and SO_KEEPALIVE as the service asks (accepted sockets inherit
+// both); `always`: set them off too, for a reload that changed them.
+sys::Result<void> set_tcp_flags(int fd, const services::Service& service, bool always);
 sys::Result<void> set_nonblocking(int fd, bool nonblocking);
 
 // Whether a listening socket has a connection waiting, without taking it. An

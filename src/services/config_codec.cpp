@@ -145,6 +145,8 @@ void write_service(Writer& w, const Service& s) {
   w.optional_number(s.rcvbuf);
   w.flag(s.listen_fds);
   w.flag(s.defer_accept);
+  w.flag(s.nodelay);
+  w.flag(s.keepalive);
   w.flag(s.allow_given);
   w.flag(s.deny_given);
   w.count(s.access_rules.size());
@@ -314,6 +316,8 @@ Service read_service(Reader& r, SharedParts& shared) {
   s.rcvbuf = r.optional_number<int>();
   s.listen_fds = r.flag();
   s.defer_accept = r.flag();
+  s.nodelay = r.flag();
+  s.keepalive = r.flag();
   s.allow_given = r.flag();
   s.deny_given = r.flag();
   read_access_rules(r, s.access_rules);

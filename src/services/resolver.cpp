@@ -290,6 +290,8 @@ std::vector<Service> SpecResolver::resolve() {
   base.rcvbuf = spec_.rcvbuf;
   base.listen_fds = spec_.listen_fds;
   base.defer_accept = spec_.defer_accept;
+  base.nodelay = spec_.nodelay;
+  base.keepalive = spec_.keepalive;
   base.allow_given = spec_.allow_given;
   base.deny_given = spec_.deny_given;
   base.access_rules = spec_.access_rules;

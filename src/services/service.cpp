@@ -50,7 +50,7 @@ bool Service::same_launch_settings(const Service& other) const {
 
 bool Service::same_socket_options(const Service& other) const {
   return sndbuf == other.sndbuf && rcvbuf == other.rcvbuf && defer_accept == other.defer_accept &&
-         same_rpc_versions(other);
+         nodelay == other.nodelay && keepalive == other.keepalive && same_rpc_versions(other);
 }
 
 }  // namespace ninetd::services

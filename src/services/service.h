@@ -52,12 +52,15 @@ struct Service {
   net::CompactAddress address;  // unset for tcpmux/NAME services, which have no socket
   std::optional<int> sndbuf;
   std::optional<int> rcvbuf;
-  bool listen_fds = false;
-  bool defer_accept = false;  // TCP_DEFER_ACCEPT asked for (NetBSD's "dataready")
+  // One bit each, in one byte: the rpc version below sits right after it.
+  bool listen_fds : 1 = false;
+  bool defer_accept : 1 = false;  // TCP_DEFER_ACCEPT asked for (NetBSD's "dataready")
+  bool nodelay : 1 = false;       // TCP_NODELAY on the listener (xinetd's NODELAY)
+  bool keepalive : 1 = false;     // SO_KEEPALIVE on the listener (xinetd's KEEPALIVE)
   // The service's own allow and deny keys (daemon/access_policy.h adds the
   // daemon-wide lists where it gives none).
-  bool allow_given = false;
-  bool deny_given = false;
+  bool allow_given : 1 = false;
+  bool deny_given : 1 = false;
   // An RPC service's versions (rpc_program below), in the padding here.
   std::uint32_t rpc_low_version = 0;
   std::vector<limits::AccessRule> access_rules;

@@ -21,6 +21,8 @@ services::Service exec_service() {
   s.line = 3;
   s.address = *net::SocketAddress::from_numeric("127.0.0.1", 2121);
   s.sndbuf = 65536;
+  s.nodelay = true;
+  s.keepalive = true;
   s.limits = services::Limits{10, 60, 5, 2};
   s.program = "/usr/sbin/in.ftpd";
   s.argv = {"in.ftpd", "-l"};

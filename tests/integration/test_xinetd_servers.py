@@ -462,3 +462,22 @@ def test_a_reload_reads_the_xinetd_files_again(ninetd, tmp_path):
     assert "notice: reloaded: " in log, log
     assert refused(added), "the service switched off still listens"
     assert ": error: " not in ninetd.log()
+
+
+def test_nodelay_and_keepalive_flags_reach_the_accepted_socket(ninetd, pubdir):
+    """flags = NODELAY KEEPALIVE: set on the listener, so every accepted connection (the
+    server's descriptor 0) has TCP_NODELAY and SO_KEEPALIVE; a service without them has
+    neither."""
+    report = write_script(pubdir, "sockopts", """#!/usr/bin/python3
+import socket
+s = socket.socket(fileno=0)
+nodelay = s.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY)
+keepalive = s.getsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE)
+s.sendall(b"nodelay=%d keepalive=%d\\n" % (nodelay != 0, keepalive != 0))
+""")
+    flagged, plain = free_port(), free_port()
+    ninetd.start(program("flagged", flagged, report, flags="NODELAY KEEPALIVE")
+                 + program("plain", plain, report), xinetd=True)
+    assert ": warning: " not in ninetd.log(), ninetd.log()
+    assert tcp_exchange(flagged) == b"nodelay=1 keepalive=1\n"
+    assert tcp_exchange(plain) == b"nodelay=0 keepalive=0\n"

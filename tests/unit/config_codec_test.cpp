@@ -24,6 +24,8 @@ Service full_service() {
   s.sndbuf = 65536;
   s.rcvbuf = 1024;
   s.listen_fds = true;
+  s.nodelay = true;
+  s.keepalive = true;
   s.wait_mode = config::WaitMode::wait;
   s.limits = Limits{1, 2, 3, 4};
   s.builtin = config::Builtin::chargen;
@@ -73,6 +75,8 @@ void expect_same(const Service& a, const Service& b) {
   EXPECT_EQ(a.socket_type, b.socket_type);
   EXPECT_EQ(a.transport, b.transport);
   EXPECT_EQ(a.v6only, b.v6only);
+  EXPECT_EQ(a.nodelay, b.nodelay);
+  EXPECT_EQ(a.keepalive, b.keepalive);
   EXPECT_EQ(a.log_on_success, b.log_on_success);
   EXPECT_EQ(a.log_on_failure, b.log_on_failure);
   EXPECT_EQ(a.log_target, b.log_target);

@@ -574,3 +574,25 @@ TEST(KeyValuePort, OnlyANumberForTcpAndUdp) {
 
 }  // namespace
 }  // namespace ninetd::config
+
+namespace ninetd::config {
+namespace {
+
+TEST(KeyValueTcpFlags, NodelayAndKeepaliveForTcpStreamServices) {
+  ServiceSpec spec = parse_test::only_spec(
+      "cat on protocol = tcp4, nodelay = yes, keepalive = yes, wait = no, user = nobody,\n"
+      "  exec = /bin/cat;");
+  EXPECT_TRUE(spec.nodelay);
+  EXPECT_TRUE(spec.keepalive);
+  ParseResult r = parse_test::parse(
+      "cat on protocol = udp4, keepalive = yes, wait = yes, user = nobody, exec = /bin/cat;");
+  EXPECT_EQ(parse_test::messages(r),
+            std::vector<std::string>{
+                "inetd.conf:1:19: warning: nodelay and keepalive apply to tcp stream services "
+                "only; ignored"});
+  ASSERT_EQ(r.services.size(), 1u);
+  EXPECT_FALSE(r.services[0].keepalive);
+}
+
+}  // namespace
+}  // namespace ninetd::config

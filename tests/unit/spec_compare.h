@@ -81,6 +81,8 @@ inline std::vector<std::string> spec_differences(const ServiceSpec& a, const Ser
   same("rpc_high_version", a.rpc_high_version, b.rpc_high_version);
   same("socket_type", a.socket_type, b.socket_type);
   same("defer_accept", a.defer_accept, b.defer_accept);
+  same("nodelay", a.nodelay, b.nodelay);
+  same("keepalive", a.keepalive, b.keepalive);
   same("protocol", a.protocol, b.protocol);
   same("transport", a.transport, b.transport);
   same("family", a.family, b.family);

@@ -295,7 +295,7 @@ TEST(SpecWriterXinetd, EveryMappedAttributeRoundTrips) {
 TEST(SpecWriterXinetd, ANotAppliedAttributeIsANoteAndAComment) {
   ParseResult original = parse_xinetd(
       "defaults\n{\n  deny_time = 5\n}\n" +
-      block("cat", std::string(kCat) + "  groups = yes\n  flags = NODELAY\n  cps = 2 9\n"));
+      block("cat", std::string(kCat) + "  groups = yes\n  flags = SENSOR\n  cps = 2 9\n"));
   ASSERT_EQ(original.services.size(), 1u);
   TreeResult tree;
   tree.files = {"xinetd.conf"};
@@ -307,7 +307,7 @@ TEST(SpecWriterXinetd, ANotAppliedAttributeIsANoteAndAComment) {
         "# xinetd.conf:13: groups = yes is not supported by ninetd yet; not applied\n",
         "# xinetd.conf:3: deny_time = 5 (from defaults) is not supported by ninetd yet; not "
         "applied\n",
-        "# xinetd.conf:14: flag NODELAY is not supported by ninetd; it is ignored\n",
+        "# xinetd.conf:14: flag SENSOR is not supported by ninetd; it is ignored\n",
         "# xinetd.conf:15: cps = 2 9 became rate = 120 (launches a minute); ninetd holds the "
         "clients over it in the backlog instead of refusing them for 9 s\n",
         "cat on\n\tprotocol = tcp,\n\tport = 4000,\n"})

@@ -118,13 +118,16 @@ TEST(XinetdMapping, Flags) {
   spec = only_spec(finger("  flags = IPv6\n  v6only = yes\n"));
   EXPECT_EQ(spec.protocol, "tcp6");
   EXPECT_EQ(spec.family, FamilyRule::v6_only);
-  ParseResult r = parse(finger("  flags = NODELAY KEEPALIVE NORETRY\n"));
-  EXPECT_EQ(messages(r),
-            (Strings{"x.conf:8:11: warning: flag NODELAY is not supported by ninetd; it is ignored",
-                     "x.conf:8:19: warning: flag KEEPALIVE is not supported by ninetd; it is "
-                     "ignored",
-                     "x.conf:8:29: warning: flag NORETRY is not supported by ninetd; it is "
-                     "ignored"}));
+  // NODELAY and KEEPALIVE apply; NORETRY is what ninetd does anyway.
+  spec = only_spec(finger("  flags = NODELAY KEEPALIVE NORETRY\n"));
+  EXPECT_TRUE(spec.nodelay);
+  EXPECT_TRUE(spec.keepalive);
+  spec = only_spec(finger("  flags = KEEPALIVE\n"));
+  EXPECT_FALSE(spec.nodelay);
+  EXPECT_TRUE(spec.keepalive);
+  ParseResult r = parse(finger("  flags = SENSOR\n"));
+  EXPECT_EQ(messages(r), Strings{"x.conf:8:11: warning: flag SENSOR is not supported by ninetd; "
+                                 "it is ignored"});
   EXPECT_EQ(r.services.size(), 1u);
   EXPECT_EQ(refused(finger("  flags = FAST\n")),
             Strings{"x.conf:8:11: error: unknown flag \"FAST\""});

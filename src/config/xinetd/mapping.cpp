@@ -12,23 +12,24 @@
 namespace ninetd::config::xinetd {
 namespace {
 
-enum class FlagEffect { v4, v6, name_in_args, silent, not_supported };
+enum class FlagEffect { v4, v6, name_in_args, nodelay, keepalive, silent, not_supported };
 
 struct FlagRow {
   std::string_view name;
   FlagEffect effect;
 };
 
-// xinetd's flags. REUSE: ninetd always sets SO_REUSEADDR. The others that
-// change nothing in ninetd are warned about, each by name.
+// xinetd's flags. REUSE: ninetd always sets SO_REUSEADDR; NORETRY: ninetd
+// never retries a launch that failed. The others that change nothing in
+// ninetd are warned about, each by name.
 constexpr std::array<FlagRow, 12> kFlags{{
     {"IPv4", FlagEffect::v4},
     {"IPv6", FlagEffect::v6},
     {"NAMEINARGS", FlagEffect::name_in_args},
     {"REUSE", FlagEffect::silent},
-    {"NORETRY", FlagEffect::not_supported},
-    {"NODELAY", FlagEffect::not_supported},
-    {"KEEPALIVE", FlagEffect::not_supported},
+    {"NORETRY", FlagEffect::silent},
+    {"NODELAY", FlagEffect::nodelay},
+    {"KEEPALIVE", FlagEffect::keepalive},
     {"INTERCEPT", FlagEffect::not_supported},
     {"IDONLY", FlagEffect::not_supported},
     {"NOLIBWRAP", FlagEffect::not_supported},
@@ -264,6 +265,12 @@ Mapper::Flags Mapper::read_flags() {
         break;
       case FlagEffect::name_in_args:
         out.name_in_args = true;
+        break;
+      case FlagEffect::nodelay:
+        spec().nodelay = true;
+        break;
+      case FlagEffect::keepalive:
+        spec().keepalive = true;
         break;
       case FlagEffect::silent:
         break;
