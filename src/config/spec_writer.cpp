@@ -344,6 +344,7 @@ std::span<const KeyWriter> key_writers() {
 }
 
 std::optional<std::string> service_word(const ServiceSpec& spec) {
+  if (spec.label.find_first_of(":/[") != std::string::npos) return std::nullopt;
   std::string word = spec.label.empty() ? spec.service : spec.label;
   if (spec.tcpmux) word = fmt::format("tcpmux/{}{}", spec.tcpmux_plus ? "+" : "", spec.service);
   if (spec.rpc) {
@@ -351,8 +352,10 @@ std::optional<std::string> service_word(const ServiceSpec& spec) {
     if (spec.rpc_high_version != spec.rpc_low_version)
       word += fmt::format("-{}", spec.rpc_high_version);
   }
-  // ".include" begins a directive, not a service.
-  if (!plain_word(word) || word.starts_with(".include")) return std::nullopt;
+  // A "." begins a directive, not a service; a byte-order mark first would
+  // be dropped by the reader when the entry starts a file.
+  if (!plain_word(word) || word.starts_with(".") || word.starts_with("\xEF\xBB\xBF"))
+    return std::nullopt;
   return word;
 }
 

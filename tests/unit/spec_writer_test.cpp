@@ -109,6 +109,23 @@ TEST(SpecWriter, KeyValuesWhenTheClassicFieldsCannot) {
             "\texec = /bin/cat,\n\targs = cat \"a b\";\n");
 }
 
+// Names the reader would read otherwise are not written (found by the fuzzer):
+// a byte-order mark first, which a file's first entry loses, and a "." first,
+// which begins a directive.
+TEST(SpecWriter, AServiceWordTheReaderWouldChangeIsNotWritten) {
+  ParseResult original = parse_xinetd(block(
+      "fwd",
+      "  type = UNLISTED\n  port = 4000\n  socket_type = stream\n  redirect = 127.0.0.1 8000\n"));
+  ASSERT_EQ(original.services.size(), 1u);
+  for (const char* label : {"\xEF\xBB\xBFtime", ".inger"}) {
+    ServiceSpec spec = original.services[0];
+    spec.label = label;
+    WrittenSpec written = write_spec(spec);
+    EXPECT_EQ(written.text, "") << label;
+    EXPECT_NE(written.problem, "") << label;
+  }
+}
+
 // A redirecting service runs no program: no exec (the reader would take one
 // as a contradiction), and the user the reader defaults to.
 TEST(SpecWriter, ARedirectIsAKeyValueEntryWithoutExec) {

@@ -182,6 +182,9 @@ TEST(XinetdMapping, AServiceWithAPortIsNamedByItsNameOrId) {
   EXPECT_EQ(spec.display_name(), "finger/tcp");
   spec = only_spec(finger("  port = 7979\n  id = finger-v4\n"));
   EXPECT_EQ(spec.display_name(), "finger-v4/tcp");
+  // An id that would read as a host or a path in field 1 (the fuzzer's "[off-id").
+  spec = only_spec(finger("  port = 7979\n  id = [off-id\n"));
+  EXPECT_EQ(spec.display_name(), "finger/tcp");
   // Without a port the name is the service, as in inetd.conf.
   spec = only_spec(finger(""));
   EXPECT_EQ(spec.label, "");

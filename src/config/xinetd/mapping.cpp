@@ -342,8 +342,12 @@ void Mapper::map_service_name(const Types& types, std::vector<std::string>& host
   }
   fields_.parse_service(word, DefaultHost{}, hosts);
   // Logs and the table name it as xinetd does, not by its port.
-  if (port != nullptr && !types.tcpmux && !types.tcpmux_plus)
-    spec().label = id != nullptr ? id->values[0].text : name.text;
+  // An id is any word in xinetd; one that would read as a host or a path in
+  // field 1 leaves the block's name (which is checked above) in its place.
+  if (port != nullptr && !types.tcpmux && !types.tcpmux_plus) {
+    bool id_fits = id != nullptr && id->values[0].text.find_first_of(":/[") == std::string::npos;
+    spec().label = id_fits ? id->values[0].text : name.text;
+  }
 }
 
 void Mapper::map_socket_type() {
