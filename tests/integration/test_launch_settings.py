@@ -128,7 +128,7 @@ def test_bad_values_are_errors_and_the_other_services_run(ninetd, pubdir):
             f"  env = TCPREMOTEIP=10.0.0.1, rlimit_as = 99999999999999999999M;\n")
     ninetd.start(conf)
     log = ninetd.log()
-    nice_column = conf.splitlines()[1].index("99") + 1
+    nice_column = conf.splitlines()[1].index("nice = 99") + len("nice = ") + 1
     assert (f"error: {ninetd.conf}:2:{nice_column}: nice takes a number from -20 to 19, got \"99\""
             in log), log
     assert (f"error: {ninetd.conf}:4:9: env: \"TCPREMOTEIP=10.0.0.1\": TCPREMOTEIP is set by "
