@@ -12,6 +12,7 @@
 #include "config/parser.h"
 #include "config/spec_writer.h"
 #include "config/xinetd/parser.h"
+#include "spec_invariants.h"
 
 namespace {
 
@@ -38,21 +39,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (include.position > result.services.size()) __builtin_trap();
   for (const auto& spec : result.services) {
     total += spec.display_name().size();
-    // A spec the parser accepts must be one the resolver can rely on.
-    if (spec.service.empty() || spec.user.empty()) __builtin_trap();
-    using namespace ninetd::config;
-    if (spec.redirect) {
-      // A forwarder: no program, a nowait stream over TCP, a target of two parts.
-      if (spec.builtin != Builtin::none || !spec.program.empty()) __builtin_trap();
-      if (spec.socket_type != SocketType::stream || spec.transport != Transport::tcp ||
-          spec.wait_mode != WaitMode::nowait || spec.tcpmux)
-        __builtin_trap();
-      if (spec.redirect->host.empty() || spec.redirect->port.empty()) __builtin_trap();
-      check_written(spec, false);
-      continue;
-    }
-    if (spec.builtin == Builtin::none && !spec.program.starts_with("/")) __builtin_trap();
-    if (spec.builtin == Builtin::none && spec.args.empty()) __builtin_trap();
+    ninetd::fuzz::check_accepted_spec(spec);
     check_written(spec, false);
   }
   for (const auto& off : result.switched_off) check_written(off.spec, true);
