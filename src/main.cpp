@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "daemon/check.h"
+#include "daemon/control_client.h"
 #include "daemon/convert.h"
 #include "daemon/options.h"
 #include "daemon/run.h"
@@ -33,6 +34,7 @@ int main(int argc, char** argv) {  // NOLINT(bugprone-exception-escape)
     fmt::print(stderr, "ninetd: -w and -W need libwrap, and this ninetd was built without it\n");
     return 2;
   }
+  if (options.query != Options::Query::none) return run_query(options);
   if (options.convert) return run_convert(options.config, options.xinetd);
   if (options.check_only)
     return run_check(options.config, options.login_conf, options.include_dir, options.xinetd);

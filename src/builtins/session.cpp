@@ -5,7 +5,9 @@
 #include <algorithm>
 #include <cerrno>
 
+#include "builtins/http_request.h"
 #include "log/logger.h"
+#include "status/metrics_text.h"
 
 namespace ninetd::builtins {
 namespace {
@@ -89,6 +91,11 @@ void Session::on_writable() {
     pending_.resize(row_.generate(generated_, pending_));
   }
   if (!flush()) return finish();
+  if (row_.input == ClientInput::http_request && input_ended_ && pending_.empty()) {
+    // The whole answer is written: a FIN, not a reset, ends the client's read.
+    ::shutdown(fd_.get(), SHUT_WR);
+    return finish();
+  }
   if (row_.input != ClientInput::echo || !pending_.empty()) return;
   // echo: the backlog is written; after the client's end of input that was
   // the last of it, otherwise listen to the client again.
@@ -99,6 +106,10 @@ void Session::on_writable() {
 bool Session::on_readable() {
   if (row_.input == ClientInput::request_line) {
     read_tcpmux_request();
+    return false;
+  }
+  if (row_.input == ClientInput::http_request) {
+    read_http_request();
     return false;
   }
   // Echo holds back input while earlier bytes wait to be written: a client
@@ -185,6 +196,30 @@ void Session::read_tcpmux_request() {
   ssize_t got = ::recv(fd_.get(), peek, static_cast<std::size_t>(n), MSG_DONTWAIT);
   if (got <= 0) return finish();
   pending_.insert(pending_.end(), peek, peek + got);
+}
+
+// The metrics builtin: the request head is read (at most kHttpMaxHead bytes,
+// held in pending_ until it is whole), then the answer replaces it.
+void Session::read_http_request() {
+  if (input_ended_) return;
+  char buffer[kHttpMaxHead];
+  std::size_t room = kHttpMaxHead - pending_.size();
+  ssize_t n = ::recv(fd_.get(), buffer, room, MSG_DONTWAIT);
+  if (n < 0 && (errno == EAGAIN || errno == EINTR)) return;
+  if (n <= 0) return finish();
+  count_progress(static_cast<std::size_t>(n));
+  pending_.insert(pending_.end(), buffer, buffer + n);
+  HttpRequest request = parse_http_request(std::string_view(pending_.data(), pending_.size()));
+  if (request.verdict == HttpVerdict::need_more) return;
+  HttpRoute route =
+      request.verdict == HttpVerdict::complete ? request.route : HttpRoute::bad_request;
+  std::string body = route == HttpRoute::metrics ? owner_.metrics_text() : std::string();
+  std::string answer = http_response(route, request.head_only, status::kMetricsContentType, body);
+  pending_.assign(answer.begin(), answer.end());
+  sent_ = 0;
+  input_ended_ = true;
+  set_interest(EPOLLOUT);
+  if (!ended_) on_writable();
 }
 
 }  // namespace ninetd::builtins

@@ -1,7 +1,9 @@
 // Sessions: builtin TCP services that live past their accept (echo, discard,
-// chargen, and the tcpmux request), run as small non-blocking state machines
-// inside the event loop. Each holds at most kSessionBufferCap bytes; the owner
-// ends sessions that make no progress (see Supervisor::sweep_idle_sessions).
+// chargen, the tcpmux request and the metrics builtin), run as small
+// non-blocking state machines inside the event loop. Each holds at most
+// kSessionBufferCap bytes of what a client sends; the metrics answer, whose
+// size the daemon decides, is held whole until written. The owner ends
+// sessions that make no progress (see Supervisor::sweep_idle_sessions).
 #pragma once
 
 #include <cstdint>
@@ -34,6 +36,8 @@ class SessionOwner {
   virtual void end_session(Session& session) = 0;
   // A complete tcpmux request line arrived; the owner takes the connection.
   virtual void tcpmux_request(Session& session, const std::string& name) = 0;
+  // The metrics builtin's answer body (Prometheus' text format).
+  virtual std::string metrics_text() = 0;
 };
 
 class Session : public loop::EventHandler {
@@ -65,6 +69,7 @@ class Session : public loop::EventHandler {
     end();
   }
   void read_tcpmux_request();
+  void read_http_request();
   void set_interest(std::uint32_t events);
   void end() { owner_.end_session(*this); }
 
@@ -80,7 +85,8 @@ class Session : public loop::EventHandler {
   std::uint32_t interest_ = 0;
   std::uint32_t sent_ = 0;            // of pending_ (at most kSessionBufferCap)
   std::uint32_t unproven_bytes_ = 0;  // moved since last_activity_
-  bool input_ended_ = false;          // echo: the client half-closed; drain, then close
+  // echo: the client half-closed; metrics: the answer is made. Drain, then close.
+  bool input_ended_ = false;
   bool ended_ = false;
   bool registered_ = false;  // in the event loop
 };

@@ -46,7 +46,7 @@ std::span<const char> time_answer(std::span<const char>, Scratch scratch) {
 using config::Builtin;
 
 // In config::Builtin's order (checked below), so a row is found by its id.
-constexpr std::array<BuiltinRow, 6> kRows{{
+constexpr std::array<BuiltinRow, 7> kRows{{
     // id, name, stream style, session input, client first, generator, answer, datagram
     {Builtin::echo, "echo", StreamStyle::session, ClientInput::echo, true, nullptr, echo_answer,
      true},
@@ -59,6 +59,9 @@ constexpr std::array<BuiltinRow, 6> kRows{{
     {Builtin::time, "time", StreamStyle::answer, ClientInput::drop, false, nullptr, time_answer,
      true},
     {Builtin::tcpmux, "tcpmux", StreamStyle::request, ClientInput::request_line, true, nullptr,
+     nullptr, false},
+    // The daemon's own counters for Prometheus (status/metrics_text.h), over HTTP.
+    {Builtin::metrics, "metrics", StreamStyle::session, ClientInput::http_request, true, nullptr,
      nullptr, false},
 }};
 

@@ -27,6 +27,7 @@ enum class ClientInput : std::uint8_t {
   echo,          // written back, read only once the last of it is written
   drop,          // read and thrown away
   request_line,  // peeked up to CR LF, then the owner takes the connection
+  http_request,  // read up to the end of an HTTP head, then answered with the owner's metrics
 };
 
 // Room enough for any answer a handler writes into its scratch.

@@ -17,6 +17,7 @@ constexpr const char kUsage[] =
     "       ninetd -t|--check [--login-conf file]\n"
     "              [--include-dir directory | --no-include-dir] [configuration-file]\n"
     "       ninetd --convert [-x] xinetd-configuration-file\n"
+    "       ninetd --status [service] | --metrics [--control socket]\n"
     "\n"
     "An Internet super-server: reads an inetd.conf (default /etc/inetd.conf), listens on\n"
     "every service's socket and starts the configured server for each connection.\n"
@@ -35,6 +36,19 @@ constexpr const char kUsage[] =
     "  -s max        at most max children at once for one address per service\n"
     "  -p pidfile    write and lock this pid file (default /run/ninetd.pid; none with -d\n"
     "                unless given)\n"
+    "  --control socket\n"
+    "                answer --status and --metrics on this unix socket, mode 0600, in a\n"
+    "                directory only root may write to (default /run/ninetd/control;\n"
+    "                none with -d unless given); with --status or --metrics, the\n"
+    "                daemon to ask\n"
+    "  --no-control  open no control socket\n"
+    "  --status [service]\n"
+    "                print the running daemon's services (address, state, children,\n"
+    "                connections served, launch failures, refusals and why), or one\n"
+    "                service (or every protocol of a name, as \"echo\") with its recent\n"
+    "                events; exit 1 when the daemon cannot be reached or has no such\n"
+    "                service\n"
+    "  --metrics     print the running daemon's counters in Prometheus' text format\n"
     "  -t, --check   check the configuration file, print every problem on stderr and on\n"
     "                stdout a line of key=value fields for each service (where it was\n"
     "                read, on or off, its sockets, then its ninetd.conf(5) settings) and a\n"
@@ -150,6 +164,12 @@ bool parse_long_flag(const std::string& arg, Options& o) {
     o.check_only = true;
   } else if (arg == "--convert") {
     o.convert = true;
+  } else if (arg == "--status") {
+    o.query = Options::Query::status;
+  } else if (arg == "--metrics") {
+    o.query = Options::Query::metrics;
+  } else if (arg == "--no-control") {
+    o.no_control = true;
   } else {
     return false;
   }
@@ -165,6 +185,11 @@ bool parse_long_option(const std::vector<std::string>& args, std::size_t& i,
   std::string& error = result.error;
   if (auto value = long_option_value(args, i, "--login-conf", error)) {
     o.login_conf = *value;
+  } else if (auto control = long_option_value(args, i, "--control", error)) {
+    o.control = *control;
+  } else if (args[i].starts_with("--status=")) {
+    o.query = Options::Query::status;
+    o.query_service = args[i].substr(9);
   } else if (auto idle = long_option_value(args, i, "--idle-timeout", error)) {
     parse_number(*idle, "--idle-timeout", "a number of seconds", 86400, o.idle_timeout, error);
   } else if (auto count = long_option_value(args, i, "--max-sessions", error)) {
@@ -342,6 +367,23 @@ bool parse_xinetd(const std::vector<std::string>& args, std::size_t& i, bool& ha
   return true;
 }
 
+// --status and --metrics: the word after --status names a service, not a
+// configuration file; neither goes with another mode.
+void settle_query(bool have_config, OptionsResult& result) {
+  Options& o = result.options;
+  if (o.control && o.control->empty()) result.error = "option --control needs a socket path";
+  if (o.control && o.no_control)
+    result.error = "options --control and --no-control cannot be given together";
+  if (o.query == Options::Query::none) return;
+  if (o.check_only || o.convert || o.xinetd)
+    result.error = "options --status and --metrics go with no configuration option";
+  if (have_config && (o.query == Options::Query::metrics || !o.query_service.empty()))
+    result.error = fmt::format("unexpected argument \"{}\"", o.config);
+  else if (have_config)
+    o.query_service = o.config;
+  o.config = kDefaultConfig;
+}
+
 }  // namespace
 
 OptionsResult parse_options(const std::vector<std::string>& args) {
@@ -382,6 +424,7 @@ OptionsResult parse_options(const std::vector<std::string>& args) {
     }
   }
   if (o.pidfile && o.pidfile->empty()) result.error = "option -p needs a file name";
+  settle_query(have_config, result);
   if (o.convert && o.check_only) result.error = "options --convert and -t cannot be given together";
   if (o.convert && !have_config) result.error = "option --convert needs a configuration file";
   if (result.error.empty()) settle_include_dir(include_dir, result);

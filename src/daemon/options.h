@@ -12,6 +12,9 @@ namespace ninetd::daemon {
 
 inline constexpr const char* kDefaultConfig = "/etc/inetd.conf";
 inline constexpr const char* kDefaultPidfile = "/run/ninetd.pid";
+// The control socket (daemon/control_socket.h) a daemon opens unless -d, and
+// --status and --metrics ask.
+inline constexpr const char* kDefaultControl = "/run/ninetd/control";
 // Read after the configuration file when that is kDefaultConfig (see include_dir).
 inline constexpr const char* kDefaultIncludeDir = "/etc/inetd.d";
 
@@ -35,6 +38,14 @@ struct Options {
   bool convert = false;     // --convert: print the xinetd.conf as ninetd configuration
   bool help = false;
   bool version = false;
+  // --status [SERVICE], --metrics: ask the running daemon, print, exit.
+  enum class Query { none, status, metrics };
+  Query query = Query::none;
+  std::string query_service;  // --status SERVICE; empty: the whole table
+  // --control PATH: the daemon's control socket (default kDefaultControl,
+  // none with -d unless given); --no-control: none. Also where a query goes.
+  std::optional<std::string> control;
+  bool no_control = false;
   std::optional<std::string> pidfile;  // -p FILE; default kDefaultPidfile unless -d
   std::string config = kDefaultConfig;
   bool xinetd = false;  // -x FILE, --xinetd FILE: the configuration file is xinetd.conf

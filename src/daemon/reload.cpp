@@ -59,20 +59,26 @@ void Supervisor::reload() {
 }
 
 void Supervisor::finish_reload(LoadResult result) {
+  // Counted as the log says it: applied, or refused with the running configuration kept.
   if (!result) {
+    ++reloads_refused_;
     log::error(
         "reload failed: the configuration loader failed or ran out of time; the running "
         "configuration is kept");
   } else {
     services::LoadedConfig& loaded = *result;
     log_diagnostics(loaded);
-    if (!loaded.readable)
+    if (!loaded.readable) {
+      ++reloads_refused_;
       log::error("reload failed: configuration unreadable; the running configuration is kept");
-    else if (loaded.services.empty() && config::has_errors(loaded.diagnostics))
+    } else if (loaded.services.empty() && config::has_errors(loaded.diagnostics)) {
+      ++reloads_refused_;
       log::error("reload failed: no valid entry in {}; the running configuration is kept",
                  settings_.config_path);
-    else
+    } else {
+      ++reloads_applied_;
       apply(loaded, false);
+    }
   }
   // systemd waits for READY=1 after RELOADING=1 whether the reload took or not:
   // a failed one leaves the running configuration serving.
@@ -204,6 +210,17 @@ void Supervisor::shut_down() {
   sweep_timer_.reset();
 }
 
+namespace {
+
+// The SIGUSR1 table's by_access: the allow and deny lists and hosts.allow.
+std::uint64_t refused_by_lists(const RunningService& service) {
+  const auto& history = service.counters.history;
+  if (!history) return 0;
+  return history->refusals(status::Refusal::access) + history->refusals(status::Refusal::libwrap);
+}
+
+}  // namespace
+
 void Supervisor::dump_table() {
   log::Batch batch;
   log::notice(
@@ -223,7 +240,7 @@ void Supervisor::dump_table() {
         "{}: {} ({}) {}: connections={} children={} spawn_failures={} refused={} by_access={}",
         s.name, s.has_socket() ? s.address.to_string() : s.tcpmux_name, service_summary(s), state,
         service->counters.connections, service->children, service->counters.spawn_failures,
-        service->counters.refused, service->counters.refused_by_access);
+        service->counters.refused, refused_by_lists(*service));
   }
 }
 

@@ -12,6 +12,7 @@
 #include <string>
 
 #include "daemon/config_reader.h"
+#include "daemon/control_socket.h"
 #include "daemon/pidfile.h"
 #include "daemon/supervisor.h"
 #include "log/logger.h"
@@ -163,6 +164,25 @@ bool start_and_detach(const Options& options, Supervisor& supervisor,
   return true;
 }
 
+// The control socket --status and --metrics ask. A daemon without one still
+// serves: the failure is logged and the daemon goes on.
+std::unique_ptr<ControlSocket> open_control(const Options& options, loop::EventLoop& loop,
+                                            Supervisor& supervisor) {
+  if (options.no_control) return nullptr;
+  std::string path = options.control.value_or(options.log_to_stderr ? "" : kDefaultControl);
+  if (path.empty()) return nullptr;
+  std::string error;
+  auto control = ControlSocket::open(
+      loop, path,
+      [&supervisor](const status::ControlRequest& request) {
+        return supervisor.control_answer(request);
+      },
+      error);
+  if (!control)
+    log::error("control socket: {}; --status and --metrics cannot reach this daemon", error);
+  return control;
+}
+
 }  // namespace
 
 int run_daemon(const Options& options) {
@@ -200,6 +220,8 @@ int run_daemon(const Options& options) {
     if (auto written = pidfile->write_pid(getpid()); !written)
       log::error("pid file {}: {}", pidfile_path, written.error().describe());
   }
+
+  std::unique_ptr<ControlSocket> control = open_control(options, **loop, supervisor);
 
   // Every listener of the first load is open (or retrying its bind, which it
   // logged): systemd may start what is ordered after ninetd.

@@ -1,5 +1,7 @@
 #include "daemon/running_service.h"
 
+#include <time.h>
+
 #include "spawn/spawner.h"
 
 namespace ninetd::daemon {
@@ -24,6 +26,22 @@ bool RunningService::set_service(services::Service service) {
   const auto& limits = service_.limits;
   return admission.configure(
       {limits.max_per_minute, limits.max_child_per_ip, limits.max_conn_per_ip_per_minute});
+}
+
+std::int64_t wall_clock_ms() {
+  timespec now{};
+  clock_gettime(CLOCK_REALTIME, &now);
+  return std::int64_t{now.tv_sec} * 1000 + now.tv_nsec / 1000000;
+}
+
+void RunningService::refuse(status::Refusal reason, const net::SocketAddress& peer) {
+  count_refused(reason);
+  status::ServiceEvent event;
+  event.unix_ms = wall_clock_ms();
+  event.kind = status::EventKind::refused;
+  event.value = static_cast<std::int32_t>(reason);
+  event.peer = status::PeerBytes(&peer);
+  record(event);
 }
 
 }  // namespace ninetd::daemon

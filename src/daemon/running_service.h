@@ -20,6 +20,7 @@
 #include "services/service.h"
 #include "spawn/identity.h"
 #include "spawn/launch_template.h"
+#include "status/service_history.h"
 #include "sys/fd.h"
 
 namespace ninetd::daemon {
@@ -27,9 +28,14 @@ namespace ninetd::daemon {
 struct ServiceCounters {
   std::uint64_t connections = 0;
   std::uint64_t spawn_failures = 0;
-  std::uint64_t refused = 0;
-  std::uint64_t refused_by_access = 0;  // by the allow and deny lists (also in `refused`)
+  std::uint64_t refused = 0;  // every reason; the history has them one by one
+  // Refusals by reason and the last events (--status SERVICE): made at the
+  // first event, so a service that never sees one pays a pointer.
+  std::unique_ptr<status::ServiceHistory> history;
 };
+
+// The wall clock in milliseconds, for the events a reader compares with the logs.
+std::int64_t wall_clock_ms();
 
 class RunningService final : public std::enable_shared_from_this<RunningService> {
  public:
@@ -69,9 +75,16 @@ class RunningService final : public std::enable_shared_from_this<RunningService>
   limits::Admission admission;  // nowait.N, per-source children and rate
   // Who may connect (allow and deny, or the daemon-wide lists); null: anyone.
   std::unique_ptr<limits::AccessList> access;
-  void count_refused_by_access(std::uint64_t clients) {
+  void count_refused(status::Refusal reason, std::uint64_t clients = 1) {
     counters.refused += clients;
-    counters.refused_by_access += clients;
+    history().count_refusals(reason, clients);
+  }
+  // A refusal of one client, with its address, for the recent events.
+  void refuse(status::Refusal reason, const net::SocketAddress& peer);
+  void record(const status::ServiceEvent& event) { history().record(event); }
+  status::ServiceHistory& history() {
+    if (!counters.history) counters.history = std::make_unique<status::ServiceHistory>();
+    return *counters.history;
   }
   CrashLoop crash_loop;  // servers that failed at once, in a row: the back-off (exit_policy.h)
 

@@ -327,8 +327,7 @@ void ServiceListener::accept_connections() {
       continue;
     }
     Client client{peer, {}, false};
-    if (!admit(connection.get(), peer, client)) {
-      ++service_.counters.refused;
+    if (!admit(connection.get(), peer, client)) {  // counted by its reason
       write_banner(connection.get(), policy, config::BannerKind::fail);
       continue;
     }
@@ -348,7 +347,7 @@ bool ServiceListener::log_fail(const net::SocketAddress& peer, std::string_view 
 bool ServiceListener::allowed(const net::SocketAddress& peer) {
   auto verdict = net::check_peer(*service_.access, peer);
   if (verdict == limits::AccessList::Verdict::allowed) return true;
-  service_.count_refused_by_access(1);
+  service_.refuse(status::Refusal::access, peer);
   if (log_fail(peer, "address")) return false;
   log_repeated(false, "refused: access list", "{}: refused {}: {}", service_.name(),
                log::escaped(peer.unmapped().ip()), describe(verdict));
@@ -361,6 +360,9 @@ bool ServiceListener::within_policy(const net::SocketAddress& peer) {
   PolicyInputs inputs = owner_.policy_inputs(*policy);
   services::PolicyVerdict verdict = services::judge(*policy, inputs.minute, inputs.load);
   if (verdict == services::PolicyVerdict::allowed) return true;
+  service_.refuse(verdict == services::PolicyVerdict::over_max_load ? status::Refusal::load
+                                                                    : status::Refusal::time,
+                  peer);
   // xinetd's words for these refusals in its FAIL lines.
   if (log_fail(peer, verdict == services::PolicyVerdict::over_max_load ? "load" : "time"))
     return false;
@@ -383,8 +385,10 @@ bool ServiceListener::admit(int fd, const net::SocketAddress& peer, Client& clie
     case limits::Admission::Verdict::admit:
       return true;
     case limits::Admission::Verdict::over_rate:
+      service_.refuse(status::Refusal::service_rate, peer);
       return false;
     case limits::Admission::Verdict::too_many_children:
+      service_.refuse(status::Refusal::per_source_limit, peer);
       if (log_fail(peer, "per_source_limit")) return false;
       log_repeated(false, "refused: children per source",
                    "{}: refused {}: {} servers already running for it, limit {}", service_.name(),
@@ -392,6 +396,7 @@ bool ServiceListener::admit(int fd, const net::SocketAddress& peer, Client& clie
                    service_.service().limits.max_child_per_ip);
       return false;
     case limits::Admission::Verdict::too_fast:
+      service_.refuse(status::Refusal::per_source_rate, peer);
       if (log_fail(peer, "per_source_rate")) return false;
       log_repeated(false, "refused: rate per source",
                    "{}: refused {}: more than {} connections in 60 s", service_.name(),

@@ -26,6 +26,8 @@ enum class ServiceState : std::uint8_t {
 
 // The state in an administrator's words ("paused by rate").
 std::string_view describe(ServiceState state);
+// The state as one word, for a metric label ("paused_by_rate").
+std::string_view state_name(ServiceState state);
 
 // States that end by themselves when a timer fires.
 bool is_timed(ServiceState state);

@@ -74,6 +74,7 @@ Supervisor::Supervisor(loop::EventLoop& loop, SupervisorSettings settings)
       repeats_(kRepeatBurst, kRepeatInterval) {
   if (settings_.wrap_servers || settings_.wrap_builtins)
     wrap_checker_ = std::make_unique<WrapChecker>(loop_, *this);
+  started_unix_ = wall_clock_ms() / 1000;
 }
 
 Supervisor::~Supervisor() {
@@ -164,7 +165,7 @@ void Supervisor::on_wrap_verdict(WrapPending pending, bool allowed, const char* 
     if (pending.client.counted) service.admission.per_source().release(pending.client.source);
     if (service.removed()) return;
     write_banner(pending.connection.get(), service.service().policy, config::BannerKind::fail);
-    service.count_refused_by_access(1);
+    service.refuse(status::Refusal::libwrap, pending.peer);
     if (log::logs_fail(service.service().log_on_failure))
       return log_fail(service, pending.peer, "libwrap");
     log_repeated(log::Level::warning, service, "refused: libwrap", "{}: refused {}: {}",
@@ -234,6 +235,7 @@ std::optional<pid_t> Supervisor::launch_server(RunningService& service, int fd,
   auto pid = spawn::launch(launch_template, per_launch);
   if (!pid) {
     ++service.counters.spawn_failures;
+    record_event(service, status::EventKind::launch_failed, 0, pid.error().code);
     log_repeated(log::Level::error, service, "launch failed", "{}: {} {}: {}", service.name(),
                  pid.error().call, s.program, std::strerror(pid.error().code));
     if (client.counted) service.admission.per_source().release(client.source);
@@ -243,6 +245,7 @@ std::optional<pid_t> Supervisor::launch_server(RunningService& service, int fd,
   children_.emplace(*pid, Child{service.shared_from_this(), std::move(client), Clock::now()});
   ++service.children;
   reconsider_at_cap_change(was_at_cap);
+  record_event(service, status::EventKind::started, *pid, 0, peer);
   if (settings_.log_connections) log::info("{}: started pid {}", service.name(), *pid);
   // A server given the socket itself: hand_over_socket logs its START.
   if (peer != nullptr && log::logs_start(s.log_on_success)) log_start(service, *pid, peer);
@@ -253,7 +256,7 @@ std::optional<pid_t> Supervisor::launch_server(RunningService& service, int fd,
 // Datagrams the allow and deny lists refused: counted and logged.
 void Supervisor::note_dropped_datagrams(RunningService& service, std::uint64_t dropped) {
   if (dropped == 0) return;
-  service.count_refused_by_access(dropped);
+  service.count_refused(status::Refusal::access, dropped);
   log_repeated(log::Level::warning, service, "refused: access list",
                "{}: dropped {} datagram{} from clients the allow and deny lists refuse",
                service.name(), dropped, dropped == 1 ? "" : "s");
@@ -270,7 +273,9 @@ bool Supervisor::drop_datagrams_by_policy(RunningService& service) {
   char byte = 0;
   while (dropped < kDropsPerWakeup && ::recv(service.listener.fd(), &byte, 1, MSG_DONTWAIT) >= 0)
     ++dropped;  // each recv takes one whole datagram
-  service.counters.refused += dropped;
+  service.count_refused(verdict == services::PolicyVerdict::over_max_load ? status::Refusal::load
+                                                                          : status::Refusal::time,
+                        dropped);
   log_repeated(log::Level::warning, service,
                verdict == services::PolicyVerdict::over_max_load ? "refused: max_load"
                                                                  : "refused: access_times",
@@ -368,6 +373,10 @@ void Supervisor::on_child_exit(pid_t pid, int status,
   if (child.client.counted) service.admission.per_source().release(child.client.source);
   auto ran = std::chrono::duration_cast<milliseconds>(Clock::now() - child.started);
   log_exit(service, pid, status, launch_failure, ran);
+  if (launch_failure)
+    record_event(service, status::EventKind::launch_failed, pid, launch_failure->error);
+  else
+    record_event(service, status::EventKind::exited, pid, status, nullptr, ran);
   if (log::logs_exit(service.service().log_on_success)) log_server_exit(service, pid, status, ran);
   if (service.removed()) return;
   bool held_socket = service.listener.release_from_server(pid);
@@ -425,6 +434,7 @@ void Supervisor::back_off(RunningService& service, const CrashLoop::Verdict& ver
         "{}: {} servers in a row failed within {} s of their start (last: {}); {} for {} s",
         service.name(), verdict.in_a_row, kQuickExit.count() / 1000, last, what, seconds);
   }
+  record_event(service, status::EventKind::backed_off, 0, static_cast<int>(seconds));
   service.listener.pause(ServiceState::backing_off, verdict.delay);
 }
 

@@ -31,6 +31,9 @@
 #include "loop/event_loop.h"
 #include "services/config_loader.h"
 #include "spawn/spawner.h"
+#include "status/control_request.h"
+#include "status/metrics_text.h"
+#include "status/report.h"
 
 namespace ninetd::daemon {
 
@@ -105,6 +108,13 @@ class Supervisor final : public builtins::SessionOwner,
   void tell_ready();
   void tell_stopping();
   StatusCounts status_counts() const;
+
+  // The daemon's counters and states (supervisor_report.cpp). `details_of`:
+  // only the services it names (status::names_service), with their events.
+  status::DaemonReport report(std::optional<std::string_view> details_of) const;
+  std::string metrics_text() override;
+  // The control socket's answer to a request: "ok\n" and the text, or "error WHY\n".
+  std::string control_answer(const status::ControlRequest& request) const;
 
  private:
   // `source`: who sent the datagram served, when one is seen (for START's from=).
@@ -221,6 +231,10 @@ class Supervisor final : public builtins::SessionOwner,
   void back_off(RunningService& service, const CrashLoop::Verdict& verdict,
                 const std::string& last);
   void sweep_idle_sessions();
+  // One of the recent events `ninetd --status SERVICE` shows (supervisor_report.cpp).
+  void record_event(RunningService& service, status::EventKind kind, pid_t pid, int value,
+                    const net::SocketAddress* peer = nullptr, std::chrono::milliseconds ran = {});
+  status::ServiceReport report_of(const RunningService& service, bool events) const;
   void refresh_status();
   void feed_watchdog();
   void dump_table();
@@ -250,7 +264,10 @@ class Supervisor final : public builtins::SessionOwner,
   ServiceManager* service_manager_ = nullptr;  // under systemd (Type=notify)
   std::optional<loop::EventLoop::TimerId> status_timer_;
   std::optional<loop::EventLoop::TimerId> watchdog_timer_;
-  ServiceLog service_log_;  // log_type's targets
+  ServiceLog service_log_;         // log_type's targets
+  std::int64_t started_unix_ = 0;  // for the status and the metrics
+  std::uint64_t reloads_applied_ = 0;
+  std::uint64_t reloads_refused_ = 0;  // the configuration before was kept
 };
 
 }  // namespace ninetd::daemon

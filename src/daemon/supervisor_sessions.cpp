@@ -112,11 +112,12 @@ void Supervisor::tcpmux_request(builtins::Session& session, const std::string& n
   ++target.counters.connections;
   Client client{peer, {}, false};
   unsigned max = target.service().limits.max_child;
-  if ((max > 0 && target.children >= max) ||
-      !target.listener.admit(connection.get(), peer, client)) {
-    ++target.counters.refused;
+  if (max > 0 && target.children >= max) {
+    target.refuse(status::Refusal::busy, peer);
     return reply("-Service busy\r\n");
   }
+  // admit() counts a refusal by its reason.
+  if (!target.listener.admit(connection.get(), peer, client)) return reply("-Service busy\r\n");
   if (target.service().tcpmux_plus) reply("+Go\r\n");
   launch_server(target, connection.get(), &peer, std::move(client));
 }

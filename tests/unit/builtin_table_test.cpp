@@ -12,8 +12,8 @@ namespace {
 
 using config::Builtin;
 
-constexpr std::array kAll{Builtin::echo,    Builtin::discard, Builtin::chargen,
-                          Builtin::daytime, Builtin::time,    Builtin::tcpmux};
+constexpr std::array kAll{Builtin::echo, Builtin::discard, Builtin::chargen, Builtin::daytime,
+                          Builtin::time, Builtin::tcpmux,  Builtin::metrics};
 
 std::string answer_to(Builtin id, std::string_view request) {
   std::array<char, kAnswerScratch> scratch{};
@@ -35,7 +35,7 @@ TEST(BuiltinTable, EveryIdHasItsRowAndItsName) {
 }
 
 TEST(BuiltinTable, NamesForHumansListEveryRow) {
-  EXPECT_EQ(names_for_humans(), "echo, discard, chargen, daytime, time or tcpmux");
+  EXPECT_EQ(names_for_humans(), "echo, discard, chargen, daytime, time, tcpmux or metrics");
 }
 
 TEST(BuiltinTable, ClientsThatSpeakFirst) {
@@ -59,8 +59,9 @@ TEST(BuiltinTable, AnswersAtAcceptOrHoldsASession) {
     }
 }
 
-TEST(BuiltinTable, OnlyTcpmuxHasNoDatagramForm) {
-  for (Builtin id : kAll) EXPECT_EQ(row(id).datagram, id != Builtin::tcpmux) << row(id).name;
+TEST(BuiltinTable, TcpmuxAndMetricsHaveNoDatagramForm) {
+  for (Builtin id : kAll)
+    EXPECT_EQ(row(id).datagram, id != Builtin::tcpmux && id != Builtin::metrics) << row(id).name;
 }
 
 TEST(BuiltinTable, DatagramAnswers) {

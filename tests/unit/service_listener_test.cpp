@@ -140,7 +140,9 @@ TEST_F(ServiceListenerTest, ThePolicyRefusesOutsideItsTimesWithTheBanners) {
   EXPECT_TRUE(owner_->served.empty());
   EXPECT_EQ(service.counters.connections, 1u);
   EXPECT_EQ(service.counters.refused, 1u);
-  EXPECT_EQ(service.counters.refused_by_access, 0u);
+  ASSERT_TRUE(service.counters.history);
+  EXPECT_EQ(service.counters.history->refusals(status::Refusal::access), 0u);
+  EXPECT_EQ(service.counters.history->refusals(status::Refusal::time), 1u);
   // The banner at accept, banner_fail at the refusal, then the close.
   EXPECT_EQ(read_all(refused.get()), "hello\r\ngo away\r\n");
   owner_->inputs.minute = 500;  // 8:20

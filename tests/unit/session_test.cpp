@@ -40,6 +40,7 @@ class FakeOwner : public SessionOwner {
   }
   // As Supervisor::tcpmux_request, up to the point where it takes the
   // connection: kept here so the test can read what the session left in it.
+  std::string metrics_text() override { return "ninetd_up 1\n"; }
   void tcpmux_request(Session& session, const std::string& name) override {
     requests.push_back(name);
     session.detach();
