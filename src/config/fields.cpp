@@ -481,6 +481,8 @@ void FieldParser::parse_program(const Word& word, std::span<const Word> args) {
     // number, by argv0.
     std::string name = spec_.service;
     if (spec_.transport == Transport::local) name = basename_of(name);
+    // Given by port (key=value's port, xinetd's port), the service is named by its label.
+    if (!builtin_from_name(name) && !spec_.label.empty()) name = spec_.label;
     if (!builtin_from_name(name) && !spec_.args.empty()) name = spec_.args.front();
     if (spec_.tcpmux) {
       error(word, 0,

@@ -69,7 +69,8 @@ bool trusted(int fd) {
 
 class ControlSocket::Client final : public loop::EventHandler {
  public:
-  Client(ControlSocket& owner, sys::Fd fd) : owner_(owner), fd_(std::move(fd)) {}
+  Client(ControlSocket& owner, sys::Fd fd, bool trusted)
+      : owner_(owner), fd_(std::move(fd)), trusted_(trusted) {}
   sys::Fd& fd() { return fd_; }
   std::optional<loop::EventLoop::TimerId> timer;
 
@@ -88,7 +89,7 @@ class ControlSocket::Client final : public loop::EventHandler {
     received_.append(buffer, static_cast<std::size_t>(n));
     status::ControlRequest request = status::parse_control_request(received_);
     if (request.verdict == status::ControlRequest::Verdict::need_more) return;
-    answer_ = owner_.answerer_(request);
+    answer_ = trusted_ ? owner_.answerer_(request) : "error only root may ask\n";
     if (!owner_.loop_.modify(fd_.get(), EPOLLOUT, this)) return owner_.end(*this);
     write_answer();
   }
@@ -102,11 +103,18 @@ class ControlSocket::Client final : public loop::EventHandler {
       if (n < 0) return owner_.end(*this);
       sent_ += static_cast<std::size_t>(n);
     }
+    // What the client sent past its request is read first: closed with bytes
+    // unread, the socket would be reset and the answer might be lost.
+    char rest[status::kControlMaxRequest];
+    for (int i = 0; i < 16 && ::recv(fd_.get(), rest, sizeof(rest), MSG_DONTWAIT) > 0; ++i) {
+    }
+    ::shutdown(fd_.get(), SHUT_WR);
     owner_.end(*this);
   }
 
   ControlSocket& owner_;
   sys::Fd fd_;
+  bool trusted_;  // root or the daemon's user: anyone else gets an error
   std::string received_;
   std::string answer_;
   std::size_t sent_ = 0;
@@ -169,14 +177,9 @@ void ControlSocket::on_event(std::uint32_t) {
     sys::Fd connection(::accept4(fd_.get(), nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC));
     if (!connection) return;
     if (clients_.size() >= kMaxControlClients) continue;  // closed: try again later
-    auto client = std::make_unique<Client>(*this, std::move(connection));
+    bool trusted_client = trusted(connection.get());
+    auto client = std::make_unique<Client>(*this, std::move(connection), trusted_client);
     Client* key = client.get();
-    if (!trusted(key->fd().get())) {
-      // Told why, once, without waiting for it to read: the answer is short.
-      std::string no = "error only root may ask\n";
-      ::send(key->fd().get(), no.data(), no.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
-      continue;
-    }
     if (!loop_.add(key->fd().get(), EPOLLIN, key)) continue;
     key->timer = loop_.schedule(loop::Clock::now() + kControlTimeout, [this, key] {
       key->timer.reset();

@@ -558,6 +558,18 @@ TEST(KeyValuePort, TheServiceWordNamesAServiceListeningOnThePort) {
   EXPECT_EQ(spec.display_name(), "cat/udp4");
 }
 
+TEST(KeyValuePort, ABuiltinOnAnotherPortIsNamedByItsWord) {
+  ServiceSpec metrics =
+      only_spec("metrics on port = 9262, bind = 127.0.0.1, protocol = tcp, user = nobody;");
+  EXPECT_EQ(metrics.builtin, Builtin::metrics);
+  EXPECT_EQ(metrics.service, "9262");
+  EXPECT_EQ(metrics.display_name(), "metrics/tcp");
+  EXPECT_EQ(metrics.wait_mode, WaitMode::nowait);
+  ServiceSpec echo = only_spec("echo on port = 2007, protocol = udp, user = nobody;");
+  EXPECT_EQ(echo.builtin, Builtin::echo);
+  EXPECT_EQ(echo.wait_mode, WaitMode::wait);
+}
+
 TEST(KeyValuePort, OnlyANumberForTcpAndUdp) {
   EXPECT_EQ(parse_test::only_error(
                 "cat on protocol = tcp4, port = 0, user = nobody, wait = no, exec = /x;"),

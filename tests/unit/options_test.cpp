@@ -74,6 +74,37 @@ TEST(Options, IdleTimeoutMustBeSecondsInRange) {
 }
 
 }  // namespace
+TEST(QueryOptions, StatusTakesAServiceMetricsNothing) {
+  auto all = parse_options({"--status"});
+  ASSERT_EQ(all.error, "");
+  EXPECT_EQ(all.options.query, Options::Query::status);
+  EXPECT_EQ(all.options.query_service, "");
+  EXPECT_FALSE(all.options.control);
+  auto one = parse_options({"--status", "echo/tcp", "--control", "/run/x/c"});
+  ASSERT_EQ(one.error, "");
+  EXPECT_EQ(one.options.query_service, "echo/tcp");
+  EXPECT_EQ(one.options.control, "/run/x/c");
+  EXPECT_EQ(one.options.config, kDefaultConfig);
+  EXPECT_EQ(parse_options({"--status=echo"}).options.query_service, "echo");
+  auto metrics = parse_options({"--metrics"});
+  EXPECT_EQ(metrics.options.query, Options::Query::metrics);
+  EXPECT_EQ(parse_options({"--metrics", "x"}).error, "unexpected argument \"x\"");
+  EXPECT_EQ(parse_options({"--status", "-t"}).error,
+            "options --status and --metrics go with no configuration option");
+}
+
+TEST(ControlOption, APathOrNone) {
+  auto given = parse_options({"--control=/run/n/c", "x.conf"});
+  ASSERT_EQ(given.error, "");
+  EXPECT_EQ(given.options.control, "/run/n/c");
+  EXPECT_EQ(given.options.config, "x.conf");
+  EXPECT_TRUE(parse_options({"--no-control"}).options.no_control);
+  EXPECT_EQ(parse_options({"--control", ""}).error, "option --control needs a socket path");
+  EXPECT_EQ(parse_options({"--control", "/a", "--no-control"}).error,
+            "options --control and --no-control cannot be given together");
+  EXPECT_EQ(parse_options({"--control"}).error, "option --control needs a value");
+}
+
 }  // namespace ninetd::daemon
 
 TEST(MaxSessionsOption, DefaultsToZeroMeaningFromTheDescriptorLimit) {
