@@ -62,7 +62,15 @@ std::optional<std::uint16_t> SpecResolver::port() {
   if (ec == std::errc() && end == name.data() + name.size() && number != 0) return number;
   const char* protocol = spec_.transport == Transport::udp ? "udp" : "tcp";
   auto port = db_.service_port(name, protocol);
-  if (!port)
+  if (port) return port;
+  // A builtin without a registered port (metrics): show where the builtin's name goes.
+  if (spec_.builtin != config::Builtin::none && name == config::to_string(spec_.builtin))
+    error(spec_.service_place,
+          fmt::format("builtin {} has no port in /etc/services for {}: give one, with the "
+                      "builtin's name after \"internal\" (9262 stream {} nowait nobody internal "
+                      "{})",
+                      name, protocol, protocol, name));
+  else
     error(spec_.service_place,
           fmt::format("unknown service \"{}\" for {} (not in /etc/services; give a port number "
                       "1-65535 instead)",

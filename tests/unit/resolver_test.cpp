@@ -756,5 +756,16 @@ TEST(ResolveRedirect, UnknownHostsAndPortNamesAreErrorsAtTheHost) {
                                 "instead)"});
 }
 
+TEST(ResolvePort, ABuiltinWithoutARegisteredPortIsShownWhereItsNameGoes) {
+  Resolved r = resolve_text("metrics stream tcp nowait nobody internal\n");
+  EXPECT_TRUE(r.services.empty());
+  EXPECT_EQ(r.messages, Strings{"inetd.conf:1:1: error: builtin metrics has no port in "
+                                "/etc/services for tcp: give one, with the builtin's name after "
+                                "\"internal\" (9262 stream tcp nowait nobody internal metrics)"});
+  r = resolve_text("9262 stream tcp nowait nobody internal metrics\n");
+  ASSERT_EQ(r.services.size(), 2u);  // IPv4 and IPv6
+  EXPECT_EQ(r.services[0].builtin, config::Builtin::metrics);
+}
+
 }  // namespace
 }  // namespace ninetd::services
