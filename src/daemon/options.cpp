@@ -12,6 +12,7 @@ constexpr const char kUsage[] =
     "              [--login-conf file] [--idle-timeout seconds]\n"
     "              [--load-timeout seconds] [--max-sessions count] [--new-session]\n"
     "              [--max-children count] [--allow prefixes] [--deny prefixes]\n"
+    "              [--control socket | --no-control] [--fd-store]\n"
     "              [--source-prefix-ipv4 length] [--source-prefix-ipv6 length]\n"
     "              [--include-dir directory | --no-include-dir] [configuration-file]\n"
     "       ninetd -t|--check [--login-conf file]\n"
@@ -42,6 +43,10 @@ constexpr const char kUsage[] =
     "                none with -d unless given); with --status or --metrics, the\n"
     "                daemon to ask\n"
     "  --no-control  open no control socket\n"
+    "  --fd-store    under systemd, hand the listening sockets to its file descriptor\n"
+    "                store at the stop, so a restart resets no queued connection (the\n"
+    "                unit needs FileDescriptorStoreMax=); sockets handed over by the\n"
+    "                daemon before are always taken back\n"
     "  --status [service]\n"
     "                print the running daemon's services (address, state, children,\n"
     "                connections served, launch failures, refusals and why), or one\n"
@@ -170,6 +175,8 @@ bool parse_long_flag(const std::string& arg, Options& o) {
     o.query = Options::Query::metrics;
   } else if (arg == "--no-control") {
     o.no_control = true;
+  } else if (arg == "--fd-store") {
+    o.fd_store = true;
   } else {
     return false;
   }

@@ -46,6 +46,9 @@ struct Options {
   // none with -d unless given); --no-control: none. Also where a query goes.
   std::optional<std::string> control;
   bool no_control = false;
+  // --fd-store: at the stop, the listeners go to systemd's file descriptor
+  // store for the next start (daemon/socket_handover.h).
+  bool fd_store = false;
   std::optional<std::string> pidfile;  // -p FILE; default kDefaultPidfile unless -d
   std::string config = kDefaultConfig;
   bool xinetd = false;  // -x FILE, --xinetd FILE: the configuration file is xinetd.conf

@@ -194,9 +194,18 @@ void Supervisor::apply_change(RunningService& service, const services::Service& 
   log::notice("{}: changed; new connections get the new definition", service.name());
 }
 
-void Supervisor::shut_down() {
+void Supervisor::shut_down(bool keep_sockets) {
   reader_.stop();  // no loader outlives the daemon, nor holds what it holds
-  for (const auto& service : table_) service->listener.remove();
+  std::size_t kept = 0;
+  for (const auto& service : table_) {
+    if (keep_sockets && hand_over(*service)) {
+      ++kept;
+      continue;
+    }
+    service->listener.remove();
+  }
+  if (kept > 0)
+    log::notice("{} socket{} handed to systemd for the next start", kept, kept == 1 ? "" : "s");
   // Unregistered before the daemon goes: rpcbind would go on sending clients
   // to a port nobody serves. A few seconds at most if rpcbind does not answer.
   rpc_.shut_down(std::chrono::milliseconds(5000));
@@ -220,6 +229,28 @@ std::uint64_t refused_by_lists(const RunningService& service) {
 }
 
 }  // namespace
+
+// A listener no wait server holds, of a kind the store carries, sent to it.
+bool Supervisor::hand_over(RunningService& service) {
+  ServiceListener& listener = service.listener;
+  if (service_manager_ == nullptr || !listener.is_open() || listener.wait_pid()) return false;
+  auto name = handover_name(service.service());
+  if (!name || !service_manager_->store(listener.fd(), *name)) return false;
+  listener.hand_over();
+  return true;
+}
+
+void Supervisor::forget_inherited() {
+  std::vector<std::string> names = inherited_.names();
+  std::size_t unused = inherited_.release_rest().size();
+  if (unused > 0)
+    log::notice("{} socket{} kept across the restart closed: no service has {} now", unused,
+                unused == 1 ? "" : "s", unused == 1 ? "it" : "them");
+  // Emptied while the daemon runs, so a service a reload drops leaves no
+  // socket behind in the store, queueing clients nobody serves.
+  if (service_manager_ != nullptr)
+    for (const std::string& name : names) service_manager_->remove_stored(name);
+}
 
 void Supervisor::dump_table() {
   log::Batch batch;

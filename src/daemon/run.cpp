@@ -38,10 +38,11 @@ void occupy_standard_descriptors() {
 }
 
 // Whatever the daemon inherits beyond 0-2 (a shell's or a supervisor's stray
-// pipe) is not its own: kept, it would hold the other end's reader waiting for
-// an end of file, and every launch would copy a descriptor table that size.
-void close_inherited_descriptors() {
-  sys::close_from(3);
+// pipe), but for the sockets systemd passes from its store, is not its own: kept, it would hold the
+// other end's reader waiting for an end of file, and every launch would copy a descriptor table
+// that size.
+void close_inherited_descriptors(int first) {
+  sys::close_from(first);
 }
 
 // Each connection costs a descriptor while it is set up; the soft limit goes
@@ -95,8 +96,8 @@ sys::Result<void> daemonize() {
 // limits, umask, SIGPIPE; the log on stderr until the configuration says.
 // Returns why the descriptor limit could not be raised, to be logged once the
 // log goes where the daemon's options say.
-std::optional<std::string> settle_process() {
-  close_inherited_descriptors();
+std::optional<std::string> settle_process(int sockets_received) {
+  close_inherited_descriptors(3 + sockets_received);
   occupy_standard_descriptors();
   std::optional<std::string> limit_not_raised = raise_descriptor_limit();
   settle_umask();
@@ -186,7 +187,9 @@ std::unique_ptr<ControlSocket> open_control(const Options& options, loop::EventL
 }  // namespace
 
 int run_daemon(const Options& options) {
-  std::optional<std::string> limit_not_raised = settle_process();
+  // Before the inherited descriptors are closed: those systemd kept for this start.
+  InheritedSockets inherited = InheritedSockets::from_environment();
+  std::optional<std::string> limit_not_raised = settle_process(inherited.count());
   std::optional<Pidfile> pidfile;
   std::string pidfile_path = options.pidfile.value_or(options.log_to_stderr ? "" : kDefaultPidfile);
   if (!pidfile_path.empty()) {
@@ -215,7 +218,9 @@ int run_daemon(const Options& options) {
   // Read before the first load, so no loader or server inherits it.
   ServiceManager service_manager = ServiceManager::from_environment();
   supervisor.use_service_manager(service_manager);
+  supervisor.adopt(std::move(inherited));
   if (!start_and_detach(options, supervisor, limit_not_raised)) return 1;
+  supervisor.forget_inherited();
   if (pidfile) {
     if (auto written = pidfile->write_pid(getpid()); !written)
       log::error("pid file {}: {}", pidfile_path, written.error().describe());
@@ -232,7 +237,7 @@ int run_daemon(const Options& options) {
     supervisor.after_batch();
   }
   supervisor.tell_stopping();
-  supervisor.shut_down();
+  supervisor.shut_down(options.fd_store);
   log::notice("stopped; {} server{} still running on their own", supervisor.child_count(),
               supervisor.child_count() == 1 ? "" : "s");
   return 0;

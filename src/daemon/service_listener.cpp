@@ -163,6 +163,16 @@ void ServiceListener::open() {
                 service_summary(s));
     return set_state(ServiceState::via_tcpmux);
   }
+  // A socket the last daemon handed over (socket_handover.h) keeps the
+  // clients it queued meanwhile; its options are set as a reload sets them.
+  if (std::optional<sys::Fd> adopted = owner_.inherited_socket(s)) {
+    socket_ = std::move(*adopted);
+    nonblocking_ = service_.hands_over_socket();  // unknown: sync sets it either way
+    apply_socket_options(true);
+    log::notice("{}: listening on {} ({}), the socket kept across the restart", s.name,
+                s.address.to_string(), service_summary(s));
+    return settle_opened();
+  }
   auto fd = net::open_listener(s, !service_.hands_over_socket());
   if (!fd) {
     int error = fd.error().code;
@@ -187,11 +197,23 @@ void ServiceListener::open() {
   } else {
     log::notice("{}: listening on {} ({})", s.name, s.address.to_string(), service_summary(s));
   }
+  settle_opened();
+}
+
+void ServiceListener::settle_opened() {
   // A wait server may still hold the socket this one replaces: this one waits
   // for it too, or two servers would run.
   if (wait_pid_ != 0) return set_state(ServiceState::waiting_for_server);
   state_ = ServiceState::at_child_limit;
   reconsider();
+}
+
+void ServiceListener::hand_over() {
+  if (registered_) owner_.event_loop().remove(socket_.get());
+  registered_ = false;
+  cancel_timer();
+  socket_.reset();  // no shutdown: the socket goes on listening in the store
+  state_ = ServiceState::removed;
 }
 
 void ServiceListener::announce_rpc() {

@@ -65,6 +65,11 @@ class ListenerOwner {
   // its versions go to rpcbind. Then its socket is closed: they leave it.
   virtual void rpc_bound(const RunningService& service, const net::SocketAddress& bound) = 0;
   virtual void rpc_closed(const RunningService& service) = 0;
+  // The socket the daemon before a restart handed over for this service
+  // (socket_handover.h), or nullopt: a new one is opened.
+  virtual std::optional<sys::Fd> inherited_socket(const services::Service& /*service*/) {
+    return std::nullopt;
+  }
   // A client refused by `reason` (config/log_settings.h's log_on_failure):
   // its FAIL line. Called only for a service with log_on_failure flags.
   virtual void log_fail(const RunningService& service, const net::SocketAddress& peer,
@@ -95,6 +100,9 @@ class ServiceListener final : public loop::EventHandler {
   void reopen();
   // Closes for good: a reload dropped the service, or the daemon stops.
   void remove();
+  // The daemon stops and systemd's store keeps the socket for the next start
+  // (socket_handover.h): closed here, still listening.
+  void hand_over();
 
   // Out of the loop for `how_long`, for the reason `why` (a timed state);
   // then watched again, or for retrying_bind, opened again.
@@ -128,6 +136,8 @@ class ServiceListener final : public loop::EventHandler {
   // Closes the socket; a unix socket's file is removed if it is still ours.
   void close();
   void set_state(ServiceState next);
+  // The socket is open: watched, or held back by what holds the service.
+  void settle_opened();
   void cancel_timer();
   // The blocking mode the definition wants, once no server holds the socket
   // (the flag is shared with that server).

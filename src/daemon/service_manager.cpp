@@ -1,6 +1,8 @@
 #include "daemon/service_manager.h"
 
 #include <fmt/format.h>
+#include <poll.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -100,6 +102,40 @@ void ServiceManager::status(const StatusCounts& counts) {
   std::string message = status_message(counts);
   if (message == last_status_) return;
   send(message);
+}
+
+bool ServiceManager::store(int fd, std::string_view name) {
+  if (!enabled()) return false;
+  std::string message = fmt::format("FDSTORE=1\nFDNAME={}", name);
+  iovec part{message.data(), message.size()};
+  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
+  msghdr header{};
+  header.msg_name = &target_.address;
+  header.msg_namelen = target_.length;
+  header.msg_iov = &part;
+  header.msg_iovlen = 1;
+  header.msg_control = control;
+  header.msg_controllen = sizeof(control);
+  cmsghdr* rights = CMSG_FIRSTHDR(&header);
+  rights->cmsg_level = SOL_SOCKET;
+  rights->cmsg_type = SCM_RIGHTS;
+  rights->cmsg_len = CMSG_LEN(sizeof(int));
+  std::memcpy(CMSG_DATA(rights), &fd, sizeof(int));
+  // At the stop, hundreds may go at once: a full queue is waited for a
+  // moment rather than the socket lost (it would be bound anew, dropping
+  // the clients queued on it).
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    if (::sendmsg(socket_.get(), &header, MSG_NOSIGNAL) >= 0) return true;
+    if (errno != EAGAIN) break;
+    pollfd writable{socket_.get(), POLLOUT, 0};
+    ::poll(&writable, 1, 1000);
+  }
+  log::warning("NOTIFY_SOCKET: FDSTORE {}: {}", name, std::strerror(errno));
+  return false;
+}
+
+void ServiceManager::remove_stored(std::string_view name) {
+  send(fmt::format("FDSTOREREMOVE=1\nFDNAME={}", name));
 }
 
 void ServiceManager::send(const std::string& message) {

@@ -64,6 +64,11 @@ class ServiceManager {
   void reloading();
   void status(const StatusCounts& counts);
   void stopping() { send(std::string(kStoppingMessage)); }
+  // The file descriptor store (FileDescriptorStoreMax=): `fd` kept by systemd
+  // under `name` and given to the next start (socket_handover.h); false when
+  // it could not be sent. Then a name's descriptors dropped from the store.
+  bool store(int fd, std::string_view name);
+  void remove_stored(std::string_view name);
 
  private:
   void send(const std::string& message);

@@ -23,6 +23,7 @@
 #include "daemon/running_service.h"
 #include "daemon/service_log.h"
 #include "daemon/service_manager.h"
+#include "daemon/socket_handover.h"
 #include "daemon/wrap_checker.h"
 #include "forward/forwarder.h"
 #include "limits/reply_budget.h"
@@ -69,7 +70,17 @@ class Supervisor final : public builtins::SessionOwner,
   void on_signal(int signal);
   bool stop_requested() const { return stop_requested_; }
   // Closes every listener (children keep running, as with classic inetd).
-  void shut_down();
+  // `keep_sockets`: each one systemd's file descriptor store can keep for the
+  // next start is handed to it instead (--fd-store, socket_handover.h).
+  void shut_down(bool keep_sockets = false);
+  // The sockets a daemon before a restart handed over: the first load adopts
+  // those of services still configured; then forget_inherited() closes the
+  // rest and empties the store, which the stop fills again.
+  void adopt(InheritedSockets sockets) { inherited_ = std::move(sockets); }
+  void forget_inherited();
+  std::optional<sys::Fd> inherited_socket(const services::Service& service) override {
+    return inherited_.take(service);
+  }
   // Frees what was retired during the last batch of events.
   void after_batch() { graveyard_.clear(); }
 
@@ -235,6 +246,7 @@ class Supervisor final : public builtins::SessionOwner,
   void record_event(RunningService& service, status::EventKind kind, pid_t pid, int value,
                     const net::SocketAddress* peer = nullptr, std::chrono::milliseconds ran = {});
   status::ServiceReport report_of(const RunningService& service, bool events) const;
+  bool hand_over(RunningService& service);
   void refresh_status();
   void feed_watchdog();
   void dump_table();
@@ -266,6 +278,7 @@ class Supervisor final : public builtins::SessionOwner,
   std::optional<loop::EventLoop::TimerId> watchdog_timer_;
   ServiceLog service_log_;         // log_type's targets
   std::int64_t started_unix_ = 0;  // for the status and the metrics
+  InheritedSockets inherited_;
   std::uint64_t reloads_applied_ = 0;
   std::uint64_t reloads_refused_ = 0;  // the configuration before was kept
 };

@@ -101,7 +101,8 @@ def test_help_and_the_manual_name_the_same_options(installed):
 
 def test_systemd_accepts_the_unit(installed, tmp_path):
     unit = open(under(installed, f"{PREFIX}/lib/systemd/system/ninetd.service")).read()
-    assert f"ExecStart={PREFIX}/sbin/ninetd -i\n" in unit
+    assert f"ExecStart={PREFIX}/sbin/ninetd -i --fd-store\n" in unit
+    assert "FileDescriptorStoreMax=4096\n" in unit
     assert "Type=notify\n" in unit
     # systemd-analyze checks that the commands exist: the unit is pointed at the installed copy.
     local = tmp_path / "ninetd.service"
