@@ -18,6 +18,9 @@
 #include "spawn/environment.h"
 #include "spawn/launch_plan.h"
 #include "spawn/launch_template.h"
+#include "status/metrics_text.h"
+#include "status/service_history.h"
+#include "status/status_text.h"
 
 namespace {
 
@@ -229,5 +232,57 @@ void BM_PrepareLaunchFromTemplate(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_PrepareLaunchFromTemplate);
+
+// What a scrape and a --status cost the loop with 900 services: the report's
+// text is made between two batches of events.
+status::DaemonReport report_of_900() {
+  status::DaemonReport report;
+  report.version = "0.1.0";
+  for (int i = 0; i < 900; ++i) {
+    status::ServiceReport s;
+    s.name = fmt::format("{}/tcp", 10000 + i);
+    s.address = fmt::format("127.0.0.1:{}", 10000 + i);
+    s.socket = "stream/tcp";
+    s.state = "listening";
+    s.state_text = "listening";
+    s.server = "stream, nowait, /usr/sbin/server";
+    s.connections = 123456;
+    s.refused_by[0] = 12;
+    report.services.push_back(std::move(s));
+  }
+  return report;
+}
+
+void BM_MetricsText900(benchmark::State& state) {
+  status::DaemonReport report = report_of_900();
+  std::size_t bytes = 0;
+  for (auto _ : state) {
+    std::string text = status::metrics_text(report);
+    bytes = text.size();
+    benchmark::DoNotOptimize(text.data());
+  }
+  state.counters["bytes"] = static_cast<double>(bytes);
+}
+BENCHMARK(BM_MetricsText900)->Unit(benchmark::kMicrosecond);
+
+void BM_StatusTable900(benchmark::State& state) {
+  status::DaemonReport report = report_of_900();
+  for (auto _ : state) benchmark::DoNotOptimize(status::status_table(report));
+}
+BENCHMARK(BM_StatusTable900)->Unit(benchmark::kMicrosecond);
+
+// The cost a launch and an exit add: one event each into the service's history.
+void BM_RecordEvent(benchmark::State& state) {
+  status::ServiceHistory history;
+  auto peer = *net::SocketAddress::from_numeric("192.0.2.7", 40000);
+  status::ServiceEvent event;
+  event.peer = status::PeerBytes(&peer);
+  for (auto _ : state) {
+    event.pid += 1;
+    history.record(event);
+    benchmark::ClobberMemory();
+  }
+}
+BENCHMARK(BM_RecordEvent);
 
 }  // namespace
