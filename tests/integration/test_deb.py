@@ -88,8 +88,11 @@ def test_control_fields(deb):
     # dpkg-shlibdeps' answer for a daemon with libstdc++ linked in: libc6 alone. libwrap and
     # libtirpc are loaded with dlopen when used, so they are recommended, never depended on.
     depends = [d.strip() for d in field(deb, "Depends").split(",")]
-    assert depends[0] == "update-inetd", depends
-    assert len(depends) == 2 and re.fullmatch(r"libc6 \(>= [0-9.]+\)", depends[1]), depends
+    libc = [d for d in depends if re.fullmatch(r"libc6 \(>= [0-9.]+\)", d)]
+    assert depends[0] == "update-inetd" and len(libc) == 1, depends
+    # The sanitized build links libstdc++ and libtirpc dynamically (CMakeLists.txt says why).
+    if not os.environ.get("NINETD_SANITIZED"):
+        assert depends == ["update-inetd", *libc], depends
     recommends = field(deb, "Recommends").split(", ")
     assert recommends == (["libwrap0", "libtirpc3"] if built_with_libwrap() else ["libtirpc3"])
     summary, *body = field(deb, "Description").splitlines()
@@ -310,7 +313,7 @@ def test_installed_package_serves_what_update_inetd_adds_and_removes(deb, scratc
     assert f"127.0.0.1:{second}" in scratch.read("/etc/inetd.conf")
 
 
-def test_purge_of_a_package_never_used_removes_its_empty_inetd_conf(deb, scratch):
+def test_purge_removes_an_inetd_conf_that_enables_nothing(deb, scratch):
     scratch.run("dpkg", "-i", deb)
     assert scratch.exists("/etc/inetd.conf")
     # The postinst run again changes nothing and, with no service enabled, starts nothing.
@@ -318,6 +321,15 @@ def test_purge_of_a_package_never_used_removes_its_empty_inetd_conf(deb, scratch
     scratch.run("/var/lib/dpkg/info/ninetd.postinst", "configure", "0.1.0")
     assert scratch.read("/etc/inetd.conf") == before
     assert scratch.daemon_pid() is None
+    # A service in the drop-in directory alone is one the init script starts the daemon for:
+    # it asks the daemon's own check, not a grep of inetd.conf.
+    port = free_port()
+    scratch.run("sh", "-c", f"mkdir -p /etc/inetd.d && echo '{cat_line(port)}' > /etc/inetd.d/x")
+    scratch.run("invoke-rc.d", "ninetd", "start")
+    assert answers(port)
+    pid = wait_until(scratch.daemon_pid, what="the pid file")
+    scratch.run("sh", "-c", "rm /etc/inetd.d/x")
     scratch.run("dpkg", "--purge", "ninetd")
+    assert not pid_alive(pid) and refused(port)
     assert not scratch.exists("/etc/inetd.conf")
     assert not scratch.exists("/usr/lib/systemd/system/ninetd.service")
