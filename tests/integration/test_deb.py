@@ -294,6 +294,15 @@ def test_installed_package_serves_what_update_inetd_adds_and_removes(deb, scratc
     assert answers(second)
     assert scratch.daemon_pid() == pid
 
+    # Disabled ("#<off># " before the line: a force-reload), then enabled again (a restart,
+    # which is a reload): away, then back, still the same daemon.
+    scratch.run("update-inetd", "--disable", f"127.0.0.1:{second}")
+    assert f"#<off># 127.0.0.1:{second}\t" in scratch.read("/etc/inetd.conf")
+    wait_until(lambda: refused(second), what="the disabled service to close")
+    scratch.run("update-inetd", "--enable", f"127.0.0.1:{second}")
+    wait_until(lambda: not refused(second), what="the enabled service to listen")
+    assert answers(second) and scratch.daemon_pid() == pid
+
     # A line that does not check is refused before the daemon sees it: the init script's
     # reload exits non-zero and the running configuration stays.
     scratch.run("sh", "-c", "echo 'bogus stream tcp' >> /etc/inetd.conf")
