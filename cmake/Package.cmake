@@ -53,4 +53,8 @@ set(NINETD_DEB_CONTROL ${CMAKE_CURRENT_SOURCE_DIR}/dist/debian)
 set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA ${NINETD_DEB_CONTROL}/postinst ${NINETD_DEB_CONTROL}/prerm
     ${NINETD_DEB_CONTROL}/postrm ${NINETD_DEB_CONTROL}/conffiles)
 set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)
+# Stripped (install(TARGETS) strips under CPack), the manuals compressed, as
+# lintian wants them.
+set(CPACK_STRIP_FILES ON)
+set(CPACK_PRE_BUILD_SCRIPTS ${CMAKE_CURRENT_SOURCE_DIR}/cmake/DebStage.cmake)
 include(CPack)

@@ -6,6 +6,7 @@ tmpfs that goes with the namespace) and whose /run is empty: the machine's /etc/
 dpkg database and services are never touched. With no /run/systemd/system there, the maintainer
 scripts and update-inetd take the sysvinit path (invoke-rc.d, /etc/init.d/ninetd); the namespace
 is a machine at runlevel 2 with no policy-rc.d, so invoke-rc.d acts."""
+import gzip
 import io
 import os
 import re
@@ -37,8 +38,8 @@ FILES = [
     "/usr/sbin/ninetd",
     "/usr/share/doc/ninetd/examples/demo.conf",
     "/usr/share/doc/ninetd/examples/greet.sh",
-    "/usr/share/man/man5/ninetd.conf.5",
-    "/usr/share/man/man8/ninetd.8",
+    "/usr/share/man/man5/ninetd.conf.5.gz",
+    "/usr/share/man/man8/ninetd.8.gz",
 ]
 SCRIPTS = ["postinst", "prerm", "postrm"]
 
@@ -111,6 +112,23 @@ def test_files_their_modes_and_owners(deb):
         assert modes[executable][0] == 0o755, executable
     for plain in ("/etc/default/ninetd", "/usr/lib/systemd/system/ninetd.service"):
         assert modes[plain][0] == 0o644, plain
+
+
+def test_daemon_is_stripped_and_manuals_gzipped_without_a_name_or_time(deb, tmp_path):
+    subprocess.run(["dpkg-deb", "-x", deb, str(tmp_path)], check=True)
+    r = subprocess.run(["file", "-b", str(tmp_path / "usr/sbin/ninetd")], capture_output=True,
+                       text=True, check=True)
+    assert "ELF" in r.stdout and ", stripped" in r.stdout, r.stdout
+    for manual in ("ninetd.conf.5", "ninetd.8"):
+        section = manual[-1]
+        with open(tmp_path / f"usr/share/man/man{section}/{manual}.gz", "rb") as f:
+            packed = f.read()
+        # gzip -n: no FNAME flag, a zero MTIME (RFC 1952's header), so the bytes are the same
+        # for the same page; and the page inside is the one in man/.
+        assert packed[:3] == b"\x1f\x8b\x08" and packed[3] & 0x08 == 0, packed[:10]
+        assert packed[4:8] == b"\0\0\0\0"
+        with open(os.path.join(REPO_ROOT, "man", manual), "rb") as f:
+            assert gzip.decompress(packed) == f.read()
 
 
 def test_conffiles_are_the_files_under_etc(deb):
