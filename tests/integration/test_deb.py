@@ -42,6 +42,7 @@ FILES = [
     "/usr/share/man/man8/ninetd.8.gz",
 ]
 SCRIPTS = ["postinst", "prerm", "postrm"]
+WANTS = "/etc/systemd/system/multi-user.target.wants/ninetd.service"
 
 
 @pytest.fixture(scope="module")
@@ -186,8 +187,10 @@ def overlays_available():
 
 
 # The scratch machine: the overlays' upper layers in a tmpfs at $1, then an empty /run, no
-# inetd.conf of the machine's, no policy-rc.d (a container's refuses every start), and a
-# runlevel, which invoke-rc.d needs before it acts on a sysvinit script.
+# inetd.conf nor other super-server's init script of the machine's (update-inetd wakes the
+# first /etc/init.d/*inetd), no policy-rc.d (a container's refuses every start), and a
+# runlevel, which invoke-rc.d needs before it acts on a sysvinit script (removed first: it is
+# often a link to systemctl, which writing through would replace).
 SCRATCH_SETUP = r"""
 set -e
 mount -t tmpfs tmpfs "$1"
@@ -196,7 +199,7 @@ for d in etc usr var; do
   mount -t overlay overlay -o "lowerdir=/$d,upperdir=$1/$d/upper,workdir=$1/$d/work" "/$d"
 done
 mount -t tmpfs tmpfs /run
-rm -f /etc/inetd.conf /usr/sbin/policy-rc.d
+rm -f /etc/inetd.conf /usr/sbin/policy-rc.d /etc/init.d/*inetd /usr/sbin/runlevel
 printf '#!/bin/sh\necho N 2\n' > /usr/sbin/runlevel
 chmod 755 /usr/sbin/runlevel
 echo ready
@@ -303,6 +306,8 @@ def test_installed_package_serves_what_update_inetd_adds_and_removes(deb, scratc
     assert scratch.daemon_pid() is None
     assert scratch.rc_links() == ["/etc/rc2.d/S01ninetd"]
     assert scratch.run("/etc/init.d/ninetd", "status", check=False).returncode == 3
+    # The unit is enabled too, for a later boot under systemd (deb-systemd-helper's link).
+    assert scratch.run("readlink", WANTS).stdout.strip() == "/lib/systemd/system/ninetd.service"
 
     # The first line: update-inetd sees no service before it and asks for a start.
     first, second = free_port(), free_port()
@@ -358,6 +363,7 @@ def test_installed_package_serves_what_update_inetd_adds_and_removes(deb, scratc
     for gone in ["/etc/init.d/ninetd", "/etc/default/ninetd", "/usr/sbin/ninetd"]:
         assert not scratch.exists(gone), gone
     assert scratch.rc_links() == []
+    assert not scratch.exists(WANTS)
     assert f"127.0.0.1:{second}" in scratch.read("/etc/inetd.conf")
 
 
