@@ -10,6 +10,11 @@ install(PROGRAMS dist/init.d/ninetd DESTINATION /etc/init.d COMPONENT debian EXC
 install(FILES dist/debian/default DESTINATION /etc/default RENAME ninetd COMPONENT debian
         EXCLUDE_FROM_ALL)
 
+# cpack packs what is built (README's build command first) and builds nothing
+# itself: by default its install step would build every target, the tests and
+# fuzzers too, minutes of work inside test_deb.py when a source changed.
+set(CMAKE_SKIP_INSTALL_ALL_DEPENDENCY ON)
+
 set(NINETD_DEB_MAINTAINER "ninetd maintainers <root@localhost>" CACHE STRING
     "The Maintainer field of the Debian package")
 
