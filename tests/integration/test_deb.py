@@ -164,6 +164,45 @@ def test_shell_scripts_pass_shellcheck(deb, tmp_path):
     assert r.returncode == 0, r.stdout + r.stderr
 
 
+def host_state():
+    """What the maintainer scripts would change on this machine if they ignored $DPKG_ROOT."""
+    state = {}
+    for path in ("/etc/inetd.conf", "/etc/init.d/ninetd", WANTS, "/run/ninetd.pid",
+                 "/var/lib/systemd/deb-systemd-helper-enabled/ninetd.service.dsh-also"):
+        try:
+            st = os.lstat(path)
+            state[path] = (st.st_ino, st.st_mtime_ns, st.st_size)
+        except FileNotFoundError:
+            state[path] = None
+    return state
+
+
+def test_install_into_another_root_makes_files_only(deb, tmp_path):
+    """dpkg --root with the scripts run outside it ($DPKG_ROOT set), as a bootstrap tool
+    installs: the files land in the root, nothing starts, the machine is left alone. Needs no
+    private mounts, so it runs in a chroot too."""
+    if os.geteuid() != 0:
+        pytest.skip("dpkg --root writes files owned by root")
+    root = tmp_path / "root"
+    (root / "var/lib/dpkg/info").mkdir(parents=True)
+    (root / "var/lib/dpkg/updates").mkdir()
+    (root / "var/lib/dpkg/status").touch()
+    dpkg = ["dpkg", f"--root={root}", "--force-script-chrootless", "--force-depends"]
+    before = host_state()
+    r = subprocess.run([*dpkg, "-i", deb], capture_output=True, text=True, timeout=TIMEOUT)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "#:OTHER: Other services\n" in (root / "etc/inetd.conf").read_text()
+    # deb-systemd-helper names /lib's unit where /lib is there (merged into /usr), else /usr/lib's.
+    assert os.readlink(root / WANTS.lstrip("/")) == "/usr/lib/systemd/system/ninetd.service"
+    assert not (root / "run").exists() and not list(root.glob("etc/rc?.d"))
+    r = subprocess.run([*dpkg, "--purge", "ninetd"], capture_output=True, text=True,
+                       timeout=TIMEOUT)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert not (root / "etc/inetd.conf").exists()
+    assert not os.path.lexists(root / WANTS.lstrip("/"))
+    assert host_state() == before
+
+
 # What lintian still reports waits for decisions, not code: a maintainer address (the
 # placeholder of NINETD_DEB_MAINTAINER), a licence for the copyright file, a changelog.
 LINTIAN_PENDING = "bogus-mail-host,root-in-contact,no-copyright-file,no-changelog"
