@@ -9,6 +9,8 @@
 install(PROGRAMS dist/init.d/ninetd DESTINATION /etc/init.d COMPONENT debian EXCLUDE_FROM_ALL)
 install(FILES dist/debian/default DESTINATION /etc/default RENAME ninetd COMPONENT debian
         EXCLUDE_FROM_ALL)
+install(PROGRAMS dist/debian/policy-rc.d DESTINATION ${CMAKE_INSTALL_DOCDIR}/examples
+        COMPONENT debian EXCLUDE_FROM_ALL)
 
 # cpack packs what is built (README's build command first) and builds nothing
 # itself: by default its install step would build every target, the tests and

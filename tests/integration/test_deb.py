@@ -38,6 +38,7 @@ FILES = [
     "/usr/sbin/ninetd",
     "/usr/share/doc/ninetd/examples/demo.conf",
     "/usr/share/doc/ninetd/examples/greet.sh",
+    "/usr/share/doc/ninetd/examples/policy-rc.d",
     "/usr/share/man/man5/ninetd.conf.5.gz",
     "/usr/share/man/man8/ninetd.8.gz",
 ]
@@ -404,6 +405,25 @@ def test_installed_package_serves_what_update_inetd_adds_and_removes(deb, scratc
     assert scratch.rc_links() == []
     assert not scratch.exists(WANTS)
     assert f"127.0.0.1:{second}" in scratch.read("/etc/inetd.conf")
+
+
+def test_example_policy_rc_d_makes_update_inetds_restart_a_reload(deb, scratch):
+    """The example policy for systemd machines, checked where it can be: invoke-rc.d (which
+    consults it before either init system's branch) runs reload where restart was asked."""
+    quiet_dpkg(scratch, "-i", deb)
+    scratch.run("cp", "/usr/share/doc/ninetd/examples/policy-rc.d", "/usr/sbin/policy-rc.d")
+    first, second = free_port(), free_port()
+    scratch.run("update-inetd", "--add", cat_line(first))  # a start, which it allows
+    pid = wait_until(scratch.daemon_pid, what="the pid file")
+    r = scratch.run("update-inetd", "--add", cat_line(second))
+    assert 'invoke-rc.d: executing action "reload" instead due to policy-rc.d request.' in \
+        r.stderr, r.stderr
+    wait_until(lambda: not refused(second), what="the added service to listen")
+    assert answers(first) and answers(second) and scratch.daemon_pid() == pid
+    # Other packages' scripts, and ninetd's own stop, are left alone.
+    assert scratch.run("/usr/sbin/policy-rc.d", "rsync", "restart", check=False).returncode == 104
+    quiet_dpkg(scratch, "--purge", "ninetd")
+    assert not pid_alive(pid)
 
 
 def test_purge_removes_an_inetd_conf_that_enables_nothing(deb, scratch):
