@@ -8,6 +8,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -184,6 +185,21 @@ std::unique_ptr<ControlSocket> open_control(const Options& options, loop::EventL
   return control;
 }
 
+// The daemon's signals, read through the loop; null, logged, on failure.
+std::unique_ptr<loop::SignalSource> watch_signals(loop::EventLoop& loop, Supervisor& supervisor) {
+  auto signals = loop::SignalSource::create({SIGCHLD, SIGHUP, SIGTERM, SIGINT, SIGUSR1},
+                                            [&supervisor](int sig) { supervisor.on_signal(sig); });
+  if (!signals) {
+    log::error("{}", signals.error().describe());
+    return nullptr;
+  }
+  if (auto added = (*signals)->add_to(loop); !added) {
+    log::error("{}", added.error().describe());
+    return nullptr;
+  }
+  return std::move(*signals);
+}
+
 }  // namespace
 
 int run_daemon(const Options& options) {
@@ -204,16 +220,8 @@ int run_daemon(const Options& options) {
   }
   set_loader_timeout(std::chrono::seconds(options.load_timeout));
   Supervisor supervisor(**loop, supervisor_settings(options));
-  auto signals = loop::SignalSource::create({SIGCHLD, SIGHUP, SIGTERM, SIGINT, SIGUSR1},
-                                            [&](int sig) { supervisor.on_signal(sig); });
-  if (!signals) {
-    log::error("{}", signals.error().describe());
-    return 1;
-  }
-  if (auto added = (*signals)->add_to(**loop); !added) {
-    log::error("{}", added.error().describe());
-    return 1;
-  }
+  std::unique_ptr<loop::SignalSource> signals = watch_signals(**loop, supervisor);
+  if (!signals) return 1;
 
   // Read before the first load, so no loader or server inherits it.
   ServiceManager service_manager = ServiceManager::from_environment();
@@ -221,6 +229,14 @@ int run_daemon(const Options& options) {
   supervisor.adopt(std::move(inherited));
   if (!start_and_detach(options, supervisor, limit_not_raised)) return 1;
   supervisor.forget_inherited();
+  // A signalfd wakes epoll through the signal queue of the process that
+  // created it: after daemonize() that is the parent, gone, and the daemon
+  // would never see SIGHUP or SIGTERM. The signals stayed blocked throughout,
+  // so none is lost; those sent to the parent before the fork were its own.
+  if (!options.foreground) {
+    signals = watch_signals(**loop, supervisor);
+    if (!signals) return 1;
+  }
   if (pidfile) {
     if (auto written = pidfile->write_pid(getpid()); !written)
       log::error("pid file {}: {}", pidfile_path, written.error().describe());
