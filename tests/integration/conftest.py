@@ -88,6 +88,13 @@ def ipv6_available():
         return False
 
 
+def require_ipv6():
+    """Fails, never skips, where ::1 cannot be bound: every host the suite runs on (the fresh
+    minbase chroot of scripts/test included, which shares the host's network) has an IPv6
+    loopback, so a test that needs it must not pass silently where it went missing."""
+    assert ipv6_available(), "no IPv6 loopback (::1): the IPv6 tests need one"
+
+
 _PRIVATE_MOUNTS = None
 
 

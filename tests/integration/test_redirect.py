@@ -1,7 +1,8 @@
 """redirect = HOST PORT: each connection forwarded, in the daemon's loop, to a target server
 written here (an echo server on 127.0.0.1), in xinetd's syntax (-x) and in ninetd's key=value
-form; many clients at once, large payloads, half-close, a dead target, the idle timeout and the
---max-sessions bound."""
+form; many clients at once, large payloads, half-close, a dead target, the idle timeout, the
+--max-sessions bound, and --max-children, which forwarded connections neither count toward nor
+wait for."""
 import os
 import select
 import socket
@@ -10,8 +11,8 @@ import threading
 
 import pytest
 
-from conftest import (TIMEOUT, closed_unanswered, free_port, read_exactly, read_to_eof,
-                      tcp_exchange, wait_until)
+from conftest import (TIMEOUT, closed_unanswered, free_port, lines_of, read_exactly,
+                      read_to_eof, tcp_exchange, wait_until, write_script)
 
 
 class EchoTarget:
@@ -298,3 +299,65 @@ def test_a_target_that_never_answers_closes_the_client_at_the_idle_timeout(ninet
         for f in fillers:
             f.close()
         full.close()
+
+
+def held_server(pubdir):
+    """A launched server that announces itself in `log` and holds its client until told to
+    end: a child the daemon counts for --max-children for as long as the test wants."""
+    log = os.path.join(pubdir, "started")
+    server = write_script(pubdir, "server", f"#!/bin/sh\nread n\necho $n >> {log}\n"
+                                            "read done\necho bye $n\n")
+    return server, log
+
+
+def start_held(port, n):
+    s = socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT)
+    s.sendall(b"%d\n" % n)
+    return s
+
+
+def end_held(s, n):
+    s.sendall(b"done\n")
+    s.shutdown(socket.SHUT_WR)
+    assert read_to_eof(s) == b"bye %d\n" % n
+    s.close()
+
+
+def test_a_launched_server_at_max_children_does_not_stop_forwarding(ninetd, target, pubdir):
+    """Forwarded connections run in the loop: the cap on launched servers does not hold them."""
+    port, launched = free_port(), free_port()
+    server, log = held_server(pubdir)
+    ninetd.start(key_value_conf(port, target.port) +
+                 f"127.0.0.1:{launched} stream tcp nowait root {server} server\n",
+                 args=("-l", "--max-children", "1"))
+    first = start_held(launched, 1)
+    wait_until(lambda: lines_of(log) == ["1"], what="the server holding the cap")
+    waiting = start_held(launched, 2)
+    ninetd.wait_log("daemon: 1 servers running, the --max-children cap")
+    assert echo_through(port, b"forwarded past the cap\n") == b"forwarded past the cap\n"
+    assert target.accepted == 1
+    assert lines_of(log) == ["1"]  # the cap still holds the launched service
+    end_held(first, 1)
+    wait_until(lambda: lines_of(log) == ["1", "2"], what="the second server after the first")
+    end_held(waiting, 2)
+
+
+def test_open_forwarded_connections_do_not_stop_a_launch(ninetd, target, pubdir):
+    port, launched = free_port(), free_port()
+    server, log = held_server(pubdir)
+    ninetd.start(key_value_conf(port, target.port) +
+                 f"127.0.0.1:{launched} stream tcp nowait root {server} server\n",
+                 args=("-l", "--max-children", "1"))
+    held = []
+    try:
+        for i in range(2):  # two, so that counting them would pass a cap of 1 either way
+            s = socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT)
+            held.append(s)
+            s.sendall(b"held %d\n" % i)
+            assert read_exactly(s, 7) == b"held %d\n" % i
+        client = start_held(launched, 1)
+        wait_until(lambda: lines_of(log) == ["1"], what="a server beside the forwarded ones")
+        end_held(client, 1)
+    finally:
+        for s in held:
+            s.close()

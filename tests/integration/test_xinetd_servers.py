@@ -9,7 +9,7 @@ import socket
 
 import pytest
 
-from conftest import (TIMEOUT, closed_unanswered, exchange_from, free_port, git, ipv6_available,
+from conftest import (TIMEOUT, closed_unanswered, exchange_from, free_port, git, require_ipv6,
                       lines_of, read_line, read_to_eof, refused, tcp_exchange, tftp_get, udp_socket,
                       write_script)
 
@@ -225,10 +225,10 @@ def test_only_from_trailing_zeros_are_wildcards(ninetd):
     assert exchange_from("127.255.0.9", net8) == b"hello\n"
 
 
-@pytest.mark.skipif(not ipv6_available(), reason="no IPv6 loopback")
 def test_only_from_on_an_ipv6_socket_matches_ipv4_clients_as_ipv4(ninetd):
     """flags = IPv6 without v6only: one socket for both families, as xinetd opens it; an
     IPv4 client arrives as ::ffff:127.0.0.1 and is matched against the IPv4 entries."""
+    require_ipv6()
     port = free_port()
     ninetd.start(cat("relay", port, bind=None, flags="IPv6", only_from="127.0.0.1"),
                  xinetd=True, expect=[f"listening on [::]:{port} "])
