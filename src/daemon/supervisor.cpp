@@ -163,7 +163,7 @@ void Supervisor::on_wrap_verdict(WrapPending pending, bool allowed, const char* 
   if (!allowed || service.removed()) {
     if (pending.client.counted) service.admission.per_source().release(pending.client.source);
     if (service.removed()) return;
-    write_banner(pending.connection.get(), service.service().policy, config::BannerKind::fail);
+    write_banner(pending.connection.get(), service.service().policy(), config::BannerKind::fail);
     service.count_refused_by_access(1);
     if (log::logs_fail(service.service().log_on_failure))
       return log_fail(service, pending.peer, "libwrap");
@@ -191,7 +191,7 @@ void Supervisor::serve_connection(RunningService& service, sys::Fd connection,
   if (client.source.empty() && peer.family() == AF_UNIX)
     client.source = source_of(peer, connection.get(), settings_.source_prefixes);
   // Granted: xinetd's banner_success, before the server or builtin says anything.
-  write_banner(connection.get(), service.service().policy, config::BannerKind::success);
+  write_banner(connection.get(), service.service().policy(), config::BannerKind::success);
   if (service.redirects()) return start_forward(service, std::move(connection), std::move(client));
   if (!service.is_builtin()) {
     launch_server(service, connection.get(), &peer, std::move(client));
@@ -261,7 +261,7 @@ void Supervisor::note_dropped_datagrams(RunningService& service, std::uint64_t d
 
 bool Supervisor::drop_datagrams_by_policy(RunningService& service) {
   constexpr int kDropsPerWakeup = 64;  // then back to the loop; the socket stays readable
-  const services::ConnectionPolicy* policy = service.service().policy.get();
+  const services::ConnectionPolicy* policy = service.service().policy();
   if (policy == nullptr) return false;
   PolicyInputs inputs = policy_clock_.inputs(*policy);
   services::PolicyVerdict verdict = services::judge(*policy, inputs.minute, inputs.load);
