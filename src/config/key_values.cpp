@@ -9,6 +9,7 @@
 
 #include "config/launch_spec.h"
 #include "config/policy_fields.h"
+#include "config/wrap_name.h"
 
 namespace ninetd::config {
 namespace {
@@ -193,7 +194,7 @@ void banner(KeyValueParser& p, const Option& option, BannerKind kind) {
   p.banner_keys[index] = option.key;
 }
 
-constexpr std::array<KeyRow, 45> kKeys{{
+constexpr std::array<KeyRow, 47> kKeys{{
     {{"protocol",
       "tcp, udp, tcp4, udp4, tcp6, udp6, tcp46, udp46, unix, rpc/tcp or rpc/udp, with ,options"},
      1,
@@ -349,6 +350,12 @@ constexpr std::array<KeyRow, 45> kKeys{{
      1,
      1,
      [](KeyValueParser& p, const Option& o) { p.spec().login_class = o.values[0].text; }},
+    {{"groups", "yes or no: no runs the server with its group alone, none of the user's others"},
+     1,
+     1,
+     [](KeyValueParser& p, const Option& o) {
+       yes_or_no(p, o.values[0], p.spec().supplementary_groups);
+     }},
     {{"env", "NAME=VALUE strings added to the server's environment"}, 0, SIZE_MAX, launch_key},
     {{"passenv", "names of variables passed on from ninetd's own environment"},
      0,
@@ -379,6 +386,14 @@ constexpr std::array<KeyRow, 45> kKeys{{
      [](KeyValueParser& p, const Option& o) {
        p.redirect_word = o.key;
        p.fields().set_redirect(o.values[0], o.values[1]);
+     }},
+    {{"libwrap", "the daemon name hosts.allow and hosts.deny are checked under (-w, -W)"},
+     1,
+     1,
+     [](KeyValueParser& p, const Option& o) {
+       if (auto problem = wrap_name_problem(o.values[0].text); !problem.empty())
+         return p.fields().error(o.values[0], 0, std::move(problem));
+       p.spec().libwrap = o.values[0].text;
      }},
     {{"listen_fds", "yes or no: LISTEN_FDS/LISTEN_PID for a wait server"},
      1,

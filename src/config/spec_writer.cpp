@@ -58,6 +58,19 @@ bool yes(bool value, std::vector<std::string>& out) {
   return true;
 }
 
+// A yes-or-no key whose default is yes: written only when no.
+bool no(bool value, std::vector<std::string>& out) {
+  if (value) return false;
+  out.emplace_back("no");
+  return true;
+}
+
+bool text(const std::string& value, std::vector<std::string>& out) {
+  if (value.empty()) return false;
+  out.push_back(value);
+  return true;
+}
+
 // A prefix as allow and deny take it: one address without its /32 or /128.
 std::string prefix_text(const limits::AddressPrefix& prefix) {
   std::string written = limits::to_string(prefix);
@@ -128,7 +141,7 @@ bool rlimit(const ServiceSpec& spec, std::vector<std::string>& out) {
 using Out = std::vector<std::string>;
 
 // clang-format off
-constexpr std::array<KeyWriter, 41> kWriters{{
+constexpr std::array<KeyWriter, 43> kWriters{{
     {"protocol", true, [](const ServiceSpec& s, Out& o) { o.push_back(s.protocol); return true; }},
     {"bind", true, [](const ServiceSpec& s, Out& o) { return has_address(s) && text(s.host, o); }},
     // A named service on a given port (xinetd's service NAME with port): the
@@ -170,6 +183,7 @@ constexpr std::array<KeyWriter, 41> kWriters{{
     {"user", true, [](const ServiceSpec& s, Out& o) { o.push_back(s.user); return true; }},
     {"group", true, [](const ServiceSpec& s, Out& o) { return text(s.group, o); }},
     {"login_class", true, [](const ServiceSpec& s, Out& o) { return text(s.login_class, o); }},
+    {"groups", false, [](const ServiceSpec& s, Out& o) { return no(s.supplementary_groups, o); }},
     {"env", false, [](const ServiceSpec& s, Out& o) { return words(s.launch.env, o); }},
     {"passenv", false, [](const ServiceSpec& s, Out& o) { return words(s.launch.passenv, o); }},
     {"nice", false,
@@ -205,6 +219,7 @@ constexpr std::array<KeyWriter, 41> kWriters{{
        o.push_back(s.redirect->port);
        return true;
      }},
+    {"libwrap", false, [](const ServiceSpec& s, Out& o) { return text(s.libwrap, o); }},
     {"listen_fds", true, [](const ServiceSpec& s, Out& o) { return yes(s.listen_fds, o); }},
     {"log_on_success", false,
      [](const ServiceSpec& s, Out& o) { return words(log_flag_names(s.log_on_success, true), o); }},

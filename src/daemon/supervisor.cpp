@@ -146,9 +146,12 @@ std::optional<std::string> Supervisor::wrap_daemon_name(const RunningService& se
   const services::Service& s = service.service();
   if (service.is_builtin()) {
     if (!settings_.wrap_builtins || s.transport != config::Transport::tcp) return std::nullopt;
+    if (!s.wrap_name().empty()) return std::string(s.wrap_name());
     return std::string(config::to_string(s.builtin));
   }
   if (!settings_.wrap_servers) return std::nullopt;
+  // The libwrap key names the daemon outright, tcpd or not (xinetd's libwrap).
+  if (!s.wrap_name().empty()) return std::string(s.wrap_name());
   // A forwarder stands for the server: checked under its service's name, as
   // xinetd names services without a program of their own.
   if (service.redirects()) return s.name.substr(0, s.name.rfind('/'));

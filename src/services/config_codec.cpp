@@ -6,6 +6,7 @@
 #include <type_traits>
 
 #include "config/policy_fields.h"
+#include "config/wrap_name.h"
 #include "limits/load_limit.h"
 
 namespace ninetd::services {
@@ -318,6 +319,7 @@ void read_extras(Reader& r, SharedParts& shared, ExtrasRef& out) {
   read_policy(r, extras.policy);
   read_redirect(r, extras.redirect);
   extras.libwrap = r.text();
+  if (!extras.libwrap.empty() && !config::wrap_name_problem(extras.libwrap).empty()) r.fail();
   if (extras.empty()) r.fail();
   if (!r.ok()) return;
   out = shared.extras(start.substr(0, start.size() - r.rest().size()), std::move(extras));

@@ -171,7 +171,10 @@ Credentials SpecResolver::credentials() {
     c.gid = *gid;
   }
   c.switch_user = db_.is_root();
-  if (c.switch_user) c.groups = db_.group_list(spec_.user, c.gid);
+  // groups = no: setgroups with the gid alone, so the server keeps none of the
+  // user's other groups (xinetd's meaning).
+  if (c.switch_user)
+    c.groups = spec_.supplementary_groups ? db_.group_list(spec_.user, c.gid) : GroupList{c.gid};
   return c;
 }
 
@@ -286,6 +289,7 @@ ExtrasRef SpecResolver::extras(std::optional<LaunchSettings> launch) {
   extras.launch = std::move(launch);
   extras.policy = policy();
   if (spec_.redirect) extras.redirect = redirect_target();
+  extras.libwrap = spec_.libwrap;
   return ExtrasRef::make(std::move(extras));
 }
 

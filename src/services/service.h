@@ -109,6 +109,8 @@ struct Service {
     return extras && extras->redirect ? &*extras->redirect : nullptr;
   }
   bool redirects() const { return redirect() != nullptr; }
+  // The libwrap key's daemon name; empty: none given.
+  std::string_view wrap_name() const { return extras ? extras->libwrap : std::string_view(); }
   const LoginClass* login_class() const {
     const LaunchSettings* settings = launch_settings();
     return settings && settings->login_class ? &*settings->login_class : nullptr;

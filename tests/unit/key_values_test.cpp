@@ -411,6 +411,25 @@ TEST(KeyValueKeys, UserGroupAndLoginClass) {
             "inetd.conf:1:1: error: user is required (the user the server runs as)");
 }
 
+TEST(KeyValueKeys, GroupsAndLibwrap) {
+  const std::string head = "8000 on protocol = tcp, wait = no, user = root, exec = /bin/x, ";
+  ServiceSpec plain = only_spec(head + "args = x;");
+  EXPECT_TRUE(plain.supplementary_groups);
+  EXPECT_EQ(plain.libwrap, "");
+  ServiceSpec spec = only_spec(head + "groups = no, libwrap = in.fingerd;");
+  EXPECT_FALSE(spec.supplementary_groups);
+  EXPECT_EQ(spec.libwrap, "in.fingerd");
+  EXPECT_TRUE(only_spec(head + "groups = yes;").supplementary_groups);
+  EXPECT_EQ(only_error(head + "groups = none;"),
+            "inetd.conf:1:73: error: expected yes or no, got \"none\"");
+  EXPECT_EQ(only_error(head + "libwrap = \"in fingerd\";"),
+            "inetd.conf:1:74: error: libwrap: a daemon name is one word of printable characters");
+  EXPECT_EQ(only_error(head + "libwrap = " + std::string(128, 'x') + ";"),
+            "inetd.conf:1:74: error: libwrap: a daemon name of 128 bytes is longer than the "
+            "limit of 127");
+  EXPECT_TRUE(only_spec(head + "libwrap = " + std::string(127, 'x') + ";").libwrap.size() == 127);
+}
+
 TEST(KeyValueKeys, ExecAndArgs) {
   ServiceSpec spec =
       only_spec("8000 on protocol = tcp, wait = no, user = root, exec = /usr/sbin/in.x;");

@@ -271,6 +271,30 @@ TEST(ResolveUser, SupplementaryGroupsAreComputedWhenRunningAsRoot) {
   EXPECT_EQ(r.services[0].credentials.groups, (std::vector<gid_t>{5, 100}));
 }
 
+// xinetd's groups = no: the gid alone, so setgroups leaves no other group.
+TEST(ResolveUser, GroupsNoKeepsOnlyThePrimaryGroup) {
+  FakeSystemDb db;
+  Resolved r = resolve_text(
+      "9000 on protocol = tcp4, wait = no, user = tty, group = staff, groups = no, "
+      "exec = /bin/x;",
+      db);
+  ASSERT_EQ(r.services.size(), 1u);
+  EXPECT_TRUE(r.services[0].credentials.switch_user);
+  EXPECT_EQ(r.services[0].credentials.gid, 50u);
+  EXPECT_EQ(r.services[0].credentials.groups, (std::vector<gid_t>{50}));
+  EXPECT_TRUE(db.group_list_calls.empty());
+  EXPECT_FALSE(r.services[0].extras);  // nothing in the extras: the credentials say it all
+}
+
+TEST(ResolveUser, LibwrapIsAnExtra) {
+  Resolved r =
+      resolve_text("9000 on protocol = tcp, wait = no, user = root, exec = /bin/x, libwrap = xd;");
+  ASSERT_EQ(r.services.size(), 2u);  // IPv4 and IPv6, one block
+  EXPECT_EQ(r.services[0].wrap_name(), "xd");
+  EXPECT_EQ(r.services[0].extras.get(), r.services[1].extras.get());
+  EXPECT_EQ(r.services[0].launch_settings(), nullptr);
+}
+
 TEST(ResolveUser, NotRootNeitherSwitchesUserNorLooksUpGroups) {
   FakeSystemDb db;
   db.root = false;

@@ -202,7 +202,7 @@ TEST(SpecWriter, EverySettingRoundTrips) {
       "  access_times = 8:00-12:30 22:00-6:00, max_load = 0.75,\n"
       "  env = A=1 \"B=x y\", passenv = PATH, nice = 5, umask = 022,\n"
       "  rlimit_as = 1M, rlimit_cpu = UNLIMITED, rlimit_data = 4096, rlimit_rss = 2k,\n"
-      "  rlimit_stack = 8M, rlimit_files = 64,\n"
+      "  rlimit_stack = 8M, rlimit_files = 64, groups = no, libwrap = in.x,\n"
       "  log_on_success = PID HOST EXIT DURATION, log_on_failure = HOST ATTEMPT,\n"
       "  log_type = FILE /var/log/x 1M 2M;\n"
       "4003 on protocol = tcp46, user = nobody, redirect = 192.0.2.7 smtp,\n"
@@ -274,6 +274,8 @@ TEST(SpecWriterXinetd, EveryMappedAttributeRoundTrips) {
       block("cat", std::string(kCat) + "  nice = -5\n"),
       block("cat", std::string(kCat) + "  nice = 19\n  umask = 0\n"),
       block("cat", std::string(kCat) + "  umask = 027\n"),
+      block("cat", std::string(kCat) + "  groups = no\n  libwrap = in.catd\n"),
+      block("cat", std::string(kCat) + "  groups = yes\n"),
       block("cat", std::string(kCat) +
                        "  rlimit_as = 64M\n  rlimit_cpu = 30\n  rlimit_data = UNLIMITED\n"
                        "  rlimit_rss = 3K\n  rlimit_stack = 8193\n  rlimit_files = 1024\n"),
@@ -312,7 +314,7 @@ TEST(SpecWriterXinetd, EveryMappedAttributeRoundTrips) {
 TEST(SpecWriterXinetd, ANotAppliedAttributeIsANoteAndAComment) {
   ParseResult original = parse_xinetd(
       "defaults\n{\n  deny_time = 5\n}\n" +
-      block("cat", std::string(kCat) + "  groups = yes\n  flags = SENSOR\n  cps = 2 9\n"));
+      block("cat", std::string(kCat) + "  mdns = yes\n  flags = SENSOR\n  cps = 2 9\n"));
   ASSERT_EQ(original.services.size(), 1u);
   TreeResult tree;
   tree.files = {"xinetd.conf"};
@@ -321,7 +323,7 @@ TEST(SpecWriterXinetd, ANotAppliedAttributeIsANoteAndAComment) {
   EXPECT_TRUE(converted.problems.empty());
   for (const char* text :
        {"# xinetd.conf:5: cat/tcp\n",
-        "# xinetd.conf:13: groups = yes is not supported by ninetd yet; not applied\n",
+        "# xinetd.conf:13: mdns = yes is not supported by ninetd yet; not applied\n",
         "# xinetd.conf:3: deny_time = 5 (from defaults) is not supported by ninetd yet; not "
         "applied\n",
         "# xinetd.conf:14: flag SENSOR is not supported by ninetd; it is ignored\n",
@@ -410,6 +412,7 @@ TEST(SpecWriterProperty, GeneratedXinetdServicesRoundTrip) {
       {"", "", "  redirect = 127.0.0.1 25\n", "  redirect = [::1] smtp\n"},
       {"", "  env = A=1 B=x,y;z\n", "  passenv = PATH TZ\n"},
       {"", "  umask = 022\n", "  nice = -3\n", "  rlimit_as = 1M\n  rlimit_cpu = UNLIMITED\n"},
+      {"", "  groups = no\n", "  groups = yes\n"},
       {"", "  banner = /etc/issue\n", "  banner_success = /a\n  banner_fail = /b\n"},
       {"", "  access_times = 22:00-2:00 8:00-9:30\n", "  max_load = 1.5\n"},
       {"", "  log_on_success = PID EXIT DURATION\n", "  log_on_failure = HOST ATTEMPT\n"},
