@@ -3,6 +3,7 @@ written here (an echo server on 127.0.0.1), in xinetd's syntax (-x) and in ninet
 form; many clients at once, large payloads, half-close, a dead target, the idle timeout, the
 --max-sessions bound, and --max-children, which forwarded connections neither count toward nor
 wait for."""
+import contextlib
 import os
 import select
 import socket
@@ -89,6 +90,32 @@ def echo_through(port, payload):
             return read_to_eof(s)
         finally:
             sender.join(TIMEOUT)
+
+
+@contextlib.contextmanager
+def held_forwarded(port, count):
+    """`count` connections through the forwarder on `port`, each with a line echoed back (so
+    each is a forwarded session), held open for the block; yields their list, to which the
+    block may add connections of its own: all are closed at the end."""
+    held = []
+    try:
+        for i in range(count):
+            s = socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT)
+            held.append(s)
+            s.sendall(b"held %d\n" % i)
+            assert read_exactly(s, 7) == b"held %d\n" % i
+        yield held
+    finally:
+        for s in held:
+            s.close()
+
+
+def queue_behind(held, port):
+    """One more client, left in the queue: the caller checks it is taken in later."""
+    waiting = socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT)
+    held.append(waiting)
+    waiting.sendall(b"queued\n")
+    return waiting
 
 
 @pytest.mark.parametrize("form", ["xinetd", "key_value"])
@@ -180,51 +207,29 @@ def test_a_silent_forwarded_connection_is_closed_at_the_idle_timeout(ninetd, tar
 def test_max_sessions_caps_forwarded_connections(ninetd, target):
     port = free_port()
     ninetd.start(key_value_conf(port, target.port), args=("--max-sessions", "3"))
-    held = []
-    try:
-        for i in range(3):
-            s = socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT)
-            held.append(s)
-            s.sendall(b"held %d\n" % i)
-            assert read_exactly(s, 7) == b"held %d\n" % i
-        waiting = socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT)
-        held.append(waiting)
-        waiting.sendall(b"queued\n")
+    with held_forwarded(port, 3) as held:
+        waiting = queue_behind(held, port)
         ninetd.wait_log(f"{port}/tcp4: 3 in-loop sessions open, the most the daemon holds")
         assert target.accepted == 3
         held.pop(0).close()
         # The queued client is taken in once a held one goes.
         assert read_exactly(waiting, 7) == b"queued\n"
         assert target.accepted == 4
-    finally:
-        for s in held:
-            s.close()
 
 
 def test_instances_count_forwarded_connections(ninetd, target):
     port = free_port()
     ninetd.start(xinetd_conf(port, target.port, "  instances = 2\n"), xinetd=True)
-    held = []
-    try:
-        for i in range(2):
-            s = socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT)
-            held.append(s)
-            s.sendall(b"held %d\n" % i)
-            assert read_exactly(s, 7) == b"held %d\n" % i
+    with held_forwarded(port, 2) as held:
         table, _ = ninetd.dump()
         (where, counters), = table["fwd/tcp4"]
         assert counters["children"] == 2, counters
         assert where.endswith("(stream, nowait, redirect to 127.0.0.1:%d) at its child limit"
                               % target.port), where
-        waiting = socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT)
-        held.append(waiting)
-        waiting.sendall(b"queued\n")
+        waiting = queue_behind(held, port)
         held.pop(0).close()
         # The queued client is taken in once a held one goes.
         assert read_exactly(waiting, 7) == b"queued\n"
-    finally:
-        for s in held:
-            s.close()
 
 
 def test_a_target_that_does_not_read_holds_the_client_back(ninetd):
@@ -323,13 +328,20 @@ def end_held(s, n):
     s.close()
 
 
-def test_a_launched_server_at_max_children_does_not_stop_forwarding(ninetd, target, pubdir):
-    """Forwarded connections run in the loop: the cap on launched servers does not hold them."""
+def start_beside_a_launched_server(ninetd, target, pubdir):
+    """A forwarder to `target` and a service launching held_server, under --max-children 1;
+    returns the forwarder's port, the launched service's, and the servers' log."""
     port, launched = free_port(), free_port()
     server, log = held_server(pubdir)
     ninetd.start(key_value_conf(port, target.port) +
                  f"127.0.0.1:{launched} stream tcp nowait root {server} server\n",
                  args=("-l", "--max-children", "1"))
+    return port, launched, log
+
+
+def test_a_launched_server_at_max_children_does_not_stop_forwarding(ninetd, target, pubdir):
+    """Forwarded connections run in the loop: the cap on launched servers does not hold them."""
+    port, launched, log = start_beside_a_launched_server(ninetd, target, pubdir)
     first = start_held(launched, 1)
     wait_until(lambda: lines_of(log) == ["1"], what="the server holding the cap")
     waiting = start_held(launched, 2)
@@ -343,21 +355,8 @@ def test_a_launched_server_at_max_children_does_not_stop_forwarding(ninetd, targ
 
 
 def test_open_forwarded_connections_do_not_stop_a_launch(ninetd, target, pubdir):
-    port, launched = free_port(), free_port()
-    server, log = held_server(pubdir)
-    ninetd.start(key_value_conf(port, target.port) +
-                 f"127.0.0.1:{launched} stream tcp nowait root {server} server\n",
-                 args=("-l", "--max-children", "1"))
-    held = []
-    try:
-        for i in range(2):  # two, so that counting them would pass a cap of 1 either way
-            s = socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT)
-            held.append(s)
-            s.sendall(b"held %d\n" % i)
-            assert read_exactly(s, 7) == b"held %d\n" % i
+    port, launched, log = start_beside_a_launched_server(ninetd, target, pubdir)
+    with held_forwarded(port, 2):  # two: counting them would pass a cap of 1 either way
         client = start_held(launched, 1)
         wait_until(lambda: lines_of(log) == ["1"], what="a server beside the forwarded ones")
         end_held(client, 1)
-    finally:
-        for s in held:
-            s.close()
