@@ -558,6 +558,21 @@ def pubdir():
     shutil.rmtree(path, ignore_errors=True)
 
 
+def bare_repository(tmp_path, text=b"hello through ninetd\n"):
+    """A repository whose one commit, "first", adds hello.txt holding `text`, cloned bare under
+    tmp_path/repos; returns (base, HEAD)."""
+    base, work = tmp_path / "repos", tmp_path / "work"
+    base.mkdir()
+    work.mkdir()
+    git("init", "-q", "-b", "main", str(work))
+    (work / "hello.txt").write_bytes(text)
+    git("add", "hello.txt", cwd=str(work))
+    git("commit", "-q", "-m", "first", cwd=str(work))
+    git("clone", "-q", "--bare", str(work), str(base / "repo.git"))
+    head = git("rev-parse", "HEAD", cwd=str(work)).stdout.strip()
+    return base, head
+
+
 def write_script(directory, name, text, mode=0o755):
     path = os.path.join(directory, name)
     with open(path, "w") as f:

@@ -7,7 +7,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from conftest import TIMEOUT, free_port, git, read_to_eof, tcp_exchange, tftp_get, write_script
+from conftest import (TIMEOUT, bare_repository, free_port, git, read_to_eof, tcp_exchange,
+                      tftp_get, write_script)
 
 IDENTITY_SCRIPT = r"""#!/bin/sh
 echo "uid=$(id -u)"
@@ -196,15 +197,7 @@ def test_identity_user_with_other_group(ninetd, pubdir, test_user):
 
 
 def test_git_daemon_clone(ninetd, tmp_path):
-    base = tmp_path / "repos"
-    work = tmp_path / "work"
-    base.mkdir()
-    work.mkdir()
-    git("init", "-q", "-b", "main", str(work))
-    (work / "hello.txt").write_bytes(b"hello through ninetd\n")
-    git("add", "hello.txt", cwd=str(work))
-    git("commit", "-q", "-m", "first", cwd=str(work))
-    git("clone", "-q", "--bare", str(work), str(base / "repo.git"))
+    base, _ = bare_repository(tmp_path)
     port = free_port()
     ninetd.start(f"127.0.0.1:{port} stream tcp nowait root /usr/bin/git git daemon --inetd "
                  f"--export-all --base-path={base} {base}\n")
