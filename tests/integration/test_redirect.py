@@ -355,8 +355,13 @@ def test_a_launched_server_at_max_children_does_not_stop_forwarding(ninetd, targ
 
 
 def test_open_forwarded_connections_do_not_stop_a_launch(ninetd, target, pubdir):
+    """The cap is reached and left again while forwards are open: once its server exits, the
+    launched service serves again, however many forwarded connections stay open."""
     port, launched, log = start_beside_a_launched_server(ninetd, target, pubdir)
-    with held_forwarded(port, 2):  # two: counting them would pass a cap of 1 either way
-        client = start_held(launched, 1)
-        wait_until(lambda: lines_of(log) == ["1"], what="a server beside the forwarded ones")
-        end_held(client, 1)
+    first = start_held(launched, 1)
+    wait_until(lambda: lines_of(log) == ["1"], what="the server holding the cap")
+    with held_forwarded(port, 2):  # two: counting them would keep a cap of 1 reached
+        end_held(first, 1)
+        client = start_held(launched, 2)
+        wait_until(lambda: lines_of(log) == ["1", "2"], what="a server beside the forwards")
+        end_held(client, 2)
