@@ -276,6 +276,32 @@ TEST(ReloadDiff, ANewProgramOnTheSameSocketIsChanged) {
   EXPECT_TRUE(diff.removed.empty());
 }
 
+// Every part of the extras is compared, in one place: a change in any is a
+// change on the same socket (the next connection takes it); an equal block
+// built anew is no change.
+TEST(ReloadDiff, TheExtrasChangeOnTheSameSocket) {
+  ConnectionPolicy banner;
+  banner.banners[0] = "hello\r\n";
+  LaunchSettings nice;
+  nice.nice = 5;
+  const std::vector<ServiceExtras> variants{
+      {.launch = nice},
+      {.policy = banner},
+      {.redirect = *net::SocketAddress::from_numeric("192.0.2.1", 21)},
+      {.libwrap = "in.ftpd"}};
+  for (std::size_t i = 0; i < variants.size(); ++i) {
+    std::vector<Service> running = {ftp_tcp()};
+    std::vector<Service> loaded = {ftp_tcp()};
+    loaded[0].extras = ExtrasRef::make(variants[i]);
+    ReloadDiff diff = diff_services(pointers(running), loaded, {});
+    ASSERT_EQ(diff.changed.size(), 1u) << i;
+    EXPECT_TRUE(diff.added.empty() && diff.removed.empty()) << i;
+    running[0].extras = ExtrasRef::make(variants[i]);  // equal, another block
+    diff = diff_services(pointers(running), loaded, {});
+    EXPECT_EQ(diff.unchanged.size(), 1u) << i;
+  }
+}
+
 TEST(ReloadDiff, ANewBufferSizeOnTheSameSocketIsChanged) {
   std::vector<Service> running = {echo_tcp()};
   std::vector<Service> loaded = {echo_tcp()};
