@@ -23,6 +23,17 @@ struct KeyDescription {
 };
 std::span<const KeyDescription> key_descriptions();
 
+// The same table as the writer (spec_writer.h) reads it: the keys that are
+// written back, in the table's order.
+using KeyValues = bool (*)(const ServiceSpec& spec, std::vector<std::string>& out);
+struct KeyWriter {
+  std::string_view key;
+  bool classic;  // a classic line's fields carry it
+  // Appends the key's values for `spec` to `out`; false: the key is left out.
+  KeyValues values;
+};
+std::span<const KeyWriter> key_writers();
+
 // One spec per bind address; none when the entry has errors (`failed` then
 // names it). `switched_off`: the entry is "off" (or admits no connection),
 // and its specs are not to be served.

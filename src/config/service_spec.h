@@ -137,6 +137,9 @@ struct ServiceSpec {
   std::optional<std::string> group;
   std::optional<std::string> login_class;
   Place user_place;
+  // xinetd's groups: false (groups = no) runs the server with its group as
+  // its only group, none of the user's supplementary groups.
+  bool supplementary_groups = true;
 
   // env, passenv, nice, umask, rlimit_*: empty for most services.
   LaunchSpec launch;
@@ -149,6 +152,9 @@ struct ServiceSpec {
     Place place;  // of the host
   };
   std::optional<Redirect> redirect;
+  // xinetd's libwrap: the daemon name for hosts.allow and hosts.deny (-w, -W);
+  // empty: the one ninetd derives (config/wrap_name.h).
+  std::string libwrap;
 
   Builtin builtin = Builtin::none;  // set when the program is "internal"
   std::string program;              // absolute path, empty for builtins

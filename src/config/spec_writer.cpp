@@ -7,6 +7,7 @@
 
 #include "config/lexer.h"
 #include "config/log_settings.h"
+#include "config/value_words.h"
 #include "limits/load_limit.h"
 
 namespace ninetd::config {
@@ -33,187 +34,6 @@ bool bare_value(std::string_view text) {
 bool classic_word(std::string_view text, std::string_view separators = "") {
   return plain_word(text) && text.find_first_of(separators) == std::string_view::npos;
 }
-
-bool limit(const std::optional<unsigned>& value, std::vector<std::string>& out) {
-  if (!value || *value == 0) return false;  // 0 is no limit, as the resolver reads it
-  out.push_back(std::to_string(*value));
-  return true;
-}
-
-bool size(const std::optional<int>& value, std::vector<std::string>& out) {
-  if (!value) return false;
-  out.push_back(std::to_string(*value));
-  return true;
-}
-
-bool text(const std::optional<std::string>& value, std::vector<std::string>& out) {
-  if (!value) return false;
-  out.push_back(*value);
-  return true;
-}
-
-bool yes(bool value, std::vector<std::string>& out) {
-  if (!value) return false;
-  out.emplace_back("yes");
-  return true;
-}
-
-// A prefix as allow and deny take it: one address without its /32 or /128.
-std::string prefix_text(const limits::AddressPrefix& prefix) {
-  std::string written = limits::to_string(prefix);
-  std::string_view whole = prefix.v4 ? "/32" : "/128";
-  if (written.ends_with(whole)) written.resize(written.size() - whole.size());
-  return written;
-}
-
-bool access(const ServiceSpec& spec, bool allow, std::vector<std::string>& out) {
-  if (!(allow ? spec.allow_given : spec.deny_given)) return false;
-  for (const auto& rule : spec.access_rules)
-    if (rule.allow == allow) out.push_back(prefix_text(rule.prefix));
-  return true;
-}
-
-bool has_address(const ServiceSpec& spec) {
-  return spec.transport != Transport::local && !spec.tcpmux;
-}
-
-bool words(std::vector<std::string> values, std::vector<std::string>& out) {
-  if (values.empty()) return false;
-  out.insert(out.end(), std::make_move_iterator(values.begin()),
-             std::make_move_iterator(values.end()));
-  return true;
-}
-
-bool banner(const ServiceSpec& spec, BannerKind kind, std::vector<std::string>& out) {
-  const std::string& path = spec.policy.banners[static_cast<std::size_t>(kind)].path;
-  if (path.empty()) return false;
-  out.push_back(path);
-  return true;
-}
-
-std::string clock_word(unsigned minute) {
-  return fmt::format("{}:{:02}", minute / 60, minute % 60);
-}
-
-// "8:00-12:30": each range as it reads back; a range to 23:59 followed by
-// one from 0:00 that ends before it starts is one range across midnight
-// ("22:00-6:00"), which is what the reader split (and the only way to write
-// a half of one minute, as "23:59-0:00" gives).
-bool access_times(const ServiceSpec& spec, std::vector<std::string>& out) {
-  const auto& ranges = spec.policy.access_times;
-  if (!spec.policy.access_times_given || ranges.empty()) return false;
-  for (std::size_t i = 0; i < ranges.size(); ++i) {
-    const limits::MinuteRange& range = ranges[i];
-    if (range.last == limits::kMinutesPerDay - 1 && i + 1 < ranges.size() &&
-        ranges[i + 1].first == 0 && ranges[i + 1].last < range.first) {
-      out.push_back(clock_word(range.first) + "-" + clock_word(ranges[++i].last));
-      continue;
-    }
-    out.push_back(clock_word(range.first) + "-" + clock_word(range.last));
-  }
-  return true;
-}
-
-template <Rlimit kWhich>
-bool rlimit(const ServiceSpec& spec, std::vector<std::string>& out) {
-  for (const RlimitSetting& setting : spec.launch.rlimits) {
-    if (setting.which != kWhich) continue;
-    out.push_back(setting.value == kUnlimited ? std::string("UNLIMITED")
-                                              : std::to_string(setting.value));
-    return true;
-  }
-  return false;
-}
-
-using Out = std::vector<std::string>;
-
-// clang-format off
-constexpr std::array<KeyWriter, 41> kWriters{{
-    {"protocol", true, [](const ServiceSpec& s, Out& o) { o.push_back(s.protocol); return true; }},
-    {"bind", true, [](const ServiceSpec& s, Out& o) { return has_address(s) && text(s.host, o); }},
-    // A named service on a given port (xinetd's service NAME with port): the
-    // name goes before "on", the port here.
-    {"port", false,
-     [](const ServiceSpec& s, Out& o) { return !s.label.empty() && (o.push_back(s.service), true); }},
-    {"socktype", true,
-     [](const ServiceSpec& s, Out& o) { o.emplace_back(to_string(s.socket_type)); return true; }},
-    {"acceptfilter", true,
-     [](const ServiceSpec& s, Out& o) { return s.defer_accept && (o.emplace_back("dataready"), true); }},
-    {"sndbuf", true, [](const ServiceSpec& s, Out& o) { return size(s.sndbuf, o); }},
-    {"recvbuf", true, [](const ServiceSpec& s, Out& o) { return size(s.rcvbuf, o); }},
-    {"nodelay", false, [](const ServiceSpec& s, Out& o) { return yes(s.nodelay, o); }},
-    {"keepalive", false, [](const ServiceSpec& s, Out& o) { return yes(s.keepalive, o); }},
-    {"wait", true,
-     [](const ServiceSpec& s, Out& o) {
-       o.emplace_back(s.wait_mode == WaitMode::wait ? "yes" : "no");
-       return true;
-     }},
-    {"max_child", true, [](const ServiceSpec& s, Out& o) { return limit(s.max_child, o); }},
-    {"rate", true, [](const ServiceSpec& s, Out& o) { return limit(s.max_per_minute, o); }},
-    {"per_ip_rate", true,
-     [](const ServiceSpec& s, Out& o) { return limit(s.max_conn_per_ip_per_minute, o); }},
-    {"max_child_per_ip", true,
-     [](const ServiceSpec& s, Out& o) { return limit(s.max_child_per_ip, o); }},
-    {"allow", false, [](const ServiceSpec& s, Out& o) { return access(s, true, o); }},
-    {"deny", false, [](const ServiceSpec& s, Out& o) { return access(s, false, o); }},
-    {"banner", false,
-     [](const ServiceSpec& s, Out& o) { return banner(s, BannerKind::always, o); }},
-    {"banner_success", false,
-     [](const ServiceSpec& s, Out& o) { return banner(s, BannerKind::success, o); }},
-    {"banner_fail", false,
-     [](const ServiceSpec& s, Out& o) { return banner(s, BannerKind::fail, o); }},
-    {"access_times", false, [](const ServiceSpec& s, Out& o) { return access_times(s, o); }},
-    {"max_load", false,
-     [](const ServiceSpec& s, Out& o) {
-       return s.policy.max_load && (o.push_back(limits::format_load(*s.policy.max_load)), true);
-     }},
-    {"user", true, [](const ServiceSpec& s, Out& o) { o.push_back(s.user); return true; }},
-    {"group", true, [](const ServiceSpec& s, Out& o) { return text(s.group, o); }},
-    {"login_class", true, [](const ServiceSpec& s, Out& o) { return text(s.login_class, o); }},
-    {"env", false, [](const ServiceSpec& s, Out& o) { return words(s.launch.env, o); }},
-    {"passenv", false, [](const ServiceSpec& s, Out& o) { return words(s.launch.passenv, o); }},
-    {"nice", false,
-     [](const ServiceSpec& s, Out& o) {
-       return s.launch.nice && (o.push_back(std::to_string(*s.launch.nice)), true);
-     }},
-    {"umask", false,
-     [](const ServiceSpec& s, Out& o) {
-       return s.launch.umask && (o.push_back(fmt::format("{:03o}", *s.launch.umask)), true);
-     }},
-    {"rlimit_as", false, rlimit<Rlimit::as>},
-    {"rlimit_cpu", false, rlimit<Rlimit::cpu>},
-    {"rlimit_data", false, rlimit<Rlimit::data>},
-    {"rlimit_rss", false, rlimit<Rlimit::rss>},
-    {"rlimit_stack", false, rlimit<Rlimit::stack>},
-    {"rlimit_files", false, rlimit<Rlimit::files>},
-    // A redirecting service runs no program: no exec, which would contradict it.
-    {"exec", true,
-     [](const ServiceSpec& s, Out& o) {
-       if (s.redirect) return false;
-       o.push_back(s.builtin != Builtin::none ? std::string("internal") : s.program);
-       return true;
-     }},
-    {"args", true,
-     [](const ServiceSpec& s, Out& o) {
-       o.insert(o.end(), s.args.begin(), s.args.end());
-       return !s.args.empty();
-     }},
-    {"redirect", false,
-     [](const ServiceSpec& s, Out& o) {
-       if (!s.redirect) return false;
-       o.push_back(s.redirect->host);
-       o.push_back(s.redirect->port);
-       return true;
-     }},
-    {"listen_fds", true, [](const ServiceSpec& s, Out& o) { return yes(s.listen_fds, o); }},
-    {"log_on_success", false,
-     [](const ServiceSpec& s, Out& o) { return words(log_flag_names(s.log_on_success, true), o); }},
-    {"log_on_failure", false,
-     [](const ServiceSpec& s, Out& o) { return words(log_flag_names(s.log_on_failure, false), o); }},
-    {"log_type", false,
-     [](const ServiceSpec& s, Out& o) { return s.log_type && words(log_type_words(*s.log_type), o); }},
-}};
-// clang-format on
 
 // "wait", "nowait.60", "nowait/10/0/2": the wait field with the limits it
 // can hold; `max_child_in_type` when the socket type's ",N" must hold
@@ -252,7 +72,7 @@ std::optional<std::string> user_field(const ServiceSpec& spec) {
 }
 
 std::optional<std::string> host_prefix(const ServiceSpec& spec) {
-  if (!spec.host || !has_address(spec)) return std::string();
+  if (!spec.host || !written::has_address(spec)) return std::string();
   const std::string& host = *spec.host;
   if (!classic_word(host, ",*[]")) return std::nullopt;
   return host.find(':') != std::string::npos ? "[" + host + "]:" : host + ":";
@@ -339,10 +159,6 @@ std::string comment_text(std::string_view text) {
   return out;
 }
 
-std::span<const KeyWriter> key_writers() {
-  return kWriters;
-}
-
 std::optional<std::string> service_word(const ServiceSpec& spec) {
   if (spec.label.find_first_of(":/[") != std::string::npos) return std::nullopt;
   std::string word = spec.label.empty() ? spec.service : spec.label;
@@ -361,7 +177,7 @@ std::optional<std::string> service_word(const ServiceSpec& spec) {
 
 std::optional<std::string> classic_line(const ServiceSpec& spec) {
   std::vector<std::string> values;
-  for (const KeyWriter& row : kWriters)
+  for (const KeyWriter& row : key_writers())
     if (!row.classic && row.values(spec, values)) return std::nullopt;
   auto word = service_word(spec);
   auto host = host_prefix(spec);
@@ -395,13 +211,13 @@ std::optional<std::string> key_value_entry(const ServiceSpec& spec, bool off,
     return std::nullopt;
   }
   // The bind key reads "*" as any address, which a host of that name is not.
-  if (spec.host == "*" && has_address(spec)) {
+  if (spec.host == "*" && written::has_address(spec)) {
     problem = "the bind address \"*\" cannot be written as a ninetd entry";
     return std::nullopt;
   }
   std::string out = fmt::format("{} {}", *word, off ? "off" : "on");
   const char* separator = "\n";
-  for (const KeyWriter& row : kWriters) {
+  for (const KeyWriter& row : key_writers()) {
     std::vector<std::string> values;
     if (!row.values(spec, values)) continue;
     out += separator;

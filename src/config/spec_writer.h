@@ -3,10 +3,11 @@
 // six classic fields carry all of it, a key=value entry (key_values.h)
 // otherwise. Pure: a spec in, text out.
 //
-// The key=value form is one row per key (key_writers(), in spec_writer.cpp):
-// a setting added to ServiceSpec and to kKeys is written, listed by ninetd -t
-// and converted from xinetd.conf by adding its row there. A row that is not
-// `classic` makes every spec that sets it a key=value entry.
+// The key=value form is one row per key, written as the key table says
+// (key_writers(), the write column of kKeys in key_values.cpp): a setting
+// added to ServiceSpec and to kKeys with its writer is written, listed by
+// ninetd -t and converted from xinetd.conf. A row that is not `classic`
+// makes every spec that sets it a key=value entry.
 #pragma once
 
 #include <optional>
@@ -15,6 +16,7 @@
 #include <string_view>
 #include <vector>
 
+#include "config/key_values.h"
 #include "config/service_spec.h"
 
 namespace ninetd::config {
@@ -28,14 +30,6 @@ std::string quote_value(std::string_view text);
 // them) as \xHH, so a comment stays one line and no byte of a file reaches a
 // terminal raw.
 std::string comment_text(std::string_view text);
-
-struct KeyWriter {
-  std::string_view key;  // its kKeys name
-  bool classic;          // a classic line's fields carry it
-  // Appends the key's values for `spec` to `out`; false: the key is left out.
-  bool (*values)(const ServiceSpec& spec, std::vector<std::string>& out);
-};
-std::span<const KeyWriter> key_writers();
 
 // The first word of either form: [tcpmux/[+]]name, name/versions for RPC, a
 // port, a unix path; nullopt when no form can carry it (a blank or '#').

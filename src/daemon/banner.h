@@ -11,8 +11,9 @@
 
 namespace ninetd::daemon {
 
-inline void write_banner(int fd, const services::PolicyRef& policy, config::BannerKind kind) {
-  if (!policy) return;
+inline void write_banner(int fd, const services::ConnectionPolicy* policy,
+                         config::BannerKind kind) {
+  if (policy == nullptr) return;
   const std::string& text = policy->banner(kind);
   if (!text.empty()) (void)::send(fd, text.data(), text.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
 }

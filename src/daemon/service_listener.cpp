@@ -34,8 +34,8 @@ bool is_ipv6_missing(const services::Service& s, int error) {
 std::string service_summary(const services::Service& s) {
   std::string what = s.builtin != config::Builtin::none
                          ? fmt::format("internal {}", config::to_string(s.builtin))
-                     : s.redirect ? fmt::format("redirect to {}", s.redirect->to_string())
-                                  : s.program;
+                     : s.redirects() ? fmt::format("redirect to {}", s.redirect()->to_string())
+                                     : s.program;
   return fmt::format("{}, {}, {}", config::to_string(s.socket_type),
                      s.wait_mode == config::WaitMode::wait ? "wait" : "nowait", what);
 }
@@ -341,7 +341,7 @@ void ServiceListener::accept_connections() {
       }
     }
     ++service_.counters.connections;
-    const services::PolicyRef& policy = service_.service().policy;
+    const services::ConnectionPolicy* policy = service_.service().policy();
     // xinetd's banner goes to every connection, before any check decides.
     write_banner(connection.get(), policy, config::BannerKind::always);
     if (service_.access && !allowed(peer)) {  // closed at once
@@ -377,7 +377,7 @@ bool ServiceListener::allowed(const net::SocketAddress& peer) {
 }
 
 bool ServiceListener::within_policy(const net::SocketAddress& peer) {
-  const services::ConnectionPolicy* policy = service_.service().policy.get();
+  const services::ConnectionPolicy* policy = service_.service().policy();
   if (policy == nullptr) return true;
   PolicyInputs inputs = owner_.policy_inputs(*policy);
   services::PolicyVerdict verdict = services::judge(*policy, inputs.minute, inputs.load);

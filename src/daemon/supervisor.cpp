@@ -147,9 +147,12 @@ std::optional<std::string> Supervisor::wrap_daemon_name(const RunningService& se
   const services::Service& s = service.service();
   if (service.is_builtin()) {
     if (!settings_.wrap_builtins || s.transport != config::Transport::tcp) return std::nullopt;
+    if (!s.wrap_name().empty()) return std::string(s.wrap_name());
     return std::string(config::to_string(s.builtin));
   }
   if (!settings_.wrap_servers) return std::nullopt;
+  // The libwrap key names the daemon outright, tcpd or not (xinetd's libwrap).
+  if (!s.wrap_name().empty()) return std::string(s.wrap_name());
   // A forwarder stands for the server: checked under its service's name, as
   // xinetd names services without a program of their own.
   if (service.redirects()) return s.name.substr(0, s.name.rfind('/'));
@@ -164,7 +167,7 @@ void Supervisor::on_wrap_verdict(WrapPending pending, bool allowed, const char* 
   if (!allowed || service.removed()) {
     if (pending.client.counted) service.admission.per_source().release(pending.client.source);
     if (service.removed()) return;
-    write_banner(pending.connection.get(), service.service().policy, config::BannerKind::fail);
+    write_banner(pending.connection.get(), service.service().policy(), config::BannerKind::fail);
     service.refuse(status::Refusal::libwrap, pending.peer);
     if (log::logs_fail(service.service().log_on_failure))
       return log_fail(service, pending.peer, "libwrap");
@@ -192,7 +195,7 @@ void Supervisor::serve_connection(RunningService& service, sys::Fd connection,
   if (client.source.empty() && peer.family() == AF_UNIX)
     client.source = source_of(peer, connection.get(), settings_.source_prefixes);
   // Granted: xinetd's banner_success, before the server or builtin says anything.
-  write_banner(connection.get(), service.service().policy, config::BannerKind::success);
+  write_banner(connection.get(), service.service().policy(), config::BannerKind::success);
   if (service.redirects()) return start_forward(service, std::move(connection), std::move(client));
   if (!service.is_builtin()) {
     launch_server(service, connection.get(), &peer, std::move(client));
@@ -264,7 +267,7 @@ void Supervisor::note_dropped_datagrams(RunningService& service, std::uint64_t d
 
 bool Supervisor::drop_datagrams_by_policy(RunningService& service) {
   constexpr int kDropsPerWakeup = 64;  // then back to the loop; the socket stays readable
-  const services::ConnectionPolicy* policy = service.service().policy.get();
+  const services::ConnectionPolicy* policy = service.service().policy();
   if (policy == nullptr) return false;
   PolicyInputs inputs = policy_clock_.inputs(*policy);
   services::PolicyVerdict verdict = services::judge(*policy, inputs.minute, inputs.load);

@@ -12,8 +12,9 @@ namespace ninetd::daemon {
 using Clock = loop::Clock;
 
 void Supervisor::start_forward(RunningService& service, sys::Fd connection, Client client) {
-  auto forwarder = std::make_unique<forward::Forwarder>(
-      std::move(connection), service.service().redirect->expand(), builtins::kProgressBytes, *this);
+  auto forwarder = std::make_unique<forward::Forwarder>(std::move(connection),
+                                                        service.service().redirect()->expand(),
+                                                        builtins::kProgressBytes, *this);
   forward::Forwarder* key = forwarder.get();
   forwards_.emplace(
       key, ForwardEntry{std::move(forwarder), service.shared_from_this(), std::move(client)});

@@ -6,6 +6,7 @@
 #include <type_traits>
 
 #include "config/policy_fields.h"
+#include "config/wrap_name.h"
 #include "limits/load_limit.h"
 
 namespace ninetd::services {
@@ -51,6 +52,8 @@ class Reader {
   void fail() { ok_ = false; }
   bool flag() { return number<std::uint8_t>() != 0; }
   bool at_end() const { return in_.empty(); }
+  // What is left to read: what lies between two calls is what was read.
+  std::string_view rest() const { return in_; }
 
   template <typename T>
   T number() {
@@ -120,8 +123,8 @@ void write_launch_settings(Writer& w, const LaunchSettings& settings) {
   write_limits(w, settings.limits);
 }
 
-void write_policy(Writer& w, const PolicyRef& policy) {
-  w.flag(static_cast<bool>(policy));
+void write_policy(Writer& w, const std::optional<ConnectionPolicy>& policy) {
+  w.flag(policy.has_value());
   if (!policy) return;
   for (const std::string& banner : policy->banners) w.text(banner);
   w.count(policy->access_times.size());
@@ -130,6 +133,23 @@ void write_policy(Writer& w, const PolicyRef& policy) {
     w.number(range.last);
   }
   w.optional_number(policy->max_load);
+}
+
+// The forwarding target as the address's bytes; none: empty.
+void write_redirect(Writer& w, const std::optional<net::CompactAddress>& redirect) {
+  net::SocketAddress target = redirect ? redirect->expand() : net::SocketAddress{};
+  w.text(std::string_view(reinterpret_cast<const char*>(target.get()), target.length()));
+}
+
+// The last field: nothing follows for a service without extras.
+void write_extras(Writer& w, const ExtrasRef& extras) {
+  w.flag(static_cast<bool>(extras));
+  if (!extras) return;
+  w.flag(extras->launch.has_value());
+  if (extras->launch) write_launch_settings(w, *extras->launch);
+  write_policy(w, extras->policy);
+  write_redirect(w, extras->redirect);
+  w.text(extras->libwrap);
 }
 
 void write_service(Writer& w, const Service& s) {
@@ -175,23 +195,22 @@ void write_service(Writer& w, const Service& s) {
   w.text(s.program);
   w.count(s.argv.size());
   for (const auto& arg : s.argv) w.text(arg);
-  // The forwarding target as the address's bytes; none: empty.
-  net::SocketAddress target = s.redirect ? s.redirect->expand() : net::SocketAddress{};
-  w.text(std::string_view(reinterpret_cast<const char*>(target.get()), target.length()));
   const Credentials& c = s.credentials;
   w.flag(c.switch_user);
   w.number(c.uid);
   w.number(c.gid);
   w.count(c.groups.size());
   for (gid_t g : c.groups) w.number(g);
-  write_policy(w, s.policy);
-  w.flag(s.launch_settings != nullptr);  // the last field: nothing follows without settings
-  if (s.launch_settings) write_launch_settings(w, *s.launch_settings);
+  write_extras(w, s.extras);
 }
 
 // What decoded services share: one GroupList per distinct list of groups
-// (services that run as one user have the same list), one LaunchSettings per
-// distinct settings (the services of one class, or of one xinetd defaults).
+// (services that run as one user have the same list), one ServiceExtras per
+// distinct extras (the sockets of one entry, the services of one class or of
+// one xinetd defaults). Extras are found by their encoded bytes, which are
+// equal exactly when the extras are (the reader takes no other encoding of a
+// value), so thousands of services with extras of their own cost a lookup
+// each, not a comparison with every block before.
 class SharedParts {
  public:
   GroupList groups(std::vector<gid_t> list) {
@@ -199,21 +218,16 @@ class SharedParts {
     if (it == groups_.end()) it = groups_.emplace(list, GroupList(list)).first;
     return it->second;
   }
-  std::shared_ptr<const LaunchSettings> launch_settings(LaunchSettings value) {
-    for (const auto& known : launch_settings_)
-      if (*known == value) return known;
-    return launch_settings_.emplace_back(std::make_shared<const LaunchSettings>(std::move(value)));
-  }
-  PolicyRef policy(ConnectionPolicy value) {
-    for (const PolicyRef& known : policies_)
-      if (*known == value) return known;
-    return policies_.emplace_back(PolicyRef::make(std::move(value)));
+  ExtrasRef extras(std::string_view encoded, ServiceExtras value) {
+    auto it = extras_.find(encoded);
+    if (it == extras_.end())
+      it = extras_.emplace(std::string(encoded), ExtrasRef::make(std::move(value))).first;
+    return it->second;
   }
 
  private:
-  std::vector<PolicyRef> policies_;  // few: a linear search
   std::map<std::vector<gid_t>, GroupList> groups_;
-  std::vector<std::shared_ptr<const LaunchSettings>> launch_settings_;  // few: a linear search
+  std::map<std::string, ExtrasRef, std::less<>> extras_;
 };
 
 void read_access_rules(Reader& r, std::vector<limits::AccessRule>& rules) {
@@ -262,7 +276,7 @@ LaunchSettings read_launch_settings(Reader& r) {
 
 // Checked as the loader makes them: a banner within its bound, ranges within
 // the day, not empty (the writer sends no empty policy).
-void read_policy(Reader& r, SharedParts& shared, PolicyRef& out) {
+void read_policy(Reader& r, std::optional<ConnectionPolicy>& out) {
   if (!r.flag()) return;
   ConnectionPolicy policy;
   for (std::string& banner : policy.banners) {
@@ -278,23 +292,37 @@ void read_policy(Reader& r, SharedParts& shared, PolicyRef& out) {
   }
   policy.max_load = r.optional_number<std::uint32_t>();
   if (policy.max_load > limits::kMaxLoadHundredths || policy.empty()) r.fail();
-  if (r.ok()) out = shared.policy(std::move(policy));
+  if (r.ok()) out = std::move(policy);
 }
 
 // Only an IPv4 or IPv6 address of its family's exact length is a target.
-bool read_redirect(Reader& r, Service& s) {
+void read_redirect(Reader& r, std::optional<net::CompactAddress>& out) {
   std::string raw = r.text();
-  if (raw.empty()) return r.ok();
+  if (raw.empty()) return;
   auto address = net::SocketAddress::from_raw(reinterpret_cast<const sockaddr*>(raw.data()),
                                               static_cast<socklen_t>(raw.size()));
   bool fits = (address.family() == AF_INET && raw.size() == sizeof(sockaddr_in)) ||
               (address.family() == AF_INET6 && raw.size() == sizeof(sockaddr_in6));
-  if (!fits) {
-    r.fail();
-    return false;
+  if (!fits) return r.fail();
+  out = address;
+}
+
+// Checked as the loader makes them: no part, nor the whole, present but empty.
+void read_extras(Reader& r, SharedParts& shared, ExtrasRef& out) {
+  std::string_view start = r.rest();
+  if (!r.flag()) return;
+  ServiceExtras extras;
+  if (r.flag()) {
+    extras.launch = read_launch_settings(r);
+    if (extras.launch->empty()) r.fail();
   }
-  s.redirect = std::make_shared<const net::CompactAddress>(address);
-  return true;
+  read_policy(r, extras.policy);
+  read_redirect(r, extras.redirect);
+  extras.libwrap = r.text();
+  if (!extras.libwrap.empty() && !config::wrap_name_problem(extras.libwrap).empty()) r.fail();
+  if (extras.empty()) r.fail();
+  if (!r.ok()) return;
+  out = shared.extras(start.substr(0, start.size() - r.rest().size()), std::move(extras));
 }
 
 Service read_service(Reader& r, SharedParts& shared) {
@@ -338,7 +366,6 @@ Service read_service(Reader& r, SharedParts& shared) {
   s.rpc_high_version = r.number<std::uint32_t>();
   s.program = r.text();
   for (auto n = r.count(sizeof(std::uint32_t)); n > 0 && r.ok(); --n) s.argv.push_back(r.text());
-  if (!read_redirect(r, s)) return s;
   Credentials& c = s.credentials;
   c.switch_user = r.flag();
   c.uid = r.number<uid_t>();
@@ -346,8 +373,7 @@ Service read_service(Reader& r, SharedParts& shared) {
   std::vector<gid_t> groups;
   for (auto n = r.count(sizeof(gid_t)); n > 0 && r.ok(); --n) groups.push_back(r.number<gid_t>());
   c.groups = shared.groups(std::move(groups));
-  read_policy(r, shared, s.policy);
-  if (r.flag()) s.launch_settings = shared.launch_settings(read_launch_settings(r));
+  read_extras(r, shared, s.extras);
   return s;
 }
 

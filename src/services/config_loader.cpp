@@ -143,9 +143,9 @@ void apply_login_classes(std::vector<Service>& services, const std::vector<std::
         warnings.push_back(fmt::format("{}: {}: {}", s.name, login_conf, p));
       // Sharing one class between its services is the daemon's business: the
       // decoder does it (config_codec), this short-lived process need not.
-      LaunchSettings settings = *s.launch_settings;
-      settings.login_class = LoginClass{name, std::move(found.limits)};
-      s.launch_settings = std::make_shared<const LaunchSettings>(std::move(settings));
+      s.extras = changed(s.extras, [&](ServiceExtras& extras) {
+        extras.launch->login_class = LoginClass{name, std::move(found.limits)};
+      });
     }
     if (!warned_lines.insert({s.file, s.line}).second) continue;
     const std::string& file = s.file < files.size() ? files[s.file] : files.front();

@@ -16,38 +16,4 @@ PolicyVerdict judge(const ConnectionPolicy& policy, unsigned minute,
   return PolicyVerdict::allowed;
 }
 
-PolicyRef PolicyRef::make(ConnectionPolicy policy) {
-  PolicyRef ref;
-  if (!policy.empty()) ref.block_ = new Block{std::move(policy)};
-  return ref;
-}
-
-PolicyRef& PolicyRef::operator=(const PolicyRef& other) noexcept {
-  if (this == &other) return *this;
-  Block* next = other.block_;
-  if (next != nullptr) ++next->references;
-  release();
-  block_ = next;
-  return *this;
-}
-
-PolicyRef& PolicyRef::operator=(PolicyRef&& other) noexcept {
-  if (this != &other) {
-    release();
-    block_ = std::exchange(other.block_, nullptr);
-  }
-  return *this;
-}
-
-void PolicyRef::release() noexcept {
-  if (block_ != nullptr && --block_->references == 0) delete block_;
-  block_ = nullptr;
-}
-
-bool PolicyRef::same(const PolicyRef& other) const {
-  if (block_ == other.block_) return true;
-  if (block_ == nullptr || other.block_ == nullptr) return false;
-  return block_->policy == other.block_->policy;
-}
-
 }  // namespace ninetd::services

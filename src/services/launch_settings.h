@@ -1,9 +1,8 @@
 // LaunchSettings: what a service's servers are started with beyond its user
 // and argv: a login class's limits, variables added to the environment, a
 // nice value, a umask and resource limits of its own. Most services have
-// none, so Service holds them behind one pointer, null for those: a service
-// without settings costs no byte more than one without a login class did.
-// Immutable once made and shared (services of one entry, of one class).
+// none: they are a part of the service's ServiceExtras (service_extras.h),
+// immutable once made and shared (services of one entry, of one class).
 #pragma once
 
 #include <sys/types.h>

@@ -38,14 +38,15 @@ class SpecResolver {
   std::vector<Service> rpc_sockets(Service base);
   std::vector<std::pair<net::SocketAddress, bool>> addresses(std::uint16_t port);
   Credentials credentials();
-  std::shared_ptr<const LaunchSettings> launch_settings();
+  std::optional<LaunchSettings> launch_settings();
   std::vector<std::string> environment();
   void warning(std::string message) {
     diagnostics_.push_back({spec_.file, spec_.line, 0, Severity::warning, std::move(message)});
   }
-  PolicyRef policy();
+  std::optional<ConnectionPolicy> policy();
+  ExtrasRef extras(std::optional<LaunchSettings> launch);
   // The redirect target, looked up once here (the loader), never per connection.
-  std::shared_ptr<const net::CompactAddress> redirect_target();
+  std::optional<net::CompactAddress> redirect_target();
 
   const ServiceSpec& spec_;
   SystemDb& db_;
@@ -178,7 +179,10 @@ Credentials SpecResolver::credentials() {
     c.gid = *gid;
   }
   c.switch_user = db_.is_root();
-  if (c.switch_user) c.groups = db_.group_list(spec_.user, c.gid);
+  // groups = no: setgroups with the gid alone, so the server keeps none of the
+  // user's other groups (xinetd's meaning).
+  if (c.switch_user)
+    c.groups = spec_.supplementary_groups ? db_.group_list(spec_.user, c.gid) : GroupList{c.gid};
   return c;
 }
 
@@ -213,9 +217,9 @@ std::vector<std::string> SpecResolver::environment() {
   return out;
 }
 
-std::shared_ptr<const LaunchSettings> SpecResolver::launch_settings() {
+std::optional<LaunchSettings> SpecResolver::launch_settings() {
   const config::LaunchSpec& launch = spec_.launch;
-  if (!spec_.login_class && launch.empty()) return nullptr;
+  if (!spec_.login_class && launch.empty()) return std::nullopt;
   LaunchSettings settings;
   if (spec_.login_class) settings.login_class = LoginClass{*spec_.login_class, {}};
   settings.environment = environment();
@@ -224,12 +228,12 @@ std::shared_ptr<const LaunchSettings> SpecResolver::launch_settings() {
   for (const config::RlimitSetting& limit : launch.rlimits)
     settings.limits.push_back(
         ResourceLimit{config::rlimit_kind(limit.which).resource, limit.value, limit.value});
-  return std::make_shared<const LaunchSettings>(std::move(settings));
+  return settings;
 }
 
 // The banner files are read here, in the loader, once per load: a reload
 // reads them again (xinetd opens them at every connection).
-PolicyRef SpecResolver::policy() {
+std::optional<ConnectionPolicy> SpecResolver::policy() {
   const config::PolicySpec& given = spec_.policy;
   ConnectionPolicy policy;
   for (std::size_t i = 0; i < config::kBannerKinds; ++i) {
@@ -249,12 +253,12 @@ PolicyRef SpecResolver::policy() {
   }
   policy.access_times = given.access_times;
   policy.max_load = given.max_load;
-  return PolicyRef::make(std::move(policy));
+  return policy;
 }
 
 // As xinetd: a name's first address is the target. A port name is looked up
 // for tcp in /etc/services.
-std::shared_ptr<const net::CompactAddress> SpecResolver::redirect_target() {
+std::optional<net::CompactAddress> SpecResolver::redirect_target() {
   const ServiceSpec::Redirect& r = *spec_.redirect;
   std::uint16_t port = 0;
   auto [end, ec] = std::from_chars(r.port.data(), r.port.data() + r.port.size(), port);
@@ -264,7 +268,7 @@ std::shared_ptr<const net::CompactAddress> SpecResolver::redirect_target() {
       error(r.place, fmt::format("redirect: unknown service \"{}\" for tcp (not in "
                                  "/etc/services; give a port number 1-65535 instead)",
                                  r.port));
-      return nullptr;
+      return std::nullopt;
     }
     port = *named;
   }
@@ -279,12 +283,22 @@ std::shared_ptr<const net::CompactAddress> SpecResolver::redirect_target() {
             fmt::format("redirect: unknown host \"{}\" (not an address, and the name does not "
                         "resolve)",
                         r.host));
-      return nullptr;
+      return std::nullopt;
     }
     address = *ip;
     address->set_port(port);
   }
-  return std::make_shared<const net::CompactAddress>(*address);
+  return net::CompactAddress(*address);
+}
+
+// One block for the sockets of the entry, null when it has none of the parts.
+ExtrasRef SpecResolver::extras(std::optional<LaunchSettings> launch) {
+  ServiceExtras extras;
+  extras.launch = std::move(launch);
+  extras.policy = policy();
+  if (spec_.redirect) extras.redirect = redirect_target();
+  extras.libwrap = spec_.libwrap;
+  return ExtrasRef::make(std::move(extras));
 }
 
 std::vector<Service> SpecResolver::resolve() {
@@ -314,10 +328,9 @@ std::vector<Service> SpecResolver::resolve() {
   base.tcpmux_plus = spec_.tcpmux_plus;
   base.program = spec_.program;
   base.argv = spec_.args;
-  base.launch_settings = launch_settings();
+  std::optional<LaunchSettings> launch = launch_settings();  // its warnings first, as before
   base.credentials = credentials();
-  base.policy = policy();
-  if (spec_.redirect) base.redirect = redirect_target();
+  base.extras = extras(std::move(launch));
 
   std::vector<Service> out;
   if (spec_.tcpmux && spec_.rpc) {

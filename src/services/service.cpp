@@ -31,21 +31,11 @@ bool Service::same_launch(const Service& other) const {
 bool Service::same_server(const Service& other) const {
   return wait_mode == other.wait_mode && limits == other.limits && builtin == other.builtin &&
          tcpmux_plus == other.tcpmux_plus && program == other.program && argv == other.argv &&
-         credentials == other.credentials && same_launch_settings(other) &&
+         credentials == other.credentials && extras.same(other.extras) &&
          listen_fds == other.listen_fds && allow_given == other.allow_given &&
          deny_given == other.deny_given && access_rules == other.access_rules &&
          log_on_success == other.log_on_success && log_on_failure == other.log_on_failure &&
-         log_target == other.log_target && policy.same(other.policy) && same_redirect(other);
-}
-
-bool Service::same_redirect(const Service& other) const {
-  if (!redirect || !other.redirect) return !redirect && !other.redirect;
-  return *redirect == *other.redirect;
-}
-
-bool Service::same_launch_settings(const Service& other) const {
-  if (!launch_settings || !other.launch_settings) return !launch_settings && !other.launch_settings;
-  return *launch_settings == *other.launch_settings;
+         log_target == other.log_target;
 }
 
 bool Service::same_socket_options(const Service& other) const {

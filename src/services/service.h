@@ -13,10 +13,8 @@
 
 #include "config/service_spec.h"
 #include "net/compact_address.h"
-#include "services/connection_policy.h"
 #include "services/group_list.h"
-#include "services/launch_settings.h"
-#include "services/login_class.h"
+#include "services/service_extras.h"
 
 namespace ninetd::services {
 
@@ -92,23 +90,30 @@ struct Service {
   std::string program;
   std::vector<std::string> argv;
   Credentials credentials;
-  // The login class and env, passenv, nice, umask, rlimit_* (launch_settings.h):
-  // null when none, as for most services. Immutable and shared; the loader
-  // fills in the class's limits.
-  std::shared_ptr<const LaunchSettings> launch_settings;
-  // Banners, access_times, max_load: null for a service without any (most).
-  PolicyRef policy;
-  // xinetd's redirect: the address every connection is forwarded to, in the
-  // loop (forward/forwarder.h); null when the service runs a server or a
-  // builtin. Behind a pointer: 16 bytes in every service, not 48.
-  std::shared_ptr<const net::CompactAddress> redirect;
+  // Launch settings, connection policy, redirect target, libwrap name
+  // (service_extras.h): null when none, as for most services. Immutable and
+  // shared; the loader fills in the login class's limits.
+  ExtrasRef extras;
 
   bool has_socket() const { return !tcpmux; }
   bool is_rpc() const { return rpc_program != 0; }
-  bool redirects() const { return redirect != nullptr; }
+  // The parts of `extras`, null when the service has none: a service without
+  // extras pays one null test for each.
+  const LaunchSettings* launch_settings() const {
+    return extras && extras->launch ? &*extras->launch : nullptr;
+  }
+  const ConnectionPolicy* policy() const {
+    return extras && extras->policy ? &*extras->policy : nullptr;
+  }
+  const net::CompactAddress* redirect() const {
+    return extras && extras->redirect ? &*extras->redirect : nullptr;
+  }
+  bool redirects() const { return redirect() != nullptr; }
+  // The libwrap key's daemon name; empty: none given.
+  std::string_view wrap_name() const { return extras ? extras->libwrap : std::string_view(); }
   const LoginClass* login_class() const {
-    return launch_settings && launch_settings->login_class ? &*launch_settings->login_class
-                                                           : nullptr;
+    const LaunchSettings* settings = launch_settings();
+    return settings && settings->login_class ? &*settings->login_class : nullptr;
   }
   // What a reload matches on: a service whose key survives keeps its socket.
   // The key's parts: the tcpmux name, or socket type, transport, address,
@@ -121,10 +126,6 @@ struct Service {
   bool same_launch(const Service& other) const;
   // same_launch but for the name: the same server started the same way.
   bool same_server(const Service& other) const;
-  // Both without settings, or with equal ones (the login class included).
-  bool same_launch_settings(const Service& other) const;
-  // Both forward to the same address, or neither forwards.
-  bool same_redirect(const Service& other) const;
   // Everything that the socket itself depends on, beyond the key.
   bool same_socket_options(const Service& other) const;
   // The same RPC versions (to register with rpcbind).

@@ -92,7 +92,7 @@ LaunchTemplate::LaunchTemplate(const services::Service& service, const Credentia
 
   take_credentials(service.credentials, steps);
   Settings settings;
-  take_settings(service.launch_settings.get(), settings);
+  take_settings(service.launch_settings(), settings);
   argc_ = static_cast<std::uint32_t>(service.argv.size());
   Names names;
   std::vector<std::uint32_t> argv_starts;

@@ -31,7 +31,7 @@ services::Service exec_service() {
   policy.banners = {"Authorized use only.\r\n", "", "Go away.\r\n"};
   policy.access_times = {{480, 1020}, {1320, 1439}, {0, 360}};
   policy.max_load = 250;
-  s.policy = services::PolicyRef::make(std::move(policy));
+  s.extras = services::ExtrasRef::make({.policy = std::move(policy), .libwrap = "in.ftpd"});
   return s;
 }
 
@@ -51,7 +51,8 @@ services::Service tcpmux_service() {
   settings.nice = 5;
   settings.umask = 027;
   settings.limits = {services::ResourceLimit{RLIMIT_AS, 1 << 26, 1 << 26}};
-  s.launch_settings = std::make_shared<const services::LaunchSettings>(std::move(settings));
+  s.extras = services::changed(s.extras,
+                               [&](services::ServiceExtras& x) { x.launch = std::move(settings); });
   return s;
 }
 
@@ -109,8 +110,8 @@ services::Service redirect_service() {
   s.name = "8080/tcp6";
   s.v6only = true;
   s.address = *net::SocketAddress::from_numeric("::1", 8080);
-  s.redirect = std::make_shared<const net::CompactAddress>(
-      *net::SocketAddress::from_numeric("192.0.2.7", 80));
+  s.extras =
+      services::ExtrasRef::make({.redirect = *net::SocketAddress::from_numeric("192.0.2.7", 80)});
   return s;
 }
 

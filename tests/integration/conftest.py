@@ -88,6 +88,13 @@ def ipv6_available():
         return False
 
 
+def require_ipv6():
+    """Fails, never skips, where ::1 cannot be bound: every host the suite runs on (the fresh
+    minbase chroot of scripts/test included, which shares the host's network) has an IPv6
+    loopback, so a test that needs it must not pass silently where it went missing."""
+    assert ipv6_available(), "no IPv6 loopback (::1): the IPv6 tests need one"
+
+
 _PRIVATE_MOUNTS = None
 
 
@@ -549,6 +556,21 @@ def pubdir():
     os.chmod(path, 0o755)
     yield path
     shutil.rmtree(path, ignore_errors=True)
+
+
+def bare_repository(tmp_path, text=b"hello through ninetd\n"):
+    """A repository whose one commit, "first", adds hello.txt holding `text`, cloned bare under
+    tmp_path/repos; returns (base, HEAD)."""
+    base, work = tmp_path / "repos", tmp_path / "work"
+    base.mkdir()
+    work.mkdir()
+    git("init", "-q", "-b", "main", str(work))
+    (work / "hello.txt").write_bytes(text)
+    git("add", "hello.txt", cwd=str(work))
+    git("commit", "-q", "-m", "first", cwd=str(work))
+    git("clone", "-q", "--bare", str(work), str(base / "repo.git"))
+    head = git("rev-parse", "HEAD", cwd=str(work)).stdout.strip()
+    return base, head
 
 
 def write_script(directory, name, text, mode=0o755):

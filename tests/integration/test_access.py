@@ -8,7 +8,7 @@ import socket
 
 import pytest
 
-from conftest import (TIMEOUT, exchange_from, free_port, ipv6_available, udp_socket,
+from conftest import (TIMEOUT, exchange_from, free_port, require_ipv6, udp_socket,
                       write_script)
 
 
@@ -62,8 +62,8 @@ def test_a_refused_client_launches_nothing(ninetd, pubdir):
         assert f.read() == "x\n"
 
 
-@pytest.mark.skipif(not ipv6_available(), reason="no IPv6 loopback")
 def test_ipv6_and_mapped_clients(ninetd):
+    require_ipv6()
     v6, dual = free_port(), free_port()
     ninetd.start(f"[::1]:{v6} on protocol = tcp6, user = nobody, args = echo, deny = ::1;\n"
                  f"{dual} on protocol = tcp46, user = nobody, args = echo, allow = 127.0.0.1;\n")

@@ -189,15 +189,15 @@ def test_launch_policy_and_log_settings_convert_and_serve_the_same_bytes(ninetd,
 def test_what_ninetd_does_not_carry_is_a_comment_and_a_warning(tmp_path):
     conf = tmp_path / "xinetd.conf"
     conf.write_text("service cat\n{\n  type = UNLISTED\n  port = 4000\n  socket_type = stream\n"
-                    "  wait = no\n  user = nobody\n  server = /bin/cat\n  groups = yes\n"
+                    "  wait = no\n  user = nobody\n  server = /bin/cat\n  mdns = yes\n"
                     "  cps = 10 30\n}\n")
     r = run("--convert", "-x", str(conf))
     assert r.returncode == 0, r.stderr
-    assert r.stderr == f"{conf}:9:3: warning: groups is not supported by ninetd yet; it is ignored\n"
+    assert r.stderr == f"{conf}:9:3: warning: mdns is not supported by ninetd yet; it is ignored\n"
     assert (f"# {conf}:1: cat/tcp\n"
             f"# {conf}:10: cps = 10 30 became rate = 600 (launches a minute); ninetd holds the "
             "clients over it in the backlog instead of refusing them for 30 s\n"
-            f"# {conf}:9: groups = yes is not supported by ninetd yet; not applied\n"
+            f"# {conf}:9: mdns = yes is not supported by ninetd yet; not applied\n"
             "cat on\n\tprotocol = tcp,\n\tport = 4000,\n") in r.stdout, r.stdout
 
 

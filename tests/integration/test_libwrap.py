@@ -16,7 +16,7 @@ pytestmark = pytest.mark.skipif(not private_mounts_available(), reason=NO_PRIVAT
 TCPD = "/usr/sbin/tcpd"  # scripts/deps installs it (Debian's tcpd)
 
 
-def start_with_hosts_files(ninetd, tmp_path, conf, allow, deny, options):
+def start_with_hosts_files(ninetd, tmp_path, conf, allow, deny, options, xinetd=False):
     """Starts the daemon with its own hosts.allow and hosts.deny mounted over the system's."""
     for name in ("hosts.allow", "hosts.deny"):
         if not os.path.exists(f"/etc/{name}"):
@@ -30,7 +30,7 @@ def start_with_hosts_files(ninetd, tmp_path, conf, allow, deny, options):
                'a=$1 d=$2; shift 2; mount --bind "$a" /etc/hosts.allow && '
                'mount --bind "$d" /etc/hosts.deny && exec "$@"', "sh",
                str(allow_file), str(deny_file)]
-    return ninetd.start(conf, args=("-l", *options), wrapper=wrapper)
+    return ninetd.start(conf, args=("-l", *options), wrapper=wrapper, xinetd=xinetd)
 
 
 def test_builtins_are_checked_by_address_with_capital_w(ninetd, tmp_path):
@@ -60,6 +60,39 @@ def test_servers_are_checked_by_name_with_w_and_refused_ones_never_start(ninetd,
     table, _ = ninetd.dump()
     [(_, counters)] = table[f"{port}/tcp"]
     assert counters["by_access"] == 1, counters
+
+
+@pytest.mark.parametrize("form", ["key_value", "xinetd"])
+def test_the_libwrap_key_names_the_daemon_the_rules_are_checked_under(ninetd, tmp_path, pubdir,
+                                                                      form):
+    """libwrap = fingerd: the rules for fingerd apply, not those for the program's basename
+    (greet), which here would let every client in."""
+    port = free_port()
+    server = write_script(pubdir, "greet", "#!/bin/sh\nexec cat\n")
+    if form == "key_value":
+        conf = (f"127.0.0.1:{port} on protocol = tcp4, wait = no, user = root, exec = {server},"
+                f" args = greet, libwrap = fingerd;\n")
+    else:
+        conf = (f"service finger\n{{\n  type = UNLISTED\n  port = {port}\n  bind = 127.0.0.1\n"
+                f"  flags = IPv4\n  socket_type = stream\n  protocol = tcp\n  wait = no\n"
+                f"  user = root\n  server = {server}\n  libwrap = fingerd\n}}\n")
+    start_with_hosts_files(ninetd, tmp_path, conf, "greet: ALL\nfingerd: 127.0.0.1\n",
+                           "ALL: ALL\n", ("-w",), xinetd=form == "xinetd")
+    assert exchange_from("127.0.0.1", port) == b"hello\n"
+    assert exchange_from("127.0.0.2", port) == b""
+    ninetd.wait_log("refused 127.0.0.2: by hosts.allow and hosts.deny (daemon name fingerd)")
+
+
+def test_the_libwrap_key_names_a_builtins_daemon_too(ninetd, tmp_path):
+    port = free_port()
+    start_with_hosts_files(ninetd, tmp_path,
+                           f"127.0.0.1:{port} on protocol = tcp4, user = nobody, args = echo,"
+                           " libwrap = in.echo;\n",
+                           "echo: ALL\nin.echo: 127.0.0.1\n", "ALL: ALL\n", ("-W",))
+    assert exchange_from("127.0.0.1", port) == b"hello\n"
+    assert exchange_from("127.0.0.2", port) == b""
+    ninetd.wait_log(f"{port}/tcp4: refused 127.0.0.2: by hosts.allow and hosts.deny "
+                    "(daemon name in.echo)")
 
 
 def two_services():

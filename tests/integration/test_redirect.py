@@ -1,7 +1,9 @@
 """redirect = HOST PORT: each connection forwarded, in the daemon's loop, to a target server
 written here (an echo server on 127.0.0.1), in xinetd's syntax (-x) and in ninetd's key=value
-form; many clients at once, large payloads, half-close, a dead target, the idle timeout and the
---max-sessions bound."""
+form; many clients at once, large payloads, half-close, a dead target, the idle timeout, the
+--max-sessions bound, and --max-children, which forwarded connections neither count toward nor
+wait for."""
+import contextlib
 import os
 import select
 import socket
@@ -10,8 +12,8 @@ import threading
 
 import pytest
 
-from conftest import (TIMEOUT, closed_unanswered, free_port, read_exactly, read_to_eof,
-                      tcp_exchange, wait_until)
+from conftest import (TIMEOUT, closed_unanswered, free_port, lines_of, read_exactly,
+                      read_to_eof, tcp_exchange, wait_until, write_script)
 
 
 class EchoTarget:
@@ -88,6 +90,32 @@ def echo_through(port, payload):
             return read_to_eof(s)
         finally:
             sender.join(TIMEOUT)
+
+
+@contextlib.contextmanager
+def held_forwarded(port, count):
+    """`count` connections through the forwarder on `port`, each with a line echoed back (so
+    each is a forwarded session), held open for the block; yields their list, to which the
+    block may add connections of its own: all are closed at the end."""
+    held = []
+    try:
+        for i in range(count):
+            s = socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT)
+            held.append(s)
+            s.sendall(b"held %d\n" % i)
+            assert read_exactly(s, 7) == b"held %d\n" % i
+        yield held
+    finally:
+        for s in held:
+            s.close()
+
+
+def queue_behind(held, port):
+    """One more client, left in the queue: the caller checks it is taken in later."""
+    waiting = socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT)
+    held.append(waiting)
+    waiting.sendall(b"queued\n")
+    return waiting
 
 
 @pytest.mark.parametrize("form", ["xinetd", "key_value"])
@@ -179,51 +207,29 @@ def test_a_silent_forwarded_connection_is_closed_at_the_idle_timeout(ninetd, tar
 def test_max_sessions_caps_forwarded_connections(ninetd, target):
     port = free_port()
     ninetd.start(key_value_conf(port, target.port), args=("--max-sessions", "3"))
-    held = []
-    try:
-        for i in range(3):
-            s = socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT)
-            held.append(s)
-            s.sendall(b"held %d\n" % i)
-            assert read_exactly(s, 7) == b"held %d\n" % i
-        waiting = socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT)
-        held.append(waiting)
-        waiting.sendall(b"queued\n")
+    with held_forwarded(port, 3) as held:
+        waiting = queue_behind(held, port)
         ninetd.wait_log(f"{port}/tcp4: 3 in-loop sessions open, the most the daemon holds")
         assert target.accepted == 3
         held.pop(0).close()
         # The queued client is taken in once a held one goes.
         assert read_exactly(waiting, 7) == b"queued\n"
         assert target.accepted == 4
-    finally:
-        for s in held:
-            s.close()
 
 
 def test_instances_count_forwarded_connections(ninetd, target):
     port = free_port()
     ninetd.start(xinetd_conf(port, target.port, "  instances = 2\n"), xinetd=True)
-    held = []
-    try:
-        for i in range(2):
-            s = socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT)
-            held.append(s)
-            s.sendall(b"held %d\n" % i)
-            assert read_exactly(s, 7) == b"held %d\n" % i
+    with held_forwarded(port, 2) as held:
         table, _ = ninetd.dump()
         (where, counters), = table["fwd/tcp4"]
         assert counters["children"] == 2, counters
         assert where.endswith("(stream, nowait, redirect to 127.0.0.1:%d) at its child limit"
                               % target.port), where
-        waiting = socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT)
-        held.append(waiting)
-        waiting.sendall(b"queued\n")
+        waiting = queue_behind(held, port)
         held.pop(0).close()
         # The queued client is taken in once a held one goes.
         assert read_exactly(waiting, 7) == b"queued\n"
-    finally:
-        for s in held:
-            s.close()
 
 
 def test_a_target_that_does_not_read_holds_the_client_back(ninetd):
@@ -298,3 +304,64 @@ def test_a_target_that_never_answers_closes_the_client_at_the_idle_timeout(ninet
         for f in fillers:
             f.close()
         full.close()
+
+
+def held_server(pubdir):
+    """A launched server that announces itself in `log` and holds its client until told to
+    end: a child the daemon counts for --max-children for as long as the test wants."""
+    log = os.path.join(pubdir, "started")
+    server = write_script(pubdir, "server", f"#!/bin/sh\nread n\necho $n >> {log}\n"
+                                            "read done\necho bye $n\n")
+    return server, log
+
+
+def start_held(port, n):
+    s = socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT)
+    s.sendall(b"%d\n" % n)
+    return s
+
+
+def end_held(s, n):
+    s.sendall(b"done\n")
+    s.shutdown(socket.SHUT_WR)
+    assert read_to_eof(s) == b"bye %d\n" % n
+    s.close()
+
+
+def start_beside_a_launched_server(ninetd, target, pubdir):
+    """A forwarder to `target` and a service launching held_server, under --max-children 1;
+    returns the forwarder's port, the launched service's, and the servers' log."""
+    port, launched = free_port(), free_port()
+    server, log = held_server(pubdir)
+    ninetd.start(key_value_conf(port, target.port) +
+                 f"127.0.0.1:{launched} stream tcp nowait root {server} server\n",
+                 args=("-l", "--max-children", "1"))
+    return port, launched, log
+
+
+def test_a_launched_server_at_max_children_does_not_stop_forwarding(ninetd, target, pubdir):
+    """Forwarded connections run in the loop: the cap on launched servers does not hold them."""
+    port, launched, log = start_beside_a_launched_server(ninetd, target, pubdir)
+    first = start_held(launched, 1)
+    wait_until(lambda: lines_of(log) == ["1"], what="the server holding the cap")
+    waiting = start_held(launched, 2)
+    ninetd.wait_log("daemon: 1 servers running, the --max-children cap")
+    assert echo_through(port, b"forwarded past the cap\n") == b"forwarded past the cap\n"
+    assert target.accepted == 1
+    assert lines_of(log) == ["1"]  # the cap still holds the launched service
+    end_held(first, 1)
+    wait_until(lambda: lines_of(log) == ["1", "2"], what="the second server after the first")
+    end_held(waiting, 2)
+
+
+def test_open_forwarded_connections_do_not_stop_a_launch(ninetd, target, pubdir):
+    """The cap is reached and left again while forwards are open: once its server exits, the
+    launched service serves again, however many forwarded connections stay open."""
+    port, launched, log = start_beside_a_launched_server(ninetd, target, pubdir)
+    first = start_held(launched, 1)
+    wait_until(lambda: lines_of(log) == ["1"], what="the server holding the cap")
+    with held_forwarded(port, 2):  # two: counting them would keep a cap of 1 reached
+        end_held(first, 1)
+        client = start_held(launched, 2)
+        wait_until(lambda: lines_of(log) == ["1", "2"], what="a server beside the forwards")
+        end_held(client, 2)

@@ -7,7 +7,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from conftest import TIMEOUT, free_port, git, read_to_eof, tcp_exchange, tftp_get, write_script
+from conftest import (TIMEOUT, bare_repository, free_port, git, read_to_eof, tcp_exchange,
+                      tftp_get, write_script)
 
 IDENTITY_SCRIPT = r"""#!/bin/sh
 echo "uid=$(id -u)"
@@ -35,11 +36,23 @@ def test_cat_nowait(ninetd):
     ninetd.wait_log(f"info: {port}/tcp: server pid {started.group(1)} exited with status 0 after ")
 
 
-def run_identity(ninetd, pubdir, user, preexec_fn=None):
+def run_identity(ninetd, pubdir, user, preexec_fn=None, form="classic", groups=None):
+    """The identity script's report, launched as `user` from an entry in `form`: classic,
+    key_value or xinetd (the last two with `groups = GROUPS` when given)."""
     script = write_script(pubdir, "identity.sh", IDENTITY_SCRIPT)
     port = free_port()
-    ninetd.start(f"127.0.0.1:{port} stream tcp nowait {user} /bin/sh sh {script}\n",
-                 preexec_fn=preexec_fn)
+    groups_key = "" if groups is None else f"groups = {groups}"
+    conf = {
+        "classic": f"127.0.0.1:{port} stream tcp nowait {user} /bin/sh sh {script}\n",
+        "key_value": f"127.0.0.1:{port} on protocol = tcp4, wait = no, user = {user}, "
+                     f"exec = /bin/sh, args = sh {script}"
+                     f"{', ' + groups_key if groups_key else ''};\n",
+        "xinetd": f"service identity\n{{\n  type = UNLISTED\n  port = {port}\n"
+                  f"  bind = 127.0.0.1\n  flags = IPv4\n  socket_type = stream\n"
+                  f"  protocol = tcp\n  wait = no\n  user = {user}\n  server = /bin/sh\n"
+                  f"  server_args = {script}\n  {groups_key}\n}}\n",
+    }[form]
+    ninetd.start(conf, preexec_fn=preexec_fn, xinetd=form == "xinetd")
     with socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT) as s:
         client_port = s.getsockname()[1]
         s.shutdown(socket.SHUT_WR)
@@ -154,6 +167,25 @@ def test_identity_supplementary_groups(ninetd, pubdir, test_user):
     assert sorted(set(groups)) == sorted({test_user["gid"], *test_user["groups"]}), text
 
 
+@pytest.mark.parametrize("form", ["key_value", "xinetd"])
+def test_groups_no_leaves_only_the_primary_group(ninetd, pubdir, test_user, form):
+    """xinetd's groups = no: the user's supplementary groups are not set, only its gid."""
+    report, text = run_identity(ninetd, pubdir, test_user["name"], form=form, groups="no")
+    assert report["uid"] == str(test_user["uid"]), text
+    assert report["gid"] == str(test_user["gid"]), text
+    assert report["groups"] == str(test_user["gid"]), text
+    assert ": warning: " not in ninetd.log(), ninetd.log()
+
+
+@pytest.mark.parametrize("form", ["key_value", "xinetd"])
+def test_groups_yes_is_the_default_with_the_supplementary_groups(ninetd, pubdir, test_user,
+                                                                form):
+    report, text = run_identity(ninetd, pubdir, test_user["name"], form=form, groups="yes")
+    groups = sorted(set(int(g) for g in report["groups"].split()))
+    assert groups == sorted({test_user["gid"], *test_user["groups"]}), text
+    assert len(test_user["groups"]) >= 2  # so that groups = no has something to leave out
+
+
 def test_identity_user_with_other_group(ninetd, pubdir, test_user):
     """user:group: the group replaces the primary one; the user's groups stay."""
     report, text = run_identity(ninetd, pubdir, f"{test_user['name']}:nogroup")
@@ -165,15 +197,7 @@ def test_identity_user_with_other_group(ninetd, pubdir, test_user):
 
 
 def test_git_daemon_clone(ninetd, tmp_path):
-    base = tmp_path / "repos"
-    work = tmp_path / "work"
-    base.mkdir()
-    work.mkdir()
-    git("init", "-q", "-b", "main", str(work))
-    (work / "hello.txt").write_bytes(b"hello through ninetd\n")
-    git("add", "hello.txt", cwd=str(work))
-    git("commit", "-q", "-m", "first", cwd=str(work))
-    git("clone", "-q", "--bare", str(work), str(base / "repo.git"))
+    base, _ = bare_repository(tmp_path)
     port = free_port()
     ninetd.start(f"127.0.0.1:{port} stream tcp nowait root /usr/bin/git git daemon --inetd "
                  f"--export-all --base-path={base} {base}\n")

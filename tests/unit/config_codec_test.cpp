@@ -47,15 +47,24 @@ Service full_service() {
   settings.umask = 027;
   settings.limits = {ResourceLimit{RLIMIT_AS, 64 << 20, 64 << 20},
                      ResourceLimit{RLIMIT_STACK, RLIM_INFINITY, RLIM_INFINITY}};
-  s.launch_settings = std::make_shared<const LaunchSettings>(std::move(settings));
   ConnectionPolicy policy;
   policy.banners = {"hello\r\n", std::string("in\0side", 7), "go away\r\n"};
   policy.access_times = {{480, 1020}, {1320, 1439}};
   policy.max_load = 250;
-  s.policy = PolicyRef::make(policy);
-  s.redirect =
-      std::make_shared<const net::CompactAddress>(*net::SocketAddress::from_numeric("::1", 8000));
+  s.extras = ExtrasRef::make({.launch = std::move(settings),
+                              .policy = policy,
+                              .redirect = *net::SocketAddress::from_numeric("::1", 8000),
+                              .libwrap = "in.ftpd"});
   return s;
+}
+
+// `s` with its policy replaced (nullopt: none), its other extras kept.
+void set_policy(Service& s, std::optional<ConnectionPolicy> policy) {
+  s.extras = changed(s.extras, [&](ServiceExtras& x) { x.policy = std::move(policy); });
+}
+
+void set_launch(Service& s, std::optional<LaunchSettings> launch) {
+  s.extras = changed(s.extras, [&](ServiceExtras& x) { x.launch = std::move(launch); });
 }
 
 // Two targets, so full_service()'s log_target 2 names one.
@@ -85,49 +94,50 @@ void expect_same(const Service& a, const Service& b) {
   EXPECT_EQ(a.rpc_program, b.rpc_program);
   EXPECT_EQ(a.rpc_low_version, b.rpc_low_version);
   EXPECT_EQ(a.rpc_high_version, b.rpc_high_version);
-  EXPECT_TRUE(a.policy.same(b.policy));
-  EXPECT_EQ(a.redirects(), b.redirects());
-  if (a.redirect && b.redirect) {
-    EXPECT_EQ(a.redirect->to_string(), b.redirect->to_string());
+  EXPECT_TRUE(a.extras.same(b.extras));
+  ASSERT_EQ(a.redirects(), b.redirects());
+  if (a.redirects()) {
+    EXPECT_EQ(a.redirect()->to_string(), b.redirect()->to_string());
   }
 }
 
-TEST(ConfigCodec, EqualPoliciesAreSharedAndNoneStaysNull) {
+TEST(ConfigCodec, EqualExtrasAreSharedAndAPartLeftOutStaysOut) {
   LoadedConfig loaded;
   loaded.services = {full_service(), full_service(), full_service()};
   loaded.files = {"inetd.conf", "a", "b", "c"};
   loaded.log_targets = log_targets();  // full_service() names one
-  ConnectionPolicy other = *loaded.services[0].policy;
+  ConnectionPolicy other = *loaded.services[0].policy();
   other.max_load.reset();
-  loaded.services[1].policy = PolicyRef::make(other);
-  loaded.services[2].policy = PolicyRef{};
+  set_policy(loaded.services[1], other);
+  set_policy(loaded.services[2], std::nullopt);
   LoadedConfig doubled = loaded;
   doubled.services.insert(doubled.services.end(), loaded.services.begin(), loaded.services.end());
   auto decoded = decode_config(encode_config(doubled));
   ASSERT_TRUE(decoded.has_value());
   const auto& s = decoded->services;
-  EXPECT_EQ(s[0].policy.get(), s[3].policy.get());
-  EXPECT_EQ(s[1].policy.get(), s[4].policy.get());
-  EXPECT_NE(s[0].policy.get(), s[1].policy.get());
-  EXPECT_FALSE(s[2].policy);
-  EXPECT_FALSE(s[1].policy->max_load);
-  EXPECT_EQ(s[0].policy->banner(config::BannerKind::success), std::string("in\0side", 7));
+  EXPECT_EQ(s[0].extras.get(), s[3].extras.get());
+  EXPECT_EQ(s[1].extras.get(), s[4].extras.get());
+  EXPECT_NE(s[0].extras.get(), s[1].extras.get());
+  EXPECT_EQ(s[2].policy(), nullptr);
+  ASSERT_NE(s[2].launch_settings(), nullptr);  // the rest of its extras stay
+  EXPECT_FALSE(s[1].policy()->max_load);
+  EXPECT_EQ(s[0].policy()->banner(config::BannerKind::success), std::string("in\0side", 7));
 }
 
 TEST(ConfigCodec, APolicyOutOfItsBoundsIsRefused) {
   LoadedConfig loaded;
   loaded.files = {"inetd.conf", "a", "b", "c"};
   loaded.services = {full_service()};
-  ConnectionPolicy policy = *loaded.services[0].policy;
+  ConnectionPolicy policy = *loaded.services[0].policy();
   policy.banners[0] = std::string(config::kMaxBannerBytes + 1, 'x');
-  loaded.services[0].policy = PolicyRef::make(policy);
+  set_policy(loaded.services[0], policy);
   EXPECT_FALSE(decode_config(encode_config(loaded)));
   policy.banners[0].clear();
   policy.access_times = {{10, 1440}};
-  loaded.services[0].policy = PolicyRef::make(policy);
+  set_policy(loaded.services[0], policy);
   EXPECT_FALSE(decode_config(encode_config(loaded)));
   policy.access_times = {{20, 10}};
-  loaded.services[0].policy = PolicyRef::make(policy);
+  set_policy(loaded.services[0], policy);
   EXPECT_FALSE(decode_config(encode_config(loaded)));
 }
 
@@ -154,21 +164,21 @@ TEST(ConfigCodec, ServicesOfEqualLaunchSettingsShareThem) {
   loaded.services = {full_service(), full_service(), full_service(), full_service()};
   loaded.files = {"inetd.conf", "a", "b", "c"};  // full_service() is of file 3
   loaded.log_targets = log_targets();
-  loaded.services[1].launch_settings =
-      std::make_shared<const LaunchSettings>(*loaded.services[0].launch_settings);  // equal copy
+  loaded.services[1].extras = ExtrasRef::make(*loaded.services[0].extras);  // an equal copy
   LaunchSettings class_only;
   class_only.login_class = LoginClass{"daemon", {}};
-  loaded.services[2].launch_settings = std::make_shared<const LaunchSettings>(class_only);
-  loaded.services[3].launch_settings = nullptr;
+  set_launch(loaded.services[2], class_only);
+  loaded.services[3].extras = {};
   auto decoded = decode_config(encode_config(loaded));
   ASSERT_TRUE(decoded.has_value());
-  const auto& settings_of = [&](std::size_t i) { return decoded->services[i].launch_settings; };
+  const auto& settings_of = [&](std::size_t i) { return decoded->services[i].launch_settings(); };
   EXPECT_EQ(settings_of(0), settings_of(1));  // one object
   ASSERT_NE(settings_of(2), nullptr);
   EXPECT_NE(settings_of(0), settings_of(2));  // same class name, the rest differs: kept apart
   EXPECT_EQ(*settings_of(2), class_only);
   EXPECT_EQ(settings_of(3), nullptr);
-  EXPECT_EQ(*settings_of(0), *loaded.services[0].launch_settings);
+  EXPECT_FALSE(decoded->services[3].extras);
+  EXPECT_EQ(*settings_of(0), *loaded.services[0].launch_settings());
 }
 
 TEST(ConfigCodec, EachLaunchSettingSurvivesAlone) {
@@ -183,10 +193,27 @@ TEST(ConfigCodec, EachLaunchSettingSurvivesAlone) {
     loaded.services = {full_service()};
     loaded.files = {"inetd.conf", "a", "b", "c"};
     loaded.log_targets = log_targets();  // full_service() names one
-    loaded.services[0].launch_settings = std::make_shared<const LaunchSettings>(settings);
+    set_launch(loaded.services[0], settings);
     auto decoded = decode_config(encode_config(loaded));
     ASSERT_TRUE(decoded.has_value());
-    EXPECT_EQ(*decoded->services[0].launch_settings, settings);
+    EXPECT_EQ(*decoded->services[0].launch_settings(), settings);
+  }
+}
+
+TEST(ConfigCodec, EachPartOfTheExtrasSurvivesAlone) {
+  ConnectionPolicy policy;
+  policy.max_load = 0;
+  for (const ServiceExtras& extras :
+       {ServiceExtras{.policy = policy},
+        ServiceExtras{.redirect = *net::SocketAddress::from_numeric("192.0.2.7", 79)},
+        ServiceExtras{.libwrap = "fingerd"}}) {
+    LoadedConfig loaded;
+    loaded.services = {Service{}};
+    loaded.services[0].extras = ExtrasRef::make(extras);
+    auto decoded = decode_config(encode_config(loaded));
+    ASSERT_TRUE(decoded.has_value());
+    ASSERT_TRUE(decoded->services[0].extras);
+    EXPECT_EQ(*decoded->services[0].extras, extras);
   }
 }
 

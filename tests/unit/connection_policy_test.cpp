@@ -154,27 +154,6 @@ TEST(ConnectionPolicy, JudgesTimeThenLoad) {
   EXPECT_EQ(services::judge(services::ConnectionPolicy{}, 0, 10000), PolicyVerdict::allowed);
 }
 
-TEST(PolicyRef, NullForAnEmptyPolicySharedOtherwise) {
-  EXPECT_FALSE(services::PolicyRef::make({}));
-  services::ConnectionPolicy with_banner;
-  with_banner.banners[0] = "hello\r\n";
-  services::PolicyRef a = services::PolicyRef::make(with_banner);
-  ASSERT_TRUE(a);
-  services::PolicyRef b = a;
-  EXPECT_EQ(a.use_count(), 2U);
-  EXPECT_EQ(b->banner(config::BannerKind::always), "hello\r\n");
-  services::PolicyRef c = services::PolicyRef::make(with_banner);
-  EXPECT_TRUE(a.same(c));  // equal content, another block
-  EXPECT_FALSE(a.same(services::PolicyRef{}));
-  EXPECT_TRUE(services::PolicyRef{}.same(services::PolicyRef{}));
-  const services::PolicyRef& alias = b;
-  b = alias;  // self-assignment keeps the block
-  EXPECT_EQ(a.use_count(), 2U);
-  b = services::PolicyRef{};
-  EXPECT_EQ(a.use_count(), 1U);
-  EXPECT_EQ(sizeof(services::PolicyRef), sizeof(void*));
-}
-
 TEST(PolicyClock, ReadsOnlyWhatThePolicyNeeds) {
   fake_minute_calls = 0;
   fake_load_value = 1.5;

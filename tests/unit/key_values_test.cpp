@@ -411,6 +411,25 @@ TEST(KeyValueKeys, UserGroupAndLoginClass) {
             "inetd.conf:1:1: error: user is required (the user the server runs as)");
 }
 
+TEST(KeyValueKeys, GroupsAndLibwrap) {
+  const std::string head = "8000 on protocol = tcp, wait = no, user = root, exec = /bin/x, ";
+  ServiceSpec plain = only_spec(head + "args = x;");
+  EXPECT_TRUE(plain.supplementary_groups);
+  EXPECT_EQ(plain.libwrap, "");
+  ServiceSpec spec = only_spec(head + "groups = no, libwrap = in.fingerd;");
+  EXPECT_FALSE(spec.supplementary_groups);
+  EXPECT_EQ(spec.libwrap, "in.fingerd");
+  EXPECT_TRUE(only_spec(head + "groups = yes;").supplementary_groups);
+  EXPECT_EQ(only_error(head + "groups = none;"),
+            "inetd.conf:1:73: error: expected yes or no, got \"none\"");
+  EXPECT_EQ(only_error(head + "libwrap = \"in fingerd\";"),
+            "inetd.conf:1:74: error: libwrap: a daemon name is one word of printable characters");
+  EXPECT_EQ(only_error(head + "libwrap = " + std::string(128, 'x') + ";"),
+            "inetd.conf:1:74: error: libwrap: a daemon name of 128 bytes is longer than the "
+            "limit of 127");
+  EXPECT_TRUE(only_spec(head + "libwrap = " + std::string(127, 'x') + ";").libwrap.size() == 127);
+}
+
 TEST(KeyValueKeys, ExecAndArgs) {
   ServiceSpec spec =
       only_spec("8000 on protocol = tcp, wait = no, user = root, exec = /usr/sbin/in.x;");
@@ -538,20 +557,14 @@ TEST(SocketTypeSuffixes, ColonIsTheAcceptFilter) {
             "httpready)");
 }
 
-}  // namespace
-}  // namespace ninetd::config
-
-namespace ninetd::config {
-namespace {
-
 TEST(KeyValuePort, TheServiceWordNamesAServiceListeningOnThePort) {
-  ServiceSpec spec = parse_test::only_spec(
+  ServiceSpec spec = only_spec(
       "cat on protocol = tcp4, port = 4000, user = nobody,\n"
       "  wait = no, exec = /bin/cat, args = cat;");
   EXPECT_EQ(spec.service, "4000");
   EXPECT_EQ(spec.label, "cat");
   EXPECT_EQ(spec.display_name(), "cat/tcp4");
-  spec = parse_test::only_spec(
+  spec = only_spec(
       "127.0.0.1:cat on protocol = udp4, port = 4000, wait = yes,\n"
       "  user = nobody, exec = /bin/cat;");
   EXPECT_EQ(spec.host, "127.0.0.1");
@@ -571,34 +584,26 @@ TEST(KeyValuePort, ABuiltinOnAnotherPortIsNamedByItsWord) {
 }
 
 TEST(KeyValuePort, OnlyANumberForTcpAndUdp) {
-  EXPECT_EQ(parse_test::only_error(
-                "cat on protocol = tcp4, port = 0, user = nobody, wait = no, exec = /x;"),
+  EXPECT_EQ(only_error("cat on protocol = tcp4, port = 0, user = nobody, wait = no, exec = /x;"),
             "inetd.conf:1:32: error: port must be a number from 1 to 65535, got \"0\"");
-  EXPECT_EQ(parse_test::only_error(
-                "cat on protocol = tcp4, port = echo, user = nobody, wait = no, exec = /x;"),
+  EXPECT_EQ(only_error("cat on protocol = tcp4, port = echo, user = nobody, wait = no, exec = /x;"),
             "inetd.conf:1:32: error: port must be a number from 1 to 65535, got \"echo\"");
   EXPECT_EQ(
-      parse_test::only_error(
+      only_error(
           "/run/x on protocol = unix, socktype = stream, port = 7, user = nobody, exec = /x,\n"
           "  wait = no;"),
       "inetd.conf:1:54: error: port applies to tcp and udp services only");
 }
 
-}  // namespace
-}  // namespace ninetd::config
-
-namespace ninetd::config {
-namespace {
-
 TEST(KeyValueTcpFlags, NodelayAndKeepaliveForTcpStreamServices) {
-  ServiceSpec spec = parse_test::only_spec(
+  ServiceSpec spec = only_spec(
       "cat on protocol = tcp4, nodelay = yes, keepalive = yes, wait = no, user = nobody,\n"
       "  exec = /bin/cat;");
   EXPECT_TRUE(spec.nodelay);
   EXPECT_TRUE(spec.keepalive);
-  ParseResult r = parse_test::parse(
-      "cat on protocol = udp4, keepalive = yes, wait = yes, user = nobody, exec = /bin/cat;");
-  EXPECT_EQ(parse_test::messages(r),
+  ParseResult r =
+      parse("cat on protocol = udp4, keepalive = yes, wait = yes, user = nobody, exec = /bin/cat;");
+  EXPECT_EQ(messages(r),
             std::vector<std::string>{
                 "inetd.conf:1:19: warning: nodelay and keepalive apply to tcp stream services "
                 "only; ignored"});

@@ -167,7 +167,7 @@ TEST_F(LaunchTemplateTest, PlanInTheArenaHoldsCopies) {
   services::LaunchSettings settings;
   settings.login_class = services::LoginClass{
       "daemon", {services::ResourceLimit{7, 64, 128}, services::ResourceLimit{4, 0, 0}}};
-  s.launch_settings = std::make_shared<const services::LaunchSettings>(std::move(settings));
+  s.extras = services::ExtrasRef::make({.launch = std::move(settings)});
   auto t = std::make_unique<LaunchTemplate>(s, CredentialSteps{});
   net::SocketAddress peer = at("127.0.0.1", 50000);
   LaunchPlan plan = in_arena(*t, PerLaunch{.socket_fd = 9, .new_session = true, .peer = &peer});
@@ -285,7 +285,7 @@ TEST_F(LaunchTemplateTest, TheServicesOwnVariablesComeAfterTheConnections) {
   services::Service s = service_at(at("127.0.0.1", 7));
   services::LaunchSettings settings;
   settings.environment = {"LANG=C.UTF-8", "PATH=/opt/bin", "EMPTY="};
-  s.launch_settings = std::make_shared<const services::LaunchSettings>(settings);
+  s.extras = services::ExtrasRef::make({.launch = settings});
   LaunchTemplate t(s, {});
   net::SocketAddress peer = at("127.0.0.1", 50000);
   Strings expected = formatted("TCP", at("127.0.0.1", 7), peer);
@@ -313,7 +313,7 @@ TEST_F(LaunchTemplateTest, NiceUmaskAndLimitsReachThePlan) {
   settings.limits = {services::ResourceLimit{7, 32, 32}, services::ResourceLimit{9, 1, 1}};
   settings.nice = -3;
   settings.umask = 077;
-  s.launch_settings = std::make_shared<const services::LaunchSettings>(settings);
+  s.extras = services::ExtrasRef::make({.launch = settings});
   LaunchTemplate t(s, {});
   LaunchPlan plan = in_arena(t, PerLaunch{});
   EXPECT_TRUE(plan.set_nice);

@@ -36,10 +36,10 @@ Service echo_udp() {
   return s;
 }
 
-std::shared_ptr<const LaunchSettings> with_class(LoginClass login_class) {
+ExtrasRef with_class(LoginClass login_class) {
   LaunchSettings settings;
   settings.login_class = std::move(login_class);
-  return std::make_shared<const LaunchSettings>(std::move(settings));
+  return ExtrasRef::make({.launch = std::move(settings)});
 }
 
 Service ftp_tcp() {
@@ -166,14 +166,13 @@ TEST(ServiceSameLaunch, ComparesEverythingAServerStartsWith) {
   EXPECT_FALSE(base.same_launch(other));
 
   other = ftp_tcp();
-  other.launch_settings = with_class(LoginClass{"daemon", {}});
+  other.extras = with_class(LoginClass{"daemon", {}});
   EXPECT_FALSE(base.same_launch(other));
   Service limited = other;
-  limited.launch_settings =
-      with_class(LoginClass{"daemon", {ResourceLimit{RLIMIT_NOFILE, 64, 64}}});
+  limited.extras = with_class(LoginClass{"daemon", {ResourceLimit{RLIMIT_NOFILE, 64, 64}}});
   EXPECT_FALSE(other.same_launch(limited));  // the class's limits changed in login.conf
   Service same = other;
-  same.launch_settings = with_class(LoginClass{"daemon", {}});
+  same.extras = with_class(LoginClass{"daemon", {}});
   EXPECT_TRUE(other.same_launch(same));  // equal, not shared
 
   // env, nice, umask and limits: the next launch takes the new value.
@@ -181,7 +180,7 @@ TEST(ServiceSameLaunch, ComparesEverythingAServerStartsWith) {
     LaunchSettings settings;
     change(settings);
     Service s = ftp_tcp();
-    s.launch_settings = std::make_shared<const LaunchSettings>(std::move(settings));
+    s.extras = ExtrasRef::make({.launch = std::move(settings)});
     return s;
   };
   Service umask_022 = with([](LaunchSettings& l) { l.umask = 022; });
@@ -207,15 +206,15 @@ TEST(ServiceSameLaunch, ComparesEverythingAServerStartsWith) {
 
   // A redirect's target, compared by address, not by pointer.
   auto target = [](const char* ip, std::uint16_t port) {
-    return std::make_shared<const net::CompactAddress>(*net::SocketAddress::from_numeric(ip, port));
+    return ExtrasRef::make({.redirect = *net::SocketAddress::from_numeric(ip, port)});
   };
   other = ftp_tcp();
-  other.redirect = target("192.0.2.1", 21);
+  other.extras = target("192.0.2.1", 21);
   EXPECT_FALSE(base.same_launch(other));
   Service moved = other;
-  moved.redirect = target("192.0.2.1", 2121);
+  moved.extras = target("192.0.2.1", 2121);
   EXPECT_FALSE(other.same_launch(moved));
-  moved.redirect = target("192.0.2.1", 21);
+  moved.extras = target("192.0.2.1", 21);
   EXPECT_TRUE(other.same_launch(moved));
 
   other = ftp_tcp();
@@ -275,6 +274,32 @@ TEST(ReloadDiff, ANewProgramOnTheSameSocketIsChanged) {
   EXPECT_TRUE(diff.added.empty());
   EXPECT_TRUE(diff.unchanged.empty());
   EXPECT_TRUE(diff.removed.empty());
+}
+
+// Every part of the extras is compared, in one place: a change in any is a
+// change on the same socket (the next connection takes it); an equal block
+// built anew is no change.
+TEST(ReloadDiff, TheExtrasChangeOnTheSameSocket) {
+  ConnectionPolicy banner;
+  banner.banners[0] = "hello\r\n";
+  LaunchSettings nice;
+  nice.nice = 5;
+  const std::vector<ServiceExtras> variants{
+      {.launch = nice},
+      {.policy = banner},
+      {.redirect = *net::SocketAddress::from_numeric("192.0.2.1", 21)},
+      {.libwrap = "in.ftpd"}};
+  for (std::size_t i = 0; i < variants.size(); ++i) {
+    std::vector<Service> running = {ftp_tcp()};
+    std::vector<Service> loaded = {ftp_tcp()};
+    loaded[0].extras = ExtrasRef::make(variants[i]);
+    ReloadDiff diff = diff_services(pointers(running), loaded, {});
+    ASSERT_EQ(diff.changed.size(), 1u) << i;
+    EXPECT_TRUE(diff.added.empty() && diff.removed.empty()) << i;
+    running[0].extras = ExtrasRef::make(variants[i]);  // equal, another block
+    diff = diff_services(pointers(running), loaded, {});
+    EXPECT_EQ(diff.unchanged.size(), 1u) << i;
+  }
 }
 
 TEST(ReloadDiff, ANewBufferSizeOnTheSameSocketIsChanged) {

@@ -271,6 +271,30 @@ TEST(ResolveUser, SupplementaryGroupsAreComputedWhenRunningAsRoot) {
   EXPECT_EQ(r.services[0].credentials.groups, (std::vector<gid_t>{5, 100}));
 }
 
+// xinetd's groups = no: the gid alone, so setgroups leaves no other group.
+TEST(ResolveUser, GroupsNoKeepsOnlyThePrimaryGroup) {
+  FakeSystemDb db;
+  Resolved r = resolve_text(
+      "9000 on protocol = tcp4, wait = no, user = tty, group = staff, groups = no, "
+      "exec = /bin/x;",
+      db);
+  ASSERT_EQ(r.services.size(), 1u);
+  EXPECT_TRUE(r.services[0].credentials.switch_user);
+  EXPECT_EQ(r.services[0].credentials.gid, 50u);
+  EXPECT_EQ(r.services[0].credentials.groups, (std::vector<gid_t>{50}));
+  EXPECT_TRUE(db.group_list_calls.empty());
+  EXPECT_FALSE(r.services[0].extras);  // nothing in the extras: the credentials say it all
+}
+
+TEST(ResolveUser, LibwrapIsAnExtra) {
+  Resolved r =
+      resolve_text("9000 on protocol = tcp, wait = no, user = root, exec = /bin/x, libwrap = xd;");
+  ASSERT_EQ(r.services.size(), 2u);  // IPv4 and IPv6, one block
+  EXPECT_EQ(r.services[0].wrap_name(), "xd");
+  EXPECT_EQ(r.services[0].extras.get(), r.services[1].extras.get());
+  EXPECT_EQ(r.services[0].launch_settings(), nullptr);
+}
+
 TEST(ResolveUser, NotRootNeitherSwitchesUserNorLooksUpGroups) {
   FakeSystemDb db;
   db.root = false;
@@ -639,7 +663,7 @@ TEST(ResolveRpc, OneProgramTwiceOnOneTransportClashes) {
 TEST(ResolveLaunch, AServiceWithoutSettingsHasNone) {
   Resolved r = resolve_text("echo stream tcp nowait root internal");
   ASSERT_EQ(r.services.size(), 2u);
-  EXPECT_EQ(r.services[0].launch_settings, nullptr);
+  EXPECT_EQ(r.services[0].launch_settings(), nullptr);
   EXPECT_EQ(r.services[0].login_class(), nullptr);
 }
 
@@ -651,7 +675,7 @@ TEST(ResolveLaunch, PassenvIsReadFromTheEnvironmentAndEnvWins) {
   EXPECT_EQ(r.messages, Strings{"inetd.conf:1: warning: 8000/tcp: passenv: MISSING is not in "
                                 "ninetd's environment; not passed"});
   ASSERT_EQ(r.services.size(), 2u);
-  const LaunchSettings& settings = *r.services[0].launch_settings;
+  const LaunchSettings& settings = *r.services[0].launch_settings();
   EXPECT_EQ(settings.environment, (Strings{"TZ=UTC", "LANG=C", "A=2"}));
   EXPECT_EQ(settings.nice, 3);
   EXPECT_EQ(settings.umask, 027u);
@@ -659,7 +683,7 @@ TEST(ResolveLaunch, PassenvIsReadFromTheEnvironmentAndEnvWins) {
                                                          {RLIMIT_NOFILE, 64, 64}}));
   EXPECT_FALSE(settings.login_class);
   // The two sockets of one entry share one block.
-  EXPECT_EQ(r.services[0].launch_settings, r.services[1].launch_settings);
+  EXPECT_EQ(r.services[0].extras.get(), r.services[1].extras.get());
 }
 
 TEST(ResolveLaunch, AnOverlongVariableIsNotPassed) {
@@ -670,14 +694,14 @@ TEST(ResolveLaunch, AnOverlongVariableIsNotPassed) {
   EXPECT_EQ(r.messages, Strings{"inetd.conf:1: warning: 8000/tcp4: passenv: BIG is 4100 bytes, "
                                 "more than the limit of 4096; not passed"});
   ASSERT_EQ(r.services.size(), 1u);
-  EXPECT_EQ(r.services[0].launch_settings->environment, Strings{"TZ=UTC"});
+  EXPECT_EQ(r.services[0].launch_settings()->environment, Strings{"TZ=UTC"});
 }
 
 TEST(ResolveLaunch, TheClassAndTheOwnLimitsShareTheBlock) {
   Resolved r = resolve_text("8000 stream tcp4 nowait nobody/daemon /bin/sh sh");
   ASSERT_EQ(r.services.size(), 1u);
   ASSERT_NE(r.services[0].login_class(), nullptr);
-  EXPECT_TRUE(r.services[0].launch_settings->environment.empty());
+  EXPECT_TRUE(r.services[0].launch_settings()->environment.empty());
   LaunchSettings settings;
   settings.login_class = LoginClass{
       "daemon", {ResourceLimit{RLIMIT_NOFILE, 128, 256}, ResourceLimit{RLIMIT_CPU, 5, 5}}};
@@ -698,13 +722,13 @@ TEST(ResolvePolicy, ABannerFileIsReadIntoOnePolicyForAllTheEntrysSockets) {
       "daytime stream tcp nowait root internal\n");
   ASSERT_EQ(r.services.size(), 4u) << testing::PrintToString(r.messages);
   const Service& echo4 = r.services[0];
-  ASSERT_TRUE(echo4.policy);
-  EXPECT_EQ(echo4.policy->banner(config::BannerKind::always), "hello\r\n");
-  EXPECT_EQ(echo4.policy->banner(config::BannerKind::fail), "");
-  EXPECT_EQ(echo4.policy->access_times, (std::vector<limits::MinuteRange>{{480, 1020}}));
-  EXPECT_EQ(echo4.policy->max_load, 250u);
-  EXPECT_EQ(echo4.policy.get(), r.services[1].policy.get());  // the IPv6 socket shares it
-  EXPECT_FALSE(r.services[2].policy);                         // daytime has none
+  ASSERT_NE(echo4.policy(), nullptr);
+  EXPECT_EQ(echo4.policy()->banner(config::BannerKind::always), "hello\r\n");
+  EXPECT_EQ(echo4.policy()->banner(config::BannerKind::fail), "");
+  EXPECT_EQ(echo4.policy()->access_times, (std::vector<limits::MinuteRange>{{480, 1020}}));
+  EXPECT_EQ(echo4.policy()->max_load, 250u);
+  EXPECT_EQ(echo4.policy(), r.services[1].policy());  // the IPv6 socket shares it
+  EXPECT_FALSE(r.services[2].extras);                 // daytime has none
 }
 
 TEST(ResolvePolicy, AMissingOrTooLargeBannerSkipsTheEntryAtTheBannerWord) {
@@ -718,7 +742,7 @@ TEST(ResolvePolicy, AMissingOrTooLargeBannerSkipsTheEntryAtTheBannerWord) {
       db);
   ASSERT_EQ(r.services.size(), 1u);
   EXPECT_EQ(r.services[0].name, "daytime/tcp4");
-  EXPECT_EQ(r.services[0].policy->banner(config::BannerKind::always).size(),
+  EXPECT_EQ(r.services[0].policy()->banner(config::BannerKind::always).size(),
             config::kMaxBannerBytes);
   EXPECT_EQ(r.messages,
             (Strings{"inetd.conf:1:55: error: banner_fail /etc/big: 8193 bytes, too many; entry "
@@ -734,12 +758,12 @@ TEST(ResolveRedirect, AnAddressOrTheFirstAddressOfANameAndAPortOrItsName) {
   Resolved r = resolve_text("8080 on protocol = tcp4, redirect = 192.0.2.9 8000;");
   ASSERT_EQ(r.services.size(), 1u);
   ASSERT_TRUE(r.services[0].redirects());
-  EXPECT_EQ(r.services[0].redirect->to_string(), "192.0.2.9:8000");
+  EXPECT_EQ(r.services[0].redirect()->to_string(), "192.0.2.9:8000");
   r = resolve_text("8080 on protocol = tcp4, redirect = v4.example finger;");
   ASSERT_EQ(r.services.size(), 1u);
-  EXPECT_EQ(r.services[0].redirect->to_string(), "192.0.2.1:79");
+  EXPECT_EQ(r.services[0].redirect()->to_string(), "192.0.2.1:79");
   r = resolve_text("8080 on protocol = tcp4, redirect = ::1 echo;");
-  EXPECT_EQ(r.services[0].redirect->to_string(), "[::1]:7");
+  EXPECT_EQ(r.services[0].redirect()->to_string(), "[::1]:7");
   EXPECT_EQ(r.messages, Strings{});
 }
 

@@ -83,7 +83,7 @@ class ServiceListenerTest : public ::testing::Test {
 
   RunningService& start(services::Limits limits = {},
                         config::WaitMode wait = config::WaitMode::nowait,
-                        services::PolicyRef policy = {}) {
+                        std::optional<services::ConnectionPolicy> policy = {}) {
     services::Service s;
     s.name = path_ + "/unix";
     s.socket_type = config::SocketType::stream;
@@ -93,7 +93,7 @@ class ServiceListenerTest : public ::testing::Test {
     s.limits = limits;
     s.program = "/bin/true";
     s.argv = {"true"};
-    s.policy = std::move(policy);
+    s.extras = services::ExtrasRef::make({.policy = std::move(policy)});
     service_ = std::make_shared<RunningService>(*owner_, s);
     service_->listener.open();
     return *service_;
@@ -132,8 +132,7 @@ TEST_F(ServiceListenerTest, ThePolicyRefusesOutsideItsTimesWithTheBanners) {
   services::ConnectionPolicy policy;
   policy.banners = {"hello\r\n", "welcome\r\n", "go away\r\n"};
   policy.access_times = {{480, 540}};  // 8:00-9:00
-  RunningService& service =
-      start({}, config::WaitMode::nowait, services::PolicyRef::make(std::move(policy)));
+  RunningService& service = start({}, config::WaitMode::nowait, std::move(policy));
   owner_->inputs.minute = 600;  // 10:00
   sys::Fd refused = connect();
   settle();

@@ -23,21 +23,32 @@ services::Service socket_of(const config::ServiceSpec& spec, const char* ip, std
   return s;
 }
 
-TEST(ServiceListing, OneLinePerEntryInReadingOrderOffIncluded) {
-  config::ParseResult parsed = config::parse_config(
-      "a,b:echo stream tcp4 nowait/3 root internal\n"
-      "daytime off protocol = udp, wait = yes, user = root, bind = 127.0.0.1;\n"
-      "tcp6line stream tcp6 nowait root /bin/x x \"y\n",
-      "in.conf");
-  ASSERT_EQ(parsed.services.size(), 3u);
+struct Socket {
+  std::size_t entry;  // its spec's index among the entries read
+  const char* ip;
+  std::uint16_t port;
+};
+
+// -t's lines for `text` (in.conf), whose entries resolved to `sockets`.
+Strings listing(const std::string& text, std::size_t entries, const std::vector<Socket>& sockets) {
+  config::ParseResult parsed = config::parse_config(text, "in.conf");
+  EXPECT_EQ(parsed.services.size(), entries);
   config::TreeResult tree;
   tree.services = parsed.services;
   tree.switched_off = parsed.switched_off;
   services::LoadedConfig loaded;
-  loaded.services.push_back(socket_of(tree.services[0], "192.0.2.1", 7));
-  loaded.services.push_back(socket_of(tree.services[1], "192.0.2.2", 7));
+  for (const Socket& socket : sockets)
+    if (socket.entry < tree.services.size())
+      loaded.services.push_back(socket_of(tree.services[socket.entry], socket.ip, socket.port));
+  return list_services(tree, loaded);
+}
+
+TEST(ServiceListing, OneLinePerEntryInReadingOrderOffIncluded) {
   // The third entry resolved to nothing (a twin, or an error): not listed.
-  EXPECT_EQ(list_services(tree, loaded),
+  EXPECT_EQ(listing("a,b:echo stream tcp4 nowait/3 root internal\n"
+                    "daytime off protocol = udp, wait = yes, user = root, bind = 127.0.0.1;\n"
+                    "tcp6line stream tcp6 nowait root /bin/x x \"y\n",
+                    3, {{0, "192.0.2.1", 7}, {1, "192.0.2.2", 7}}),
             (Strings{"service=echo/tcp4 from=in.conf:1 status=on listen=192.0.2.1:7,192.0.2.2:7 "
                      "family=ipv4 builtin=echo protocol=tcp4 socktype=stream wait=no "
                      "max_child=3 user=root",
@@ -49,28 +60,20 @@ TEST(ServiceListing, OneLinePerEntryInReadingOrderOffIncluded) {
 // The settings beyond the classic fields under their keys; a redirecting
 // service has no exec.
 TEST(ServiceListing, NewerSettingsAndARedirect) {
-  config::ParseResult parsed = config::parse_config(
-      "4000 on protocol = tcp4, wait = no, user = nobody, exec = /bin/cat,\n"
-      "  banner = /etc/issue, access_times = 22:00-6:00, max_load = 2.5, env = \"A=a b\",\n"
-      "  umask = 022, rlimit_cpu = UNLIMITED, log_on_success = HOST PID,\n"
-      "  log_type = SYSLOG daemon info;\n"
-      "4001 on protocol = tcp4, redirect = 192.0.2.9 smtp;\n",
-      "in.conf");
-  ASSERT_EQ(parsed.services.size(), 2u);
-  config::TreeResult tree;
-  tree.services = parsed.services;
-  services::LoadedConfig loaded;
-  loaded.services.push_back(socket_of(tree.services[0], "127.0.0.1", 4000));
-  loaded.services.push_back(socket_of(tree.services[1], "127.0.0.1", 4001));
-  EXPECT_EQ(list_services(tree, loaded),
+  EXPECT_EQ(listing("4000 on protocol = tcp4, wait = no, user = nobody, exec = /bin/cat,\n"
+                    "  banner = /etc/issue, access_times = 22:00-6:00, max_load = 2.5,\n"
+                    "  env = \"A=a b\", umask = 022, rlimit_cpu = UNLIMITED, groups = no,\n"
+                    "  log_on_success = HOST PID, log_type = SYSLOG daemon info;\n"
+                    "4001 on protocol = tcp4, redirect = 192.0.2.9 smtp, libwrap = in.smtpd;\n",
+                    2, {{0, "127.0.0.1", 4000}, {1, "127.0.0.1", 4001}}),
             (Strings{"service=4000/tcp4 from=in.conf:1 status=on listen=127.0.0.1:4000 "
                      "family=ipv4 protocol=tcp4 socktype=stream wait=no banner=/etc/issue "
-                     "access_times=22:00-6:00 max_load=2.50 user=nobody env=\"A=a b\" "
+                     "access_times=22:00-6:00 max_load=2.50 user=nobody groups=no env=\"A=a b\" "
                      "umask=022 rlimit_cpu=UNLIMITED exec=/bin/cat args=cat "
                      "log_on_success=PID,HOST log_type=SYSLOG,daemon,info",
                      "service=4001/tcp4 from=in.conf:5 status=on listen=127.0.0.1:4001 "
                      "family=ipv4 protocol=tcp4 socktype=stream wait=no user=root "
-                     "redirect=192.0.2.9,smtp"}));
+                     "redirect=192.0.2.9,smtp libwrap=in.smtpd"}));
 }
 
 }  // namespace

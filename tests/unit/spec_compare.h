@@ -101,6 +101,7 @@ inline std::vector<std::string> spec_differences(const ServiceSpec& a, const Ser
   same("user", a.user, b.user);
   same("group", a.group, b.group);
   same("login_class", a.login_class, b.login_class);
+  same("groups", a.supplementary_groups, b.supplementary_groups);
   same("builtin", a.builtin, b.builtin);
   same("program", a.program, b.program);
   same("args", a.args, b.args);
@@ -120,6 +121,7 @@ inline std::vector<std::string> spec_differences(const ServiceSpec& a, const Ser
   same("log_on_failure", a.log_on_failure, b.log_on_failure);
   same("log_type", shown_log_type(a.log_type), shown_log_type(b.log_type));
   same("redirect", shown_redirect(a.redirect), shown_redirect(b.redirect));
+  same("libwrap", a.libwrap, b.libwrap);
   return out;
 }
 

@@ -76,7 +76,7 @@ TEST(FamilyTwins, AnyDifferenceInHowItIsServedIsNoTwin) {
   EXPECT_TRUE(differs([](Service& b) {
     LaunchSettings settings;
     settings.login_class = LoginClass{"daemon", {}};
-    b.launch_settings = std::make_shared<const LaunchSettings>(settings);
+    b.extras = ExtrasRef::make({.launch = settings});
   }));
   EXPECT_FALSE(differs([](Service&) {}));
 }

@@ -78,7 +78,8 @@ constexpr std::array<AttributeRow, 45> kAttributes{{
      [](Mapper& m, const Setting& s) { m.set_launch(s); }, "a nice value, -20 to 19"},
     {"umask", kAssign, 1, 1, Scope::both, Support::mapped,
      [](Mapper& m, const Setting& s) { m.set_launch(s); }, "an octal mask"},
-    not_yet("groups", kAssign, 1, 1, Scope::both, "yes or no"),
+    {"groups", kAssign, 1, 1, Scope::both, Support::mapped,
+     [](Mapper& m, const Setting& s) { m.set_groups(s); }, "yes or no"},
     {"rlimit_as", kAssign, 1, 1, Scope::service, Support::mapped,
      [](Mapper& m, const Setting& s) { m.set_launch(s); }, "a size or UNLIMITED"},
     {"rlimit_cpu", kAssign, 1, 1, Scope::service, Support::mapped,
@@ -110,7 +111,8 @@ constexpr std::array<AttributeRow, 45> kAttributes{{
     {"access_times", kAssign, 1, kAny, Scope::both, Support::mapped,
      [](Mapper& m, const Setting& s) { m.set_access_times(s); }, "hour:min-hour:min ranges"},
     not_yet("deny_time", kAssign, 1, 1, Scope::both, "minutes, FOREVER or NEVER"),
-    not_yet("libwrap", kAssign, 1, 1, Scope::service, "a tcp_wrappers service name"),
+    {"libwrap", kAssign, 1, 1, Scope::service, Support::mapped,
+     [](Mapper& m, const Setting& s) { m.set_libwrap(s); }, "a tcp_wrappers service name"},
     not_yet("mdns", kAssign, 1, 1, Scope::both, "yes or no"),
 }};
 // clang-format on

@@ -7,6 +7,7 @@
 
 #include "builtins/table.h"
 #include "config/policy_fields.h"
+#include "config/wrap_name.h"
 #include "config/xinetd/address.h"
 
 namespace ninetd::config::xinetd {
@@ -213,6 +214,17 @@ void Mapper::set_max_load(const Setting& setting) {
     error(setting, setting.values[0], problem);
   else if (auto caution = max_load_warning(spec().policy); !caution.empty())
     warning(setting, setting.name, caution);
+}
+
+void Mapper::set_groups(const Setting& setting) {
+  if (auto value = yes_no(&setting)) spec().supplementary_groups = *value;
+}
+
+void Mapper::set_libwrap(const Setting& setting) {
+  const Word& name = setting.values[0];
+  if (auto problem = wrap_name_problem(name.text); !problem.empty())
+    return error(setting, name, std::move(problem));
+  spec().libwrap = name.text;
 }
 
 std::optional<bool> Mapper::yes_no(const Setting* setting) {

@@ -72,6 +72,9 @@ class Mapper {
   void set_banner(const Setting& setting, BannerKind kind);
   void set_access_times(const Setting& setting);
   void set_max_load(const Setting& setting);
+  // groups = yes|no; libwrap = NAME (config/wrap_name.h).
+  void set_groups(const Setting& setting);
+  void set_libwrap(const Setting& setting);
 
   void error(const Setting& setting, const Word& word, std::string message);
   void warning(const Setting& setting, const Word& word, std::string message);
