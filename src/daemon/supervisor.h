@@ -184,6 +184,9 @@ class Supervisor final : public builtins::SessionOwner,
   // `peer`: the client's address as accepted; null for a server given the socket itself.
   std::optional<pid_t> launch_server(RunningService& service, int fd,
                                      const net::SocketAddress* peer, Client client);
+  // A tcpmux client refused because its service is at its child limit:
+  // its FAIL line (service_limit) or a warning.
+  void refuse_at_limit(RunningService& service, const net::SocketAddress& peer);
   // Counts a running server or session in its service's new per-source table.
   void count_again(RunningService& service, Client& client) const;
   // After a reload replaced a service's per-source table: count its running

@@ -295,7 +295,8 @@ def test_instances_holds_the_third_client_until_a_server_exits(ninetd, pubdir):
     on the socket instead and the client waits in the listen queue, on purpose: ninetd(8),
     -x ("where xinetd closes the connection of a client over it, ninetd stops accepting until
     one of the service's servers exits") and LIMITS, nowait/N; docs/compatibility.md,
-    "children per service". Nothing is logged for it; the table dump shows the state."""
+    "children per service". The table dump shows the state, and the log says it once as the
+    service reaches its limit."""
     port = free_port()
     server, log = holding_server(pubdir)
     ninetd.start(program("hold", port, server, instances=2), xinetd=True)
@@ -311,6 +312,8 @@ def test_instances_holds_the_third_client_until_a_server_exits(ninetd, pubdir):
         where, counters = table_row(ninetd, f"hold/tcp")
         assert where.endswith("at its child limit"), where
         assert counters["children"] == 2 and counters["refused"] == 0, counters
+        assert ninetd.log().count("hold/tcp: 2 servers running, its limit; new clients wait "
+                                  "in the listen queue until one ends\n") == 1, ninetd.log()
         release(held[0], "one")
         assert read_line(third) == b"started\n"
         assert len(lines_of(log)) == 3
@@ -320,6 +323,38 @@ def test_instances_holds_the_third_client_until_a_server_exits(ninetd, pubdir):
         for s in held:
             s.close()
     assert ": refused " not in ninetd.log()
+
+
+def test_instances_1_logs_the_limit_once_and_serves_the_queued_client(ninetd, pubdir):
+    """instances = 1 and a server that holds its connection: the service stops accepting as
+    its one server starts, and says so once (where xinetd logs a FAIL service_limit line for
+    each client it closes, ninetd closes none: docs/compatibility.md). The second client
+    waits in the queue, unanswered and unrefused, and is served when the first server exits;
+    the service then reaches its limit again and says so again."""
+    port = free_port()
+    server, log = holding_server(pubdir)
+    ninetd.start(program("single", port, server, instances=1), xinetd=True)
+    line = ("warning: single/tcp: 1 servers running, its limit; new clients wait in the listen "
+            "queue until one ends\n")
+    first, second = open_held(port), None
+    try:
+        assert read_line(first) == b"started\n"
+        ninetd.wait_log(line)
+        second = open_held(port)
+        assert not_served_yet(second)
+        assert ninetd.log().count(line) == 1, ninetd.log()
+        assert len(lines_of(log)) == 1
+        since = ninetd.mark()
+        release(first, "one")
+        assert read_line(second) == b"started\n"
+        ninetd.wait_log(line, since=since)
+        release(second, "two")
+    finally:
+        first.close()
+        if second is not None:
+            second.close()
+    assert ": refused " not in ninetd.log()
+    assert len(lines_of(log)) == 2
 
 
 def test_per_source_limits_each_client_address_apart(ninetd, pubdir):
@@ -372,8 +407,8 @@ def test_cps_pauses_the_listener_and_serves_the_queued_client_later(ninetd):
     since = ninetd.mark()
     late = socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT)
     try:
-        ninetd.wait_log(f"burst/tcp: more than 120 connections in a minute; service paused "
-                        "for ", since=since)
+        ninetd.wait_log(f"burst/tcp: more than 120 connections in a minute, its rate; service "
+                        "paused for ", since=since)
         where, counters = table_row(ninetd, f"burst/tcp")
         assert where.endswith("paused by rate"), where
         assert counters["connections"] == 120 and counters["refused"] == 0, counters
