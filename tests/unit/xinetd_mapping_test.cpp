@@ -212,6 +212,68 @@ TEST(XinetdMapping, Disable) {
   EXPECT_EQ(only_spec(finger("  disable = no\n")).service, "finger");
 }
 
+// What a disabled block would use but ninetd does not, as written enabled.
+constexpr const char* kUnused = "  flags = SENSOR\n  deny_time = 5\n  only_from = localhost\n";
+
+TEST(XinetdMapping, AnEnabledBlockIsWarnedAboutWhatItDoesNotGet) {
+  ParseResult r = parse(finger(kUnused));
+  ASSERT_EQ(r.services.size(), 1u);
+  EXPECT_EQ(
+      messages(r),
+      (Strings{"x.conf:9:3: warning: deny_time is not supported by ninetd yet; it is "
+               "ignored",
+               "x.conf:10:15: warning: only_from: \"localhost\" is a name, which ninetd "
+               "does not look up: no client is served by it",
+               "x.conf:8:11: warning: flag SENSOR is not supported by ninetd; it is ignored"}));
+}
+
+// xinetd reads a disabled block (its attributes' parsers run), then drops it
+// before it checks what the block leaves out or combines (confparse.c:
+// remove_disabled_services before service_fill and check_entry). ninetd
+// does the same, and warns about nothing a disabled block would not use.
+TEST(XinetdMapping, ADisabledBlockIsNotWarnedAbout) {
+  ParseResult r = parse(finger(std::string(kUnused) + "  disable = yes\n"));
+  EXPECT_EQ(messages(r), Strings{});
+  EXPECT_TRUE(r.services.empty());
+  EXPECT_TRUE(r.failed.empty());
+  // Still carried (ninetd --convert writes it "off"), with its notes.
+  ASSERT_EQ(r.switched_off.size(), 1u);
+  EXPECT_EQ(r.switched_off[0].spec.notes.size(), 3u);
+  // Off by the defaults' lists, the same.
+  r = parse("defaults\n{\n  disabled = finger\n}\n" + finger(kUnused));
+  EXPECT_EQ(messages(r), Strings{});
+  ASSERT_EQ(r.switched_off.size(), 1u);
+  r = parse("defaults\n{\n  enabled = telnet\n}\n" + finger(kUnused));
+  EXPECT_EQ(messages(r), Strings{});
+  ASSERT_EQ(r.switched_off.size(), 1u);
+}
+
+TEST(XinetdMapping, ADisabledBlockNeedsNothingButItsErrorsStay) {
+  // A stub: xinetd never asks a disabled service for its socket_type or
+  // server. Nothing is carried, and nothing fails.
+  ParseResult r = parse(service("finger", "  disable = yes\n  flags = SENSOR\n"));
+  EXPECT_EQ(messages(r), Strings{});
+  EXPECT_TRUE(r.services.empty());
+  EXPECT_TRUE(r.switched_off.empty());
+  EXPECT_TRUE(r.failed.empty());
+  // What is written is still read: a mistake in it is an error.
+  r = parse(finger("  disable = yes\n  instances = many\n  deny_time = 5\n"));
+  EXPECT_EQ(messages(r), Strings{"x.conf:9:15: error: instances must be a number from 1 to "
+                                 "1000000000 or UNLIMITED, got \"many\""});
+  EXPECT_TRUE(r.failed.empty());
+  r = parse(finger("  disable = yes\n  colour = blue\n  mdns = yes\n"));
+  EXPECT_EQ(messages(r), Strings{"x.conf:9:3: error: unknown attribute \"colour\""});
+  EXPECT_TRUE(r.failed.empty());
+  EXPECT_EQ(messages(parse(finger("  disable = maybe\n"))),
+            Strings{"x.conf:8:13: error: disable takes yes or no, got \"maybe\""});
+}
+
+TEST(XinetdMapping, TheDefaultsOwnWarningsStayWhenTheirServiceIsOff) {
+  ParseResult r = parse("defaults\n{\n  deny_time = 5\n}\n" + finger("  disable = yes\n"));
+  EXPECT_EQ(messages(r), Strings{"x.conf:3:3: warning: deny_time is not supported by ninetd yet; "
+                                 "it is ignored"});
+}
+
 TEST(XinetdMapping, DefaultsEnabledAndDisabledByID) {
   std::string two = finger("  id = finger-a\n") + finger("  id = finger-b\n");
   ParseResult r = parse("defaults\n{\n  disabled = finger-a\n}\n" + two);

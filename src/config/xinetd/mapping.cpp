@@ -337,7 +337,7 @@ void Mapper::map_service_name(const Types& types, std::vector<std::string>& host
       return;
     }
   } else if (types.unlisted) {
-    fields_.error(name, 0, fmt::format("UNLISTED service {} needs a port", name.text));
+    require(name, fmt::format("UNLISTED service {} needs a port", name.text));
     return;
   }
   fields_.parse_service(word, DefaultHost{}, hosts);
@@ -352,7 +352,7 @@ void Mapper::map_service_name(const Types& types, std::vector<std::string>& host
 
 void Mapper::map_socket_type() {
   if (socket_type == nullptr) {
-    fields_.error(where(), 0, "socket_type is required (stream, dgram, raw or seqpacket)");
+    require(where(), "socket_type is required (stream, dgram, raw or seqpacket)");
     return;
   }
   const Word& word = socket_type->values[0];
@@ -378,8 +378,7 @@ void Mapper::map_wait(const Types& types) {
     return;
   }
   // A redirecting service can only be wait = no, which may go unsaid.
-  if (wait == nullptr && redirect == nullptr)
-    fields_.error(where(), 0, "wait is required (yes or no)");
+  if (wait == nullptr && redirect == nullptr) require(where(), "wait is required (yes or no)");
   if (given) spec().wait_mode = *given ? WaitMode::wait : WaitMode::nowait;
 }
 
@@ -391,7 +390,7 @@ void Mapper::map_user(const Types& types) {
     // A builtin or a forwarder runs in the daemon: the user changes nothing.
     spec().user = "root";
   } else {
-    fields_.error(where(), 0, "user is required (the user the server runs as)");
+    require(where(), "user is required (the user the server runs as)");
   }
   if (group != nullptr) spec().group = group->values[0].text;
 }
@@ -434,7 +433,7 @@ void Mapper::map_program(const Types& types, const Flags& given) {
     return;
   }
   if (server == nullptr) {
-    fields_.error(where(), 0, "server is required (the program to run), or type = INTERNAL");
+    require(where(), "server is required (the program to run), or type = INTERNAL");
     return;
   }
   const Word& program = server->values[0];
@@ -444,10 +443,17 @@ void Mapper::map_program(const Types& types, const Flags& given) {
   if (server_args != nullptr)
     argv.insert(argv.end(), server_args->values.begin(), server_args->values.end());
   if (argv.empty()) {
-    fields_.error(flags_word(), 0, "NAMEINARGS needs server_args, argv0 first");
+    require(flags_word(), "NAMEINARGS needs server_args, argv0 first");
     return;
   }
   fields_.parse_program(program, argv);
+}
+
+void Mapper::require(const Word& word, std::string message) {
+  if (off_)
+    incomplete_ = true;
+  else
+    fields_.error(word, 0, std::move(message));
 }
 
 bool Mapper::switched_off() {
@@ -528,6 +534,7 @@ MapResult Mapper::run(const std::vector<Setting>& settings) {
       if (row.apply != nullptr) row.apply(*this, *setting);
       if (row.support == Support::not_yet) note_not_applied(*setting);
     }
+  off_ = switched_off();
   Types types = read_types();
   Flags read = read_flags();
   std::vector<std::string> hosts;
@@ -540,13 +547,14 @@ MapResult Mapper::run(const std::vector<Setting>& settings) {
   map_bind(hosts);
   check_access();
   check_policy();
-  if (fields_.ok() && ok_) {
+  if (fields_.ok() && ok_ && !incomplete_) {
     Word protocol_at = protocol != nullptr ? protocol->values[0] : where();
     fields_.check_combination(socket_type != nullptr ? socket_type->values[0] : where(),
                               protocol_at, wait != nullptr ? wait->values[0] : where());
   }
   MapResult result;
-  result.switched_off = switched_off();
+  result.switched_off = off_;
+  if (incomplete_) return result;
   if (!ok_) {
     result.failed = true;
     result.failed_entry = {spec().line, spec().service, spec().protocol};

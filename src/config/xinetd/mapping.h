@@ -93,6 +93,9 @@ class Mapper {
   // Reports a problem of log_settings.h's parsers at the setting's file.
   LogReport reporter(const Setting& setting);
   bool switched_off();
+  // An attribute the service cannot do without is missing: an error, unless
+  // the service is switched off (xinetd checks only the services it keeps).
+  void require(const Word& word, std::string message);
   Types read_types();
   Flags read_flags();
   std::optional<bool> yes_no(const Setting* setting);
@@ -114,7 +117,9 @@ class Mapper {
   const Block& block_;
   std::vector<Diagnostic>& diagnostics_;
   FieldParser fields_;
-  bool ok_ = true;  // false: an error in a setting from another file (defaults)
+  bool ok_ = true;           // false: an error in a setting from another file (defaults)
+  bool off_ = false;         // switched off: missing attributes are no error
+  bool incomplete_ = false;  // switched off and missing one: nothing to carry
 };
 
 MapResult map_service(const std::string& file, const Block& block,
