@@ -421,6 +421,33 @@ def test_cps_pauses_the_listener_and_serves_the_queued_client_later(ninetd):
     assert ": refused " not in ninetd.log()
 
 
+def test_dgram_with_wait_no_starts_a_server_per_datagram_as_xinetd_does(ninetd, pubdir):
+    """xinetd takes socket_type = dgram with wait = no (its sources have no check against the
+    pair; its man page says dgram services "normally" want yes) and so does ninetd, under -x
+    as in the classic form: each datagram gets a server of its own, which reads it from the
+    socket it is given. No warning, no error."""
+    port = free_port()
+    reply = write_script(pubdir, "reply", """#!/usr/bin/python3
+import os, socket
+s = socket.socket(fileno=0)
+data, peer = s.recvfrom(65536)
+s.sendto(b"%d " % os.getpid() + data, peer)
+""")
+    ninetd.start(service("reply", type="UNLISTED", port=port, bind="127.0.0.1",
+                         socket_type="dgram", protocol="udp", wait="no", user="root",
+                         server=reply), xinetd=True,
+                 expect=[f"reply/udp: listening on 127.0.0.1:{port} (dgram, nowait, {reply})"])
+    pids = set()
+    with udp_socket() as s:
+        for word in (b"one", b"two"):
+            s.sendto(word, ("127.0.0.1", port))
+            pid, echoed = s.recvfrom(100)[0].split(b" ")
+            assert echoed == word
+            pids.add(pid)
+    assert len(pids) == 2, pids
+    assert ": warning: " not in ninetd.log() and ": error: " not in ninetd.log(), ninetd.log()
+
+
 # ---------------------------------------------------------------- disable and id
 
 

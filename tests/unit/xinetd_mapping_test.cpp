@@ -89,6 +89,23 @@ TEST(XinetdMapping, ProtocolSocketTypeAndWait) {
             Strings{"x.conf:4:10: error: wait takes yes or no, got \"maybe\""});
 }
 
+// xinetd takes socket_type = dgram with wait = no for a server (its man page:
+// dgram services "normally expect" yes): get_connection in connection.c
+// peeks at the datagram for the client's address and the server is started
+// with the socket, as for wait = yes, but xinetd goes on watching it. Its
+// sources have no check refusing the pair, and ninetd has none either: the
+// server gets the socket and the service waits until it has read
+// (ninetd(8), "server reading its datagram").
+TEST(XinetdMapping, DgramWithWaitNoIsAServerPerDatagram) {
+  ServiceSpec spec = only_spec(service("ping",
+                                       "  socket_type = dgram\n  protocol = udp\n"
+                                       "  wait = no\n  user = nobody\n"
+                                       "  server = /usr/local/bin/ping-reply\n"));
+  EXPECT_EQ(spec.socket_type, SocketType::dgram);
+  EXPECT_EQ(spec.wait_mode, WaitMode::nowait);
+  EXPECT_EQ(spec.program, "/usr/local/bin/ping-reply");
+}
+
 TEST(XinetdMapping, RequiredAttributes) {
   EXPECT_EQ(refused(service("f", "  wait = no\n  user = root\n  server = /bin/cat\n")),
             Strings{"x.conf:1:9: error: socket_type is required (stream, dgram, raw or "
