@@ -328,6 +328,12 @@ void ServiceListener::accept_connections() {
       }
     }
     ++service_.counters.connections;
+    if (service_.service().builtin == config::Builtin::sensor) {  // never served
+      ++service_.counters.refused;
+      log_fail(peer, "address");
+      owner_.sense(service_, peer);
+      continue;
+    }
     const services::PolicyRef& policy = service_.service().policy;
     // xinetd's banner goes to every connection, before any check decides.
     write_banner(connection.get(), policy, config::BannerKind::always);
@@ -381,9 +387,17 @@ bool ServiceListener::within_policy(const net::SocketAddress& peer) {
   return false;
 }
 
-// access_times and max_load, the service-wide rate (nowait.N) and FreeBSD's
-// per-source limits; a connection refused by any is closed at once.
+// The sensors' deny list, access_times and max_load, the service-wide rate
+// (nowait.N) and FreeBSD's per-source limits; a connection refused by any is
+// closed at once.
 bool ServiceListener::admit(int fd, const net::SocketAddress& peer, Client& client) {
+  if (owner_.denied(peer)) {
+    // xinetd's reason: its sensor check is part of the address check.
+    if (log_fail(peer, "address")) return false;
+    log_repeated(false, "refused: deny list", "{}: refused {}: on the deny list (a sensor saw it)",
+                 service_.name(), log::escaped(peer.unmapped().ip()));
+    return false;
+  }
   if (!within_policy(peer)) return false;
   limits::Admission& admission = service_.admission;
   if (!admission.limits_anything()) return true;

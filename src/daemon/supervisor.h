@@ -25,6 +25,7 @@
 #include "daemon/service_manager.h"
 #include "daemon/wrap_checker.h"
 #include "forward/forwarder.h"
+#include "limits/deny_list.h"
 #include "limits/reply_budget.h"
 #include "log/logger.h"
 #include "log/repeat_limiter.h"
@@ -92,6 +93,8 @@ class Supervisor final : public builtins::SessionOwner,
   void rpc_closed(const RunningService& service) override;
   void log_fail(const RunningService& service, const net::SocketAddress& peer,
                 std::string_view reason) override;
+  void sense(const RunningService& service, const net::SocketAddress& peer) override;
+  bool denied(const net::SocketAddress& peer) override;
   void end_session(builtins::Session& session) override;
   void tcpmux_request(builtins::Session& session, const std::string& name) override;
   void forward_failed(forward::Forwarder& forwarder, int error) override;
@@ -245,6 +248,8 @@ class Supervisor final : public builtins::SessionOwner,
   builtins::DatagramStats datagram_stats_;
   limits::ReplyBudget reply_budget_;  // UDP builtins' answers per source per second
   log::RepeatLimiter repeats_;
+  // The addresses sensors saw, refused by every service: kept across reloads.
+  limits::DenyList deny_list_;
   PolicyClock policy_clock_;  // the minute and load that access_times and max_load judge
   std::optional<loop::EventLoop::TimerId> repeat_timer_;
   std::optional<loop::EventLoop::TimerId> sweep_timer_;

@@ -643,14 +643,16 @@ TEST(Program, ABuiltinServiceNameWinsOverArgv0) {
 }
 
 TEST(Program, UnknownInternalService) {
-  EXPECT_EQ(only_error("auth stream tcp nowait root internal"),
-            "inetd.conf:1:29: error: unknown internal service \"auth\" (expected echo, discard, "
-            "chargen, daytime, time or tcpmux; for a port number, give the builtin's name after "
-            "\"internal\")");
-  EXPECT_EQ(only_error("7 stream tcp nowait root internal"),
-            "inetd.conf:1:26: error: unknown internal service \"7\" (expected echo, discard, "
-            "chargen, daytime, time or tcpmux; for a port number, give the builtin's name after "
-            "\"internal\")");
+  EXPECT_EQ(
+      only_error("auth stream tcp nowait root internal"),
+      "inetd.conf:1:29: error: unknown internal service \"auth\" (expected echo, discard, "
+      "chargen, daytime, time, tcpmux or sensor; for a port number, give the builtin's name after "
+      "\"internal\")");
+  EXPECT_EQ(
+      only_error("7 stream tcp nowait root internal"),
+      "inetd.conf:1:26: error: unknown internal service \"7\" (expected echo, discard, "
+      "chargen, daytime, time, tcpmux or sensor; for a port number, give the builtin's name after "
+      "\"internal\")");
 }
 
 TEST(Program, ArgumentsAfterABuiltinsArgv0AreIgnoredWithAWarning) {
@@ -1023,7 +1025,8 @@ TEST(RealLines, FreeBsdDefaultsWithEverythingEnabled) {
   EXPECT_EQ(messages(result),
             std::vector<std::string>{
                 "inetd.conf:31:29: error: unknown internal service \"auth\" (expected echo, "
-                "discard, chargen, daytime, time or tcpmux; for a port number, give the builtin's "
+                "discard, chargen, daytime, time, tcpmux or sensor; for a port number, give the "
+                "builtin's "
                 "name after \"internal\")"});
   EXPECT_EQ(names,
             (std::vector<std::string>{

@@ -170,7 +170,7 @@ TEST(XinetdMapping, TypeInternal) {
   EXPECT_EQ(spec.user, "nobody");
   EXPECT_EQ(refused(service("servers", "  type = INTERNAL\n  socket_type = stream\n  wait = no\n")),
             Strings{"x.conf:3:3: error: INTERNAL service \"servers\" is not a ninetd builtin "
-                    "(expected echo, discard, chargen, daytime, time or tcpmux)"});
+                    "(expected echo, discard, chargen, daytime, time, tcpmux or sensor)"});
   ParseResult r = parse(service("echo",
                                 "  type = INTERNAL\n  socket_type = dgram\n  wait = no\n"
                                 "  server = /bin/cat\n"));
