@@ -142,8 +142,8 @@ TEST(XinetdMapping, Flags) {
   spec = only_spec(finger("  flags = KEEPALIVE\n"));
   EXPECT_FALSE(spec.nodelay);
   EXPECT_TRUE(spec.keepalive);
-  ParseResult r = parse(finger("  flags = SENSOR\n"));
-  EXPECT_EQ(messages(r), Strings{"x.conf:8:11: warning: flag SENSOR is not supported by ninetd; "
+  ParseResult r = parse(finger("  flags = IDONLY\n"));
+  EXPECT_EQ(messages(r), Strings{"x.conf:8:11: warning: flag IDONLY is not supported by ninetd; "
                                  "it is ignored"});
   EXPECT_EQ(r.services.size(), 1u);
   EXPECT_EQ(refused(finger("  flags = FAST\n")),
@@ -230,18 +230,17 @@ TEST(XinetdMapping, Disable) {
 }
 
 // What a disabled block would use but ninetd does not, as written enabled.
-constexpr const char* kUnused = "  flags = SENSOR\n  deny_time = 5\n  only_from = localhost\n";
+constexpr const char* kUnused = "  flags = IDONLY\n  mdns = yes\n  only_from = localhost\n";
 
 TEST(XinetdMapping, AnEnabledBlockIsWarnedAboutWhatItDoesNotGet) {
   ParseResult r = parse(finger(kUnused));
   ASSERT_EQ(r.services.size(), 1u);
   EXPECT_EQ(
       messages(r),
-      (Strings{"x.conf:9:3: warning: deny_time is not supported by ninetd yet; it is "
-               "ignored",
+      (Strings{"x.conf:9:3: warning: mdns is not supported by ninetd yet; it is ignored",
                "x.conf:10:15: warning: only_from: \"localhost\" is a name, which ninetd "
                "does not look up: no client is served by it",
-               "x.conf:8:11: warning: flag SENSOR is not supported by ninetd; it is ignored"}));
+               "x.conf:8:11: warning: flag IDONLY is not supported by ninetd; it is ignored"}));
 }
 
 // xinetd reads a disabled block (its attributes' parsers run), then drops it
@@ -274,7 +273,7 @@ TEST(XinetdMapping, ADisabledBlockNeedsNothingButItsErrorsStay) {
   EXPECT_TRUE(r.switched_off.empty());
   EXPECT_TRUE(r.failed.empty());
   // What is written is still read: a mistake in it is an error.
-  r = parse(finger("  disable = yes\n  instances = many\n  deny_time = 5\n"));
+  r = parse(finger("  disable = yes\n  instances = many\n  groups = yes\n"));
   EXPECT_EQ(messages(r), Strings{"x.conf:9:15: error: instances must be a number from 1 to "
                                  "1000000000 or UNLIMITED, got \"many\""});
   EXPECT_TRUE(r.failed.empty());
@@ -286,9 +285,61 @@ TEST(XinetdMapping, ADisabledBlockNeedsNothingButItsErrorsStay) {
 }
 
 TEST(XinetdMapping, TheDefaultsOwnWarningsStayWhenTheirServiceIsOff) {
-  ParseResult r = parse("defaults\n{\n  deny_time = 5\n}\n" + finger("  disable = yes\n"));
-  EXPECT_EQ(messages(r), Strings{"x.conf:3:3: warning: deny_time is not supported by ninetd yet; "
+  ParseResult r = parse("defaults\n{\n  groups = yes\n}\n" + finger("  disable = yes\n"));
+  EXPECT_EQ(messages(r), Strings{"x.conf:3:3: warning: groups is not supported by ninetd yet; "
                                  "it is ignored"});
+}
+
+// xinetd's SENSOR: the service becomes the builtin sensor, whatever its
+// server says, with deny_time as its argument (config/deny_time.h).
+TEST(XinetdMapping, SensorIsTheBuiltinSensorWithItsDenyTime) {
+  ParseResult r = parse(service("ftp", std::string(kServer) +
+                                           "  type = UNLISTED\n  port = 2121\n  flags = SENSOR\n"
+                                           "  deny_time = 120\n"));
+  EXPECT_EQ(messages(r), Strings{"x.conf:7:3: warning: server is ignored: the service is a "
+                                 "SENSOR"});
+  ASSERT_EQ(r.services.size(), 1u);
+  const ServiceSpec& spec = r.services[0];
+  EXPECT_EQ(spec.builtin, Builtin::sensor);
+  EXPECT_EQ(spec.wait_mode, WaitMode::nowait);
+  EXPECT_EQ(spec.args, (Strings{"sensor", "120"}));
+  EXPECT_EQ(spec.display_name(), "ftp/tcp");
+  // From the defaults, and none at all (xinetd's 0: only logged).
+  r = parse("defaults\n{\n  deny_time = FOREVER\n}\n" +
+            service("ftp",
+                    "  type = UNLISTED\n  port = 2121\n  socket_type = stream\n"
+                    "  wait = no\n  flags = SENSOR\n"));
+  EXPECT_EQ(messages(r), Strings{});
+  ASSERT_EQ(r.services.size(), 1u);
+  EXPECT_EQ(r.services[0].args, (Strings{"sensor", "FOREVER"}));
+  r = parse(service("ftp",
+                    "  type = UNLISTED\n  port = 2121\n  socket_type = stream\n"
+                    "  wait = no\n  flags = SENSOR\n"));
+  ASSERT_EQ(r.services.size(), 1u);
+  EXPECT_EQ(r.services[0].args, (Strings{"sensor"}));
+}
+
+TEST(XinetdMapping, SensorMistakes) {
+  EXPECT_EQ(refused(service("ftp",
+                            "  type = UNLISTED\n  port = 2121\n  socket_type = stream\n"
+                            "  wait = no\n  flags = SENSOR\n  deny_time = soon\n")),
+            Strings{"x.conf:8:15: error: deny_time must be minutes from 0 to 525600, FOREVER "
+                    "or NEVER, got \"soon\""});
+  // Over UDP, as no ninetd builtin without a datagram form.
+  EXPECT_EQ(refused(service("ftp",
+                            "  type = UNLISTED\n  port = 2121\n  socket_type = dgram\n"
+                            "  wait = yes\n  flags = SENSOR\n")),
+            Strings{"x.conf:5:17: error: internal service sensor has no dgram form"});
+  // A service named as a builtin would be read back as that builtin.
+  EXPECT_EQ(refused(service("echo", "  socket_type = stream\n  wait = no\n  flags = SENSOR\n")),
+            Strings{"x.conf:5:3: error: flags = SENSOR on service echo: ninetd would read it as "
+                    "its builtin echo (give the service a port)"});
+  // Without SENSOR, deny_time means nothing: a warning for the service's own.
+  ParseResult r = parse(finger("  deny_time = 5\n"));
+  EXPECT_EQ(messages(r), Strings{"x.conf:8:3: warning: deny_time applies to a service with "
+                                 "flags = SENSOR only; it is ignored"});
+  EXPECT_EQ(r.services.size(), 1u);
+  EXPECT_EQ(messages(parse("defaults\n{\n  deny_time = 5\n}\n" + finger(""))), Strings{});
 }
 
 TEST(XinetdMapping, DefaultsEnabledAndDisabledByID) {
@@ -377,8 +428,9 @@ TEST(XinetdMapping, EveryNotYetAttributeWarnsByName) {
                                    " is not supported by ninetd yet; it is ignored"});
     EXPECT_EQ(r.services.size(), 1u) << row.name;
   }
-  EXPECT_GE(rows, 4);
+  EXPECT_GE(rows, 3);
   EXPECT_EQ(find_attribute("redirect")->support, Support::mapped);
+  EXPECT_EQ(find_attribute("deny_time")->support, Support::mapped);
 }
 
 TEST(XinetdMapping, BannersAccessTimesAndMaxLoad) {

@@ -109,7 +109,8 @@ constexpr std::array<AttributeRow, 45> kAttributes{{
      [](Mapper& m, const Setting& s) { m.set_log_flags(s, false); }, "HOST, USERID, ATTEMPT"},
     {"access_times", kAssign, 1, kAny, Scope::both, Support::mapped,
      [](Mapper& m, const Setting& s) { m.set_access_times(s); }, "hour:min-hour:min ranges"},
-    not_yet("deny_time", kAssign, 1, 1, Scope::both, "minutes, FOREVER or NEVER"),
+    {"deny_time", kAssign, 1, 1, Scope::both, Support::mapped,
+     [](Mapper& m, const Setting& s) { m.deny_time = &s; }, "minutes, FOREVER or NEVER"},
     not_yet("libwrap", kAssign, 1, 1, Scope::service, "a tcp_wrappers service name"),
     not_yet("mdns", kAssign, 1, 1, Scope::both, "yes or no"),
 }};

@@ -6,13 +6,14 @@
 #include <array>
 
 #include "builtins/table.h"
+#include "config/deny_time.h"
 #include "config/policy_fields.h"
 #include "config/xinetd/address.h"
 
 namespace ninetd::config::xinetd {
 namespace {
 
-enum class FlagEffect { v4, v6, name_in_args, nodelay, keepalive, silent, not_supported };
+enum class FlagEffect { v4, v6, name_in_args, nodelay, keepalive, sensor, silent, not_supported };
 
 struct FlagRow {
   std::string_view name;
@@ -33,7 +34,7 @@ constexpr std::array<FlagRow, 12> kFlags{{
     {"INTERCEPT", FlagEffect::not_supported},
     {"IDONLY", FlagEffect::not_supported},
     {"NOLIBWRAP", FlagEffect::not_supported},
-    {"SENSOR", FlagEffect::not_supported},
+    {"SENSOR", FlagEffect::sensor},
     {"LABELED", FlagEffect::not_supported},
 }};
 
@@ -272,6 +273,9 @@ Mapper::Flags Mapper::read_flags() {
       case FlagEffect::keepalive:
         spec().keepalive = true;
         break;
+      case FlagEffect::sensor:
+        out.sensor = true;
+        break;
       case FlagEffect::silent:
         break;
       case FlagEffect::not_supported:
@@ -395,6 +399,26 @@ void Mapper::map_user(const Types& types) {
   if (group != nullptr) spec().group = group->values[0].text;
 }
 
+// xinetd: SENSOR makes the service INTERNAL "no matter what is typed"; its
+// clients are refused by every service for deny_time (default 0: only logged).
+void Mapper::map_sensor() {
+  if (server != nullptr)
+    warning(*server, server->name, "server is ignored: the service is a SENSOR");
+  if (server_args != nullptr && !server_args->values.empty())
+    warning(*server_args, server_args->name, "server_args is ignored: the service is a SENSOR");
+  const Word& name = block_.name;
+  if (builtin_from_name(spec().service)) {
+    fields_.error(flags_word(), 0,
+                  fmt::format("flags = SENSOR on service {}: ninetd would read it as its builtin "
+                              "{} (give the service a port)",
+                              name.text, spec().service));
+    return;
+  }
+  std::vector<Word> argv{Word{"sensor", name.line, name.column}};
+  if (deny_time != nullptr) argv.push_back(deny_time->values[0]);
+  fields_.parse_program(Word{"internal", name.line, name.column}, argv);
+}
+
 void Mapper::map_internal(const Setting* args) {
   if (server != nullptr)
     warning(*server, server->name, "server is ignored: the service is INTERNAL");
@@ -428,6 +452,7 @@ void Mapper::map_redirect(const Types& types) {
 // argv0 is the server's basename, or with NAMEINARGS server_args' first word.
 void Mapper::map_program(const Types& types, const Flags& given) {
   if (redirect != nullptr) return map_redirect(types);
+  if (types.sensor) return map_sensor();
   if (types.internal) {
     map_internal(server_args);
     return;
@@ -471,6 +496,24 @@ void Mapper::map_bind(std::vector<std::string>& hosts) {
     return;
   }
   hosts.assign(1, bind->values[0].text);
+}
+
+// deny_time is the sensor's argument (config/deny_time.h); without SENSOR it
+// means nothing, as in xinetd, and only a service's own is warned about.
+void Mapper::check_deny_time(bool sensor) {
+  if (deny_time == nullptr) return;
+  const Word& value = deny_time->values[0];
+  if (!parse_deny_time(value.text)) {
+    error(*deny_time, value,
+          fmt::format("deny_time must be minutes from 0 to {}, FOREVER or NEVER, got \"{}\"",
+                      kMaxDenyMinutes, value.text));
+    deny_time = nullptr;
+    return;
+  }
+  if (!sensor && !deny_time->from_defaults)
+    warning(*deny_time, deny_time->name,
+            "deny_time applies to a service with flags = SENSOR only; it is ignored");
+  if (!sensor) deny_time = nullptr;
 }
 
 // The daemon checks a client's address where it sees the client: a stream
@@ -537,6 +580,9 @@ MapResult Mapper::run(const std::vector<Setting>& settings) {
   off_ = switched_off();
   Types types = read_types();
   Flags read = read_flags();
+  check_deny_time(read.sensor);
+  types.sensor = read.sensor;
+  types.internal = types.internal || read.sensor;
   std::vector<std::string> hosts;
   fields_.parse_protocol(protocol_word(read));
   map_service_name(types, hosts);

@@ -57,6 +57,7 @@ class Mapper {
   const Setting* access_times = nullptr;
   const Setting* max_load = nullptr;
   const Setting* redirect = nullptr;
+  const Setting* deny_time = nullptr;
 
   // The handlers that set the spec at once.
   void set_bind(const Setting& setting);
@@ -83,11 +84,13 @@ class Mapper {
     bool unlisted = false;
     bool tcpmux = false;
     bool tcpmux_plus = false;
+    bool sensor = false;  // flags = SENSOR: internal, the builtin sensor
   };
   struct Flags {
     bool v4 = false;
     bool v6 = false;
     bool name_in_args = false;
+    bool sensor = false;
   };
 
   // Reports a problem of log_settings.h's parsers at the setting's file.
@@ -105,9 +108,11 @@ class Mapper {
   void map_wait(const Types& types);
   void map_user(const Types& types);
   void map_internal(const Setting* args);
+  void map_sensor();
   void map_redirect(const Types& types);
   void map_program(const Types& types, const Flags& given);
   void map_bind(std::vector<std::string>& hosts);
+  void check_deny_time(bool sensor);
   void check_access();
   void check_policy();
   Word where() const { return block_.name; }
