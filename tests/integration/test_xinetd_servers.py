@@ -448,6 +448,37 @@ s.sendto(b"%d " % os.getpid() + data, peer)
     assert ": warning: " not in ninetd.log() and ": error: " not in ninetd.log(), ninetd.log()
 
 
+def test_a_sensor_has_every_service_refuse_its_clients(ninetd):
+    """flags = SENSOR (xinetd's): the sensor serves nobody, and a client that touches it is
+    refused by every service for deny_time minutes, other addresses still served. A sensor
+    without deny_time (xinetd's 0) only logs."""
+    sensor, quiet, served = free_port(), free_port(), free_port()
+    conf = (service("ftp-sensor", type="UNLISTED", port=sensor, bind="127.0.0.1",
+                    socket_type="stream", wait="no", flags="SENSOR", deny_time=10)
+            + service("log-only", type="UNLISTED", port=quiet, bind="127.0.0.1",
+                      socket_type="stream", wait="no", flags="SENSOR")
+            + cat("served", served))
+    ninetd.start(conf, xinetd=True,
+                 expect=[f"ftp-sensor/tcp: listening on 127.0.0.1:{sensor} "
+                         "(stream, nowait, internal sensor)"])
+    assert exchange_from("127.0.0.3", quiet) == b""
+    ninetd.wait_log("warning: log-only/tcp: 127.0.0.3 touched the sensor (deny time NEVER: not "
+                    "refused elsewhere)\n")
+    assert exchange_from("127.0.0.3", served) == b"hello\n"
+    assert exchange_from("127.0.0.2", served) == b"hello\n"
+    assert exchange_from("127.0.0.2", sensor) == b""
+    ninetd.wait_log("warning: ftp-sensor/tcp: 127.0.0.2 touched the sensor; every service "
+                    "refuses it for 10 minutes\n")
+    assert exchange_from("127.0.0.2", served) == b""
+    ninetd.wait_log("warning: served/tcp: refused 127.0.0.2: on the deny list (a sensor saw "
+                    "it)\n")
+    assert exchange_from("127.0.0.1", served) == b"hello\n"
+    where, counters = table_row(ninetd, "ftp-sensor/tcp")
+    assert counters["connections"] == 1 and counters["refused"] == 1, counters
+    where, counters = table_row(ninetd, "served/tcp")
+    assert counters["refused"] == 1, counters
+
+
 # ---------------------------------------------------------------- disable and id
 
 
