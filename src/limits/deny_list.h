@@ -25,7 +25,7 @@ class DenyList {
     unchanged,  // listed already until later (or for ever)
     full,       // not listed: the list holds max_entries addresses
   };
-  static constexpr std::size_t kDefaultMaxEntries = 4096;
+  static constexpr std::size_t kDefaultMaxEntries = 10240;  // xinetd's MAX_GLOBAL_NO_ACCESS
 
   explicit DenyList(std::size_t max_entries = kDefaultMaxEntries) : max_entries_(max_entries) {}
 
