@@ -10,8 +10,8 @@ import socket
 import pytest
 
 from conftest import (TIMEOUT, closed_unanswered, exchange_from, free_port, git, ipv6_available,
-                      lines_of, read_line, read_to_eof, refused, tcp_exchange, tftp_get, udp_socket,
-                      write_script)
+                      lines_of, nothing_pending, read_line, read_to_eof, refused, tcp_exchange,
+                      tftp_get, udp_socket, write_script)
 
 
 def service(name, **attributes):
@@ -448,16 +448,45 @@ s.sendto(b"%d " % os.getpid() + data, peer)
     assert ": warning: " not in ninetd.log() and ": error: " not in ninetd.log(), ninetd.log()
 
 
+def test_a_dgram_server_is_not_started_for_a_source_a_sensor_saw(ninetd, pubdir):
+    """A wait = yes datagram service: the daemon sees the first waiting datagram's source
+    before it starts the server, and drops that datagram when a sensor listed the source."""
+    sensor, port = free_port(), free_port()
+    reply = write_script(pubdir, "reply", """#!/usr/bin/python3
+import socket
+s = socket.socket(fileno=0)
+data, peer = s.recvfrom(65536)
+s.sendto(b"served " + data, peer)
+""")
+    conf = (service("ftp-sensor", type="UNLISTED", port=sensor, bind="127.0.0.1",
+                    socket_type="stream", wait="no", flags="SENSOR", deny_time="FOREVER")
+            + service("reply", type="UNLISTED", port=port, bind="127.0.0.1", socket_type="dgram",
+                      protocol="udp", wait="yes", user="root", server=reply))
+    ninetd.start(conf, xinetd=True)
+    assert exchange_from("127.0.0.2", sensor) == b""
+    ninetd.wait_log("ftp-sensor/tcp: 127.0.0.2 touched the sensor; every service refuses it "
+                    "for ever\n")
+    with udp_socket("127.0.0.2") as listed, udp_socket("127.0.0.1") as other:
+        listed.sendto(b"ping", ("127.0.0.1", port))
+        other.sendto(b"pong", ("127.0.0.1", port))
+        assert other.recvfrom(100)[0] == b"served pong"
+        assert nothing_pending(listed)
+    ninetd.wait_log("reply/udp: dropped 1 datagram from clients the allow and deny lists "
+                    "refuse\n")
+
+
 def test_a_sensor_has_every_service_refuse_its_clients(ninetd):
     """flags = SENSOR (xinetd's): the sensor serves nobody, and a client that touches it is
     refused by every service for deny_time minutes, other addresses still served. A sensor
     without deny_time (xinetd's 0) only logs."""
-    sensor, quiet, served = free_port(), free_port(), free_port()
+    sensor, quiet, served, echo = free_port(), free_port(), free_port(), free_port()
     conf = (service("ftp-sensor", type="UNLISTED", port=sensor, bind="127.0.0.1",
                     socket_type="stream", wait="no", flags="SENSOR", deny_time=10)
             + service("log-only", type="UNLISTED", port=quiet, bind="127.0.0.1",
                       socket_type="stream", wait="no", flags="SENSOR")
-            + cat("served", served))
+            + cat("served", served)
+            + service("echo", id="echo-dgram", type="INTERNAL UNLISTED", port=echo,
+                      bind="127.0.0.1", socket_type="dgram", wait="yes"))
     ninetd.start(conf, xinetd=True,
                  expect=[f"ftp-sensor/tcp: listening on 127.0.0.1:{sensor} "
                          "(stream, nowait, internal sensor)"])
@@ -473,6 +502,13 @@ def test_a_sensor_has_every_service_refuse_its_clients(ninetd):
     ninetd.wait_log("warning: served/tcp: refused 127.0.0.2: on the deny list (a sensor saw "
                     "it)\n")
     assert exchange_from("127.0.0.1", served) == b"hello\n"
+    # A datagram builtin answers no listed source either; the socket's queue is in order, so
+    # once the other source's answer is in, the listed one's datagram was dropped.
+    with udp_socket("127.0.0.2") as listed, udp_socket("127.0.0.1") as other:
+        listed.sendto(b"ping", ("127.0.0.1", echo))
+        other.sendto(b"pong", ("127.0.0.1", echo))
+        assert other.recvfrom(100)[0] == b"pong"
+        assert nothing_pending(listed)
     where, counters = table_row(ninetd, "ftp-sensor/tcp")
     assert counters["connections"] == 1 and counters["refused"] == 1, counters
     where, counters = table_row(ninetd, "served/tcp")
