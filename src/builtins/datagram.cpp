@@ -49,7 +49,17 @@ bool is_loopback(const net::SocketAddress& source) {
   return false;
 }
 
-namespace {}  // namespace
+namespace {
+
+// A source a sensor saw (daemon/supervisor_sensor.cpp) gets no answer.
+bool denied_by_sensor(const limits::DenyList* list, const net::SocketAddress& source,
+                      limits::RateWindow::TimePoint now) {
+  if (list == nullptr || list->size() == 0) return false;
+  int family = source.family();
+  return (family == AF_INET || family == AF_INET6) && list->denies(source.unmapped().ip(), now);
+}
+
+}  // namespace
 
 void answer_datagrams(int fd, config::Builtin kind, DatagramGuard& guard, DatagramStats& stats,
                       limits::RateWindow::TimePoint now) {
@@ -61,8 +71,9 @@ void answer_datagrams(int fd, config::Builtin kind, DatagramGuard& guard, Datagr
     ssize_t n =
         ::recvfrom(fd, buffer, sizeof(buffer), MSG_DONTWAIT, source.get(), source.length_pointer());
     if (n < 0) return;  // EAGAIN: drained; anything else: nothing to answer
-    if (guard.access != nullptr &&
-        net::check_peer(*guard.access, source) != limits::AccessList::Verdict::allowed) {
+    if ((guard.access != nullptr &&
+         net::check_peer(*guard.access, source) != limits::AccessList::Verdict::allowed) ||
+        denied_by_sensor(guard.denied, source, now)) {
       ++stats.refused_by_access;
       continue;
     }

@@ -12,6 +12,7 @@
 
 #include "config/service_spec.h"
 #include "limits/access_list.h"
+#include "limits/deny_list.h"
 #include "limits/rate_window.h"
 #include "limits/reply_budget.h"
 #include "net/socket_address.h"
@@ -37,6 +38,7 @@ struct DatagramGuard {
   limits::RateWindow* rate;  // null: no rate
   limits::ReplyBudget& budget;
   const limits::AccessList* access = nullptr;  // null: anyone
+  const limits::DenyList* denied = nullptr;    // the sensors' list; null: none
 };
 
 // Answers up to a batch of waiting datagrams on `fd` without blocking.

@@ -46,7 +46,7 @@ std::span<const char> time_answer(std::span<const char>, Scratch scratch) {
 using config::Builtin;
 
 // In config::Builtin's order (checked below), so a row is found by its id.
-constexpr std::array<BuiltinRow, 7> kRows{{
+constexpr std::array<BuiltinRow, 8> kRows{{
     // id, name, stream style, session input, client first, generator, answer, datagram
     {Builtin::echo, "echo", StreamStyle::session, ClientInput::echo, true, nullptr, echo_answer,
      true},
@@ -63,6 +63,10 @@ constexpr std::array<BuiltinRow, 7> kRows{{
     // The daemon's own counters for Prometheus (status/metrics_text.h), over HTTP.
     {Builtin::metrics, "metrics", StreamStyle::session, ClientInput::http_request, true, nullptr,
      nullptr, false},
+    // xinetd's SENSOR: the listener adds each client to the deny list and
+    // closes it (daemon/service_listener.cpp); it is never served.
+    {Builtin::sensor, "sensor", StreamStyle::answer, ClientInput::drop, false, nullptr, nullptr,
+     false},
 }};
 
 constexpr bool rows_in_id_order() {

@@ -33,4 +33,13 @@ bool has_errors(const std::vector<Diagnostic>& diagnostics) {
                      [](const Diagnostic& d) { return d.severity == Severity::error; });
 }
 
+void drop_warnings(std::vector<Diagnostic>& diagnostics, std::size_t from) {
+  if (from >= diagnostics.size()) return;
+  auto first = diagnostics.begin() + static_cast<std::ptrdiff_t>(from);
+  diagnostics.erase(
+      std::remove_if(first, diagnostics.end(),
+                     [](const Diagnostic& d) { return d.severity == Severity::warning; }),
+      diagnostics.end());
+}
+
 }  // namespace ninetd::config

@@ -27,4 +27,9 @@ struct Diagnostic {
 
 bool has_errors(const std::vector<Diagnostic>& diagnostics);
 
+// Drops the warnings from index `from` on: those about a service that is
+// switched off, whose settings are not used (xinetd's disable = yes, its
+// defaults' enabled and disabled, an "off" key=value entry). Errors stay.
+void drop_warnings(std::vector<Diagnostic>& diagnostics, std::size_t from);
+
 }  // namespace ninetd::config

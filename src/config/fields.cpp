@@ -11,6 +11,7 @@
 #include <optional>
 
 #include "builtins/table.h"
+#include "config/deny_time.h"
 
 namespace ninetd::config {
 namespace {
@@ -472,6 +473,18 @@ void FieldParser::parse_user(const Word& word) {
   spec_.user = std::string(text);
 }
 
+// "internal sensor [deny-time]": the sensor's one argument is how long the
+// clients it sees are refused (config/deny_time.h), NEVER when left out.
+void FieldParser::parse_sensor_args(std::span<const Word> args) {
+  if (args.size() > 2)
+    error(args[2], 0, "the sensor takes one argument, its deny time; more are given");
+  if (args.size() == 2 && !parse_deny_time(args[1].text))
+    error(args[1], 0,
+          fmt::format("the sensor's deny time must be minutes from 0 to {}, FOREVER or NEVER, "
+                      "got \"{}\"",
+                      kMaxDenyMinutes, args[1].text));
+}
+
 void FieldParser::parse_program(const Word& word, std::span<const Word> args) {
   spec_.program_place = {word.line, word.column};
   for (const Word& arg : args) spec_.args.push_back(arg.text);
@@ -502,6 +515,7 @@ void FieldParser::parse_program(const Word& word, std::span<const Word> args) {
       return;
     }
     spec_.builtin = *builtin;
+    if (*builtin == Builtin::sensor) return parse_sensor_args(args);
     if (spec_.args.size() > 1)
       warning(args[1], 0, fmt::format("arguments of internal service {} are ignored", name));
     return;

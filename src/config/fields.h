@@ -62,6 +62,7 @@ class FieldParser {
   void parse_user(const Word& word);
   // The program ("internal" or an absolute path) and its argv, argv0 first.
   void parse_program(const Word& program, std::span<const Word> args);
+  void parse_sensor_args(std::span<const Word> args);
   // xinetd's redirect = HOST PORT (redirect_fields.cpp): the target checked
   // for its form; names are looked up by the loader.
   void set_redirect(const Word& host, const Word& port);

@@ -108,11 +108,15 @@ ParseResult parse_config(std::string_view text, const std::string& file) {
     }
     FailedEntry failed;
     bool switched_off = false;
+    std::size_t first_diagnostic = result.diagnostics.size();
     auto specs =
         entry.key_values
             ? parse_key_values(file, entry, default_host, result.diagnostics, failed, switched_off)
             : parse_classic(file, entry, default_host, result.diagnostics, failed);
     if (specs.empty() && !switched_off) result.failed.push_back(std::move(failed));
+    // Written "off": its settings are checked, but not warned about.
+    if (entry.key_values && entry.words.size() > 1 && entry.words[1].text == "off")
+      drop_warnings(result.diagnostics, first_diagnostic);
     for (auto& spec : specs) {
       if (switched_off)
         result.switched_off.push_back({result.services.size(), std::move(spec)});

@@ -34,7 +34,17 @@ enum class WaitMode : std::uint8_t { wait, nowait };
 
 // The builtins' names for the configuration; what each does is its row in
 // builtins/table.cpp (in this order).
-enum class Builtin : std::uint8_t { none, echo, discard, chargen, daytime, time, tcpmux, metrics };
+enum class Builtin : std::uint8_t {
+  none,
+  echo,
+  discard,
+  chargen,
+  daytime,
+  time,
+  tcpmux,
+  metrics,
+  sensor
+};
 
 const char* to_string(SocketType type);
 std::string_view to_string(Builtin builtin);

@@ -80,9 +80,17 @@ void ServiceListener::reconsider() {
       state_ != ServiceState::at_daemon_limit)
     return;
   unsigned max = service_.service().limits.max_child;
-  if (max > 0 && service_.children >= max)
+  if (max > 0 && service_.children >= max) {
+    // Clients now wait in the kernel's queue, unseen: said once as the
+    // service reaches its limit (xinetd logs each client it closes for it,
+    // "FAIL: service_limit"; ninetd closes none).
+    if (state_ == ServiceState::listening)
+      log_repeated(false, "at child limit",
+                   "{}: {} {}, its limit; new clients wait in the listen queue until one ends",
+                   service_.name(), service_.children,
+                   service_.runs_in_loop() ? "sessions open" : "servers running");
     set_state(ServiceState::at_child_limit);
-  else if (!service_.runs_in_loop() && owner_.at_children_cap())
+  } else if (!service_.runs_in_loop() && owner_.at_children_cap())
     set_state(ServiceState::at_daemon_limit);
   else
     set_state(ServiceState::listening);
@@ -280,17 +288,18 @@ void ServiceListener::on_event(std::uint32_t) {
   accept_connections();
 }
 
-// A service over its nowait.N rate pauses until its minute ends, leaving later
+// A service over its rate (nowait.N) pauses until its minute ends, leaving later
 // clients in the kernel's queue rather than refusing them.
 bool ServiceListener::pause_if_over_rate() {
   Clock::time_point now = Clock::now();
   limits::RateWindow* rate = service_.admission.rate();
   if (rate == nullptr || !rate->full(now)) return false;
   auto wait = std::chrono::duration_cast<milliseconds>(rate->window_end() - now);
-  log::warning(
-      "{}: more than {} connections in a minute; service paused for {} s "
-      "(raise the limit with nowait.N)",
-      service_.name(), service_.service().limits.max_per_minute, (wait.count() + 999) / 1000);
+  // The rate may have been written as nowait.N, rate =, xinetd's cps or -R:
+  // the line names none of them, so that it is true for every one.
+  log::warning("{}: more than {} connections in a minute, its rate; service paused for {} s",
+               service_.name(), service_.service().limits.max_per_minute,
+               (wait.count() + 999) / 1000);
   pause(ServiceState::paused_by_rate, wait);
   return true;
 }
@@ -341,6 +350,12 @@ void ServiceListener::accept_connections() {
       }
     }
     ++service_.counters.connections;
+    if (service_.service().builtin == config::Builtin::sensor) {  // never served
+      service_.refuse(status::Refusal::sensor, peer);
+      log_fail(peer, "address");
+      owner_.sense(service_, peer);
+      continue;
+    }
     const services::ConnectionPolicy* policy = service_.service().policy();
     // xinetd's banner goes to every connection, before any check decides.
     write_banner(connection.get(), policy, config::BannerKind::always);
@@ -396,9 +411,18 @@ bool ServiceListener::within_policy(const net::SocketAddress& peer) {
   return false;
 }
 
-// access_times and max_load, the service-wide rate (nowait.N) and FreeBSD's
-// per-source limits; a connection refused by any is closed at once.
+// The sensors' deny list, access_times and max_load, the service-wide rate
+// (nowait.N) and FreeBSD's per-source limits; a connection refused by any is
+// closed at once.
 bool ServiceListener::admit(int fd, const net::SocketAddress& peer, Client& client) {
+  if (owner_.denied(peer)) {
+    service_.refuse(status::Refusal::deny_list, peer);
+    // xinetd's reason: its sensor check is part of the address check.
+    if (log_fail(peer, "address")) return false;
+    log_repeated(false, "refused: deny list", "{}: refused {}: on the deny list (a sensor saw it)",
+                 service_.name(), log::escaped(peer.unmapped().ip()));
+    return false;
+  }
   if (!within_policy(peer)) return false;
   limits::Admission& admission = service_.admission;
   if (!admission.limits_anything()) return true;

@@ -74,6 +74,10 @@ class ListenerOwner {
   // its FAIL line. Called only for a service with log_on_failure flags.
   virtual void log_fail(const RunningService& service, const net::SocketAddress& peer,
                         std::string_view reason) = 0;
+  // xinetd's SENSOR: a client of a sensor service goes on the deny list,
+  // which every service checks (denied) before it admits a client.
+  virtual void sense(const RunningService& /*service*/, const net::SocketAddress& /*peer*/) {}
+  virtual bool denied(const net::SocketAddress& /*peer*/) { return false; }
 };
 
 class ServiceListener final : public loop::EventHandler {

@@ -56,6 +56,9 @@ std::string rows(const ServiceSpec& spec, bool served) {
   std::string out = field("family", family_words(spec.family));
   if (spec.builtin != config::Builtin::none)
     out += field("builtin", {std::string(config::to_string(spec.builtin))});
+  // The sensor's one argument, which its builtin field does not say.
+  if (spec.builtin == config::Builtin::sensor)
+    out += field("deny_time", {spec.args.size() > 1 ? spec.args[1] : "NEVER"});
   for (const config::KeyWriter& row : config::key_writers()) {
     std::vector<std::string> values;
     if (skip.contains(row.key) || !row.values(spec, values)) continue;

@@ -126,7 +126,7 @@ void Supervisor::log_repeat_summaries() {
 void Supervisor::answer_datagrams(RunningService& service) {
   if (drop_datagrams_by_policy(service)) return;
   builtins::DatagramGuard guard{guarded_ports_, service.admission.rate(), reply_budget_,
-                                service.access.get()};
+                                service.access.get(), &deny_list_};
   builtins::DatagramStats before = datagram_stats_;
   builtins::answer_datagrams(service.listener.fd(), service.service().builtin, guard,
                              datagram_stats_, Clock::now());
@@ -298,8 +298,11 @@ std::optional<std::uint64_t> Supervisor::datagram_to_serve(
   int fd = service.listener.fd();
   std::uint64_t dropped = 0;
   std::optional<PeekedDatagram> first = peek_datagram(fd);
-  while (service.access && first &&
-         net::check_peer(*service.access, first->source) != limits::AccessList::Verdict::allowed) {
+  auto refused = [&](const net::SocketAddress& from) {
+    return denied(from) || (service.access && net::check_peer(*service.access, from) !=
+                                                  limits::AccessList::Verdict::allowed);
+  };
+  while (first && refused(first->source)) {
     if (log::logs_fail(service.service().log_on_failure))
       log_fail(service, first->source, "address");
     char byte = 0;
@@ -311,7 +314,7 @@ std::optional<std::uint64_t> Supervisor::datagram_to_serve(
     source = first->source;
     return first->fingerprint;
   }
-  if (service.access) return std::nullopt;
+  if (service.access || dropped > 0) return std::nullopt;
   return 0;
 }
 

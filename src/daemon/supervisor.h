@@ -26,6 +26,7 @@
 #include "daemon/socket_handover.h"
 #include "daemon/wrap_checker.h"
 #include "forward/forwarder.h"
+#include "limits/deny_list.h"
 #include "limits/reply_budget.h"
 #include "log/logger.h"
 #include "log/repeat_limiter.h"
@@ -106,6 +107,8 @@ class Supervisor final : public builtins::SessionOwner,
   void rpc_closed(const RunningService& service) override;
   void log_fail(const RunningService& service, const net::SocketAddress& peer,
                 std::string_view reason) override;
+  void sense(const RunningService& service, const net::SocketAddress& peer) override;
+  bool denied(const net::SocketAddress& peer) override;
   void end_session(builtins::Session& session) override;
   void tcpmux_request(builtins::Session& session, const std::string& name) override;
   void forward_failed(forward::Forwarder& forwarder, int error) override;
@@ -205,6 +208,9 @@ class Supervisor final : public builtins::SessionOwner,
   // `peer`: the client's address as accepted; null for a server given the socket itself.
   std::optional<pid_t> launch_server(RunningService& service, int fd,
                                      const net::SocketAddress* peer, Client client);
+  // A tcpmux client refused because its service is at its child limit:
+  // its FAIL line (service_limit) or a warning.
+  void refuse_at_limit(RunningService& service, const net::SocketAddress& peer);
   // Counts a running server or session in its service's new per-source table.
   void count_again(RunningService& service, Client& client) const;
   // After a reload replaced a service's per-source table: count its running
@@ -268,6 +274,8 @@ class Supervisor final : public builtins::SessionOwner,
   builtins::DatagramStats datagram_stats_;
   limits::ReplyBudget reply_budget_;  // UDP builtins' answers per source per second
   log::RepeatLimiter repeats_;
+  // The addresses sensors saw, refused by every service: kept across reloads.
+  limits::DenyList deny_list_;
   PolicyClock policy_clock_;  // the minute and load that access_times and max_load judge
   std::optional<loop::EventLoop::TimerId> repeat_timer_;
   std::optional<loop::EventLoop::TimerId> sweep_timer_;

@@ -8,6 +8,7 @@
 #include "daemon/supervisor.h"
 #include "log/escape.h"
 #include "log/logger.h"
+#include "log/service_lines.h"
 
 namespace ninetd::daemon {
 
@@ -111,8 +112,11 @@ void Supervisor::tcpmux_request(builtins::Session& session, const std::string& n
   }
   ++target.counters.connections;
   Client client{peer, {}, false};
+  // The one place a client is refused for a child limit: the tcpmux request
+  // has been read, and the client waits for an answer, not in a queue.
   unsigned max = target.service().limits.max_child;
   if (max > 0 && target.children >= max) {
+    refuse_at_limit(target, peer);
     target.refuse(status::Refusal::busy, peer);
     return reply("-Service busy\r\n");
   }
@@ -120,6 +124,14 @@ void Supervisor::tcpmux_request(builtins::Session& session, const std::string& n
   if (!target.listener.admit(connection.get(), peer, client)) return reply("-Service busy\r\n");
   if (target.service().tcpmux_plus) reply("+Go\r\n");
   launch_server(target, connection.get(), &peer, std::move(client));
+}
+
+void Supervisor::refuse_at_limit(RunningService& service, const net::SocketAddress& peer) {
+  if (log::logs_fail(service.service().log_on_failure))
+    return log_fail(service, peer, "service_limit");
+  log_repeated(log::Level::warning, service, "refused: child limit",
+               "{}: refused {}: {} servers running, its limit", service.name(),
+               log::escaped(peer.unmapped().ip()), service.children);
 }
 
 void Supervisor::count_again(RunningService& service, Client& client) const {

@@ -6,7 +6,8 @@ namespace ninetd::status {
 namespace {
 
 constexpr std::array<std::string_view, kRefusalKinds> kNames{
-    "access", "libwrap", "per_source_limit", "per_source_rate", "rate", "time", "load", "busy",
+    "access", "libwrap", "per_source_limit", "per_source_rate", "rate", "time",
+    "load",   "busy",    "deny_list",        "sensor",
 };
 
 }  // namespace

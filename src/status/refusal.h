@@ -18,8 +18,10 @@ enum class Refusal : std::uint8_t {
   time,              // outside access_times
   load,              // the machine's load above max_load
   busy,              // tcpmux: the named service is at its child limit
+  deny_list,         // a sensor listed the client's address (xinetd's deny_time)
+  sensor,            // the client touched this sensor: never served
 };
-inline constexpr std::size_t kRefusalKinds = 8;
+inline constexpr std::size_t kRefusalKinds = 10;
 
 // "access", "per_source_limit", ...: one word, fit for a metric label.
 std::string_view name(Refusal reason);

@@ -39,6 +39,28 @@ def test_unknown_attribute_is_an_error_and_unsupported_a_warning(tmp_path):
     assert f"{conf}:10:3: warning: mdns is not supported by ninetd yet; it is ignored" in r.stderr
 
 
+def test_a_disabled_block_checks_clean_but_its_errors_count(tmp_path):
+    """As xinetd, which drops a disabled service before checking what it leaves out: a
+    disabled block says nothing about what it would not use (a SENSOR flag, deny_time, a
+    missing server), and -t exits 0; a mistake written in it is still an error."""
+    conf = tmp_path / "xinetd.conf"
+    conf.write_text("service ftp-sensor\n{\n  disable = yes\n  flags = SENSOR\n"
+                    "  deny_time = 120\n  socket_type = stream\n}\n"
+                    "service finger\n{\n  disable = yes\n  socket_type = stream\n  wait = no\n"
+                    "  user = nobody\n  server = /usr/sbin/in.fingerd\n  mdns = yes\n}\n")
+    r = check_xinetd(str(conf))
+    assert r.returncode == 0, r.stderr
+    assert r.stderr == ""
+    assert r.stdout.splitlines()[-1] == (f"{conf}: 0 services on 0 sockets (0 internal, 0 "
+                                         "through tcpmux); 0 errors, 0 warnings"), r.stdout
+    assert "service=finger/tcp from=" in r.stdout and " status=off " in r.stdout, r.stdout
+    conf.write_text("service finger\n{\n  disable = yes\n  instances = lots\n  mdns = yes\n}\n")
+    r = check_xinetd(str(conf))
+    assert r.returncode == 1
+    assert r.stderr == (f"{conf}:4:15: error: instances must be a number from 1 to 1000000000 "
+                        'or UNLIMITED, got "lots"\n'), r.stderr
+
+
 def test_includedir_services_run_with_the_defaults(ninetd, tmp_path):
     echo, cat = free_port(), free_port()
     drop = tmp_path / "xinetd.d"

@@ -8,7 +8,8 @@ import re
 import socket
 import stat
 
-from conftest import TIMEOUT, exchange_from, free_port, tcp_exchange, wait_until
+from conftest import (TIMEOUT, exchange_from, free_port, read_line, read_to_eof, tcp_exchange,
+                      wait_until)
 
 # Logging defaults as Debian systems commonly set them (the stock xinetd.conf names this
 # log_type in a comment as xinetd's default).
@@ -215,3 +216,32 @@ def test_policy_refusals_are_fail_lines_with_xinetds_reasons(ninetd, tmp_path):
     ninetd.wait_log("busy/tcp: FAIL reason=load from=127.0.0.1\n")
     ninetd.wait_log("later/tcp: FAIL reason=time from=127.0.0.1\n")
     assert "refused 127.0.0.1" not in ninetd.log()
+
+
+def test_a_tcpmux_client_over_instances_is_refused_with_a_fail_line(ninetd, tmp_path):
+    """The one place ninetd refuses a client for a child limit: a tcpmux client has sent its
+    request and waits for an answer, not in a listen queue. It gets "-Service busy" and, with
+    log_on_failure flags, xinetd's FAIL line with reason service_limit; without them, a
+    warning."""
+    port = free_port()
+    hold = script(tmp_path, "hold", "echo started\nread line\necho \"bye $line\"\n")
+    tcpmux = ("service tcpmux\n{\n  type = INTERNAL UNLISTED\n  port = %d\n  bind = 127.0.0.1\n"
+              "  socket_type = stream\n  protocol = tcp\n  wait = no\n}\n" % port)
+    muxed = ("service %s\n{\n  type = TCPMUX\n  socket_type = stream\n  protocol = tcp\n"
+             "  wait = no\n  user = root\n  server = %s\n  instances = 1\n%s}\n")
+    conf = (tcpmux + muxed % ("logged", hold, "  log_on_failure = HOST\n")
+            + muxed % ("quiet", hold, ""))
+    ninetd.start(conf, xinetd=True, args=())
+    for name in ("logged", "quiet"):
+        with socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT) as first:
+            first.sendall(f"{name}\r\n".encode())
+            assert read_line(first) == b"started\n"
+            assert tcp_exchange(port, f"{name}\r\n".encode()) == b"-Service busy\r\n"
+            first.sendall(b"one\n")
+            first.shutdown(socket.SHUT_WR)
+            assert read_to_eof(first) == b"bye one\n"
+    ninetd.wait_log("info: tcpmux/logged/tcp: FAIL reason=service_limit from=127.0.0.1\n")
+    ninetd.wait_log("warning: tcpmux/quiet/tcp: refused 127.0.0.1: 1 servers running, its "
+                    "limit\n")
+    assert "tcpmux/logged/tcp: refused" not in ninetd.log()
+    assert "tcpmux/quiet/tcp: FAIL" not in ninetd.log()

@@ -10,7 +10,8 @@ import socket
 import pytest
 
 from conftest import (TIMEOUT, bare_repository, closed_unanswered, exchange_from, free_port,
-                      git, lines_of, read_line, read_to_eof, refused, require_ipv6, tcp_exchange,
+                      git, lines_of, nothing_pending, read_line, read_to_eof, refused,
+                      require_ipv6, tcp_exchange,
                       tftp_get, udp_socket, write_script)
 
 
@@ -281,7 +282,8 @@ def test_instances_holds_the_third_client_until_a_server_exits(ninetd, pubdir):
     on the socket instead and the client waits in the listen queue, on purpose: ninetd(8),
     -x ("where xinetd closes the connection of a client over it, ninetd stops accepting until
     one of the service's servers exits") and LIMITS, nowait/N; docs/compatibility.md,
-    "children per service". Nothing is logged for it; the table dump shows the state."""
+    "children per service". The table dump shows the state, and the log says it once as the
+    service reaches its limit."""
     port = free_port()
     server, log = holding_server(pubdir)
     ninetd.start(program("hold", port, server, instances=2), xinetd=True)
@@ -297,6 +299,8 @@ def test_instances_holds_the_third_client_until_a_server_exits(ninetd, pubdir):
         where, counters = table_row(ninetd, f"hold/tcp")
         assert where.endswith("at its child limit"), where
         assert counters["children"] == 2 and counters["refused"] == 0, counters
+        assert ninetd.log().count("hold/tcp: 2 servers running, its limit; new clients wait "
+                                  "in the listen queue until one ends\n") == 1, ninetd.log()
         release(held[0], "one")
         assert read_line(third) == b"started\n"
         assert len(lines_of(log)) == 3
@@ -306,6 +310,38 @@ def test_instances_holds_the_third_client_until_a_server_exits(ninetd, pubdir):
         for s in held:
             s.close()
     assert ": refused " not in ninetd.log()
+
+
+def test_instances_1_logs_the_limit_once_and_serves_the_queued_client(ninetd, pubdir):
+    """instances = 1 and a server that holds its connection: the service stops accepting as
+    its one server starts, and says so once (where xinetd logs a FAIL service_limit line for
+    each client it closes, ninetd closes none: docs/compatibility.md). The second client
+    waits in the queue, unanswered and unrefused, and is served when the first server exits;
+    the service then reaches its limit again and says so again."""
+    port = free_port()
+    server, log = holding_server(pubdir)
+    ninetd.start(program("single", port, server, instances=1), xinetd=True)
+    line = ("warning: single/tcp: 1 servers running, its limit; new clients wait in the listen "
+            "queue until one ends\n")
+    first, second = open_held(port), None
+    try:
+        assert read_line(first) == b"started\n"
+        ninetd.wait_log(line)
+        second = open_held(port)
+        assert not_served_yet(second)
+        assert ninetd.log().count(line) == 1, ninetd.log()
+        assert len(lines_of(log)) == 1
+        since = ninetd.mark()
+        release(first, "one")
+        assert read_line(second) == b"started\n"
+        ninetd.wait_log(line, since=since)
+        release(second, "two")
+    finally:
+        first.close()
+        if second is not None:
+            second.close()
+    assert ": refused " not in ninetd.log()
+    assert len(lines_of(log)) == 2
 
 
 def test_per_source_limits_each_client_address_apart(ninetd, pubdir):
@@ -358,8 +394,8 @@ def test_cps_pauses_the_listener_and_serves_the_queued_client_later(ninetd):
     since = ninetd.mark()
     late = socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT)
     try:
-        ninetd.wait_log(f"burst/tcp: more than 120 connections in a minute; service paused "
-                        "for ", since=since)
+        ninetd.wait_log(f"burst/tcp: more than 120 connections in a minute, its rate; service "
+                        "paused for ", since=since)
         where, counters = table_row(ninetd, f"burst/tcp")
         assert where.endswith("paused by rate"), where
         assert counters["connections"] == 120 and counters["refused"] == 0, counters
@@ -370,6 +406,100 @@ def test_cps_pauses_the_listener_and_serves_the_queued_client_later(ninetd):
     finally:
         late.close()
     assert ": refused " not in ninetd.log()
+
+
+def test_dgram_with_wait_no_starts_a_server_per_datagram_as_xinetd_does(ninetd, pubdir):
+    """xinetd takes socket_type = dgram with wait = no (its sources have no check against the
+    pair; its man page says dgram services "normally" want yes) and so does ninetd, under -x
+    as in the classic form: each datagram gets a server of its own, which reads it from the
+    socket it is given. No warning, no error."""
+    port = free_port()
+    reply = write_script(pubdir, "reply", """#!/usr/bin/python3
+import os, socket
+s = socket.socket(fileno=0)
+data, peer = s.recvfrom(65536)
+s.sendto(b"%d " % os.getpid() + data, peer)
+""")
+    ninetd.start(service("reply", type="UNLISTED", port=port, bind="127.0.0.1",
+                         socket_type="dgram", protocol="udp", wait="no", user="root",
+                         server=reply), xinetd=True,
+                 expect=[f"reply/udp: listening on 127.0.0.1:{port} (dgram, nowait, {reply})"])
+    pids = set()
+    with udp_socket() as s:
+        for word in (b"one", b"two"):
+            s.sendto(word, ("127.0.0.1", port))
+            pid, echoed = s.recvfrom(100)[0].split(b" ")
+            assert echoed == word
+            pids.add(pid)
+    assert len(pids) == 2, pids
+    assert ": warning: " not in ninetd.log() and ": error: " not in ninetd.log(), ninetd.log()
+
+
+def test_a_dgram_server_is_not_started_for_a_source_a_sensor_saw(ninetd, pubdir):
+    """A wait = yes datagram service: the daemon sees the first waiting datagram's source
+    before it starts the server, and drops that datagram when a sensor listed the source."""
+    sensor, port = free_port(), free_port()
+    reply = write_script(pubdir, "reply", """#!/usr/bin/python3
+import socket
+s = socket.socket(fileno=0)
+data, peer = s.recvfrom(65536)
+s.sendto(b"served " + data, peer)
+""")
+    conf = (service("ftp-sensor", type="UNLISTED", port=sensor, bind="127.0.0.1",
+                    socket_type="stream", wait="no", flags="SENSOR", deny_time="FOREVER")
+            + service("reply", type="UNLISTED", port=port, bind="127.0.0.1", socket_type="dgram",
+                      protocol="udp", wait="yes", user="root", server=reply))
+    ninetd.start(conf, xinetd=True)
+    assert exchange_from("127.0.0.2", sensor) == b""
+    ninetd.wait_log("ftp-sensor/tcp: 127.0.0.2 touched the sensor; every service refuses it "
+                    "for ever\n")
+    with udp_socket("127.0.0.2") as listed, udp_socket("127.0.0.1") as other:
+        listed.sendto(b"ping", ("127.0.0.1", port))
+        other.sendto(b"pong", ("127.0.0.1", port))
+        assert other.recvfrom(100)[0] == b"served pong"
+        assert nothing_pending(listed)
+    ninetd.wait_log("reply/udp: dropped 1 datagram from clients the allow and deny lists "
+                    "refuse\n")
+
+
+def test_a_sensor_has_every_service_refuse_its_clients(ninetd):
+    """flags = SENSOR (xinetd's): the sensor serves nobody, and a client that touches it is
+    refused by every service for deny_time minutes, other addresses still served. A sensor
+    without deny_time (xinetd's 0) only logs."""
+    sensor, quiet, served, echo = free_port(), free_port(), free_port(), free_port()
+    conf = (service("ftp-sensor", type="UNLISTED", port=sensor, bind="127.0.0.1",
+                    socket_type="stream", wait="no", flags="SENSOR", deny_time=10)
+            + service("log-only", type="UNLISTED", port=quiet, bind="127.0.0.1",
+                      socket_type="stream", wait="no", flags="SENSOR")
+            + cat("served", served)
+            + service("echo", id="echo-dgram", type="INTERNAL UNLISTED", port=echo,
+                      bind="127.0.0.1", socket_type="dgram", wait="yes"))
+    ninetd.start(conf, xinetd=True,
+                 expect=[f"ftp-sensor/tcp: listening on 127.0.0.1:{sensor} "
+                         "(stream, nowait, internal sensor)"])
+    assert exchange_from("127.0.0.3", quiet) == b""
+    ninetd.wait_log("warning: log-only/tcp: 127.0.0.3 touched the sensor (deny time NEVER: not "
+                    "refused elsewhere)\n")
+    assert exchange_from("127.0.0.3", served) == b"hello\n"
+    assert exchange_from("127.0.0.2", served) == b"hello\n"
+    assert exchange_from("127.0.0.2", sensor) == b""
+    ninetd.wait_log("warning: ftp-sensor/tcp: 127.0.0.2 touched the sensor; every service "
+                    "refuses it for 10 minutes\n")
+    assert exchange_from("127.0.0.2", served) == b""
+    ninetd.wait_log("warning: served/tcp: refused 127.0.0.2: on the deny list (a sensor saw "
+                    "it)\n")
+    assert exchange_from("127.0.0.1", served) == b"hello\n"
+    # A datagram builtin answers no listed source either; the socket's queue is in order, so
+    # once the other source's answer is in, the listed one's datagram was dropped.
+    with udp_socket("127.0.0.2") as listed, udp_socket("127.0.0.1") as other:
+        listed.sendto(b"ping", ("127.0.0.1", echo))
+        other.sendto(b"pong", ("127.0.0.1", echo))
+        assert other.recvfrom(100)[0] == b"pong"
+        assert nothing_pending(listed)
+    where, counters = table_row(ninetd, "ftp-sensor/tcp")
+    assert counters["connections"] == 1 and counters["refused"] == 1, counters
+    where, counters = table_row(ninetd, "served/tcp")
+    assert counters["refused"] == 1, counters
 
 
 # ---------------------------------------------------------------- disable and id

@@ -35,7 +35,7 @@ TEST(BuiltinTable, EveryIdHasItsRowAndItsName) {
 }
 
 TEST(BuiltinTable, NamesForHumansListEveryRow) {
-  EXPECT_EQ(names_for_humans(), "echo, discard, chargen, daytime, time, tcpmux or metrics");
+  EXPECT_EQ(names_for_humans(), "echo, discard, chargen, daytime, time, tcpmux, metrics or sensor");
 }
 
 TEST(BuiltinTable, ClientsThatSpeakFirst) {

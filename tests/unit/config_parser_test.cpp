@@ -642,14 +642,33 @@ TEST(Program, ABuiltinServiceNameWinsOverArgv0) {
   EXPECT_EQ(only_spec("echo stream tcp nowait root internal chargen").builtin, Builtin::echo);
 }
 
+// xinetd's SENSOR as a builtin: its one argument is its deny time.
+TEST(Program, TheSensorTakesItsDenyTime) {
+  ServiceSpec spec = only_spec("2121 stream tcp nowait root internal sensor 120");
+  EXPECT_EQ(spec.builtin, Builtin::sensor);
+  EXPECT_EQ(spec.args, (std::vector<std::string>{"sensor", "120"}));
+  EXPECT_EQ(only_spec("2121 stream tcp nowait root internal sensor").builtin, Builtin::sensor);
+  EXPECT_EQ(only_spec("2121 stream tcp nowait root internal sensor FOREVER").args.size(), 2u);
+  EXPECT_EQ(only_error("2121 stream tcp nowait root internal sensor soon"),
+            "inetd.conf:1:45: error: the sensor's deny time must be minutes from 0 to 525600, "
+            "FOREVER or NEVER, got \"soon\"");
+  EXPECT_EQ(only_error("2121 stream tcp nowait root internal sensor 5 6"),
+            "inetd.conf:1:47: error: the sensor takes one argument, its deny time; more are "
+            "given");
+  EXPECT_EQ(only_error("2121 dgram udp wait root internal sensor 5"),
+            "inetd.conf:1:6: error: internal service sensor has no dgram form");
+}
+
 TEST(Program, UnknownInternalService) {
   EXPECT_EQ(only_error("auth stream tcp nowait root internal"),
             "inetd.conf:1:29: error: unknown internal service \"auth\" (expected echo, discard, "
-            "chargen, daytime, time, tcpmux or metrics; for a port number, give the builtin's name after "
+            "chargen, daytime, time, tcpmux, metrics or sensor; for a port number, give the "
+            "builtin's name after "
             "\"internal\")");
   EXPECT_EQ(only_error("7 stream tcp nowait root internal"),
             "inetd.conf:1:26: error: unknown internal service \"7\" (expected echo, discard, "
-            "chargen, daytime, time, tcpmux or metrics; for a port number, give the builtin's name after "
+            "chargen, daytime, time, tcpmux, metrics or sensor; for a port number, give the "
+            "builtin's name after "
             "\"internal\")");
 }
 
@@ -1020,11 +1039,13 @@ TEST(RealLines, FreeBsdDefaultsWithEverythingEnabled) {
   std::vector<std::string> names;
   for (const auto& spec : result.services) names.push_back(spec.display_name());
   // FreeBSD's "auth" builtin (RFC 1413) is not one of ninetd's.
-  EXPECT_EQ(messages(result),
-            std::vector<std::string>{
-                "inetd.conf:31:29: error: unknown internal service \"auth\" (expected echo, "
-                "discard, chargen, daytime, time, tcpmux or metrics; for a port number, give the builtin's "
-                "name after \"internal\")"});
+  EXPECT_EQ(
+      messages(result),
+      std::vector<std::string>{
+          "inetd.conf:31:29: error: unknown internal service \"auth\" (expected echo, "
+          "discard, chargen, daytime, time, tcpmux, metrics or sensor; for a port number, give the "
+          "builtin's "
+          "name after \"internal\")"});
   EXPECT_EQ(names,
             (std::vector<std::string>{
                 "ftp/tcp",     "ftp/tcp6",    "ssh/tcp",          "ssh/tcp6",    "telnet/tcp",

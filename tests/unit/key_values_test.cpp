@@ -459,6 +459,21 @@ TEST(KeyValueKeys, IpsecIsWarnedAboutAndTheServiceRuns) {
                                      "without it"});
 }
 
+// An entry written "off" is checked for errors, but what it would not use is
+// not warned about.
+TEST(KeyValueKeys, AnOffEntryIsNotWarnedAboutButItsErrorsStay) {
+  ParseResult result =
+      parse("echo off protocol = tcp, user = root, ipsec = \"in ipsec ah/require\";");
+  EXPECT_TRUE(result.services.empty());
+  ASSERT_EQ(result.switched_off.size(), 1u);
+  EXPECT_EQ(messages(result), std::vector<std::string>{});
+  result = parse("echo off protocol = tcp, user = root, ipsec = x, nice = 99;");
+  EXPECT_TRUE(result.switched_off.empty());
+  EXPECT_EQ(messages(result),
+            std::vector<std::string>{"inetd.conf:1:57: error: nice takes a number from -20 to 19, "
+                                     "got \"99\""});
+}
+
 TEST(KeyValueKeys, UnknownRepeatedAndMiscountedKeysAreErrors) {
   EXPECT_EQ(only_error("echo on protocol = tcp, user = root, colour = blue;"),
             "inetd.conf:1:38: error: unknown key \"colour\" (ninetd.conf(5), \"Key=value "

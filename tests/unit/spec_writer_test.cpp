@@ -139,6 +139,20 @@ TEST(SpecWriter, ARedirectIsAKeyValueEntryWithoutExec) {
   expect_round_trip(original, "redirect");
 }
 
+TEST(SpecWriter, ASensorKeepsItsDenyTime) {
+  ParseResult original =
+      parse_xinetd(block("ftp",
+                         "  type = UNLISTED\n  port = 2121\n  socket_type = stream\n  wait = no\n"
+                         "  flags = SENSOR\n  deny_time = FOREVER\n"));
+  ASSERT_EQ(original.services.size(), 1u);
+  EXPECT_EQ(original.services[0].builtin, Builtin::sensor);
+  expect_round_trip(original, "sensor");
+  original = parse_config("2121 stream tcp nowait root internal sensor 30\n", "inetd.conf");
+  EXPECT_EQ(classic_line(original.services[0]),
+            "2121\tstream\ttcp\tnowait\troot\tinternal sensor 30\n");
+  expect_round_trip(original, "classic sensor");
+}
+
 TEST(SpecWriter, ALongListGoesOnOverLines) {
   std::string allow;
   for (int i = 0; i < 300; ++i)
@@ -308,8 +322,8 @@ TEST(SpecWriterXinetd, EveryMappedAttributeRoundTrips) {
 
 TEST(SpecWriterXinetd, ANotAppliedAttributeIsANoteAndAComment) {
   ParseResult original = parse_xinetd(
-      "defaults\n{\n  deny_time = 5\n}\n" +
-      block("cat", std::string(kCat) + "  mdns = yes\n  flags = SENSOR\n  cps = 2 9\n"));
+      "defaults\n{\n  mdns = no\n}\n" +
+      block("cat", std::string(kCat) + "  groups = yes\n  flags = IDONLY\n  cps = 2 9\n"));
   ASSERT_EQ(original.services.size(), 1u);
   TreeResult tree;
   tree.files = {"xinetd.conf"};
@@ -318,10 +332,9 @@ TEST(SpecWriterXinetd, ANotAppliedAttributeIsANoteAndAComment) {
   EXPECT_TRUE(converted.problems.empty());
   for (const char* text :
        {"# xinetd.conf:5: cat/tcp\n",
-        "# xinetd.conf:13: mdns = yes is not supported by ninetd yet; not applied\n",
-        "# xinetd.conf:3: deny_time = 5 (from defaults) is not supported by ninetd yet; not "
+        "# xinetd.conf:3: mdns = no (from defaults) is not supported by ninetd yet; not "
         "applied\n",
-        "# xinetd.conf:14: flag SENSOR is not supported by ninetd; it is ignored\n",
+        "# xinetd.conf:14: flag IDONLY is not supported by ninetd; it is ignored\n",
         "# xinetd.conf:15: cps = 2 9 became rate = 120 (launches a minute); ninetd holds the "
         "clients over it in the backlog instead of refusing them for 9 s\n",
         "cat on\n\tprotocol = tcp,\n\tport = 4000,\n"})

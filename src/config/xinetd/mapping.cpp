@@ -6,6 +6,7 @@
 #include <array>
 
 #include "builtins/table.h"
+#include "config/deny_time.h"
 #include "config/policy_fields.h"
 #include "config/wrap_name.h"
 #include "config/xinetd/address.h"
@@ -13,7 +14,7 @@
 namespace ninetd::config::xinetd {
 namespace {
 
-enum class FlagEffect { v4, v6, name_in_args, nodelay, keepalive, silent, not_supported };
+enum class FlagEffect { v4, v6, name_in_args, nodelay, keepalive, sensor, silent, not_supported };
 
 struct FlagRow {
   std::string_view name;
@@ -34,7 +35,7 @@ constexpr std::array<FlagRow, 12> kFlags{{
     {"INTERCEPT", FlagEffect::not_supported},
     {"IDONLY", FlagEffect::not_supported},
     {"NOLIBWRAP", FlagEffect::not_supported},
-    {"SENSOR", FlagEffect::not_supported},
+    {"SENSOR", FlagEffect::sensor},
     {"LABELED", FlagEffect::not_supported},
 }};
 
@@ -284,6 +285,9 @@ Mapper::Flags Mapper::read_flags() {
       case FlagEffect::keepalive:
         spec().keepalive = true;
         break;
+      case FlagEffect::sensor:
+        out.sensor = true;
+        break;
       case FlagEffect::silent:
         break;
       case FlagEffect::not_supported:
@@ -349,7 +353,7 @@ void Mapper::map_service_name(const Types& types, std::vector<std::string>& host
       return;
     }
   } else if (types.unlisted) {
-    fields_.error(name, 0, fmt::format("UNLISTED service {} needs a port", name.text));
+    require(name, fmt::format("UNLISTED service {} needs a port", name.text));
     return;
   }
   fields_.parse_service(word, DefaultHost{}, hosts);
@@ -364,7 +368,7 @@ void Mapper::map_service_name(const Types& types, std::vector<std::string>& host
 
 void Mapper::map_socket_type() {
   if (socket_type == nullptr) {
-    fields_.error(where(), 0, "socket_type is required (stream, dgram, raw or seqpacket)");
+    require(where(), "socket_type is required (stream, dgram, raw or seqpacket)");
     return;
   }
   const Word& word = socket_type->values[0];
@@ -390,8 +394,7 @@ void Mapper::map_wait(const Types& types) {
     return;
   }
   // A redirecting service can only be wait = no, which may go unsaid.
-  if (wait == nullptr && redirect == nullptr)
-    fields_.error(where(), 0, "wait is required (yes or no)");
+  if (wait == nullptr && redirect == nullptr) require(where(), "wait is required (yes or no)");
   if (given) spec().wait_mode = *given ? WaitMode::wait : WaitMode::nowait;
 }
 
@@ -403,9 +406,29 @@ void Mapper::map_user(const Types& types) {
     // A builtin or a forwarder runs in the daemon: the user changes nothing.
     spec().user = "root";
   } else {
-    fields_.error(where(), 0, "user is required (the user the server runs as)");
+    require(where(), "user is required (the user the server runs as)");
   }
   if (group != nullptr) spec().group = group->values[0].text;
+}
+
+// xinetd: SENSOR makes the service INTERNAL "no matter what is typed"; its
+// clients are refused by every service for deny_time (default 0: only logged).
+void Mapper::map_sensor() {
+  if (server != nullptr)
+    warning(*server, server->name, "server is ignored: the service is a SENSOR");
+  if (server_args != nullptr && !server_args->values.empty())
+    warning(*server_args, server_args->name, "server_args is ignored: the service is a SENSOR");
+  const Word& name = block_.name;
+  if (builtin_from_name(spec().service)) {
+    fields_.error(flags_word(), 0,
+                  fmt::format("flags = SENSOR on service {}: ninetd would read it as its builtin "
+                              "{} (give the service a port)",
+                              name.text, spec().service));
+    return;
+  }
+  std::vector<Word> argv{Word{"sensor", name.line, name.column}};
+  if (deny_time != nullptr) argv.push_back(deny_time->values[0]);
+  fields_.parse_program(Word{"internal", name.line, name.column}, argv);
 }
 
 void Mapper::map_internal(const Setting* args) {
@@ -441,12 +464,13 @@ void Mapper::map_redirect(const Types& types) {
 // argv0 is the server's basename, or with NAMEINARGS server_args' first word.
 void Mapper::map_program(const Types& types, const Flags& given) {
   if (redirect != nullptr) return map_redirect(types);
+  if (types.sensor) return map_sensor();
   if (types.internal) {
     map_internal(server_args);
     return;
   }
   if (server == nullptr) {
-    fields_.error(where(), 0, "server is required (the program to run), or type = INTERNAL");
+    require(where(), "server is required (the program to run), or type = INTERNAL");
     return;
   }
   const Word& program = server->values[0];
@@ -456,10 +480,17 @@ void Mapper::map_program(const Types& types, const Flags& given) {
   if (server_args != nullptr)
     argv.insert(argv.end(), server_args->values.begin(), server_args->values.end());
   if (argv.empty()) {
-    fields_.error(flags_word(), 0, "NAMEINARGS needs server_args, argv0 first");
+    require(flags_word(), "NAMEINARGS needs server_args, argv0 first");
     return;
   }
   fields_.parse_program(program, argv);
+}
+
+void Mapper::require(const Word& word, std::string message) {
+  if (off_)
+    incomplete_ = true;
+  else
+    fields_.error(word, 0, std::move(message));
 }
 
 bool Mapper::switched_off() {
@@ -477,6 +508,24 @@ void Mapper::map_bind(std::vector<std::string>& hosts) {
     return;
   }
   hosts.assign(1, bind->values[0].text);
+}
+
+// deny_time is the sensor's argument (config/deny_time.h); without SENSOR it
+// means nothing, as in xinetd, and only a service's own is warned about.
+void Mapper::check_deny_time(bool sensor) {
+  if (deny_time == nullptr) return;
+  const Word& value = deny_time->values[0];
+  if (!parse_deny_time(value.text)) {
+    error(*deny_time, value,
+          fmt::format("deny_time must be minutes from 0 to {}, FOREVER or NEVER, got \"{}\"",
+                      kMaxDenyMinutes, value.text));
+    deny_time = nullptr;
+    return;
+  }
+  if (!sensor && !deny_time->from_defaults)
+    warning(*deny_time, deny_time->name,
+            "deny_time applies to a service with flags = SENSOR only; it is ignored");
+  if (!sensor) deny_time = nullptr;
 }
 
 // The daemon checks a client's address where it sees the client: a stream
@@ -540,8 +589,12 @@ MapResult Mapper::run(const std::vector<Setting>& settings) {
       if (row.apply != nullptr) row.apply(*this, *setting);
       if (row.support == Support::not_yet) note_not_applied(*setting);
     }
+  off_ = switched_off();
   Types types = read_types();
   Flags read = read_flags();
+  check_deny_time(read.sensor);
+  types.sensor = read.sensor;
+  types.internal = types.internal || read.sensor;
   std::vector<std::string> hosts;
   fields_.parse_protocol(protocol_word(read));
   map_service_name(types, hosts);
@@ -552,13 +605,14 @@ MapResult Mapper::run(const std::vector<Setting>& settings) {
   map_bind(hosts);
   check_access();
   check_policy();
-  if (fields_.ok() && ok_) {
+  if (fields_.ok() && ok_ && !incomplete_) {
     Word protocol_at = protocol != nullptr ? protocol->values[0] : where();
     fields_.check_combination(socket_type != nullptr ? socket_type->values[0] : where(),
                               protocol_at, wait != nullptr ? wait->values[0] : where());
   }
   MapResult result;
-  result.switched_off = switched_off();
+  result.switched_off = off_;
+  if (incomplete_) return result;
   if (!ok_) {
     result.failed = true;
     result.failed_entry = {spec().line, spec().service, spec().protocol};

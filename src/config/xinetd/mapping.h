@@ -57,6 +57,7 @@ class Mapper {
   const Setting* access_times = nullptr;
   const Setting* max_load = nullptr;
   const Setting* redirect = nullptr;
+  const Setting* deny_time = nullptr;
 
   // The handlers that set the spec at once.
   void set_bind(const Setting& setting);
@@ -86,16 +87,21 @@ class Mapper {
     bool unlisted = false;
     bool tcpmux = false;
     bool tcpmux_plus = false;
+    bool sensor = false;  // flags = SENSOR: internal, the builtin sensor
   };
   struct Flags {
     bool v4 = false;
     bool v6 = false;
     bool name_in_args = false;
+    bool sensor = false;
   };
 
   // Reports a problem of log_settings.h's parsers at the setting's file.
   LogReport reporter(const Setting& setting);
   bool switched_off();
+  // An attribute the service cannot do without is missing: an error, unless
+  // the service is switched off (xinetd checks only the services it keeps).
+  void require(const Word& word, std::string message);
   Types read_types();
   Flags read_flags();
   std::optional<bool> yes_no(const Setting* setting);
@@ -105,9 +111,11 @@ class Mapper {
   void map_wait(const Types& types);
   void map_user(const Types& types);
   void map_internal(const Setting* args);
+  void map_sensor();
   void map_redirect(const Types& types);
   void map_program(const Types& types, const Flags& given);
   void map_bind(std::vector<std::string>& hosts);
+  void check_deny_time(bool sensor);
   void check_access();
   void check_policy();
   Word where() const { return block_.name; }
@@ -117,7 +125,9 @@ class Mapper {
   const Block& block_;
   std::vector<Diagnostic>& diagnostics_;
   FieldParser fields_;
-  bool ok_ = true;  // false: an error in a setting from another file (defaults)
+  bool ok_ = true;           // false: an error in a setting from another file (defaults)
+  bool off_ = false;         // switched off: missing attributes are no error
+  bool incomplete_ = false;  // switched off and missing one: nothing to carry
 };
 
 MapResult map_service(const std::string& file, const Block& block,

@@ -59,18 +59,26 @@ void read_defaults(const Document& document, const std::string& file, Defaults& 
   }
 }
 
+// A service switched off is read for its errors, as xinetd reads it, but
+// what it would not use is not warned about: a distribution's disabled
+// blocks (flags = SENSOR, deny_time, ...) stay quiet until they are enabled.
 void read_service(const Block& block, const std::string& file, const Defaults& defaults,
                   ParseResult& result) {
+  std::size_t first_diagnostic = result.diagnostics.size();
   bool had_errors = false;
   auto attributes = check_block(block, file, result.diagnostics, had_errors);
   if (block.broken || had_errors) {
-    if (!disabled_as_written(block)) result.failed.push_back(name_failed(block));
+    if (disabled_as_written(block))
+      drop_warnings(result.diagnostics, first_diagnostic);
+    else
+      result.failed.push_back(name_failed(block));
     return;
   }
   std::vector<Setting> settings = defaults.settings;
   apply_attributes(settings, attributes, file, false, result.diagnostics);
   MapResult mapped = map_service(file, block, settings, result.diagnostics);
   if (mapped.switched_off) {
+    drop_warnings(result.diagnostics, first_diagnostic);
     for (auto& spec : mapped.specs)
       result.switched_off.push_back({result.services.size(), std::move(spec)});
     return;
