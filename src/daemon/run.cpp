@@ -167,6 +167,7 @@ bool start_and_detach(const Options& options, Supervisor& supervisor,
 
 int run_daemon(const Options& options) {
   std::optional<std::string> limit_not_raised = settle_process();
+  log::show_peer_addresses(!options.no_peer_addresses);
   std::optional<Pidfile> pidfile;
   std::string pidfile_path = options.pidfile.value_or(options.log_to_stderr ? "" : kDefaultPidfile);
   if (!pidfile_path.empty()) {

@@ -66,9 +66,11 @@ void Supervisor::sweep_idle_sessions() {
   }
   for (builtins::Session* session : idle) {
     if (settings_.log_connections)
-      log::info("{}: closing connection: fewer than {} bytes moved in {} s",
-                session->service_name(), builtins::kProgressBytes,
-                settings_.session_idle_timeout.count());
+      log::info("{}", log::event(session->service_name(), "closed")
+                          .add("reason", "idle")
+                          .add("min_bytes", builtins::kProgressBytes)
+                          .add("seconds", settings_.session_idle_timeout.count())
+                          .text());
     end_session(*session);
   }
   oldest = sweep_idle_forwards(now, oldest);
@@ -96,7 +98,10 @@ void Supervisor::tcpmux_request(builtins::Session& session, const std::string& n
   auto it = tcpmux_.find(wanted);
   if (it == tcpmux_.end()) {
     if (settings_.log_connections)
-      log::info("{}: unknown service \"{}\"", service_name, log::escaped(name));
+      log::info("{}", log::event(service_name, "refused")
+                          .add("reason", "tcpmux_unknown")
+                          .add("name", name)
+                          .text());
     return reply("-Service not available\r\n");
   }
   RunningService& target = *it->second;
@@ -105,7 +110,7 @@ void Supervisor::tcpmux_request(builtins::Session& session, const std::string& n
   // Fails when the client is already gone (ENOTCONN): no server is started
   // for it, and per-source limits would get no address to count it by.
   if (getpeername(connection.get(), peer.get(), peer.length_pointer()) < 0) {
-    log_repeated(log::Level::error, target, "getpeername", "{}: {}", target.name(),
+    log_repeated(log::Level::error, target, "getpeername_error", "{}: {}", target.name(),
                  sys::last_error("getpeername").describe());
     return;
   }

@@ -166,6 +166,11 @@ struct SyslogUse {
   bool also_stderr = false;
 };
 
+bool& peers_shown() {
+  static bool shown = true;
+  return shown;
+}
+
 SyslogUse& syslog_use() {
   static SyslogUse use;
   return use;
@@ -197,7 +202,15 @@ std::uint64_t syslog_dropped() {
 
 void set_sink(Sink s) {
   sink() = std::move(s);
-  syslog_use().on = false;
+  syslog_use() = SyslogUse{};
+}
+
+void show_peer_addresses(bool shown) {
+  peers_shown() = shown;
+}
+
+bool peer_addresses_shown() {
+  return peers_shown();
 }
 
 void use_stderr() {

@@ -1,5 +1,7 @@
 // Logger: one line per event to stderr (-d) or syslog(3), through a sink that
-// tests replace. Lines are "service: what happened", greppable as in FreeBSD inetd.
+// tests replace. Lines are "service: what happened",
+// greppable as in FreeBSD inetd; a service's events are key=value fields
+// (log/event_line.h).
 #pragma once
 
 #include <fmt/format.h>
@@ -8,6 +10,8 @@
 #include <functional>
 #include <string>
 #include <string_view>
+
+#include "log/event_line.h"
 
 namespace ninetd::log {
 
@@ -25,6 +29,14 @@ void use_syslog(bool also_stderr = false, const char* socket_path = "/dev/log");
 // Lines syslog dropped because its socket was full (since use_syslog).
 std::uint64_t syslog_dropped();
 void write(Level level, std::string_view line);
+
+// --no-peer-addresses: whether event lines name clients (EventLine::peer).
+void show_peer_addresses(bool shown);
+bool peer_addresses_shown();
+// An event line of `service` that names clients unless the option says not.
+inline EventLine event(std::string_view service, std::string_view word) {
+  return EventLine(service, word, peer_addresses_shown());
+}
 // A line for syslog at `priority` (facility | level, as syslog(3) takes it):
 // a service's log_type SYSLOG. Without syslog (-d, a test's sink) it goes
 // where every line goes, at the level of `priority`.
