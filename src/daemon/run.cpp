@@ -14,6 +14,7 @@
 #include "daemon/config_reader.h"
 #include "daemon/pidfile.h"
 #include "daemon/supervisor.h"
+#include "log/journal.h"
 #include "log/logger.h"
 #include "loop/event_loop.h"
 #include "loop/signal_source.h"
@@ -150,7 +151,17 @@ bool start_and_detach(const Options& options, Supervisor& supervisor,
                       const std::optional<std::string>& limit_not_raised) {
   // Until it detaches, the daemon also tells the terminal that started it, and
   // it loads the configuration first, so a broken start exits non-zero there.
-  if (!options.log_to_stderr) log::use_syslog(/*also_stderr=*/!options.foreground);
+  switch (log::choose_destination(options.foreground, options.log_to_stderr,
+                                  log::stderr_is_journal())) {
+    case log::Destination::journal:
+      log::use_journal();
+      break;
+    case log::Destination::syslog:
+      log::use_syslog(/*also_stderr=*/!options.foreground);
+      break;
+    case log::Destination::stderr_plain:
+      break;
+  }
   if (limit_not_raised) log::warning("{}", *limit_not_raised);
   if (!supervisor.start()) return false;
   if (!options.foreground) {

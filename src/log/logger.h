@@ -1,5 +1,5 @@
-// Logger: one line per event to stderr (-d) or syslog(3), through a sink that
-// tests replace. Lines are "service: what happened",
+// Logger: one line per event to stderr (-d), the journal's stream or syslog(3),
+// through a sink that tests replace. Lines are "service: what happened",
 // greppable as in FreeBSD inetd; a service's events are key=value fields
 // (log/event_line.h).
 #pragma once
@@ -26,6 +26,14 @@ void use_stderr();
 // when the log daemon falls behind, lines are dropped and counted, and the
 // count is logged once it takes lines again.
 void use_syslog(bool also_stderr = false, const char* socket_path = "/dev/log");
+// Whether stderr is the journal's stream: $JOURNAL_STREAM names its device
+// and inode (log/journal.h).
+bool stderr_is_journal();
+// Each line to stderr as "<N>line", N its priority, for the journal. Never
+// blocks: what the stream cannot take at once waits in a bounded backlog,
+// sent before the next line; beyond it lines are dropped, counted, and the
+// count is logged once the stream takes lines again.
+void use_journal();
 // Lines syslog dropped because its socket was full (since use_syslog).
 std::uint64_t syslog_dropped();
 void write(Level level, std::string_view line);
