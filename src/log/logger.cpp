@@ -179,7 +179,7 @@ class JournalStream {
     if (dropped_ > 0) {
       std::string note = fmt::format("{} log lines dropped: the journal stream was full", dropped_);
       dropped_ = 0;
-      put(journal_line(LOG_DAEMON | LOG_WARNING, note));
+      put(journal_line(LOG_WARNING, note));
     }
     put(journal_line(priority, line));
   }
