@@ -10,7 +10,6 @@
 #include "builtins/table.h"
 #include "daemon/banner.h"
 #include "daemon/running_service.h"
-#include "log/escape.h"
 #include "log/logger.h"
 #include "log/service_lines.h"
 #include "net/listener.h"

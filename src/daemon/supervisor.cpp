@@ -16,7 +16,6 @@
 #include "daemon/banner.h"
 #include "daemon/descriptor_budget.h"
 #include "daemon/exit_policy.h"
-#include "log/escape.h"
 #include "log/logger.h"
 #include "log/service_lines.h"
 #include "spawn/spawner.h"

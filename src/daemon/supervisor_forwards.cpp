@@ -4,7 +4,6 @@
 #include <cstring>
 
 #include "daemon/supervisor.h"
-#include "log/escape.h"
 #include "log/logger.h"
 
 namespace ninetd::daemon {

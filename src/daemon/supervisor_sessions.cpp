@@ -6,7 +6,6 @@
 #include <algorithm>
 
 #include "daemon/supervisor.h"
-#include "log/escape.h"
 #include "log/logger.h"
 
 namespace ninetd::daemon {
