@@ -204,6 +204,9 @@ class Supervisor final : public builtins::SessionOwner,
                  const log::EventLine& line);
   // -l's start line: the server's pid and, for a connection, its client.
   void log_launch(const RunningService& service, pid_t pid, const net::SocketAddress* peer);
+  // -l's line for a connection held in the loop (a builtin's, a forward's)
+  // closed for moving too little.
+  void log_idle_close(std::string_view service_name, const Client& client);
   void log_repeat_summaries();
   // log_on_success's START and EXIT lines (supervisor_log.cpp).
   void log_start(const RunningService& service, pid_t pid, const net::SocketAddress* peer);

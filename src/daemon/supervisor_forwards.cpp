@@ -73,11 +73,7 @@ Clock::time_point Supervisor::sweep_idle_forwards(Clock::time_point now, Clock::
                     .add("error", "no answer")
                     .add("seconds", settings_.session_idle_timeout.count()));
     else if (settings_.log_connections)
-      log::info("{}", log::event(service.name(), "closed")
-                          .add("reason", "idle")
-                          .add("min_bytes", builtins::kProgressBytes)
-                          .add("seconds", settings_.session_idle_timeout.count())
-                          .text());
+      log_idle_close(service.name(), forwards_.at(forwarder).client);
     end_forward(*forwarder);
   }
   return oldest;

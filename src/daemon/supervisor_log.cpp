@@ -2,6 +2,7 @@
 // events, and log_on_success's and log_on_failure's START at a launch, EXIT
 // at the server's end, FAIL at a refused client, each to the service's
 // log_type target (daemon/service_log.h).
+#include "builtins/session.h"
 #include "daemon/supervisor.h"
 #include "log/logger.h"
 #include "log/service_lines.h"
@@ -18,6 +19,15 @@ void Supervisor::log_launch(const RunningService& service, pid_t pid,
   log::EventLine line = log::event(service.name(), "start");
   line.add("pid", pid);
   if (peer != nullptr) line.peer(*peer);
+  log::info("{}", line.text());
+}
+
+void Supervisor::log_idle_close(std::string_view service_name, const Client& client) {
+  log::EventLine line = log::event(service_name, "closed");
+  if (client.peer.family() != AF_UNSPEC) line.peer(client.peer.expand());
+  line.add("reason", "idle")
+      .add("min_bytes", builtins::kProgressBytes)
+      .add("seconds", settings_.session_idle_timeout.count());
   log::info("{}", line.text());
 }
 

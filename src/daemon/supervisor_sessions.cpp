@@ -65,11 +65,7 @@ void Supervisor::sweep_idle_sessions() {
   }
   for (builtins::Session* session : idle) {
     if (settings_.log_connections)
-      log::info("{}", log::event(session->service_name(), "closed")
-                          .add("reason", "idle")
-                          .add("min_bytes", builtins::kProgressBytes)
-                          .add("seconds", settings_.session_idle_timeout.count())
-                          .text());
+      log_idle_close(session->service_name(), sessions_.at(session).client);
     end_session(*session);
   }
   oldest = sweep_idle_forwards(now, oldest);

@@ -169,7 +169,8 @@ def test_a_silent_forwarded_connection_is_closed_at_the_idle_timeout(ninetd, tar
     with socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT) as s:
         wait_until(lambda: target.accepted == 1, what="the target's connection")
         assert read_to_eof(s) == b""
-    ninetd.wait_log("fwd/tcp4: closed reason=idle min_bytes=256 seconds=1\n")
+    ninetd.wait_log(r"fwd/tcp4: closed peer=127\.0\.0\.1 port=\d+ reason=idle min_bytes=256 "
+                    r"seconds=1\n", regex=True)
     table, _ = ninetd.dump()
     (_, counters), = table["fwd/tcp4"]
     assert counters["children"] == 0, counters
