@@ -14,16 +14,16 @@ std::unique_ptr<limits::AccessList> effective_access(const services::Service& se
   return std::make_unique<limits::AccessList>(rules, allow_given);
 }
 
-const char* describe(limits::AccessList::Verdict verdict) {
+const char* describe_list(limits::AccessList::Verdict verdict) {
   switch (verdict) {
     case limits::AccessList::Verdict::allowed:
-      return "allowed";
+      return "none";
     case limits::AccessList::Verdict::denied:
-      return "in the deny list";
+      return "deny";
     case limits::AccessList::Verdict::not_allowed:
-      return "not in the allow list";
+      return "allow";
   }
-  return "refused";
+  return "none";
 }
 
 }  // namespace ninetd::daemon

@@ -23,6 +23,8 @@ struct DefaultAccess {
 std::unique_ptr<limits::AccessList> effective_access(const services::Service& service,
                                                      const DefaultAccess& defaults);
 
-const char* describe(limits::AccessList::Verdict verdict);
+// The list that refused, as refusal lines name it (list=deny: in the deny
+// list; list=allow: not in the allow list).
+const char* describe_list(limits::AccessList::Verdict verdict);
 
 }  // namespace ninetd::daemon

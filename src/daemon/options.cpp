@@ -11,6 +11,7 @@ constexpr const char kUsage[] =
     "usage: ninetd [-dilwW] [-p pidfile] [-c max] [-C rate] [-R rate] [-s max]\n"
     "              [--login-conf file] [--idle-timeout seconds]\n"
     "              [--load-timeout seconds] [--max-sessions count] [--new-session]\n"
+    "              [--no-peer-addresses]\n"
     "              [--max-children count] [--allow prefixes] [--deny prefixes]\n"
     "              [--control socket | --no-control] [--fd-store]\n"
     "              [--source-prefix-ipv4 length] [--source-prefix-ipv6 length]\n"
@@ -25,7 +26,8 @@ constexpr const char kUsage[] =
     "\n"
     "  -d            stay in the foreground and log to stderr (debug)\n"
     "  -i            stay in the foreground, logging to syslog (for service managers)\n"
-    "  -l            log every connection (service, client address, server pid)\n"
+    "  -l            log every connection and server: accept, start and exit lines\n"
+    "                with the client's address, the server's pid, status and duration\n"
     "  -w            check hosts.allow and hosts.deny (libwrap) before starting a server\n"
     "                for a stream connection; the daemon name is the program's basename\n"
     "  -W            the same for the builtins over TCP, by their service name\n"
@@ -97,6 +99,9 @@ constexpr const char kUsage[] =
     "  --deny prefixes\n"
     "                refuse clients in these, in every service without a deny key; the\n"
     "                longest matching prefix of the two lists decides (ninetd.conf(5))\n"
+    "  --no-peer-addresses\n"
+    "                name no client in any log line: no address, port, unix peer path or\n"
+    "                per-source network (the lines are still written)\n"
     "  --new-session start each server in a session of its own (setsid) instead of a\n"
     "                process group of its own (setpgid)\n"
     "  -h, --help    print this help\n"
@@ -165,6 +170,8 @@ bool parse_long_flag(const std::string& arg, Options& o) {
     o.version = true;
   } else if (arg == "--new-session") {
     o.new_session = true;
+  } else if (arg == "--no-peer-addresses") {
+    o.no_peer_addresses = true;
   } else if (arg == "--check") {
     o.check_only = true;
   } else if (arg == "--convert") {

@@ -19,11 +19,12 @@ inline constexpr const char* kDefaultControl = "/run/ninetd/control";
 inline constexpr const char* kDefaultIncludeDir = "/etc/inetd.d";
 
 struct Options {
-  bool foreground = false;       // -d, -i: do not become a background daemon
-  bool log_to_stderr = false;    // -d (with -i, logs still go to syslog)
-  bool log_connections = false;  // -l
-  bool wrap_servers = false;     // -w: hosts.allow/hosts.deny for launched servers
-  bool wrap_builtins = false;    // -W: and for builtins
+  bool foreground = false;         // -d, -i: do not become a background daemon
+  bool log_to_stderr = false;      // -d (with -i, logs still go to syslog)
+  bool log_connections = false;    // -l
+  bool no_peer_addresses = false;  // --no-peer-addresses: no client address in any line
+  bool wrap_servers = false;       // -w: hosts.allow/hosts.deny for launched servers
+  bool wrap_builtins = false;      // -W: and for builtins
   // -c, -C, -R, -s (FreeBSD): defaults of the per-service limits; 0: none.
   unsigned max_child = 0;
   unsigned max_conn_per_ip_per_minute = 0;

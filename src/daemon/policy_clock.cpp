@@ -41,20 +41,22 @@ PolicyInputs PolicyClock::inputs(const services::ConnectionPolicy& policy) {
   return inputs(policy, wall.tv_sec, loop::Clock::now());
 }
 
-std::string describe_refusal(services::PolicyVerdict verdict,
-                             const services::ConnectionPolicy& policy, const PolicyInputs& inputs) {
+void add_refusal_fields(log::EventLine& line, services::PolicyVerdict verdict,
+                        const services::ConnectionPolicy& policy, const PolicyInputs& inputs) {
   switch (verdict) {
     case services::PolicyVerdict::allowed:
-      return "allowed";
+      return;
     case services::PolicyVerdict::outside_access_times:
-      return fmt::format("{:02}:{:02} is outside its access_times ({})", inputs.minute / 60,
-                         inputs.minute % 60, limits::describe(policy.access_times));
+      line.add("reason", "access_times")
+          .add("time", fmt::format("{:02}:{:02}", inputs.minute / 60, inputs.minute % 60))
+          .add("access_times", limits::describe(policy.access_times));
+      return;
     case services::PolicyVerdict::over_max_load:
-      return fmt::format("the load average {} is at or above its max_load {}",
-                         limits::format_load(inputs.load.value_or(0)),
-                         limits::format_load(policy.max_load.value_or(0)));
+      line.add("reason", "max_load")
+          .add("load", limits::format_load(inputs.load.value_or(0)))
+          .add("max_load", limits::format_load(policy.max_load.value_or(0)));
+      return;
   }
-  return "refused";
 }
 
 }  // namespace ninetd::daemon

@@ -12,6 +12,7 @@
 
 #include "limits/access_times.h"
 #include "limits/load_limit.h"
+#include "log/event_line.h"
 #include "loop/event_loop.h"
 #include "services/connection_policy.h"
 
@@ -38,9 +39,10 @@ class PolicyClock {
   limits::LoadGauge load_;
 };
 
-// "17:42 is outside its access_times (08:00-17:00)": why a client is refused,
-// for the log.
-std::string describe_refusal(services::PolicyVerdict verdict,
-                             const services::ConnectionPolicy& policy, const PolicyInputs& inputs);
+// Why a client is refused, as fields of its event line: reason=access_times
+// time=17:42 access_times=08:00-17:00, or reason=max_load load=2.50
+// max_load=2.00.
+void add_refusal_fields(log::EventLine& line, services::PolicyVerdict verdict,
+                        const services::ConnectionPolicy& policy, const PolicyInputs& inputs);
 
 }  // namespace ninetd::daemon

@@ -16,6 +16,7 @@
 #include "daemon/control_socket.h"
 #include "daemon/pidfile.h"
 #include "daemon/supervisor.h"
+#include "log/journal.h"
 #include "log/logger.h"
 #include "loop/event_loop.h"
 #include "loop/signal_source.h"
@@ -153,7 +154,17 @@ bool start_and_detach(const Options& options, Supervisor& supervisor,
                       const std::optional<std::string>& limit_not_raised) {
   // Until it detaches, the daemon also tells the terminal that started it, and
   // it loads the configuration first, so a broken start exits non-zero there.
-  if (!options.log_to_stderr) log::use_syslog(/*also_stderr=*/!options.foreground);
+  switch (log::choose_destination(options.foreground, options.log_to_stderr,
+                                  log::stderr_is_journal())) {
+    case log::Destination::journal:
+      log::use_journal();
+      break;
+    case log::Destination::syslog:
+      log::use_syslog(/*also_stderr=*/!options.foreground);
+      break;
+    case log::Destination::stderr_plain:
+      break;
+  }
   if (limit_not_raised) log::warning("{}", *limit_not_raised);
   if (!supervisor.start()) return false;
   if (!options.foreground) {
@@ -206,6 +217,7 @@ int run_daemon(const Options& options) {
   // Before the inherited descriptors are closed: those systemd kept for this start.
   InheritedSockets inherited = InheritedSockets::from_environment();
   std::optional<std::string> limit_not_raised = settle_process(inherited.count());
+  log::show_peer_addresses(!options.no_peer_addresses);
   std::optional<Pidfile> pidfile;
   std::string pidfile_path = options.pidfile.value_or(options.log_to_stderr ? "" : kDefaultPidfile);
   if (!pidfile_path.empty()) {

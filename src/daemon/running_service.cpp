@@ -2,6 +2,7 @@
 
 #include <time.h>
 
+#include "log/logger.h"
 #include "spawn/spawner.h"
 
 namespace ninetd::daemon {
@@ -40,7 +41,7 @@ void RunningService::refuse(status::Refusal reason, const net::SocketAddress& pe
   event.unix_ms = wall_clock_ms();
   event.kind = status::EventKind::refused;
   event.value = static_cast<std::int32_t>(reason);
-  event.peer = status::PeerBytes(&peer);
+  if (log::peer_addresses_shown()) event.peer = status::PeerBytes(&peer);
   record(event);
 }
 

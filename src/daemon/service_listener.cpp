@@ -10,7 +10,6 @@
 #include "builtins/table.h"
 #include "daemon/banner.h"
 #include "daemon/running_service.h"
-#include "log/escape.h"
 #include "log/logger.h"
 #include "log/service_lines.h"
 #include "net/listener.h"
@@ -57,6 +56,13 @@ void ServiceListener::log_repeated(bool error, std::string_view event,
   if (!owner_.allow_repeated(service_, event)) return;
   log::write(error ? log::Level::error : log::Level::warning,
              fmt::format(f, std::forward<Args>(args)...));
+}
+
+// The line is made only when it is to be written: a flood of refused
+// clients costs a count each, not a line each.
+template <typename MakeLine>
+void ServiceListener::log_refused(std::string_view key, MakeLine make_line) {
+  if (owner_.allow_repeated(service_, key)) log::write(log::Level::warning, make_line().text());
 }
 
 void ServiceListener::set_state(ServiceState next) {
@@ -312,7 +318,7 @@ bool ServiceListener::sessions_full() {
       service_.redirects() ||
       (service_.is_builtin() && builtins::row(service_.service().builtin).holds_session());
   if (!holds_sessions || owner_.sessions_open() < owner_.sessions_max()) return false;
-  log_repeated(false, "session limit",
+  log_repeated(false, "session_limit",
                "{}: {} in-loop sessions open, the most the daemon holds; accepting again in {} ms",
                service_.name(), owner_.sessions_open(), kResourcePause.count());
   pause(ServiceState::short_of_resources, kResourcePause);
@@ -340,11 +346,11 @@ void ServiceListener::accept_connections() {
         case sys::ErrnoClass::again:
           return;
         case sys::ErrnoClass::resource:
-          log_repeated(false, "accept: resource", "{}: accept: {}; pausing for {} ms",
-                       service_.name(), std::strerror(error), kResourcePause.count());
+          log_repeated(false, "accept_paused", "{}: accept: {}; pausing for {} ms", service_.name(),
+                       std::strerror(error), kResourcePause.count());
           return pause(ServiceState::short_of_resources, kResourcePause);
         case sys::ErrnoClass::other:
-          log_repeated(true, "accept: error", "{}: accept: {}", service_.name(),
+          log_repeated(true, "accept_error", "{}: accept: {}", service_.name(),
                        std::strerror(error));
           return;
       }
@@ -386,8 +392,12 @@ bool ServiceListener::allowed(const net::SocketAddress& peer) {
   if (verdict == limits::AccessList::Verdict::allowed) return true;
   service_.refuse(status::Refusal::access, peer);
   if (log_fail(peer, "address")) return false;
-  log_repeated(false, "refused: access list", "{}: refused {}: {}", service_.name(),
-               log::escaped(peer.unmapped().ip()), describe(verdict));
+  log_refused("refused reason=access", [&] {
+    return log::event(service_.name(), "refused")
+        .peer(peer)
+        .add("reason", "access")
+        .add("list", describe_list(verdict));
+  });
   return false;
 }
 
@@ -403,11 +413,13 @@ bool ServiceListener::within_policy(const net::SocketAddress& peer) {
   // xinetd's words for these refusals in its FAIL lines.
   if (log_fail(peer, verdict == services::PolicyVerdict::over_max_load ? "load" : "time"))
     return false;
-  log_repeated(false,
-               verdict == services::PolicyVerdict::over_max_load ? "refused: max_load"
-                                                                 : "refused: access_times",
-               "{}: refused {}: {}", service_.name(), log::escaped(peer.unmapped().ip()),
-               describe_refusal(verdict, *policy, inputs));
+  log_refused(verdict == services::PolicyVerdict::over_max_load ? "refused reason=max_load"
+                                                                : "refused reason=access_times",
+              [&] {
+                log::EventLine line = log::event(service_.name(), "refused").peer(peer);
+                add_refusal_fields(line, verdict, *policy, inputs);
+                return line;
+              });
   return false;
 }
 
@@ -419,8 +431,9 @@ bool ServiceListener::admit(int fd, const net::SocketAddress& peer, Client& clie
     service_.refuse(status::Refusal::deny_list, peer);
     // xinetd's reason: its sensor check is part of the address check.
     if (log_fail(peer, "address")) return false;
-    log_repeated(false, "refused: deny list", "{}: refused {}: on the deny list (a sensor saw it)",
-                 service_.name(), log::escaped(peer.unmapped().ip()));
+    log_refused("refused reason=deny_list", [&] {
+      return log::event(service_.name(), "refused").peer(peer).add("reason", "deny_list");
+    });
     return false;
   }
   if (!within_policy(peer)) return false;
@@ -436,18 +449,26 @@ bool ServiceListener::admit(int fd, const net::SocketAddress& peer, Client& clie
     case limits::Admission::Verdict::too_many_children:
       service_.refuse(status::Refusal::per_source_limit, peer);
       if (log_fail(peer, "per_source_limit")) return false;
-      log_repeated(false, "refused: children per source",
-                   "{}: refused {}: {} servers already running for it, limit {}", service_.name(),
-                   log::escaped(client.source), admission.per_source().children_of(client.source),
-                   service_.service().limits.max_child_per_ip);
+      log_refused("refused reason=per_source_children", [&] {
+        return log::event(service_.name(), "refused")
+            .peer(peer)
+            .add("reason", "per_source_children")
+            .add_peer_field("source", client.source)
+            .add("running", admission.per_source().children_of(client.source))
+            .add("limit", service_.service().limits.max_child_per_ip);
+      });
       return false;
     case limits::Admission::Verdict::too_fast:
       service_.refuse(status::Refusal::per_source_rate, peer);
       if (log_fail(peer, "per_source_rate")) return false;
-      log_repeated(false, "refused: rate per source",
-                   "{}: refused {}: more than {} connections in 60 s", service_.name(),
-                   log::escaped(client.source),
-                   service_.service().limits.max_conn_per_ip_per_minute);
+      log_refused("refused reason=per_source_rate", [&] {
+        return log::event(service_.name(), "refused")
+            .peer(peer)
+            .add("reason", "per_source_rate")
+            .add_peer_field("source", client.source)
+            .add("limit", service_.service().limits.max_conn_per_ip_per_minute)
+            .add("seconds", 60);
+      });
       return false;
   }
   return false;

@@ -152,6 +152,10 @@ class ServiceListener final : public loop::EventHandler {
   template <typename... Args>
   void log_repeated(bool error, std::string_view event, fmt::format_string<Args...> f,
                     Args&&... args);
+  // A refusal's event line (made by make_line), unless its key has repeated
+  // too often.
+  template <typename MakeLine>
+  void log_refused(std::string_view key, MakeLine make_line);
 
   // Laid out without padding: the daemon keeps one per service.
   RunningService& service_;

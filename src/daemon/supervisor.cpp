@@ -16,7 +16,6 @@
 #include "daemon/banner.h"
 #include "daemon/descriptor_budget.h"
 #include "daemon/exit_policy.h"
-#include "log/escape.h"
 #include "log/logger.h"
 #include "log/service_lines.h"
 #include "spawn/spawner.h"
@@ -102,7 +101,7 @@ void Supervisor::on_signal(int signal) {
 }
 
 bool Supervisor::allow_repeated(const RunningService& service, std::string_view event) {
-  return allow_repeated_key(fmt::format("{}: {}", service.name(), event));
+  return allow_repeated_key(log::repeat_key(service.name(), event));
 }
 
 bool Supervisor::allow_repeated_key(const std::string& key) {
@@ -117,8 +116,8 @@ void Supervisor::log_repeat_summaries() {
   repeat_timer_.reset();
   Clock::time_point now = Clock::now();
   for (const auto& summary : repeats_.take_summaries(now))
-    log::warning("{}: {} more in the last {} s, not logged one by one", summary.key,
-                 summary.suppressed, repeats_.interval().count());
+    log::warning("{}", log::repeat_summary_line(summary.key, summary.suppressed,
+                                                repeats_.interval().count()));
   if (repeats_.has_suppressed())
     repeat_timer_ = loop_.schedule(now + repeats_.interval(), [this] { log_repeat_summaries(); });
 }
@@ -131,14 +130,18 @@ void Supervisor::answer_datagrams(RunningService& service) {
   builtins::answer_datagrams(service.listener.fd(), service.service().builtin, guard,
                              datagram_stats_, Clock::now());
   if (datagram_stats_.over_rate > before.over_rate)
-    log_repeated(log::Level::warning, service, "datagrams over the rate",
-                 "{}: more than {} datagrams in a minute; the rest are dropped until it ends",
-                 service.name(), service.service().limits.max_per_minute);
+    log_event(log::Level::warning, service, "dropped reason=rate",
+              log::event(service.name(), "dropped")
+                  .add("reason", "rate")
+                  .add("limit", service.service().limits.max_per_minute)
+                  .add("seconds", 60));
   note_dropped_datagrams(service, datagram_stats_.refused_by_access - before.refused_by_access);
   if (datagram_stats_.over_budget > before.over_budget)
-    log_repeated(log::Level::warning, service, "datagrams over a source's budget",
-                 "{}: a source sent more than {} datagrams in a second; the rest get no answer",
-                 service.name(), kRepliesPerSourcePerSecond);
+    log_event(log::Level::warning, service, "dropped reason=source_budget",
+              log::event(service.name(), "dropped")
+                  .add("reason", "source_budget")
+                  .add("limit", kRepliesPerSourcePerSecond)
+                  .add("seconds", 1));
 }
 
 std::optional<std::string> Supervisor::wrap_daemon_name(const RunningService& service,
@@ -171,12 +174,10 @@ void Supervisor::on_wrap_verdict(WrapPending pending, bool allowed, const char* 
     service.refuse(status::Refusal::libwrap, pending.peer);
     if (log::logs_fail(service.service().log_on_failure))
       return log_fail(service, pending.peer, "libwrap");
-    log_repeated(log::Level::warning, service, "refused: libwrap", "{}: refused {}: {}",
-                 service.name(), log::escaped(pending.peer.unmapped().ip()),
-                 why != nullptr ? std::string(why)
-                                : fmt::format("by hosts.allow and hosts.deny (daemon name {})",
-                                              log::escaped(pending.daemon)));
-    return;
+    log::EventLine line = log::event(service.name(), "refused").peer(pending.peer);
+    line.add("reason", "libwrap").add("daemon", pending.daemon);
+    if (why != nullptr) line.add("error", why);
+    return log_event(log::Level::warning, service, "refused reason=libwrap", line);
   }
   pending.client.wrap_checked = true;
   serve_connection(service, std::move(pending.connection), pending.peer, std::move(pending.client));
@@ -190,8 +191,9 @@ void Supervisor::serve_connection(RunningService& service, sys::Fd connection,
                                             std::move(client), std::move(*daemon)});
     }
   }
-  if (settings_.log_connections)
-    log::info("{}: connection from {}", service.name(), log::escaped(peer.unmapped().to_string()));
+  // A launched server's start line names its client.
+  if (settings_.log_connections && (service.is_builtin() || service.redirects()))
+    log::info("{}", log::event(service.name(), "accept").peer(peer).text());
   if (client.source.empty() && peer.family() == AF_UNIX)
     client.source = source_of(peer, connection.get(), settings_.source_prefixes);
   // Granted: xinetd's banner_success, before the server or builtin says anything.
@@ -229,7 +231,7 @@ std::optional<pid_t> Supervisor::launch_server(RunningService& service, int fd,
       // listener's own (a wildcard) rather than the connection's.
       if (getsockname(fd, local.get(), local.length_pointer()) < 0) {
         local = s.address.expand();
-        log_repeated(log::Level::error, service, "getsockname", "{}: {}", service.name(),
+        log_repeated(log::Level::error, service, "getsockname_error", "{}: {}", service.name(),
                      sys::last_error("getsockname").describe());
       }
       per_launch.local = &local;
@@ -239,8 +241,11 @@ std::optional<pid_t> Supervisor::launch_server(RunningService& service, int fd,
   if (!pid) {
     ++service.counters.spawn_failures;
     record_event(service, status::EventKind::launch_failed, 0, pid.error().code);
-    log_repeated(log::Level::error, service, "launch failed", "{}: {} {}: {}", service.name(),
-                 pid.error().call, s.program, std::strerror(pid.error().code));
+    log_event(log::Level::error, service, "launch_failed",
+              log::event(service.name(), "launch_failed")
+                  .add("step", pid.error().call)
+                  .add("program", s.program)
+                  .add("error", std::strerror(pid.error().code)));
     if (client.counted) service.admission.per_source().release(client.source);
     return std::nullopt;
   }
@@ -249,8 +254,8 @@ std::optional<pid_t> Supervisor::launch_server(RunningService& service, int fd,
   ++service.children;
   reconsider_at_cap_change(was_at_cap);
   record_event(service, status::EventKind::started, *pid, 0, peer);
-  if (settings_.log_connections) log::info("{}: started pid {}", service.name(), *pid);
-  // A server given the socket itself: hand_over_socket logs its START.
+  // A server given the socket itself: hand_over_socket logs its start and START.
+  if (settings_.log_connections && peer != nullptr) log_launch(service, *pid, peer);
   if (peer != nullptr && log::logs_start(s.log_on_success)) log_start(service, *pid, peer);
   service.listener.reconsider();
   return pid.value();
@@ -260,9 +265,8 @@ std::optional<pid_t> Supervisor::launch_server(RunningService& service, int fd,
 void Supervisor::note_dropped_datagrams(RunningService& service, std::uint64_t dropped) {
   if (dropped == 0) return;
   service.count_refused(status::Refusal::access, dropped);
-  log_repeated(log::Level::warning, service, "refused: access list",
-               "{}: dropped {} datagram{} from clients the allow and deny lists refuse",
-               service.name(), dropped, dropped == 1 ? "" : "s");
+  log_event(log::Level::warning, service, "dropped reason=access",
+            log::event(service.name(), "dropped").add("reason", "access").add("count", dropped));
 }
 
 bool Supervisor::drop_datagrams_by_policy(RunningService& service) {
@@ -279,11 +283,12 @@ bool Supervisor::drop_datagrams_by_policy(RunningService& service) {
   service.count_refused(verdict == services::PolicyVerdict::over_max_load ? status::Refusal::load
                                                                           : status::Refusal::time,
                         dropped);
-  log_repeated(log::Level::warning, service,
-               verdict == services::PolicyVerdict::over_max_load ? "refused: max_load"
-                                                                 : "refused: access_times",
-               "{}: dropped {} datagram{}: {}", service.name(), dropped, dropped == 1 ? "" : "s",
-               describe_refusal(verdict, *policy, inputs));
+  log::EventLine line = log::event(service.name(), "dropped");
+  add_refusal_fields(line, verdict, *policy, inputs);
+  log_event(log::Level::warning, service,
+            verdict == services::PolicyVerdict::over_max_load ? "dropped reason=max_load"
+                                                              : "dropped reason=access_times",
+            line.add("count", dropped));
   return true;
 }
 
@@ -334,6 +339,7 @@ void Supervisor::hand_over_socket(RunningService& service) {
   // The socket is still readable, so retrying at once would spin.
   if (!pid) return back_off(service, service.crash_loop.on_launch_failure(), "launch failed");
   children_.find(*pid)->second.datagram = datagram;
+  if (settings_.log_connections) log_launch(service, *pid, source ? &*source : nullptr);
   // A dgram server's client is the datagram's sender, as xinetd logs it.
   if (log::logs_start(service.service().log_on_success))
     log_start(service, *pid, source ? &*source : nullptr);
@@ -346,7 +352,7 @@ void Supervisor::hand_over_socket(RunningService& service) {
 void Supervisor::reconsider_at_cap_change(bool was_at_cap) {
   bool at_cap = at_children_cap();
   if (at_cap == was_at_cap) return;
-  if (at_cap && allow_repeated_key("daemon: at --max-children"))
+  if (at_cap && allow_repeated_key(log::repeat_key("daemon", "at_max_children")))
     log::warning(
         "daemon: {} servers running, the --max-children cap: no service accepts until one "
         "exits",
@@ -450,16 +456,21 @@ void Supervisor::log_exit(RunningService& service, pid_t pid, int status,
   if (launch_failure) {
     // The server never ran: say which step failed, as an immediate failure would.
     ++service.counters.spawn_failures;
-    log_repeated(log::Level::error, service, "launch failed", "{}: {} {}: {}", service.name(),
-                 launch_failure->step, service.service().program,
-                 std::strerror(launch_failure->error));
-  } else if (failed(status)) {
-    log_repeated(log::Level::warning, service, "server failed", "{}: server pid {} {} after {} ms",
-                 service.name(), pid, describe_status(status), ran.count());
-  } else if (settings_.log_connections) {
-    log::info("{}: server pid {} exited with status 0 after {} ms", service.name(), pid,
-              ran.count());
+    log_event(log::Level::error, service, "launch_failed",
+              log::event(service.name(), "launch_failed")
+                  .add("pid", pid)
+                  .add("step", launch_failure->step)
+                  .add("program", service.service().program)
+                  .add("error", std::strerror(launch_failure->error)));
+    return;
   }
+  bool bad = failed(status);
+  if (!bad && !settings_.log_connections) return;
+  log::EventLine line = log::event(service.name(), "exit");
+  line.add("pid", pid).exit_status(status).add("duration_ms", ran.count());
+  // A failing server can be made to exit at a client's rate: bounded.
+  if (bad) return log_event(log::Level::warning, service, "exit", line);
+  log::info("{}", line.text());
 }
 
 }  // namespace ninetd::daemon

@@ -225,6 +225,15 @@ class Supervisor final : public builtins::SessionOwner,
     if (!allow_repeated(service, event)) return;
     log::write(level, fmt::format(f, std::forward<Args>(args)...));
   }
+  // An event line, unless its key (log::repeat_key's event part) has
+  // repeated too often (supervisor_log.cpp).
+  void log_event(log::Level level, const RunningService& service, std::string_view key,
+                 const log::EventLine& line);
+  // -l's start line: the server's pid and, for a connection, its client.
+  void log_launch(const RunningService& service, pid_t pid, const net::SocketAddress* peer);
+  // -l's line for a connection held in the loop (a builtin's, a forward's)
+  // closed for moving too little.
+  void log_idle_close(std::string_view service_name, const Client& client);
   void log_repeat_summaries();
   // log_on_success's START and EXIT lines (supervisor_log.cpp).
   void log_start(const RunningService& service, pid_t pid, const net::SocketAddress* peer);

@@ -4,7 +4,6 @@
 #include <cstring>
 
 #include "daemon/supervisor.h"
-#include "log/escape.h"
 #include "log/logger.h"
 
 namespace ninetd::daemon {
@@ -37,9 +36,10 @@ void Supervisor::forward_failed(forward::Forwarder& forwarder, int error) {
   auto it = forwards_.find(&forwarder);
   if (it == forwards_.end()) return;
   const RunningService& service = *it->second.service;
-  log_repeated(log::Level::error, service, "redirect: connect",
-               "{}: redirect to {}: connect: {}; client closed", service.name(),
-               forwarder.target().to_string(), std::strerror(error));
+  log_event(log::Level::error, service, "redirect_failed",
+            log::event(service.name(), "redirect_failed")
+                .add("target", forwarder.target().to_string())
+                .add("error", std::strerror(error)));
 }
 
 void Supervisor::end_forward(forward::Forwarder& forwarder) {
@@ -68,12 +68,13 @@ Clock::time_point Supervisor::sweep_idle_forwards(Clock::time_point now, Clock::
   for (forward::Forwarder* forwarder : idle) {
     const RunningService& service = *forwards_.at(forwarder).service;
     if (!forwarder->connected())
-      log_repeated(log::Level::error, service, "redirect: connect",
-                   "{}: redirect to {}: connect: no answer in {} s; client closed", service.name(),
-                   forwarder->target().to_string(), settings_.session_idle_timeout.count());
+      log_event(log::Level::error, service, "redirect_failed",
+                log::event(service.name(), "redirect_failed")
+                    .add("target", forwarder->target().to_string())
+                    .add("error", "no answer")
+                    .add("seconds", settings_.session_idle_timeout.count()));
     else if (settings_.log_connections)
-      log::info("{}: closing forwarded connection: fewer than {} bytes moved in {} s",
-                service.name(), builtins::kProgressBytes, settings_.session_idle_timeout.count());
+      log_idle_close(service.name(), forwards_.at(forwarder).client);
     end_forward(*forwarder);
   }
   return oldest;

@@ -33,7 +33,8 @@ void Supervisor::record_event(RunningService& service, status::EventKind kind, p
   event.kind = kind;
   event.pid = pid;
   event.value = value;
-  event.peer = status::PeerBytes(peer);
+  // --no-peer-addresses: the status keeps no more of a client than the log.
+  if (log::peer_addresses_shown()) event.peer = status::PeerBytes(peer);
   event.duration_ms = static_cast<std::uint32_t>(ran.count());
   service.record(event);
 }

@@ -5,7 +5,7 @@
 
 #include "config/deny_time.h"
 #include "daemon/supervisor.h"
-#include "log/escape.h"
+#include "log/event_line.h"
 
 namespace ninetd::daemon {
 
@@ -16,9 +16,8 @@ void Supervisor::sense(const RunningService& service, const net::SocketAddress& 
   if (argv.size() > 1) time = config::parse_deny_time(argv[1]).value_or(config::DenyTime{});
   std::string address = peer.unmapped().ip();
   if (time.kind == config::DenyTime::Kind::never) {
-    log_repeated(log::Level::warning, service, "sensor",
-                 "{}: {} touched the sensor (deny time NEVER: not refused elsewhere)",
-                 service.name(), log::escaped(address));
+    log_event(log::Level::warning, service, "sensor",
+              log::event(service.name(), "sensor").peer(peer).add("deny_time", "NEVER"));
     return;
   }
   std::optional<std::chrono::minutes> length;
@@ -26,17 +25,22 @@ void Supervisor::sense(const RunningService& service, const net::SocketAddress& 
   switch (deny_list_.add(address, length, loop::Clock::now())) {
     case limits::DenyList::Added::added:
     case limits::DenyList::Added::extended:
-      log_repeated(log::Level::warning, service, "sensor",
-                   "{}: {} touched the sensor; every service refuses it for {}", service.name(),
-                   log::escaped(address), config::describe(time));
+      log_event(log::Level::warning, service, "sensor",
+                log::event(service.name(), "sensor")
+                    .peer(peer)
+                    .add("deny_time", time.kind == config::DenyTime::Kind::forever
+                                          ? std::string("FOREVER")
+                                          : std::to_string(time.length.count()))
+                    .add("listed", deny_list_.size()));
       return;
     case limits::DenyList::Added::unchanged:
       return;
     case limits::DenyList::Added::full:
-      log_repeated(log::Level::error, service, "sensor: list full",
-                   "{}: {} touched the sensor, but the deny list holds {} addresses, its most; "
-                   "not added",
-                   service.name(), log::escaped(address), deny_list_.size());
+      log_event(log::Level::error, service, "sensor reason=full",
+                log::event(service.name(), "sensor")
+                    .peer(peer)
+                    .add("listed", deny_list_.size())
+                    .add("error", "the deny list is full; not added"));
       return;
   }
 }

@@ -6,7 +6,6 @@
 #include <algorithm>
 
 #include "daemon/supervisor.h"
-#include "log/escape.h"
 #include "log/logger.h"
 #include "log/service_lines.h"
 
@@ -67,9 +66,7 @@ void Supervisor::sweep_idle_sessions() {
   }
   for (builtins::Session* session : idle) {
     if (settings_.log_connections)
-      log::info("{}: closing connection: fewer than {} bytes moved in {} s",
-                session->service_name(), builtins::kProgressBytes,
-                settings_.session_idle_timeout.count());
+      log_idle_close(session->service_name(), sessions_.at(session).client);
     end_session(*session);
   }
   oldest = sweep_idle_forwards(now, oldest);
@@ -97,7 +94,10 @@ void Supervisor::tcpmux_request(builtins::Session& session, const std::string& n
   auto it = tcpmux_.find(wanted);
   if (it == tcpmux_.end()) {
     if (settings_.log_connections)
-      log::info("{}: unknown service \"{}\"", service_name, log::escaped(name));
+      log::info("{}", log::event(service_name, "refused")
+                          .add("reason", "tcpmux_unknown")
+                          .add("name", name)
+                          .text());
     return reply("-Service not available\r\n");
   }
   RunningService& target = *it->second;
@@ -106,7 +106,7 @@ void Supervisor::tcpmux_request(builtins::Session& session, const std::string& n
   // Fails when the client is already gone (ENOTCONN): no server is started
   // for it, and per-source limits would get no address to count it by.
   if (getpeername(connection.get(), peer.get(), peer.length_pointer()) < 0) {
-    log_repeated(log::Level::error, target, "getpeername", "{}: {}", target.name(),
+    log_repeated(log::Level::error, target, "getpeername_error", "{}: {}", target.name(),
                  sys::last_error("getpeername").describe());
     return;
   }
@@ -129,9 +129,12 @@ void Supervisor::tcpmux_request(builtins::Session& session, const std::string& n
 void Supervisor::refuse_at_limit(RunningService& service, const net::SocketAddress& peer) {
   if (log::logs_fail(service.service().log_on_failure))
     return log_fail(service, peer, "service_limit");
-  log_repeated(log::Level::warning, service, "refused: child limit",
-               "{}: refused {}: {} servers running, its limit", service.name(),
-               log::escaped(peer.unmapped().ip()), service.children);
+  log_event(log::Level::warning, service, "refused reason=service_limit",
+            log::event(service.name(), "refused")
+                .peer(peer)
+                .add("reason", "service_limit")
+                .add("running", service.children)
+                .add("limit", service.service().limits.max_child));
 }
 
 void Supervisor::count_again(RunningService& service, Client& client) const {

@@ -1,15 +1,19 @@
 #include "log/logger.h"
 
+#include <fcntl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <syslog.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <ctime>
 #include <iterator>
 #include <optional>
 #include <string>
 
+#include "log/journal.h"
 #include "net/socket_address.h"
 #include "sys/fd.h"
 
@@ -160,11 +164,85 @@ SyslogSocket& syslog_socket() {
   return socket;
 }
 
-// Set by use_syslog, cleared by set_sink: whether write_at reaches syslog.
+// stderr when it is the journal's stream. systemd hands a stream socket,
+// sent to with MSG_DONTWAIT so its flags, shared with whoever else holds it,
+// stay as they are; anything else (a pipe) is made non-blocking.
+class JournalStream {
+ public:
+  void open() {
+    backlog_.clear();
+    dropped_ = 0;
+    is_socket_ = true;
+  }
+  void send(int priority, std::string_view line) {
+    if (!flush()) return hold(journal_line(priority, line));
+    if (dropped_ > 0) {
+      std::string note = fmt::format("{} log lines dropped: the journal stream was full", dropped_);
+      dropped_ = 0;
+      put(journal_line(LOG_WARNING, note));
+    }
+    put(journal_line(priority, line));
+  }
+
+ private:
+  static constexpr std::size_t kBacklogBytes = std::size_t{64} * 1024;
+
+  // Bytes written; -1 when none could be (the stream is full or gone).
+  ssize_t write_some(const char* data, std::size_t size) {
+    if (is_socket_) {
+      ssize_t n = ::send(STDERR_FILENO, data, size, MSG_DONTWAIT | MSG_NOSIGNAL);
+      if (n >= 0 || errno != ENOTSOCK) return n;
+      is_socket_ = false;
+      int flags = fcntl(STDERR_FILENO, F_GETFL);
+      if (flags >= 0) (void)fcntl(STDERR_FILENO, F_SETFL, flags | O_NONBLOCK);
+    }
+    return ::write(STDERR_FILENO, data, size);
+  }
+  // Writes what it can of `text` and keeps the rest, whole lines or not, so a
+  // line cut by a full stream is ended before any other begins.
+  void put(const std::string& text) {
+    ssize_t n = write_some(text.data(), text.size());
+    std::size_t done = n > 0 ? static_cast<std::size_t>(n) : 0;
+    if (done < text.size()) backlog_.append(text, done);
+  }
+  void hold(const std::string& text) {
+    if (backlog_.size() + text.size() > kBacklogBytes) {
+      ++dropped_;
+      return;
+    }
+    backlog_ += text;
+  }
+  // True when the backlog is empty (now).
+  bool flush() {
+    if (backlog_.empty()) return true;
+    ssize_t n = write_some(backlog_.data(), backlog_.size());
+    if (n > 0) backlog_.erase(0, static_cast<std::size_t>(n));
+    if (backlog_.empty()) backlog_.shrink_to_fit();
+    return backlog_.empty();
+  }
+
+  std::string backlog_;
+  std::uint64_t dropped_ = 0;
+  bool is_socket_ = true;
+};
+
+JournalStream& journal_stream() {
+  static JournalStream stream;
+  return stream;
+}
+
+// Set by use_syslog and use_journal, cleared by set_sink: where write_at's
+// priorities go whole.
 struct SyslogUse {
   bool on = false;
   bool also_stderr = false;
+  bool journal = false;
 };
+
+bool& peers_shown() {
+  static bool shown = true;
+  return shown;
+}
 
 SyslogUse& syslog_use() {
   static SyslogUse use;
@@ -197,7 +275,30 @@ std::uint64_t syslog_dropped() {
 
 void set_sink(Sink s) {
   sink() = std::move(s);
-  syslog_use().on = false;
+  syslog_use() = SyslogUse{};
+}
+
+bool stderr_is_journal() {
+  const char* stream = std::getenv("JOURNAL_STREAM");
+  struct stat status {};
+  if (stream == nullptr || fstat(STDERR_FILENO, &status) != 0) return false;
+  return names_stream(stream, status.st_dev, status.st_ino);
+}
+
+void use_journal() {
+  journal_stream().open();
+  set_sink([](Level level, std::string_view line) {
+    journal_stream().send(syslog_priority(level), line);
+  });
+  syslog_use().journal = true;
+}
+
+void show_peer_addresses(bool shown) {
+  peers_shown() = shown;
+}
+
+bool peer_addresses_shown() {
+  return peers_shown();
 }
 
 void use_stderr() {
@@ -219,6 +320,7 @@ void write(Level level, std::string_view line) {
 
 void write_at(int priority, std::string_view line) {
   const SyslogUse& use = syslog_use();
+  if (use.journal) return journal_stream().send(priority, line);
   if (!use.on) return write(level_of(priority), line);
   syslog_socket().send_at(priority, line);
   if (use.also_stderr) write_stderr(level_of(priority), line);

@@ -1,5 +1,7 @@
-// Logger: one line per event to stderr (-d) or syslog(3), through a sink that
-// tests replace. Lines are "service: what happened", greppable as in FreeBSD inetd.
+// Logger: one line per event to stderr (-d), the journal's stream or syslog(3),
+// through a sink that tests replace. Lines are "service: what happened",
+// greppable as in FreeBSD inetd; a service's events are key=value fields
+// (log/event_line.h).
 #pragma once
 
 #include <fmt/format.h>
@@ -8,6 +10,8 @@
 #include <functional>
 #include <string>
 #include <string_view>
+
+#include "log/event_line.h"
 
 namespace ninetd::log {
 
@@ -22,9 +26,25 @@ void use_stderr();
 // when the log daemon falls behind, lines are dropped and counted, and the
 // count is logged once it takes lines again.
 void use_syslog(bool also_stderr = false, const char* socket_path = "/dev/log");
+// Whether stderr is the journal's stream: $JOURNAL_STREAM names its device
+// and inode (log/journal.h).
+bool stderr_is_journal();
+// Each line to stderr as "<N>line", N its priority, for the journal. Never
+// blocks: what the stream cannot take at once waits in a bounded backlog,
+// sent before the next line; beyond it lines are dropped, counted, and the
+// count is logged once the stream takes lines again.
+void use_journal();
 // Lines syslog dropped because its socket was full (since use_syslog).
 std::uint64_t syslog_dropped();
 void write(Level level, std::string_view line);
+
+// --no-peer-addresses: whether event lines name clients (EventLine::peer).
+void show_peer_addresses(bool shown);
+bool peer_addresses_shown();
+// An event line of `service` that names clients unless the option says not.
+inline EventLine event(std::string_view service, std::string_view word) {
+  return EventLine(service, word, peer_addresses_shown());
+}
 // A line for syslog at `priority` (facility | level, as syslog(3) takes it):
 // a service's log_type SYSLOG. Without syslog (-d, a test's sink) it goes
 // where every line goes, at the level of `priority`.

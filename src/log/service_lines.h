@@ -1,9 +1,9 @@
 // The lines of xinetd's log_on_success and log_on_failure, in ninetd's log
-// style ("service: what happened", key=value facts): START when a server is
-// launched, EXIT when it ends, FAIL when a client is refused. Which facts a
-// line carries is the service's flags (config/log_settings.h). Every text a
-// client chose (its address, for a unix socket's peer a path) is escaped.
-// Pure.
+// style ("service: what happened", key=value facts, written by
+// log/event_line.h): START when a server is launched, EXIT when it ends, FAIL
+// when a client is refused. Which facts a line carries is the service's flags
+// (config/log_settings.h); the client's address is xinetd's from= field, left
+// out when `show_peers` is false (--no-peer-addresses). Pure.
 #pragma once
 
 #include <cstdint>
@@ -31,7 +31,7 @@ inline bool logs_fail(std::uint8_t on_failure) {
 // "echo/tcp: START pid=4711 from=192.0.2.7". `host` empty: no from= (a
 // stream wait server, given the listening socket itself, has no one client).
 std::string start_line(std::string_view service, std::uint8_t on_success, int pid,
-                       std::string_view host);
+                       std::string_view host, bool show_peers = true);
 // "echo/tcp: EXIT status=0 pid=4711 duration=3s" (signal=N for a server a
 // signal ended); `wait_status` as waitpid(2) gives it.
 std::string exit_line(std::string_view service, std::uint8_t on_success, int pid, int wait_status,
@@ -40,6 +40,6 @@ std::string exit_line(std::string_view service, std::uint8_t on_success, int pid
 // xinetd's words (address, libwrap, per_source_limit) or ninetd's own
 // (per_source_rate).
 std::string fail_line(std::string_view service, std::uint8_t on_failure, std::string_view reason,
-                      std::string_view host);
+                      std::string_view host, bool show_peers = true);
 
 }  // namespace ninetd::log

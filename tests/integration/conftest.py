@@ -434,10 +434,10 @@ class Daemon:
             self._seen_children.update(descendants_of(self.proc.pid))
 
     def kill_leftovers(self):
-        # Servers the log names ("started pid N") that still lead their own process group
+        # Servers the log names ("start pid=N") that still lead their own process group
         # (ninetd's children call setpgid, or setsid) and started after the daemon did.
         try:
-            for match in re.finditer(r"started pid (\d+)\n", self.log()):
+            for match in re.finditer(r": start pid=(\d+)\b", self.log()):
                 pid = int(match.group(1))
                 stat = _proc_stat(pid)
                 if stat and int(stat[2]) == pid and int(stat[19]) >= self._start_ticks:

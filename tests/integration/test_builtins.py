@@ -237,7 +237,8 @@ def test_tcpmux_unknown_service(tcpmux_daemon):
     reply = tcp_exchange(tcpmux_daemon.port, b"nosuchthing\r\n")
     assert reply.startswith(b"-"), reply
     assert reply.endswith(b"\r\n") and reply.count(b"\n") == 1, reply
-    tcpmux_daemon.wait_log(f'{tcpmux_daemon.port}/tcp: unknown service "nosuchthing"')
+    tcpmux_daemon.wait_log(f'{tcpmux_daemon.port}/tcp: refused reason=tcpmux_unknown '
+                           'name=nosuchthing\n')
 
 
 def test_tcpmux_name_is_case_insensitive(tcpmux_daemon):

@@ -145,7 +145,8 @@ def test_converted_configuration_serves_the_same_bytes(ninetd, tmp_path):
     log = ninetd.log()
     warnings = [l for l in log.splitlines() if ": warning: " in l]
     assert ": error: " not in log and len(warnings) == 2, log
-    assert all("refused 127.0.0.2: not in the allow list" in l for l in warnings), log
+    assert all("refused peer=127.0.0.2 " in l and l.endswith(" reason=access list=allow")
+               for l in warnings), log
 
 
 def test_launch_policy_and_log_settings_convert_and_serve_the_same_bytes(ninetd, tmp_path):

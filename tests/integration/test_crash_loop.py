@@ -69,7 +69,7 @@ def test_a_busy_healthy_service_never_backs_off(ninetd):
     with ThreadPoolExecutor(20) as pool:
         answers = list(pool.map(lambda _: tcp_exchange(port), range(200)))
     assert answers == [b""] * 200
-    wait_until(lambda: ninetd.log().count(f"{name}: server pid ") >= 200,
+    wait_until(lambda: ninetd.log().count(f"{name}: exit pid=") >= 200,
                what="every server to be reaped")
     log = ninetd.log()
     assert "failed within" not in log and "back-off" not in log, log

@@ -11,20 +11,21 @@ def test_missing_server_program(ninetd):
                  f"127.0.0.1:{good} stream tcp nowait nobody /bin/cat cat\n")
     # The client sees the connection closed without a byte.
     assert tcp_exchange(bad) == b""
-    ninetd.wait_log(f"error: {bad}/tcp: execve /nonexistent/ninetd-test-prog: "
-                    f"No such file or directory\n")
+    ninetd.wait_log(rf"error: {bad}/tcp: launch_failed (?:pid=\d+ )?step=execve "
+                    rf'program=/nonexistent/ninetd-test-prog error="No such file or directory"\n',
+                    regex=True)
     assert ninetd.alive()
     assert tcp_exchange(good, b"still here\n") == b"still here\n"
     # And the failing service still takes connections (and fails the same way).
     mark = ninetd.mark()
     assert tcp_exchange(bad) == b""
     # The daemon may learn of the failure only when it reaps the child.
-    ninetd.wait_log(f"error: {bad}/tcp: execve /nonexistent/ninetd-test-prog", since=mark)
+    ninetd.wait_log(f"step=execve program=/nonexistent/ninetd-test-prog", since=mark)
     table, _ = ninetd.dump()
     (_, counters), = table[f"{bad}/tcp"]
     assert counters == {"connections": 2, "children": 0, "spawn_failures": 2, "refused": 0,
                         "by_access": 0}
-    assert ninetd.log().count("execve /nonexistent/ninetd-test-prog") == 2
+    assert ninetd.log().count("step=execve program=/nonexistent/ninetd-test-prog") == 2
 
 
 def test_crashing_server(ninetd, pubdir):
@@ -33,9 +34,10 @@ def test_crashing_server(ninetd, pubdir):
     ninetd.start(f"127.0.0.1:{crash} stream tcp nowait nobody /bin/sh sh {script}\n"
                  f"127.0.0.1:{good} stream tcp nowait nobody /bin/cat cat\n")
     assert tcp_exchange(crash) == b""
-    started = ninetd.wait_log(rf"info: {crash}/tcp: started pid (\d+)\n", regex=True)
-    ninetd.wait_log(rf"warning: {crash}/tcp: server pid {started.group(1)} killed by signal 11 "
-                    rf"\(Segmentation fault\)(, core dumped)? after \d+ ms\n", regex=True)
+    started = ninetd.wait_log(rf"info: {crash}/tcp: start pid=(\d+) peer=127\.0\.0\.1 port=\d+\n",
+                              regex=True)
+    ninetd.wait_log(rf"warning: {crash}/tcp: exit pid={started.group(1)} signal=SEGV( core=yes)? "
+                    rf"duration_ms=\d+\n", regex=True)
     assert ninetd.alive()
     assert tcp_exchange(good, b"ok\n") == b"ok\n"
     assert tcp_exchange(crash) == b""  # the nowait service goes on

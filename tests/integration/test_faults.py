@@ -48,12 +48,12 @@ def test_misbehaving_servers_are_survived(ninetd, pubdir):
         assert tcp_exchange(ports["closed_stdin"]) == b"closed\n"
     sleeper = socket.create_connection(("127.0.0.1", ports["forever"]), timeout=TIMEOUT)
     try:
-        ninetd.wait_log(f"{ports['segv']}/tcp: server pid ", what="the crash to be logged")
-        assert "killed by signal 11 (Segmentation fault)" in ninetd.log()
-        ninetd.wait_log(f"{ports['missing']}/tcp: execve /nonexistent/server: No such file or "
-                        "directory")
-        ninetd.wait_log(f"{ports['not_executable']}/tcp: execve {not_executable}: Permission "
-                        "denied")
+        ninetd.wait_log(f"{ports['segv']}/tcp: exit pid=", what="the crash to be logged")
+        assert " signal=SEGV" in ninetd.log()
+        ninetd.wait_log(f"{ports['missing']}/tcp: launch_failed ")
+        ninetd.wait_log('step=execve program=/nonexistent/server error="No such file or '
+                        'directory"')
+        ninetd.wait_log(f'step=execve program={not_executable} error="Permission denied"')
         healthy(ninetd, ports["good"])
     finally:
         sleeper.close()
@@ -191,7 +191,8 @@ def test_launch_refused_by_the_process_limit_is_logged_and_survived(ninetd, pubd
             if refused:
                 break
         assert refused, "RLIMIT_NPROC of 1 never refused a launch"
-        ninetd.wait_log(f"{port}/tcp: execve /bin/sh: Resource temporarily unavailable")
+        ninetd.wait_log(f"{port}/tcp: launch_failed ")
+        ninetd.wait_log('step=execve program=/bin/sh error="Resource temporarily unavailable"')
         healthy(ninetd, good)
     finally:
         for s in running:

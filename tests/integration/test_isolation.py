@@ -138,7 +138,8 @@ def test_a_failed_credential_step_aborts_the_launch(ninetd, pubdir, test_user, c
     ninetd.start("".join(lines), preexec_fn=without_capability(capability))
     since = ninetd.mark()
     assert tcp_exchange(port) == b""
-    ninetd.wait_log(rf"error: {port}/tcp: {step} /bin/sh: Operation not permitted\n",
+    ninetd.wait_log(rf"error: {port}/tcp: launch_failed (?:pid=\d+ )?step={step} program=/bin/sh "
+                    rf'error="Operation not permitted"\n',
                     since=since, regex=True)
     assert not os.path.exists(witness), "the server ran"
     assert tcp_exchange(other, b"still here\n") == b"still here\n"
@@ -161,7 +162,8 @@ def test_a_user_over_its_process_limit_fails_at_execve(ninetd):
         assert held.recv(1) == b"x"  # a process of nobody's is running now
         since = ninetd.mark()
         assert tcp_exchange(port) == b""
-        ninetd.wait_log(f"error: {port}/tcp: execve /bin/echo: Resource temporarily unavailable",
+        ninetd.wait_log(f"error: {port}/tcp: launch_failed ", since=since)
+        ninetd.wait_log('step=execve program=/bin/echo error="Resource temporarily unavailable"',
                         since=since)
         assert tcp_exchange(other, b"others answer\n") == b"others answer\n"
     assert ninetd.alive()

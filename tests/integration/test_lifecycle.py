@@ -135,5 +135,6 @@ def test_tcp46_and_tcp_give_each_family_its_variables(ninetd, pubdir):
     assert tcp_exchange(p46, host="::1") == f"TCP6 ::1 ::1 {p46}\n".encode()
     assert tcp_exchange(pdual) == f"TCP 127.0.0.1 127.0.0.1 {pdual}\n".encode()
     assert tcp_exchange(pdual, host="::1") == f"TCP6 ::1 ::1 {pdual}\n".encode()
-    ninetd.wait_log(f"info: {p46}/tcp46: connection from 127.0.0.1:")
-    ninetd.wait_log(f"info: {p46}/tcp46: connection from [::1]:")
+    ninetd.wait_log(f"info: {p46}/tcp46: start pid=", what="a start line")
+    ninetd.wait_log(rf"info: {p46}/tcp46: start pid=\d+ peer=127\.0\.0\.1 port=\d+\n", regex=True)
+    ninetd.wait_log(rf"info: {p46}/tcp46: start pid=\d+ peer=::1 port=\d+\n", regex=True)

@@ -65,7 +65,8 @@ def test_s_limits_children_per_address(ninetd, pubdir):
     second.close()
     other = connect(3, port, source="127.0.0.2")
     wait_until(lambda: sorted(lines_of(log)) == ["1", "3"], what="the other address's server")
-    ninetd.wait_log("refused 127.0.0.1: 1 servers already running for it, limit 1")
+    ninetd.wait_log(r": refused peer=127\.0\.0\.1 port=\d+ reason=per_source_children "
+                    r"source=127\.0\.0\.1 running=1 limit=1\n", regex=True)
     finish(first, 1)
     finish(other, 3)
 
@@ -110,7 +111,8 @@ def test_per_source_limits_count_a_network(ninetd, pubdir):
     except ConnectionResetError:
         pass
     neighbour.close()
-    ninetd.wait_log("refused 127.0.0.0/24: 1 servers already running for it, limit 1")
+    ninetd.wait_log(r": refused peer=127\.0\.0\.2 port=\d+ reason=per_source_children "
+                    r"source=127\.0\.0\.0/24 running=1 limit=1\n", regex=True)
     other = connect(3, port, source="127.0.1.2")
     wait_until(lambda: sorted(lines_of(log)) == ["1", "3"], what="another network's server")
     finish(first, 1)

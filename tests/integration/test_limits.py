@@ -50,8 +50,9 @@ def test_max_child_per_ip_refuses_the_extra_client(ninetd):
         with socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT) as second:
             second.sendall(b"again\n")
             assert closed_unanswered(second), "a second server ran for the same address"
-        ninetd.wait_log(f"{port}/tcp: refused 127.0.0.1: 1 servers already running for it, "
-                        "limit 1", since=since)
+        ninetd.wait_log(rf"{port}/tcp: refused peer=127\.0\.0\.1 port=\d+ "
+                        r"reason=per_source_children source=127\.0\.0\.1 running=1 limit=1\n",
+                        since=since, regex=True)
         # Another source address is not held back by 127.0.0.1's server.
         with socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT,
                                       source_address=("127.0.0.2", 0)) as other:
@@ -69,8 +70,8 @@ def test_max_conn_per_ip_per_minute_refuses_the_fast_client(ninetd):
     since = ninetd.mark()
     with socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT) as third:
         assert closed_unanswered(third), "the third connection in a minute was served"
-    ninetd.wait_log(f"{port}/tcp: refused 127.0.0.1: more than 2 connections in 60 s",
-                    since=since)
+    ninetd.wait_log(rf"{port}/tcp: refused peer=127\.0\.0\.1 port=\d+ reason=per_source_rate "
+                    r"source=127\.0\.0\.1 limit=2 seconds=60\n", since=since, regex=True)
     with socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT,
                                   source_address=("127.0.0.3", 0)) as s:
         assert read_to_eof(s) == b"ok\n"
@@ -89,7 +90,8 @@ def test_idle_builtin_session_is_closed(ninetd):
         assert read_to_eof(s) == b"", "discard sent something"
         # Closed by the daemon, not by the guard timeout of read_to_eof.
         assert time.monotonic() - started < TIMEOUT
-    ninetd.wait_log(f"{port}/tcp: closing connection: fewer than 256 bytes moved in 1 s")
+    ninetd.wait_log(rf"{port}/tcp: closed peer=127\.0\.0\.1 port=\d+ reason=idle min_bytes=256 "
+                    r"seconds=1\n", regex=True)
     table, header = ninetd.dump()
     assert "0 builtin sessions" in header, header
 
@@ -106,7 +108,7 @@ def test_busy_builtin_session_is_not_closed_as_idle(ninetd):
             s.sendall(line)
             assert read_exactly(s, len(line)) == line
             time.sleep(0.1)
-    assert "closing connection:" not in ninetd.log()
+    assert "reason=idle" not in ninetd.log()
 
 
 def test_a_client_that_trickles_bytes_is_closed_as_idle(ninetd):
@@ -115,4 +117,5 @@ def test_a_client_that_trickles_bytes_is_closed_as_idle(ninetd):
     ninetd.start(f"127.0.0.1:{port} stream tcp nowait root internal discard\n",
                  args=("-l", "--idle-timeout", "1"))
     assert trickle_until_closed(port) is not None, "a trickling client kept its session"
-    ninetd.wait_log(f"{port}/tcp: closing connection: fewer than 256 bytes moved in 1 s")
+    ninetd.wait_log(rf"{port}/tcp: closed peer=127\.0\.0\.1 port=\d+ reason=idle min_bytes=256 "
+                    r"seconds=1\n", regex=True)

@@ -226,7 +226,7 @@ def test_a_removed_wait_services_server_goes_on_and_a_removed_nowait_service_ref
     ninetd.start(f"127.0.0.1:{waited} stream tcp wait root {server} accepting\n"
                  f"127.0.0.1:{plain} stream tcp nowait root internal echo\n")
     assert tcp_exchange(waited) == b"still here\n"
-    pid = int(ninetd.wait_log(f"{waited}/tcp: started pid ").rsplit(" ", 1)[1])
+    pid = int(ninetd.wait_log(rf"{waited}/tcp: start pid=(\d+)\n", regex=True).group(1))
     assert tcp_exchange(plain, b"x") == b"x"
     ninetd.reload(f"127.0.0.1:{free_port()} stream tcp nowait root internal echo\n")
     assert tcp_exchange(waited) == b"still here\n"

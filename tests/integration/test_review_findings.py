@@ -3,6 +3,7 @@ code before its fix. Timeouts are failure guards only; where a test shows that s
 NOT happen, it waits a short while for it, which can only make the test pass wrongly, never
 fail on a slow machine."""
 import os
+import re
 import resource
 import signal
 import socket
@@ -84,8 +85,8 @@ def test_3_reload_changing_per_source_limits_keeps_counting_running_servers(nine
         since = ninetd.mark()
         with socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT) as second:
             assert closed_unanswered(second), "a second server ran for 127.0.0.1"
-        ninetd.wait_log(f"{port}/tcp: refused 127.0.0.1: 1 servers already running for it",
-                        since=since)
+        ninetd.wait_log(f"{port}/tcp: refused peer=127.0.0.1 port=", since=since)
+        assert " reason=per_source_children source=127.0.0.1 running=1 " in ninetd.log()[since:]
 
 
 def test_3_reload_adding_per_source_limits_counts_servers_already_running(ninetd, pubdir):
@@ -126,8 +127,8 @@ def test_4_unix_clients_are_counted_by_uid_and_released(ninetd, pubdir):
         since = ninetd.mark()
         b.connect(path)
         assert closed_unanswered(b), "a second server ran for uid 0"
-        ninetd.wait_log(f"{path}/unix: refused uid 0: 1 servers already running for it",
-                        since=since)
+        ninetd.wait_log(rf'{re.escape(path)}/unix: refused peer=\S+ reason=per_source_children '
+                        r'source="uid 0" running=1 limit=1\n', since=since, regex=True)
 
 
 # 5 ------------------------------------------------------------------------------------------
@@ -148,7 +149,7 @@ def test_5_reload_to_nowait_leaves_the_running_wait_servers_socket_blocking(nine
     server = write_script(pubdir, "waitserver.py", WAIT_SERVER)
     ninetd.start(f"127.0.0.1:{port} stream tcp wait root {server} waitserver\n")
     assert tcp_exchange(port) == b"blocking\n"
-    pid = int(ninetd.wait_log(f"{port}/tcp: started pid ").rsplit(" ", 1)[1])
+    pid = int(ninetd.wait_log(rf"{port}/tcp: start pid=(\d+)\n", regex=True).group(1))
     ninetd.reload(f"127.0.0.1:{port} stream tcp nowait root /bin/echo echo nowait\n")
     # The wait server still holds the socket and must find it as it was.
     assert tcp_exchange(port) == b"blocking\n"
@@ -289,7 +290,7 @@ def test_11_udp_builtins_answer_within_the_service_rate(ninetd):
                 s.recv(1024)
                 answers += 1
             assert quiet_for(s), f"{name} answered more than 5 of 50 datagrams"
-        ninetd.wait_log(f"{port}/udp: more than 5 datagrams in a minute; the rest are dropped")
+        ninetd.wait_log(f"{port}/udp: dropped reason=rate limit=5 seconds=60\n")
     # The datagrams dropped over the rate are counted as refused in the table dump.
     _, header = ninetd.dump()
     assert header.rstrip().endswith("answered 15, refused 135"), header
@@ -310,10 +311,10 @@ def test_14_repeated_refusals_are_summarised_not_logged_one_by_one(ninetd, pubdi
         wait_until(lambda: ninetd.dump()[0][f"{port}/tcp"][0][1]["refused"] == 100,
                    what="100 refusals")
         summary = ninetd.wait_log(
-            f"{port}/tcp: refused: children per source: 97 more in the last 10 s, "
-            "not logged one by one", since=since)
+            f"{port}/tcp: repeated event=refused reason=per_source_children count=97 "
+            "seconds=10\n", since=since)
         assert summary
-        assert ninetd.log()[since:].count("servers already running for it") == 3
+        assert ninetd.log()[since:].count("reason=per_source_children source=") == 3
 
 
 def test_14_client_bytes_in_a_tcpmux_name_never_reach_the_log_raw(ninetd):
@@ -324,8 +325,8 @@ def test_14_client_bytes_in_a_tcpmux_name_never_reach_the_log_raw(ninetd):
     assert tcp_exchange(port, forged) == b"-Bad service name\r\n"
     # ... and an unknown printable one is logged quoted, a backslash doubled.
     assert tcp_exchange(port, b"a\\x1b\r\n") == b"-Service not available\r\n"
-    line = ninetd.wait_log(f"{port}/tcp: unknown service ")
-    assert line.endswith('"a\\\\x1b"'), line
+    line = ninetd.wait_log(f"{port}/tcp: refused reason=tcpmux_unknown ")
+    assert line.endswith(' name="a\\\\x1b"'), line
     assert "\x1b" not in ninetd.log() and "Accepted password" not in ninetd.log()
 
 
@@ -379,7 +380,7 @@ def test_11_a_non_loopback_source_gets_at_most_its_budget_of_answers(ninetd, tmp
                                 preexec_fn=enter_namespace)
         answers = int(client.stdout.strip())
         assert 1 <= answers <= 20, answers
-        ninetd.wait_log(f"{port}/udp: a source sent more than 20 datagrams in a second")
+        ninetd.wait_log(f"{port}/udp: dropped reason=source_budget limit=20 seconds=1\n")
     finally:
         ninetd.stop()
         holder.kill()

@@ -141,7 +141,7 @@ def test_debians_rusersd_line_registers_answers_rusers_and_unregisters_at_exit(n
     r = ns.run("rusers", "-a", "localhost")
     assert r.returncode == 0, r
     assert r.stdout.split()[0] == "localhost", r.stdout
-    ninetd.wait_log("rusersd/rpc/udp: started pid")
+    ninetd.wait_log("rusersd/rpc/udp: start pid=")
 
     assert ninetd.stop() == 0
     wait_unregistered(ns)

@@ -31,9 +31,12 @@ def test_cat_nowait(ninetd):
         s.sendall(payload)
         s.shutdown(socket.SHUT_WR)
         assert read_to_eof(s) == payload
-    ninetd.wait_log(f"info: {port}/tcp: connection from 127.0.0.1:{client_port}\n")
-    started = ninetd.wait_log(rf"info: {port}/tcp: started pid (\d+)\n", regex=True)
-    ninetd.wait_log(f"info: {port}/tcp: server pid {started.group(1)} exited with status 0 after ")
+    started = ninetd.wait_log(
+        rf"info: {port}/tcp: start pid=(\d+) peer=127\.0\.0\.1 port={client_port}\n", regex=True)
+    ninetd.wait_log(rf"info: {port}/tcp: exit pid={started.group(1)} status=0 duration_ms=\d+\n",
+                    regex=True)
+    # A launched server's client is named once, in its start line.
+    assert f"{port}/tcp: accept" not in ninetd.log()
 
 
 def run_identity(ninetd, pubdir, user, preexec_fn=None, form="classic", groups=None):
@@ -106,7 +109,7 @@ def test_beside_many_services_a_server_gets_only_its_connection(ninetd, pubdir):
     fds = {fd: os.readlink(f"/proc/{ninetd.pid}/fd/{fd}") for fd in ("0", "1", "2")}
     assert fds["0"] == "/dev/null", fds
     assert fds["1"] == fds["2"] == os.path.realpath(ninetd.logfile), fds
-    ninetd.wait_log(f"{cat_port}/tcp: server pid ")
+    ninetd.wait_log(f"{cat_port}/tcp: exit pid=")
     assert ninetd.alive()
 
 
@@ -205,7 +208,7 @@ def test_git_daemon_clone(ninetd, tmp_path):
     git("clone", "-q", f"git://127.0.0.1:{port}/repo.git", str(dest), cwd=str(tmp_path))
     assert (dest / "hello.txt").read_bytes() == b"hello through ninetd\n"
     assert git("log", "--format=%s", cwd=str(dest)).stdout == "first\n"
-    ninetd.wait_log(rf"info: {port}/tcp: server pid \d+ exited with status 0", regex=True)
+    ninetd.wait_log(rf"info: {port}/tcp: exit pid=\d+ status=0 ", regex=True)
 
 
 def test_tftpd_wait_service_fetches_twice(ninetd, pubdir, tmp_path):
@@ -225,11 +228,10 @@ def test_tftpd_wait_service_fetches_twice(ninetd, pubdir, tmp_path):
         dest = tmp_path / f"got{attempt}"
         tftp_get(port, "file.bin", dest)
         assert dest.read_bytes() == content
-        started = ninetd.wait_log(rf"info: {port}/udp: started pid (\d+)\n", since=since,
-                                  regex=True)
+        started = ninetd.wait_log(rf"info: {port}/udp: start pid=(\d+) peer=127\.0\.0\.1 port=\d+\n",
+                                  since=since, regex=True)
         # The wait server exits on its own; only then may the next request start another.
-        ninetd.wait_log(f"info: {port}/udp: server pid {started.group(1)} exited with status 0",
-                        since=since)
+        ninetd.wait_log(f"info: {port}/udp: exit pid={started.group(1)} status=0 ", since=since)
     table, _ = ninetd.dump()
     (where, counters), = table[f"{port}/udp"]
     assert counters["connections"] == 2 and counters["children"] == 0, table
@@ -293,11 +295,11 @@ def test_wait_stream_listen_fds(ninetd, pubdir):
         assert fields["fd3_listening"] == "True", reply
         assert fields["fd0_is_fd3"] == "True", reply
         assert fields["peer"] == "127.0.0.1", reply
-        started = ninetd.wait_log(rf"info: {port}/tcp: started pid (\d+)\n", since=since,
+        # A wait server is given the listening socket: no one client to name.
+        started = ninetd.wait_log(rf"info: {port}/tcp: start pid=(\d+)\n", since=since,
                                   regex=True)
         assert started.group(1) == fields["pid"]
-        ninetd.wait_log(f"{port}/tcp: server pid {fields['pid']} exited with status 0",
-                        since=since)
+        ninetd.wait_log(f"{port}/tcp: exit pid={fields['pid']} status=0 ", since=since)
 
 
 SIGNALS_SCRIPT = r"""#!/bin/sh

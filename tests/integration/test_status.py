@@ -339,3 +339,16 @@ def test_a_running_server_is_in_the_table(traffic):
         assert "\n4 services, 1 servers running, 0 in-loop sessions; 1 reloads\n" in r.stdout
         s.sendall(b"bye\n")
         assert s.recv(10) == b"bye\n"
+
+
+def test_no_peer_addresses_keeps_them_out_of_the_events(ninetd, tmp_path):
+    control = str(tmp_path / "control")
+    port = free_port()
+    ninetd.start(f"127.0.0.1:{port} stream tcp nowait nobody /bin/cat cat\n",
+                 args=("--no-peer-addresses", "--control", control))
+    assert tcp_exchange(port, b"x\n") == b"x\n"
+    wait_until(lambda: "exited pid=" in query(control, "--status", f"{port}/tcp").stdout,
+               what="the exit to be recorded")
+    text = query(control, "--status", f"{port}/tcp").stdout
+    assert re.search(r"started pid=\d+\n", text), text
+    assert "127.0.0.1:" not in text.split("recent events")[1]

@@ -124,12 +124,11 @@ def test_tftpd_and_git_daemon_from_service_blocks(ninetd, pubdir, tmp_path):
         fetch_and_compare(tftp, "file.bin", content, tmp_path / f"got{attempt}")
         # The wait server leaves one second after its last request (-t 1); only then may
         # the next request start another.
-        started = ninetd.wait_log(rf"info: tftp/udp: started pid (\d+)\n", since=since,
-                                  regex=True)
-        ninetd.wait_log(f"info: tftp/udp: server pid {started.group(1)} exited with status 0",
-                        since=since)
+        started = ninetd.wait_log(rf"info: tftp/udp: start pid=(\d+) peer=127\.0\.0\.1 port=\d+\n",
+                                  since=since, regex=True)
+        ninetd.wait_log(f"info: tftp/udp: exit pid={started.group(1)} status=0 ", since=since)
     clone_and_check(git_port, tmp_path, head)
-    ninetd.wait_log(rf"info: git/tcp: server pid \d+ exited with status 0", regex=True)
+    ninetd.wait_log(rf"info: git/tcp: exit pid=\d+ status=0 ", regex=True)
     assert ": warning: " not in ninetd.log() and ": error: " not in ninetd.log()
 
 
@@ -152,13 +151,12 @@ def test_servers_through_includedir_take_the_defaults(ninetd, pubdir, tmp_path):
     clone_and_check(git_port, tmp_path, head)
     # A wait server reads its socket itself, refused clients' requests too, as under xinetd:
     # the daemon checks only what comes while no server runs.
-    ninetd.wait_log(rf"tftp/udp: server pid \d+ exited with status 0", regex=True)
+    ninetd.wait_log(rf"tftp/udp: exit pid=\d+ status=0 ", regex=True)
     # only_from from the defaults holds for the included services.
     assert exchange_from("127.0.0.2", git_port, b"") == b""
-    ninetd.wait_log(f"git/tcp: refused 127.0.0.2: not in the allow list")
+    ninetd.wait_log(f"git/tcp: refused peer=127.0.0.2 port=")
     assert tftp_answer_from("127.0.0.2", tftp, "file.bin") is None
-    ninetd.wait_log(f"tftp/udp: dropped 1 datagram from clients the allow and deny lists "
-                    "refuse")
+    ninetd.wait_log("tftp/udp: dropped reason=access count=1\n")
     assert ": error: " not in ninetd.log()
 
 
@@ -171,8 +169,8 @@ def test_only_from_serves_the_address_it_names_and_logs_the_refusal(ninetd):
     assert exchange_from("127.0.0.1", port) == b"hello\n"
     since = ninetd.mark()
     assert exchange_from("127.0.0.2", port) == b""
-    ninetd.wait_log(f"relay/tcp: refused 127.0.0.2: not in the allow list", since=since)
-    assert "started pid" not in ninetd.log()[since:]
+    ninetd.wait_log(f"relay/tcp: refused peer=127.0.0.2 port=", since=since)
+    assert "start pid=" not in ninetd.log()[since:]
     where, counters = table_row(ninetd, f"relay/tcp")
     assert counters["connections"] == 2 and counters["by_access"] == 1, counters
 
@@ -184,8 +182,8 @@ def test_no_access_refuses_the_address_it_names_and_serves_the_others(ninetd):
     assert exchange_from("127.0.0.3", port) == b"hello\n"
     since = ninetd.mark()
     assert exchange_from("127.0.0.2", port) == b""
-    ninetd.wait_log(f"relay/tcp: refused 127.0.0.2: in the deny list", since=since)
-    assert "started pid" not in ninetd.log()[since:]
+    ninetd.wait_log(f"relay/tcp: refused peer=127.0.0.2 port=", since=since)
+    assert "start pid=" not in ninetd.log()[since:]
 
 
 def test_only_from_with_a_prefix(ninetd):
@@ -194,7 +192,7 @@ def test_only_from_with_a_prefix(ninetd):
     assert exchange_from("127.0.0.1", port) == b"hello\n"
     assert exchange_from("127.0.0.3", port) == b"hello\n"
     assert exchange_from("127.0.0.4", port) == b""
-    ninetd.wait_log(f"relay/tcp: refused 127.0.0.4: not in the allow list")
+    ninetd.wait_log(f"relay/tcp: refused peer=127.0.0.4 port=")
 
 
 def test_only_from_trailing_zeros_are_wildcards(ninetd):
@@ -206,7 +204,7 @@ def test_only_from_trailing_zeros_are_wildcards(ninetd):
     assert exchange_from("127.0.1.7", net24) == b"hello\n"
     assert exchange_from("127.0.1.254", net24) == b"hello\n"
     assert exchange_from("127.0.0.1", net24) == b""
-    ninetd.wait_log(f"relay24/tcp: refused 127.0.0.1: not in the allow list")
+    ninetd.wait_log(f"relay24/tcp: refused peer=127.0.0.1 port=")
     assert exchange_from("127.0.0.1", net8) == b"hello\n"
     assert exchange_from("127.1.2.3", net8) == b"hello\n"
     assert exchange_from("127.255.0.9", net8) == b"hello\n"
@@ -221,9 +219,9 @@ def test_only_from_on_an_ipv6_socket_matches_ipv4_clients_as_ipv4(ninetd):
                  xinetd=True, expect=[f"listening on [::]:{port} "])
     assert exchange_from("127.0.0.1", port) == b"hello\n"
     assert exchange_from("127.0.0.2", port) == b""
-    ninetd.wait_log(f"relay/tcp46: refused 127.0.0.2: not in the allow list")
+    ninetd.wait_log(f"relay/tcp46: refused peer=127.0.0.2 port=")
     assert exchange_from("::1", port, dest="::1") == b""
-    ninetd.wait_log(f"relay/tcp46: refused ::1: not in the allow list")
+    ninetd.wait_log(f"relay/tcp46: refused peer=::1 port=")
 
 
 def test_only_from_on_a_dgram_wait_service(ninetd, pubdir, tmp_path):
@@ -235,9 +233,8 @@ def test_only_from_on_a_dgram_wait_service(ninetd, pubdir, tmp_path):
                  xinetd=True)
     since = ninetd.mark()
     assert tftp_answer_from("127.0.0.2", port, "file.bin") is None
-    ninetd.wait_log(f"tftp/udp: dropped 1 datagram from clients the allow and deny lists "
-                    "refuse", since=since)
-    assert "started pid" not in ninetd.log()[since:]
+    ninetd.wait_log("tftp/udp: dropped reason=access count=1\n", since=since)
+    assert "start pid=" not in ninetd.log()[since:]
     fetch_and_compare(port, "file.bin", content, tmp_path / "got")
 
 
@@ -247,8 +244,7 @@ def test_no_access_on_a_dgram_wait_service(ninetd, pubdir, tmp_path):
     ninetd.start(tftp_service(port, pubdir, bind="127.0.0.1", no_access="127.0.0.2"),
                  xinetd=True)
     assert tftp_answer_from("127.0.0.2", port, "file.bin") is None
-    ninetd.wait_log(f"tftp/udp: dropped 1 datagram from clients the allow and deny lists "
-                    "refuse")
+    ninetd.wait_log("tftp/udp: dropped reason=access count=1\n")
     fetch_and_compare(port, "file.bin", content, tmp_path / "got")
 
 
@@ -361,11 +357,12 @@ def test_per_source_limits_each_client_address_apart(ninetd, pubdir):
             with open_held(port, source) as again:
                 again.sendall(b"again\n")
                 assert closed_unanswered(again), f"a second server ran for {source}"
-            ninetd.wait_log(f"hold/tcp: refused {source}: 1 servers already running for it, "
-                            "limit 1", since=since)
+            ninetd.wait_log(f"hold/tcp: refused peer={source} port=", since=since)
+            assert f"reason=per_source_children source={source} running=1 limit=1\n" in \
+                ninetd.log()[since:]
         assert len(lines_of(log)) == 2
         release(first, "one")
-        ninetd.wait_log(rf"hold/tcp: server pid \d+ exited with status 0", since=since,
+        ninetd.wait_log(rf"hold/tcp: exit pid=\d+ status=0 ", since=since,
                         regex=True)
         # Its server gone, the address is served again.
         with open_held(port, "127.0.0.1") as back:
@@ -451,15 +448,14 @@ s.sendto(b"served " + data, peer)
                       protocol="udp", wait="yes", user="root", server=reply))
     ninetd.start(conf, xinetd=True)
     assert exchange_from("127.0.0.2", sensor) == b""
-    ninetd.wait_log("ftp-sensor/tcp: 127.0.0.2 touched the sensor; every service refuses it "
-                    "for ever\n")
+    ninetd.wait_log(r"ftp-sensor/tcp: sensor peer=127\.0\.0\.2 port=\d+ deny_time=FOREVER "
+                    r"listed=1\n", regex=True)
     with udp_socket("127.0.0.2") as listed, udp_socket("127.0.0.1") as other:
         listed.sendto(b"ping", ("127.0.0.1", port))
         other.sendto(b"pong", ("127.0.0.1", port))
         assert other.recvfrom(100)[0] == b"served pong"
         assert nothing_pending(listed)
-    ninetd.wait_log("reply/udp: dropped 1 datagram from clients the allow and deny lists "
-                    "refuse\n")
+    ninetd.wait_log("reply/udp: dropped reason=access count=1\n")
 
 
 def test_a_sensor_has_every_service_refuse_its_clients(ninetd):
@@ -478,16 +474,16 @@ def test_a_sensor_has_every_service_refuse_its_clients(ninetd):
                  expect=[f"ftp-sensor/tcp: listening on 127.0.0.1:{sensor} "
                          "(stream, nowait, internal sensor)"])
     assert exchange_from("127.0.0.3", quiet) == b""
-    ninetd.wait_log("warning: log-only/tcp: 127.0.0.3 touched the sensor (deny time NEVER: not "
-                    "refused elsewhere)\n")
+    ninetd.wait_log(r"warning: log-only/tcp: sensor peer=127\.0\.0\.3 port=\d+ deny_time=NEVER\n",
+                    regex=True)
     assert exchange_from("127.0.0.3", served) == b"hello\n"
     assert exchange_from("127.0.0.2", served) == b"hello\n"
     assert exchange_from("127.0.0.2", sensor) == b""
-    ninetd.wait_log("warning: ftp-sensor/tcp: 127.0.0.2 touched the sensor; every service "
-                    "refuses it for 10 minutes\n")
+    ninetd.wait_log(r"warning: ftp-sensor/tcp: sensor peer=127\.0\.0\.2 port=\d+ deny_time=10 "
+                    r"listed=1\n", regex=True)
     assert exchange_from("127.0.0.2", served) == b""
-    ninetd.wait_log("warning: served/tcp: refused 127.0.0.2: on the deny list (a sensor saw "
-                    "it)\n")
+    ninetd.wait_log(r"warning: served/tcp: refused peer=127\.0\.0\.2 port=\d+ reason=deny_list\n",
+                    regex=True)
     assert exchange_from("127.0.0.1", served) == b"hello\n"
     # A datagram builtin answers no listed source either; the socket's queue is in order, so
     # once the other source's answer is in, the listed one's datagram was dropped.
@@ -532,7 +528,7 @@ s.sendto(b"dgram " + data, peer)
     with udp_socket() as s:
         s.sendto(b"ping", ("127.0.0.1", port))
         assert s.recvfrom(100)[0] == b"dgram ping"
-    ninetd.wait_log(rf"relay-dgram/udp: server pid \d+ exited with status 0", regex=True)
+    ninetd.wait_log(rf"relay-dgram/udp: exit pid=\d+ status=0 ", regex=True)
 
 
 def test_defaults_disabled_switches_off_the_service_of_that_id_only(ninetd, pubdir):

@@ -165,13 +165,16 @@ TEST(PolicyClock, ReadsOnlyWhatThePolicyNeeds) {
   in = clock.inputs(policy_with(ranges_of({"1:00-2:00"}), std::nullopt), 3600, now);
   EXPECT_EQ(in.minute, 120U);
   EXPECT_FALSE(in.load);
-  EXPECT_EQ(daemon::describe_refusal(services::PolicyVerdict::outside_access_times,
-                                     policy_with(ranges_of({"1:00-1:30"}), std::nullopt), in),
-            "02:00 is outside its access_times (01:00-01:30)");
+  log::EventLine outside("t/tcp", "refused", true);
+  daemon::add_refusal_fields(outside, services::PolicyVerdict::outside_access_times,
+                             policy_with(ranges_of({"1:00-1:30"}), std::nullopt), in);
+  EXPECT_EQ(outside.text(),
+            "t/tcp: refused reason=access_times time=02:00 access_times=01:00-01:30");
   daemon::PolicyInputs loaded{0, 250};
-  EXPECT_EQ(daemon::describe_refusal(services::PolicyVerdict::over_max_load, policy_with({}, 200),
-                                     loaded),
-            "the load average 2.50 is at or above its max_load 2.00");
+  log::EventLine busy("t/tcp", "refused", true);
+  daemon::add_refusal_fields(busy, services::PolicyVerdict::over_max_load, policy_with({}, 200),
+                             loaded);
+  EXPECT_EQ(busy.text(), "t/tcp: refused reason=max_load load=2.50 max_load=2.00");
 }
 
 }  // namespace

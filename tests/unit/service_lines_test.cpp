@@ -37,7 +37,9 @@ TEST(ServiceLines, Start) {
   EXPECT_EQ(start_line("echo/tcp", success::kHost, 4711, "::1"), "echo/tcp: START from=::1");
   EXPECT_EQ(start_line("tftp/udp", kDebian, 9, ""), "tftp/udp: START pid=9");
   EXPECT_EQ(start_line("x/unix", success::kHost, 9, "/run/a\nb"),
-            "x/unix: START from=/run/a\\x0ab");
+            "x/unix: START from=\"/run/a\\x0ab\"");
+  // --no-peer-addresses: the line without its client.
+  EXPECT_EQ(start_line("echo/tcp", kDebian, 4711, "192.0.2.7", false), "echo/tcp: START pid=4711");
 }
 
 TEST(ServiceLines, Exit) {
@@ -54,6 +56,8 @@ TEST(ServiceLines, Fail) {
             "echo/tcp: FAIL reason=address from=198.51.100.9");
   EXPECT_EQ(fail_line("echo/tcp", failure::kAttempt, "libwrap", "198.51.100.9"),
             "echo/tcp: FAIL reason=libwrap");
+  EXPECT_EQ(fail_line("echo/tcp", failure::kHost, "address", "198.51.100.9", false),
+            "echo/tcp: FAIL reason=address");
 }
 
 TEST(FileBudget, NoLimits) {
