@@ -29,6 +29,23 @@ def query(control, *args, user=None):
                           timeout=30, preexec_fn=become if user is not None else None)
 
 
+def start_with_control(daemon, conf, control, *args):
+    """Starts the daemon and waits for its control socket, which it opens once the first
+    load is applied (just after its "started:" line)."""
+    daemon.start(conf, args=(*args, "--control", control))
+
+    def answers():
+        with socket.socket(socket.AF_UNIX) as probe:
+            try:
+                probe.connect(control)
+                return True
+            except OSError:
+                return False
+
+    wait_until(answers, what="the control socket")
+    return daemon
+
+
 def status_rows(text):
     """The table's rows by service name: the columns as strings."""
     lines = text.splitlines()
@@ -78,7 +95,7 @@ def traffic(ninetd, tmp_path):
             f"user = nobody, deny = 127.0.0.0/8;\n"
             f"127.0.0.1:{ports['bad']} stream tcp nowait root /nonexistent/server server\n"
             f"127.0.0.1:{ports['metrics']} stream tcp nowait root internal metrics\n")
-    ninetd.start(conf, args=("-l", "--control", control))
+    start_with_control(ninetd, conf, control, "-l")
     for i in range(3):
         assert tcp_exchange(ports["cat"], b"line %d\n" % i) == b"line %d\n" % i
     for _ in range(2):
@@ -215,8 +232,8 @@ def test_the_socket_answers_root_alone(ninetd, pubdir):
     port = free_port()
     # Under a directory every user can search (pytest's own are root's alone).
     control = os.path.join(pubdir, "run", "control")
-    ninetd.start(f"127.0.0.1:{port} stream tcp nowait root internal echo\n",
-                 args=("--control", control))
+    start_with_control(ninetd, f"127.0.0.1:{port} stream tcp nowait root internal echo\n",
+                       control)
     assert stat.S_ISSOCK(os.lstat(control).st_mode)
     assert stat.S_IMODE(os.lstat(control).st_mode) == 0o600
     assert stat.S_IMODE(os.stat(os.path.dirname(control)).st_mode) == 0o755
@@ -302,8 +319,8 @@ def test_a_second_daemon_leaves_the_first_ones_socket(ninetd, tmp_path, request)
     from conftest import Daemon
     control = str(tmp_path / "control")
     first_port, second_port = free_port(), free_port()
-    ninetd.start(f"127.0.0.1:{first_port} stream tcp nowait root internal echo\n",
-                 args=("--control", control))
+    start_with_control(ninetd, f"127.0.0.1:{first_port} stream tcp nowait root internal echo\n",
+                       control)
     second = Daemon(tmp_path / "second")
     os.mkdir(second.workdir)
     request.addfinalizer(lambda: second.alive() and second.stop())
@@ -344,8 +361,8 @@ def test_a_running_server_is_in_the_table(traffic):
 def test_no_peer_addresses_keeps_them_out_of_the_events(ninetd, tmp_path):
     control = str(tmp_path / "control")
     port = free_port()
-    ninetd.start(f"127.0.0.1:{port} stream tcp nowait nobody /bin/cat cat\n",
-                 args=("--no-peer-addresses", "--control", control))
+    start_with_control(ninetd, f"127.0.0.1:{port} stream tcp nowait nobody /bin/cat cat\n",
+                       control, "--no-peer-addresses")
     assert tcp_exchange(port, b"x\n") == b"x\n"
     wait_until(lambda: "exited pid=" in query(control, "--status", f"{port}/tcp").stdout,
                what="the exit to be recorded")
