@@ -26,9 +26,15 @@ BUILD_DIR = os.path.dirname(BUILT_NINETD)
 # update-rc.d, deb-systemd-helper), util-linux (unshare, nsenter).
 TOOLS = ["cpack", "dpkg-deb", "dpkg-shlibdeps", "file", "dpkg", "update-inetd", "invoke-rc.d",
          "update-rc.d", "deb-systemd-helper", "start-stop-daemon", "unshare", "nsenter"]
-missing = [t for t in TOOLS if shutil.which(t) is None]
-pytestmark = pytest.mark.skipif(bool(missing),
-                                reason=f"missing {', '.join(missing)} (scripts/deps)")
+
+
+@pytest.fixture(autouse=True)
+def tools_installed():
+    """scripts/deps installs every tool: a missing one is a failure, never a silent skip."""
+    missing = [t for t in TOOLS + ["shellcheck", "lintian"] if shutil.which(t) is None]
+    assert not missing, f"missing {', '.join(missing)}: scripts/deps installs them"
+    # The suite runs as root (servers switch users); dpkg and the namespaces need it too.
+    assert os.geteuid() == 0, "the package tests need root, as the whole suite does"
 
 CONFFILES = ["/etc/init.d/ninetd", "/etc/default/ninetd"]
 FILES = [
@@ -153,7 +159,6 @@ def test_maintainer_scripts_are_executable_posix_shell(deb, script, tmp_path):
     assert r.returncode == 0, r.stderr
 
 
-@pytest.mark.skipif(shutil.which("shellcheck") is None, reason="missing shellcheck (scripts/deps)")
 def test_shell_scripts_pass_shellcheck(deb, tmp_path):
     paths = []
     for script in SCRIPTS:
@@ -182,8 +187,6 @@ def test_install_into_another_root_makes_files_only(deb, tmp_path):
     """dpkg --root with the scripts run outside it ($DPKG_ROOT set), as a bootstrap tool
     installs: the files land in the root, nothing starts, the machine is left alone. Needs no
     private mounts, so it runs in a chroot too."""
-    if os.geteuid() != 0:
-        pytest.skip("dpkg --root writes files owned by root")
     root = tmp_path / "root"
     (root / "var/lib/dpkg/info").mkdir(parents=True)
     (root / "var/lib/dpkg/updates").mkdir()
@@ -209,7 +212,6 @@ def test_install_into_another_root_makes_files_only(deb, tmp_path):
 LINTIAN_PENDING = "bogus-mail-host,root-in-contact,no-copyright-file,no-changelog"
 
 
-@pytest.mark.skipif(shutil.which("lintian") is None, reason="missing lintian (scripts/deps)")
 @pytest.mark.skipif(bool(os.environ.get("NINETD_SANITIZED")),
                     reason="a sanitized daemon is no binary to ship: lintian judges the release")
 def test_lintian_finds_nothing_else(deb):
@@ -310,8 +312,6 @@ class Scratch:
 
 @pytest.fixture
 def scratch(tmp_path):
-    if os.geteuid() != 0:
-        pytest.skip("dpkg and the mount namespace need root")
     if not overlays_available():
         pytest.skip(NO_PRIVATE_MOUNTS + ", or overlayfs is missing")
     s = Scratch(str(tmp_path / "layers"))
