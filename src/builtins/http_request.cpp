@@ -53,27 +53,24 @@ HttpRequest parse_http_request(std::string_view received) {
 
 std::string http_response(HttpRoute route, bool head_only, std::string_view content_type,
                           std::string_view body) {
+  // The answers to anything but a scrape: short, plain text, said once here.
+  struct Refusal {
+    std::string_view status, extra, body;
+  };
+  static constexpr Refusal kNotFound{"404 Not Found", "", "The metrics are at /metrics.\n"};
+  static constexpr Refusal kNotAllowed{"405 Method Not Allowed", "Allow: GET, HEAD\r\n",
+                                       "Only GET and HEAD are served.\n"};
+  static constexpr Refusal kBadRequest{"400 Bad Request", "", "Not an HTTP/1 request.\n"};
   std::string_view status = "200 OK";
   std::string_view extra;
-  switch (route) {
-    case HttpRoute::metrics:
-      break;
-    case HttpRoute::not_found:
-      status = "404 Not Found";
-      body = "The metrics are at /metrics.\n";
-      content_type = "text/plain; charset=utf-8";
-      break;
-    case HttpRoute::not_allowed:
-      status = "405 Method Not Allowed";
-      extra = "Allow: GET, HEAD\r\n";
-      body = "Only GET and HEAD are served.\n";
-      content_type = "text/plain; charset=utf-8";
-      break;
-    case HttpRoute::bad_request:
-      status = "400 Bad Request";
-      body = "Not an HTTP/1 request.\n";
-      content_type = "text/plain; charset=utf-8";
-      break;
+  if (route != HttpRoute::metrics) {
+    const Refusal& r = route == HttpRoute::not_found     ? kNotFound
+                       : route == HttpRoute::not_allowed ? kNotAllowed
+                                                         : kBadRequest;
+    status = r.status;
+    extra = r.extra;
+    body = r.body;
+    content_type = "text/plain; charset=utf-8";
   }
   std::string out = fmt::format(
       "HTTP/1.0 {}\r\nContent-Type: {}\r\nContent-Length: {}\r\n{}Connection: close\r\n\r\n",
