@@ -3,13 +3,19 @@
 namespace ninetd::log {
 
 std::string escaped(std::string_view bytes) {
-  static constexpr char kHex[] = "0123456789abcdef";
   std::string out;
   out.reserve(bytes.size());
+  append_escaped(out, bytes);
+  return out;
+}
+
+void append_escaped(std::string& out, std::string_view bytes, bool quote) {
+  static constexpr char kHex[] = "0123456789abcdef";
   for (char c : bytes) {
     auto byte = static_cast<unsigned char>(c);
-    if (byte == '\\') {
-      out += "\\\\";
+    if (byte == '\\' || (quote && byte == '"')) {
+      out += '\\';
+      out += c;
     } else if (byte >= 0x20 && byte < 0x7f) {
       out += c;
     } else {
@@ -18,7 +24,6 @@ std::string escaped(std::string_view bytes) {
       out += kHex[byte & 0xf];
     }
   }
-  return out;
 }
 
 }  // namespace ninetd::log

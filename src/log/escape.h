@@ -11,5 +11,8 @@
 namespace ninetd::log {
 
 std::string escaped(std::string_view bytes);
+// The same written onto `out`; with `quote`, a '"' is escaped too (a quoted
+// logfmt value, log/event_line.h).
+void append_escaped(std::string& out, std::string_view bytes, bool quote = false);
 
 }  // namespace ninetd::log

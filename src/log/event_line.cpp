@@ -6,6 +6,8 @@
 
 #include <iterator>
 
+#include "log/escape.h"
+
 namespace ninetd::log {
 namespace {
 
@@ -31,21 +33,8 @@ void append_value(std::string& out, std::string_view value) {
     out += value;
     return;
   }
-  static constexpr char kHex[] = "0123456789abcdef";
   out += '"';
-  for (char c : value) {
-    auto byte = static_cast<unsigned char>(c);
-    if (byte == '"' || byte == '\\') {
-      out += '\\';
-      out += c;
-    } else if (byte >= 0x20 && byte < 0x7f) {
-      out += c;
-    } else {
-      out += "\\x";
-      out += kHex[byte >> 4];
-      out += kHex[byte & 0xf];
-    }
-  }
+  append_escaped(out, value, /*quote=*/true);
   out += '"';
 }
 
