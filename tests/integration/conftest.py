@@ -238,11 +238,15 @@ def processes_named(pid, name, among=None):
 
 
 def refused(port, host="127.0.0.1"):
-    """True when nothing listens on the port (the connection is refused)."""
+    """True when nothing listens on the port (the connection is refused). A reset means the
+    client was queued on a listener that closed under it: something listened when it connected,
+    so it is not refused yet, and a wait_until asks again."""
     try:
         tcp_exchange(port, host=host)
     except ConnectionRefusedError:
         return True
+    except ConnectionResetError:
+        return False
     return False
 
 
