@@ -261,6 +261,7 @@ class Supervisor final : public builtins::SessionOwner,
   void record_event(RunningService& service, status::EventKind kind, pid_t pid, int value,
                     const net::SocketAddress* peer = nullptr, std::chrono::milliseconds ran = {});
   status::ServiceReport report_of(const RunningService& service, bool events) const;
+  void deny_list_report(status::DaemonReport& report) const;
   bool hand_over(RunningService& service);
   void refresh_status();
   void feed_watchdog();

@@ -51,4 +51,25 @@ std::optional<DenyList::TimePoint> DenyList::next_expiry() const {
   return next;
 }
 
+DenyList::Listing DenyList::listing(TimePoint now, std::size_t limit) const {
+  Listing out;
+  std::vector<std::pair<const std::string*, TimePoint>> live;
+  live.reserve(until_.size());
+  for (const auto& [address, until] : until_)
+    if (until > now) live.emplace_back(&address, until);
+  out.count = live.size();
+  auto shown = live.begin() + static_cast<std::ptrdiff_t>(std::min(limit, live.size()));
+  std::partial_sort(live.begin(), shown, live.end(),
+                    [](const auto& a, const auto& b) { return *a.first < *b.first; });
+  out.first.reserve(static_cast<std::size_t>(shown - live.begin()));
+  for (auto it = live.begin(); it != shown; ++it) {
+    Entry entry{*it->first, std::nullopt};
+    // Rounded up: an entry with 10 ms left is still refused, so it shows 1 s.
+    if (it->second != kForever)
+      entry.remaining = std::chrono::ceil<std::chrono::seconds>(it->second - now);
+    out.first.push_back(std::move(entry));
+  }
+  return out;
+}
+
 }  // namespace ninetd::limits

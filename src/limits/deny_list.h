@@ -13,6 +13,7 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 namespace ninetd::limits {
 
@@ -38,6 +39,18 @@ class DenyList {
   std::size_t expire(TimePoint now);
   // When the next entry's time ends, if any entry has an end.
   std::optional<TimePoint> next_expiry() const;
+
+  // What `ninetd --status` shows: the addresses refused at `now`, in address
+  // order, at most `limit` of them, and how many there are in all.
+  struct Entry {
+    std::string address;
+    std::optional<std::chrono::seconds> remaining;  // std::nullopt: for ever
+  };
+  struct Listing {
+    std::size_t count = 0;
+    std::vector<Entry> first;
+  };
+  Listing listing(TimePoint now, std::size_t limit) const;
   std::size_t size() const { return until_.size(); }
   std::size_t max_entries() const { return max_entries_; }
 

@@ -59,6 +59,8 @@ void daemon_families(Out out, const DaemonReport& report) {
                 report.datagrams_refused);
   daemon_metric(out, "ninetd_log_lines_dropped_total", "counter",
                 "Log lines dropped because the syslog socket was full.", report.log_lines_dropped);
+  daemon_metric(out, "ninetd_deny_list_addresses", "gauge",
+                "Client addresses the sensors' deny list refuses now.", report.denied);
 }
 
 }  // namespace

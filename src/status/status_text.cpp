@@ -77,6 +77,24 @@ std::string summary(const DaemonReport& report) {
   return out;
 }
 
+std::string deny_list(const DaemonReport& report) {
+  if (report.denied == 0) return "";
+  std::string out = fmt::format("\ndeny list (sensors): {} of at most {} addresses refused\n",
+                                report.denied, report.denied_max);
+  for (const DeniedAddress& entry : report.denied_shown) {
+    if (entry.seconds_left)
+      out += fmt::format("  {}  until {}\n", entry.address,
+                         utc_time((report.now_unix + *entry.seconds_left) * 1000));
+    else
+      out += fmt::format("  {}  for ever\n", entry.address);
+  }
+  if (report.denied_shown.empty())
+    out += "  (addresses not shown: --no-peer-addresses)\n";
+  else if (report.denied > report.denied_shown.size())
+    out += fmt::format("  and {} more\n", report.denied - report.denied_shown.size());
+  return out;
+}
+
 }  // namespace
 
 std::string refusal_breakdown(const ServiceReport& service) {
@@ -116,7 +134,7 @@ std::string status_table(const DaemonReport& report) {
     rows.push_back({s.name, s.address, s.state_text, std::to_string(s.children),
                     std::to_string(s.connections), std::to_string(s.launch_failures),
                     std::to_string(s.refused), refusal_breakdown(s)});
-  return summary(report) + aligned(rows);
+  return summary(report) + aligned(rows) + deny_list(report);
 }
 
 std::string service_details(const DaemonReport& report) {

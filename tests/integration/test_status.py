@@ -2,16 +2,18 @@
 traffic: the counts must match exactly, the metrics must pass Prometheus' own checker
 (promtool), and the control socket must answer root alone and never be put where another user
 could replace it."""
+import calendar
 import os
 import re
 import shutil
 import socket
 import stat
 import subprocess
+import time
 
 import pytest
 
-from conftest import NINETD, free_port, read_to_eof, tcp_exchange, wait_until
+from conftest import NINETD, exchange_from, free_port, read_to_eof, tcp_exchange, wait_until
 
 PROMTOOL = shutil.which("promtool")
 
@@ -52,6 +54,8 @@ def status_rows(text):
     header = next(i for i, line in enumerate(lines) if line.startswith("SERVICE "))
     rows = {}
     for line in lines[header + 1:]:
+        if not line:  # the deny list follows the table
+            break
         name, address, rest = line.split(None, 2)
         # The state may hold spaces; the four counts and WHY follow it.
         m = re.match(r"(.*?)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\S+)$", rest)
@@ -369,3 +373,39 @@ def test_no_peer_addresses_keeps_them_out_of_the_events(ninetd, tmp_path):
     text = query(control, "--status", f"{port}/tcp").stdout
     assert re.search(r"started pid=\d+\n", text), text
     assert "127.0.0.1:" not in text.split("recent events")[1]
+
+
+@pytest.mark.parametrize("peers", [True, False])
+def test_the_deny_list_is_shown(ninetd, tmp_path, peers):
+    """The addresses the sensors listed follow the table, with when each is let in again, and
+    their count is a metric; --no-peer-addresses leaves the count alone."""
+    control = str(tmp_path / "control")
+    timed, forever, served = free_port(), free_port(), free_port()
+    conf = (f"127.0.0.1:{timed} stream tcp nowait root internal sensor 10\n"
+            f"127.0.0.1:{forever} stream tcp nowait root internal sensor FOREVER\n"
+            f"127.0.0.1:{served} stream tcp nowait nobody /bin/cat cat\n")
+    start_with_control(ninetd, conf, control, *(() if peers else ("--no-peer-addresses",)))
+    assert "deny list" not in query(control, "--status").stdout
+    assert exchange_from("127.0.0.3", timed) == b""
+    assert exchange_from("127.0.0.2", forever) == b""
+    ninetd.wait_log("listed=2\n")
+    assert exchange_from("127.0.0.2", served) == b""
+    r = query(control, "--status")
+    assert r.returncode == 0, r.stderr
+    table, deny_list = r.stdout.split("\n\n")
+    assert status_rows(table)[f"{served}/tcp"]["why"] == "deny_list=1"
+    lines = deny_list.splitlines()
+    assert lines[0] == "deny list (sensors): 2 of at most 10240 addresses refused"
+    if peers:
+        assert lines[1] == "  127.0.0.2  for ever"
+        m = re.fullmatch(r"  127\.0\.0\.3  until (\S+)\.000Z", lines[2])
+        assert m, lines
+        # Let in again ten minutes after the touch: later than now, and no later than ten
+        # minutes from now.
+        left = calendar.timegm(time.strptime(m.group(1), "%Y-%m-%dT%H:%M:%S")) - time.time()
+        assert 0 < left <= 601, left
+        assert len(lines) == 3, lines
+    else:
+        assert lines[1:] == ["  (addresses not shown: --no-peer-addresses)"]
+    metrics = metric_values(query(control, "--metrics").stdout)
+    assert metrics[("ninetd_deny_list_addresses", frozenset())] == 2

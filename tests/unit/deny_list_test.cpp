@@ -91,5 +91,33 @@ TEST(DenyList, ATimeBeyondTheClockIsForEver) {
   EXPECT_TRUE(list.denies("192.0.2.7", TimePoint::max() - seconds(1)));
 }
 
+// --status lists what is refused now, in address order, with the seconds
+// left rounded up, and counts past what it shows.
+TEST(DenyList, ListsTheLiveEntriesInAddressOrder) {
+  DenyList list;
+  list.add("10.0.0.9", minutes(5), kStart);
+  list.add("10.0.0.1", std::nullopt, kStart);
+  list.add("10.0.0.5", minutes(1), kStart);
+  list.add("10.0.0.3", minutes(2), kStart);
+  DenyList::Listing all = list.listing(kStart + seconds(61), 10);
+  EXPECT_EQ(all.count, 3u);  // 10.0.0.5's minute is over
+  ASSERT_EQ(all.first.size(), 3u);
+  EXPECT_EQ(all.first[0].address, "10.0.0.1");
+  EXPECT_FALSE(all.first[0].remaining.has_value());
+  EXPECT_EQ(all.first[1].address, "10.0.0.3");
+  EXPECT_EQ(all.first[1].remaining, seconds(59));
+  EXPECT_EQ(all.first[2].address, "10.0.0.9");
+  EXPECT_EQ(all.first[2].remaining, seconds(239));
+
+  DenyList::Listing some = list.listing(kStart + std::chrono::milliseconds(299'990), 1);
+  EXPECT_EQ(some.count, 2u);
+  ASSERT_EQ(some.first.size(), 1u);
+  EXPECT_EQ(some.first[0].address, "10.0.0.1");
+  DenyList::Listing last = list.listing(kStart + std::chrono::milliseconds(299'990), 5);
+  ASSERT_EQ(last.first.size(), 2u);
+  EXPECT_EQ(last.first[1].remaining, seconds(1));  // 10 ms left still shows as a second
+  EXPECT_EQ(DenyList().listing(kStart, 5).count, 0u);
+}
+
 }  // namespace
 }  // namespace ninetd::limits

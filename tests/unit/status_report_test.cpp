@@ -115,6 +115,28 @@ TEST(StatusTable, RefusedReloadsAreSaid) {
             "configuration before kept)\n");
 }
 
+// The sensors' deny list follows the table: how many, then each address
+// with when it is let in again, and how many more there are than shown.
+TEST(StatusTable, ListsTheDenyList) {
+  DaemonReport report = sample();
+  report.services.clear();
+  EXPECT_EQ(status_table(report).find("deny list"), std::string::npos);
+  report.denied = 3;
+  report.denied_max = 10240;
+  report.denied_shown = {{"192.0.2.1", std::nullopt}, {"192.0.2.7", 59}};
+  std::string text = status_table(report);
+  EXPECT_EQ(text.substr(text.find("\n\n")),
+            "\n\ndeny list (sensors): 3 of at most 10240 addresses refused\n"
+            "  192.0.2.1  for ever\n"
+            "  192.0.2.7  until 1970-01-01T03:24:44.000Z\n"
+            "  and 1 more\n");
+  report.denied_shown.clear();  // --no-peer-addresses
+  text = status_table(report);
+  EXPECT_EQ(text.substr(text.find("\n\n")),
+            "\n\ndeny list (sensors): 3 of at most 10240 addresses refused\n"
+            "  (addresses not shown: --no-peer-addresses)\n");
+}
+
 TEST(ServiceDetails, ListsTheEventsInWords) {
   DaemonReport report = sample();
   report.services.resize(1);
@@ -166,6 +188,8 @@ TEST(MetricsText, FamiliesWithHelpAndTypeAndEscapedLabels) {
             std::string::npos);
   EXPECT_NE(text.find("ninetd_build_info{version=\"1.2.3\"} 1\n"), std::string::npos);
   EXPECT_NE(text.find("ninetd_reloads_total 2\n"), std::string::npos);
+  EXPECT_NE(text.find("# TYPE ninetd_deny_list_addresses gauge\nninetd_deny_list_addresses 0\n"),
+            std::string::npos);
   EXPECT_EQ(text.back(), '\n');
 }
 
