@@ -180,9 +180,17 @@ def test_groups_no_leaves_only_the_primary_group(ninetd, pubdir, test_user, form
     assert ": warning: " not in ninetd.log(), ninetd.log()
 
 
+@pytest.mark.parametrize("form", ["classic", "key_value", "xinetd"])
+def test_groups_unsaid_is_each_forms_own_default(ninetd, pubdir, test_user, form):
+    """Without `groups`: the inetd.conf forms give the user's supplementary groups (initgroups,
+    as every classic inetd); an xinetd file gives none of them, as xinetd does."""
+    report, text = run_identity(ninetd, pubdir, test_user["name"], form=form)
+    expected = {test_user["gid"]} if form == "xinetd" else {test_user["gid"], *test_user["groups"]}
+    assert sorted(set(int(g) for g in report["groups"].split())) == sorted(expected), text
+
+
 @pytest.mark.parametrize("form", ["key_value", "xinetd"])
-def test_groups_yes_is_the_default_with_the_supplementary_groups(ninetd, pubdir, test_user,
-                                                                form):
+def test_groups_yes_gives_the_supplementary_groups(ninetd, pubdir, test_user, form):
     report, text = run_identity(ninetd, pubdir, test_user["name"], form=form, groups="yes")
     groups = sorted(set(int(g) for g in report["groups"].split()))
     assert groups == sorted({test_user["gid"], *test_user["groups"]}), text

@@ -452,11 +452,12 @@ TEST(XinetdMapping, BannersAccessTimesAndMaxLoad) {
 }
 
 TEST(XinetdMapping, GroupsAndLibwrap) {
-  EXPECT_TRUE(only_spec(finger("")).supplementary_groups);
+  EXPECT_FALSE(only_spec(finger("")).supplementary_groups);  // xinetd's default
   ServiceSpec spec = only_spec(finger("  groups = no\n  libwrap = in.fingerd\n"));
   EXPECT_FALSE(spec.supplementary_groups);
   EXPECT_EQ(spec.libwrap, "in.fingerd");
   EXPECT_TRUE(only_spec(finger("  groups = yes\n")).supplementary_groups);
+  EXPECT_TRUE(only_spec("defaults\n{\n  groups = yes\n}\n" + finger("")).supplementary_groups);
   EXPECT_EQ(refused(finger("  groups = maybe\n")),
             Strings{"x.conf:8:12: error: groups takes yes or no, got \"maybe\""});
   EXPECT_EQ(refused(finger("  libwrap = " + std::string(128, 'w') + "\n")),

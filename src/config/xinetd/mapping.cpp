@@ -601,6 +601,11 @@ MapResult Mapper::run(const std::vector<Setting>& settings) {
   map_socket_type();
   map_wait(types);
   map_user(types);
+  // xinetd's default: a server gets no supplementary groups unless `groups = yes` (in the
+  // service or its defaults) says so; the inetd.conf forms keep initgroups' default. A
+  // builtin or a forwarder runs in the daemon, where groups mean nothing.
+  if (!types.internal && redirect == nullptr && find_setting(settings, "groups") == nullptr)
+    spec().supplementary_groups = false;
   map_program(types, read);
   map_bind(hosts);
   check_access();
