@@ -64,9 +64,11 @@ constexpr std::array<BuiltinRow, 8> kRows{{
     {Builtin::metrics, "metrics", StreamStyle::session, ClientInput::http_request, true, nullptr,
      nullptr, false},
     // xinetd's SENSOR: the listener adds each client to the deny list and
-    // closes it (daemon/service_listener.cpp); it is never served.
+    // closes it (daemon/service_listener.cpp); it is never served. Over UDP,
+    // each datagram's source is listed and nothing answered
+    // (daemon/supervisor_sensor.cpp).
     {Builtin::sensor, "sensor", StreamStyle::answer, ClientInput::drop, false, nullptr, nullptr,
-     false},
+     true},
 }};
 
 constexpr bool rows_in_id_order() {

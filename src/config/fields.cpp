@@ -579,6 +579,11 @@ void FieldParser::check_combination(const Word& type_word, const Word& protocol_
           fmt::format("internal service {} needs socket type stream over tcp", row->name));
   else if (row != nullptr && !row->datagram && type == SocketType::dgram)
     error(type_word, 0, fmt::format("internal service {} has no dgram form", row->name));
+  if (builtin == Builtin::sensor && type == SocketType::dgram && transport != Transport::local)
+    warning(type_word, 0,
+            "a sensor over udp lists the source address each datagram claims: a spoofed one "
+            "has any address refused, yours too (a stream sensor lists only clients that "
+            "complete a handshake)");
   if (spec_.tcpmux) {
     if (type != SocketType::stream || transport != Transport::tcp)
       error(type_word, 0, "tcpmux services need socket type stream over tcp (RFC 1078)");

@@ -124,6 +124,7 @@ void Supervisor::log_repeat_summaries() {
 
 void Supervisor::answer_datagrams(RunningService& service) {
   if (drop_datagrams_by_policy(service)) return;
+  if (service.service().builtin == config::Builtin::sensor) return sense_datagrams(service);
   builtins::DatagramGuard guard{guarded_ports_, service.admission.rate(), reply_budget_,
                                 service.access.get(), &deny_list_};
   builtins::DatagramStats before = datagram_stats_;

@@ -109,6 +109,8 @@ class Supervisor final : public builtins::SessionOwner,
                 std::string_view reason) override;
   void sense(const RunningService& service, const net::SocketAddress& peer) override;
   bool denied(const net::SocketAddress& peer) override;
+  // A datagram sensor: each datagram's source goes on the deny list, unanswered.
+  void sense_datagrams(RunningService& service);
   void end_session(builtins::Session& session) override;
   void tcpmux_request(builtins::Session& session, const std::string& name) override;
   void forward_failed(forward::Forwarder& forwarder, int error) override;

@@ -45,6 +45,20 @@ void Supervisor::sense(const RunningService& service, const net::SocketAddress& 
   }
 }
 
+void Supervisor::sense_datagrams(RunningService& service) {
+  constexpr int kDatagramsPerWakeup = 64;  // then back to the loop; the socket stays readable
+  for (int i = 0; i < kDatagramsPerWakeup; ++i) {
+    net::SocketAddress source;
+    source.reset_length();
+    char byte = 0;  // the payload means nothing; MSG_TRUNC drops the rest of it
+    if (::recvfrom(service.listener.fd(), &byte, 1, MSG_DONTWAIT | MSG_TRUNC, source.get(),
+                   source.length_pointer()) < 0)
+      return;
+    service.refuse(status::Refusal::sensor, source);
+    sense(service, source);
+  }
+}
+
 bool Supervisor::denied(const net::SocketAddress& peer) {
   if (deny_list_.size() == 0) return false;
   if (peer.family() != AF_INET && peer.family() != AF_INET6) return false;

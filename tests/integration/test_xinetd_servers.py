@@ -5,6 +5,7 @@ wildcards, over TCP and UDP), instances, per_source and cps with servers that ho
 connection, disable and id. Where ninetd does otherwise than xinetd on purpose, the test says
 so and names the documentation of the difference."""
 import os
+import re
 import socket
 
 import pytest
@@ -496,6 +497,33 @@ def test_a_sensor_has_every_service_refuse_its_clients(ninetd):
     assert counters["connections"] == 1 and counters["refused"] == 1, counters
     where, counters = table_row(ninetd, "served/tcp")
     assert counters["refused"] == 1, counters
+
+
+def test_a_udp_sensor_lists_each_datagrams_source(ninetd):
+    """flags = SENSOR over udp (xinetd has it too): every datagram's source is listed and
+    answered nothing; the load warns that a spoofed source can list anyone."""
+    sensor, served = free_port(), free_port()
+    conf = (service("ftp-sensor", type="UNLISTED", port=sensor, bind="127.0.0.1",
+                    socket_type="dgram", protocol="udp", wait="yes", flags="SENSOR",
+                    deny_time="FOREVER")
+            + cat("served", served))
+    ninetd.start(conf, xinetd=True,
+                 expect=[f"ftp-sensor/udp: listening on 127.0.0.1:{sensor} "
+                         "(dgram, wait, internal sensor)"])
+    assert re.search(r"warning: \S+inetd\.conf:\d+:\d+: a sensor over udp lists the source "
+                     r"address each datagram claims", ninetd.log()), ninetd.log()
+    with udp_socket("127.0.0.4") as listed:
+        listed.sendto(b"x" * 2000, ("127.0.0.1", sensor))
+        ninetd.wait_log(r"warning: ftp-sensor/udp: sensor peer=127\.0\.0\.4 port=\d+ "
+                        r"deny_time=FOREVER listed=1\n", regex=True)
+        assert nothing_pending(listed)
+    assert exchange_from("127.0.0.4", served) == b""
+    ninetd.wait_log(r"warning: served/tcp: refused peer=127\.0\.0\.4 port=\d+ reason=deny_list\n",
+                    regex=True)
+    assert exchange_from("127.0.0.1", served) == b"hello\n"
+    where, counters = table_row(ninetd, "ftp-sensor/udp")
+    assert counters["refused"] == 1, counters
+    assert ninetd.alive()
 
 
 # ---------------------------------------------------------------- disable and id

@@ -655,8 +655,15 @@ TEST(Program, TheSensorTakesItsDenyTime) {
   EXPECT_EQ(only_error("2121 stream tcp nowait root internal sensor 5 6"),
             "inetd.conf:1:47: error: the sensor takes one argument, its deny time; more are "
             "given");
-  EXPECT_EQ(only_error("2121 dgram udp wait root internal sensor 5"),
-            "inetd.conf:1:6: error: internal service sensor has no dgram form");
+  // Over udp, with the warning that a datagram's source may be anyone's.
+  ParseResult udp = parse("2121 dgram udp wait root internal sensor 5\n");
+  EXPECT_EQ(messages(udp),
+            std::vector<std::string>{
+                "inetd.conf:1:6: warning: a sensor over udp lists the source address each "
+                "datagram claims: a spoofed one has any address refused, yours too (a stream "
+                "sensor lists only clients that complete a handshake)"});
+  ASSERT_EQ(udp.services.size(), 1u);
+  EXPECT_EQ(udp.services[0].builtin, Builtin::sensor);
 }
 
 TEST(Program, UnknownInternalService) {

@@ -325,11 +325,15 @@ TEST(XinetdMapping, SensorMistakes) {
                             "  wait = no\n  flags = SENSOR\n  deny_time = soon\n")),
             Strings{"x.conf:8:15: error: deny_time must be minutes from 0 to 525600, FOREVER "
                     "or NEVER, got \"soon\""});
-  // Over UDP, as no ninetd builtin without a datagram form.
-  EXPECT_EQ(refused(service("ftp",
-                            "  type = UNLISTED\n  port = 2121\n  socket_type = dgram\n"
-                            "  wait = yes\n  flags = SENSOR\n")),
-            Strings{"x.conf:5:17: error: internal service sensor has no dgram form"});
+  // Over UDP too, as xinetd, with the warning that a datagram's source may be anyone's.
+  ParseResult udp = parse(service("ftp",
+                                  "  type = UNLISTED\n  port = 2121\n  socket_type = dgram\n"
+                                  "  wait = yes\n  flags = SENSOR\n"));
+  EXPECT_EQ(messages(udp), Strings{"x.conf:5:17: warning: a sensor over udp lists the source "
+                                   "address each datagram claims: a spoofed one has any address "
+                                   "refused, yours too (a stream sensor lists only clients that "
+                                   "complete a handshake)"});
+  EXPECT_EQ(udp.services.size(), 1u);
   // A service named as a builtin would be read back as that builtin.
   EXPECT_EQ(refused(service("echo", "  socket_type = stream\n  wait = no\n  flags = SENSOR\n")),
             Strings{"x.conf:5:3: error: flags = SENSOR on service echo: ninetd would read it as "
