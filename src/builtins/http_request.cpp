@@ -27,13 +27,10 @@ HttpRoute route_of(std::string_view method, std::string_view target) {
 
 HttpRequest parse_http_request(std::string_view received) {
   HttpRequest request;
+  received = received.substr(0, kHttpMaxHead);
   std::size_t end = head_end(received);
   if (end == std::string_view::npos) {
-    if (received.size() >= kHttpMaxHead) request.verdict = HttpVerdict::too_long;
-    return request;
-  }
-  if (end >= kHttpMaxHead) {
-    request.verdict = HttpVerdict::too_long;
+    if (received.size() == kHttpMaxHead) request.verdict = HttpVerdict::too_long;
     return request;
   }
   std::string_view line = received.substr(0, received.find('\n'));

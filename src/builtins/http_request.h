@@ -13,7 +13,7 @@ namespace ninetd::builtins {
 // hostile client can make the daemon hold.
 inline constexpr std::size_t kHttpMaxHead = 4096;
 
-enum class HttpVerdict { need_more, complete, too_long, bad };
+enum class HttpVerdict { need_more, complete, too_long };
 
 // What the answer is, once the head is complete.
 enum class HttpRoute {
@@ -29,7 +29,9 @@ struct HttpRequest {
   bool head_only = false;  // HEAD: the answer's head without its body
 };
 
-// The head ends at the first empty line (CR LF CR LF, or LF LF).
+// The head ends at the first empty line (CR LF CR LF, or LF LF), which must
+// end within the first kHttpMaxHead bytes: only those are looked at, so the
+// verdict is the same however the bytes were cut into reads.
 HttpRequest parse_http_request(std::string_view received);
 
 // The whole answer, with Content-Length and Connection: close.

@@ -80,6 +80,16 @@ TEST(HttpRequest, WaitsThenCutsAtTheBound) {
   EXPECT_EQ(parse_http_request(endless).verdict, HttpVerdict::too_long);
   std::string late = endless + "\r\n\r\n";
   EXPECT_EQ(parse_http_request(late).verdict, HttpVerdict::too_long);
+  // An empty line that ends just past the bound: cut there whether the bytes came in one
+  // read or two, as the session holds no more than the bound.
+  std::string head = "GET / HTTP/1.1\r\nX: ";
+  head += std::string(builtins::kHttpMaxHead - 2 - head.size(), 'y') + "\r\n\r\n";
+  EXPECT_EQ(parse_http_request(head).verdict, HttpVerdict::too_long);
+  EXPECT_EQ(parse_http_request(head.substr(0, builtins::kHttpMaxHead)).verdict,
+            HttpVerdict::too_long);
+  head.erase(20, 2);  // now it ends at the bound exactly
+  EXPECT_EQ(head.size(), builtins::kHttpMaxHead);
+  EXPECT_EQ(parse_http_request(head).verdict, HttpVerdict::complete);
 }
 
 TEST(HttpRequest, NotHttpIsABadRequest) {
