@@ -531,6 +531,41 @@ void FieldParser::parse_program(const Word& word, std::span<const Word> args) {
   if (spec_.args.empty()) spec_.args.push_back(basename_of(spec_.program));
 }
 
+// The socket an internal service is given must be one its builtin can serve.
+void FieldParser::check_builtin(const Word& type_word, const Word& wait_word) {
+  SocketType type = spec_.socket_type;
+  Transport transport = spec_.transport;
+  Builtin builtin = spec_.builtin;
+  const builtins::BuiltinRow* row = &builtins::row(builtin);
+  if (type == SocketType::stream && spec_.wait_mode == WaitMode::wait)
+    error(wait_word, 0,
+          fmt::format("internal service {} over stream must be \"nowait\"", to_string(builtin)));
+  // A unix datagram answer goes to the path the client bound, looked up again
+  // at the send: a local user could swap that path for a symlink to any
+  // socket and have the daemon, as root, send it bytes of the user's choosing.
+  if (type == SocketType::dgram && transport == Transport::local && row->answer != nullptr &&
+      row->datagram)
+    error(type_word, 0,
+          fmt::format("internal service {} over a unix dgram socket is refused: "
+                      "its answers would go, as root, to a path the client chose "
+                      "(use a stream socket)",
+                      to_string(builtin)));
+  if (type == SocketType::raw || type == SocketType::seqpacket)
+    error(type_word, 0,
+          fmt::format("internal service {} needs socket type stream or dgram", to_string(builtin)));
+  if (row->stream == builtins::StreamStyle::request &&
+      (type != SocketType::stream || transport != Transport::tcp))
+    error(type_word, 0,
+          fmt::format("internal service {} needs socket type stream over tcp", row->name));
+  else if (!row->datagram && type == SocketType::dgram)
+    error(type_word, 0, fmt::format("internal service {} has no dgram form", row->name));
+  if (builtin == Builtin::sensor && type == SocketType::dgram && transport != Transport::local)
+    warning(type_word, 0,
+            "a sensor over udp lists the source address each datagram claims: a spoofed one "
+            "has any address refused, yours too (a stream sensor lists only clients that "
+            "complete a handshake)");
+}
+
 void FieldParser::check_combination(const Word& type_word, const Word& protocol_word,
                                     const Word& wait_word) {
   SocketType type = spec_.socket_type;
@@ -556,34 +591,7 @@ void FieldParser::check_combination(const Word& type_word, const Word& protocol_
   }
 
   Builtin builtin = spec_.builtin;
-  const builtins::BuiltinRow* row = builtin != Builtin::none ? &builtins::row(builtin) : nullptr;
-  if (builtin != Builtin::none && type == SocketType::stream && spec_.wait_mode == WaitMode::wait)
-    error(wait_word, 0,
-          fmt::format("internal service {} over stream must be \"nowait\"", to_string(builtin)));
-  // A unix datagram answer goes to the path the client bound, looked up again
-  // at the send: a local user could swap that path for a symlink to any
-  // socket and have the daemon, as root, send it bytes of the user's choosing.
-  if (row != nullptr && type == SocketType::dgram && transport == Transport::local &&
-      row->answer != nullptr && row->datagram)
-    error(type_word, 0,
-          fmt::format("internal service {} over a unix dgram socket is refused: "
-                      "its answers would go, as root, to a path the client chose "
-                      "(use a stream socket)",
-                      to_string(builtin)));
-  if (builtin != Builtin::none && (type == SocketType::raw || type == SocketType::seqpacket))
-    error(type_word, 0,
-          fmt::format("internal service {} needs socket type stream or dgram", to_string(builtin)));
-  if (row != nullptr && row->stream == builtins::StreamStyle::request &&
-      (type != SocketType::stream || transport != Transport::tcp))
-    error(type_word, 0,
-          fmt::format("internal service {} needs socket type stream over tcp", row->name));
-  else if (row != nullptr && !row->datagram && type == SocketType::dgram)
-    error(type_word, 0, fmt::format("internal service {} has no dgram form", row->name));
-  if (builtin == Builtin::sensor && type == SocketType::dgram && transport != Transport::local)
-    warning(type_word, 0,
-            "a sensor over udp lists the source address each datagram claims: a spoofed one "
-            "has any address refused, yours too (a stream sensor lists only clients that "
-            "complete a handshake)");
+  if (builtin != Builtin::none) check_builtin(type_word, wait_word);
   if (spec_.tcpmux) {
     if (type != SocketType::stream || transport != Transport::tcp)
       error(type_word, 0, "tcpmux services need socket type stream over tcp (RFC 1078)");

@@ -81,6 +81,8 @@ class FieldParser {
   void parse_tcpmux_name(const Word& word, std::string_view name, std::size_t offset);
   void parse_service_name(const Word& word, std::string_view name, std::size_t offset);
   void parse_rpc_name(const Word& word, std::string_view name, std::size_t offset);
+  // An internal service's socket type, transport and wait fit its builtin.
+  void check_builtin(const Word& type_word, const Word& wait_word);
   // A redirecting service must be a nowait stream over TCP with no program.
   void check_redirect(const Word& type_word, const Word& protocol_word, const Word& wait_word);
   void split_hosts(std::string_view list, const Word& word, std::size_t offset,
