@@ -7,6 +7,7 @@
 #include <optional>
 #include <vector>
 
+#include "config/key_suggestion.h"
 #include "config/launch_spec.h"
 #include "config/log_settings.h"
 #include "config/policy_fields.h"
@@ -608,42 +609,6 @@ constexpr std::array<KeyWriter, kWrittenKeys> kWriters = [] {
   return out;
 }();
 
-// Edits (insertions, deletions, substitutions) between two short names.
-std::size_t edit_distance(std::string_view a, std::string_view b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diagonal = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      std::size_t above = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diagonal = above;
-    }
-  }
-  return row[b.size()];
-}
-
-// The table has grown past what one line can list: the closest key is named
-// when a typo is likely, the manual otherwise.
-std::string unknown_key_message(std::string_view key) {
-  const KeyRow* closest = nullptr;
-  std::size_t best = 3;  // more edits than this is no typo
-  if (key.size() <= 64) {
-    for (const KeyRow& row : kKeys) {
-      std::size_t distance = edit_distance(key, row.description.name);
-      if (distance < best) {
-        best = distance;
-        closest = &row;
-      }
-    }
-  }
-  if (closest != nullptr)
-    return fmt::format("unknown key \"{}\"; did you mean \"{}\"?", key, closest->description.name);
-  return fmt::format("unknown key \"{}\" (ninetd.conf(5), \"Key=value entries\", lists the keys)",
-                     key);
-}
-
 void KeyValueParser::apply_port(const Word& value) {
   ServiceSpec& s = spec();
   if (s.tcpmux || s.rpc || s.transport == Transport::local) {
@@ -668,7 +633,7 @@ void KeyValueParser::check_keys() {
     for (const KeyRow& candidate : kKeys)
       if (candidate.description.name == option.key.text) row = &candidate;
     if (row == nullptr) {
-      fields_.error(option.key, 0, unknown_key_message(option.key.text));
+      fields_.error(option.key, 0, unknown_key_message(option.key.text, key_descriptions()));
       continue;
     }
     for (const Option* earlier : seen_) {

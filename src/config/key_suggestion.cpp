@@ -1,0 +1,45 @@
+#include "config/key_suggestion.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <vector>
+
+namespace ninetd::config {
+
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      std::size_t above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+std::string unknown_key_message(std::string_view key, std::span<const KeyDescription> keys) {
+  const KeyDescription* closest = nullptr;
+  std::size_t best = 3;  // more edits than this is no typo
+  // A long word is no typo of a key, and the distance costs its length times
+  // the key's.
+  if (key.size() <= 64) {
+    for (const KeyDescription& candidate : keys) {
+      std::size_t distance = edit_distance(key, candidate.name);
+      if (distance < best) {
+        best = distance;
+        closest = &candidate;
+      }
+    }
+  }
+  if (closest != nullptr)
+    return fmt::format("unknown key \"{}\"; did you mean \"{}\"?", key, closest->name);
+  return fmt::format("unknown key \"{}\" (ninetd.conf(5), \"Key=value entries\", lists the keys)",
+                     key);
+}
+
+}  // namespace ninetd::config
