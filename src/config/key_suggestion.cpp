@@ -22,22 +22,8 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
   return row[b.size()];
 }
 
-std::string unknown_key_message(std::string_view key, std::span<const KeyDescription> keys) {
-  const KeyDescription* closest = nullptr;
-  std::size_t best = 3;  // more edits than this is no typo
-  // A long word is no typo of a key, and the distance costs its length times
-  // the key's.
-  if (key.size() <= 64) {
-    for (const KeyDescription& candidate : keys) {
-      std::size_t distance = edit_distance(key, candidate.name);
-      if (distance < best) {
-        best = distance;
-        closest = &candidate;
-      }
-    }
-  }
-  if (closest != nullptr)
-    return fmt::format("unknown key \"{}\"; did you mean \"{}\"?", key, closest->name);
+std::string unknown_key_message(std::string_view key, std::optional<std::string_view> closest) {
+  if (closest) return fmt::format("unknown key \"{}\"; did you mean \"{}\"?", key, *closest);
   return fmt::format("unknown key \"{}\" (ninetd.conf(5), \"Key=value entries\", lists the keys)",
                      key);
 }

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include <cstdint>
+#include <ranges>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -41,7 +42,12 @@ void KeyValueParser::check_keys() {
     for (const KeyRow& candidate : key_rows())
       if (candidate.description.name == option.key.text) row = &candidate;
     if (row == nullptr) {
-      fields_.error(option.key, 0, unknown_key_message(option.key.text, key_descriptions()));
+      // The rows' names, read in place: a list of them (key_descriptions())
+      // would be one more relocated table in every daemon's memory.
+      auto names = key_rows() | std::views::transform(
+                                    [](const KeyRow& known) { return known.description.name; });
+      fields_.error(option.key, 0,
+                    unknown_key_message(option.key.text, closest_name(option.key.text, names)));
       continue;
     }
     for (const Option* earlier : seen_) {

@@ -1,21 +1,20 @@
-// config/key_suggestion: the message for an unknown key, on a table of its
-// own, so the rules (within two edits, the first closest row, no guess for a
-// long word) are checked apart from the real table's keys.
+// config/key_suggestion: the message for an unknown key, over names of its
+// own, so the rules (within two edits, the first closest name, no guess for
+// a long word) are checked apart from the real table's keys.
 #include "config/key_suggestion.h"
 
 #include <gtest/gtest.h>
 
 #include <array>
+#include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 namespace ninetd::config {
 namespace {
 
-constexpr std::array<KeyDescription, 3> kTable{{
-    {"wait", "yes or no"},
-    {"user", "a user"},
-    {"exec", "a path"},
-}};
+constexpr std::array<std::string_view, 3> kNames{"wait", "user", "exec"};
 
 TEST(EditDistance, CountsInsertionsDeletionsAndSubstitutions) {
   EXPECT_EQ(edit_distance("", ""), 0U);
@@ -28,34 +27,33 @@ TEST(EditDistance, CountsInsertionsDeletionsAndSubstitutions) {
   EXPECT_EQ(edit_distance("kitten", "sitting"), 3U);
 }
 
-TEST(UnknownKeyMessage, NamesTheKeyWithinTwoEdits) {
-  EXPECT_EQ(unknown_key_message("wiat", kTable), "unknown key \"wiat\"; did you mean \"wait\"?");
-  EXPECT_EQ(unknown_key_message("usr", kTable), "unknown key \"usr\"; did you mean \"user\"?");
+TEST(ClosestName, IsWithinTwoEdits) {
+  EXPECT_EQ(closest_name("wiat", kNames), "wait");
+  EXPECT_EQ(closest_name("usr", kNames), "user");
+  EXPECT_EQ(closest_name("execute", kNames), std::nullopt);  // three edits
+  EXPECT_EQ(closest_name("colour", kNames), std::nullopt);
 }
 
-TEST(UnknownKeyMessage, PointsToTheManualBeyondTwoEdits) {
-  EXPECT_EQ(unknown_key_message("colour", kTable),
-            "unknown key \"colour\" (ninetd.conf(5), \"Key=value entries\", lists the keys)");
+TEST(ClosestName, IsTheFirstOfNamesEquallyClose) {
+  // "usec" is one edit from both user and exec: the earlier name wins.
+  EXPECT_EQ(closest_name("usec", kNames), "user");
 }
 
-TEST(UnknownKeyMessage, NamesTheFirstOfKeysEquallyClose) {
-  // "usec" is one edit from both user and exec: the earlier row wins.
-  EXPECT_EQ(unknown_key_message("usec", kTable), "unknown key \"usec\"; did you mean \"user\"?");
-}
-
-TEST(UnknownKeyMessage, GuessesNothingForAWordOverSixtyFourBytes) {
-  std::string long_word(65, 'w');
-  EXPECT_EQ(
-      unknown_key_message(long_word, std::array<KeyDescription, 1>{{{long_word, ""}}}),
-      "unknown key \"" + long_word + "\" (ninetd.conf(5), \"Key=value entries\", lists the keys)");
+TEST(ClosestName, IsNoneForAWordOverSixtyFourBytes) {
   std::string at_bound(64, 'w');
-  EXPECT_EQ(unknown_key_message(at_bound, std::array<KeyDescription, 1>{{{at_bound, ""}}}),
-            "unknown key \"" + at_bound + "\"; did you mean \"" + at_bound + "\"?");
+  std::string over(65, 'w');
+  EXPECT_EQ(closest_name(at_bound, std::vector<std::string_view>{at_bound}), at_bound);
+  EXPECT_EQ(closest_name(over, std::vector<std::string_view>{over}), std::nullopt);
 }
 
-TEST(UnknownKeyMessage, AnEmptyTableNamesNoKey) {
-  EXPECT_EQ(unknown_key_message("wait", std::span<const KeyDescription>{}),
-            "unknown key \"wait\" (ninetd.conf(5), \"Key=value entries\", lists the keys)");
+TEST(ClosestName, IsNoneAmongNoNames) {
+  EXPECT_EQ(closest_name("wait", std::vector<std::string_view>{}), std::nullopt);
+}
+
+TEST(UnknownKeyMessage, NamesTheClosestKeyOrTheManual) {
+  EXPECT_EQ(unknown_key_message("wiat", "wait"), "unknown key \"wiat\"; did you mean \"wait\"?");
+  EXPECT_EQ(unknown_key_message("colour", std::nullopt),
+            "unknown key \"colour\" (ninetd.conf(5), \"Key=value entries\", lists the keys)");
 }
 
 }  // namespace
