@@ -22,6 +22,17 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
   return row[b.size()];
 }
 
+void ClosestName::offer(std::string_view name) {
+  // A long word is no typo of a key, and the distance costs its length times
+  // each name's.
+  if (key_.size() > 64) return;
+  std::size_t distance = edit_distance(key_, name);
+  if (distance < distance_) {
+    distance_ = distance;
+    best_ = name;
+  }
+}
+
 std::string unknown_key_message(std::string_view key, std::optional<std::string_view> closest) {
   if (closest) return fmt::format("unknown key \"{}\"; did you mean \"{}\"?", key, *closest);
   return fmt::format("unknown key \"{}\" (ninetd.conf(5), \"Key=value entries\", lists the keys)",

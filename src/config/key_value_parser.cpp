@@ -7,7 +7,6 @@
 #include <fmt/format.h>
 
 #include <cstdint>
-#include <ranges>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -44,10 +43,9 @@ void KeyValueParser::check_keys() {
     if (row == nullptr) {
       // The rows' names, read in place: a list of them (key_descriptions())
       // would be one more relocated table in every daemon's memory.
-      auto names = key_rows() | std::views::transform(
-                                    [](const KeyRow& known) { return known.description.name; });
-      fields_.error(option.key, 0,
-                    unknown_key_message(option.key.text, closest_name(option.key.text, names)));
+      ClosestName closest(option.key.text);
+      for (const KeyRow& known : key_rows()) closest.offer(known.description.name);
+      fields_.error(option.key, 0, unknown_key_message(option.key.text, closest.best()));
       continue;
     }
     for (const Option* earlier : seen_) {
