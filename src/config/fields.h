@@ -1,7 +1,7 @@
 // FieldParser: reads the parts of one service definition (the service and its
 // host, socket type, protocol, wait, user, program) into a ServiceSpec, the same
 // way whichever form of entry they come from: a classic line (parser.cpp) or a
-// key=value block (key_values.cpp). Pure: every problem becomes a Diagnostic
+// key=value block (key_value_parser.cpp). Pure: every problem becomes a Diagnostic
 // located at the word it is about.
 #pragma once
 

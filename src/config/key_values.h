@@ -1,5 +1,5 @@
 // KeyValueParser: a key=value entry (key_value_lexer.h) to ServiceSpecs. The
-// keys are one table (key_values.cpp), each row a key with its values and what
+// keys are one table (key_table.cpp), each row a key with its values and what
 // it sets; NetBSD's keys keep NetBSD's meaning, and ninetd's own per-service
 // settings are added as rows. Each key has one line in ninetd.conf(5).
 #pragma once

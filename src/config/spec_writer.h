@@ -4,7 +4,7 @@
 // otherwise. Pure: a spec in, text out.
 //
 // The key=value form is one row per key, written as the key table says
-// (key_writers(), the write column of kKeys in key_values.cpp): a setting
+// (key_writers(), the write column of kKeys in key_table.cpp): a setting
 // added to ServiceSpec and to kKeys with its writer is written, listed by
 // ninetd -t and converted from xinetd.conf. A row that is not `classic`
 // makes every spec that sets it a key=value entry.
