@@ -76,10 +76,32 @@ void settle_umask() {
   umask(given | 022);
 }
 
-sys::Result<void> daemonize() {
+// The process that was started waits for the detached daemon to say it is
+// ready (its pid file written, its control socket open) before it exits: an
+// init script that reloads or stops right after the start finds the pid. It
+// exits 0 for the byte `tell_started` writes, 1 when the pipe closes without
+// one (the daemon failed after detaching).
+[[noreturn]] void wait_for_daemon(sys::Fd ready) {
+  char byte = 0;
+  ssize_t got = 0;
+  do got = ::read(ready.get(), &byte, 1);
+  while (got < 0 && errno == EINTR);
+  _exit(got == 1 ? 0 : 1);
+}
+
+// Returns the pipe's end to give to tell_started.
+sys::Result<sys::Fd> daemonize() {
+  int ends[2];
+  if (pipe2(ends, O_CLOEXEC) < 0) return sys::last_error("pipe2");
+  sys::Fd read_end(ends[0]);
+  sys::Fd write_end(ends[1]);
   pid_t pid = fork();
   if (pid < 0) return sys::last_error("fork");
-  if (pid > 0) _exit(0);
+  if (pid > 0) {
+    write_end.reset();
+    wait_for_daemon(std::move(read_end));
+  }
+  read_end.reset();
   setsid();
   pid = fork();
   if (pid < 0) return sys::last_error("fork");
@@ -91,7 +113,15 @@ sys::Result<void> daemonize() {
   dup2(null, 1);
   dup2(null, 2);
   if (null > 2) ::close(null);
-  return {};
+  return write_end;
+}
+
+// Lets the command that started a detached daemon exit 0 (nothing to do in
+// the foreground, where `started` is not open).
+void tell_started(sys::Fd started) {
+  if (!started) return;
+  char byte = 1;
+  (void)::write(started.get(), &byte, 1);
 }
 
 // The process as the daemon needs it whatever started it: descriptors,
@@ -150,8 +180,9 @@ SupervisorSettings supervisor_settings(const Options& options) {
 
 // Until it detaches, the daemon also tells the terminal that started it, and
 // it loads the configuration first, so a broken start exits non-zero there.
+// Detached, `started` is set to the pipe that tell_started writes to.
 bool start_and_detach(const Options& options, Supervisor& supervisor,
-                      const std::optional<std::string>& limit_not_raised) {
+                      const std::optional<std::string>& limit_not_raised, sys::Fd& started) {
   // Until it detaches, the daemon also tells the terminal that started it, and
   // it loads the configuration first, so a broken start exits non-zero there.
   switch (log::choose_destination(options.foreground, options.log_to_stderr,
@@ -168,10 +199,12 @@ bool start_and_detach(const Options& options, Supervisor& supervisor,
   if (limit_not_raised) log::warning("{}", *limit_not_raised);
   if (!supervisor.start()) return false;
   if (!options.foreground) {
-    if (auto detached = daemonize(); !detached) {
+    auto detached = daemonize();
+    if (!detached) {
       log::error("cannot become a daemon: {}", std::strerror(detached.error().code));
       return false;
     }
+    started = std::move(*detached);
     log::use_syslog(/*also_stderr=*/false);
   }
   return true;
@@ -239,7 +272,8 @@ int run_daemon(const Options& options) {
   ServiceManager service_manager = ServiceManager::from_environment();
   supervisor.use_service_manager(service_manager);
   supervisor.adopt(std::move(inherited));
-  if (!start_and_detach(options, supervisor, limit_not_raised)) return 1;
+  sys::Fd started;
+  if (!start_and_detach(options, supervisor, limit_not_raised, started)) return 1;
   supervisor.forget_inherited();
   // A signalfd wakes epoll through the signal queue of the process that
   // created it: after daemonize() that is the parent, gone, and the daemon
@@ -255,6 +289,7 @@ int run_daemon(const Options& options) {
   }
 
   std::unique_ptr<ControlSocket> control = open_control(options, **loop, supervisor);
+  tell_started(std::move(started));
 
   // Every listener of the first load is open (or retrying its bind, which it
   // logged): systemd may start what is ordered after ninetd.

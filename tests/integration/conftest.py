@@ -393,6 +393,11 @@ class Daemon:
         self._start_ticks = int(stat[19]) if stat else 0
         if wait_started:
             self.wait_log("notice: started: ", what="the daemon to start", timeout=timeout)
+            # The daemon logs "started:" as its first load is applied and writes the pid file
+            # after that: a test that reads the file, or starts a second daemon that names its
+            # holder from it, waits for the whole line.
+            wait_until(lambda: self.pid_written() or not self.alive(), timeout,
+                       "the pid file to be written")
             for text in expect:
                 assert text in self.log(), f"missing log text {text!r}; log:\n{self.log()}"
         return self
@@ -400,6 +405,15 @@ class Daemon:
     @property
     def pid(self):
         return self.proc.pid
+
+    def pid_written(self):
+        """True when the pid file holds this daemon's pid and its newline (every wrapper
+        execs the daemon, so its pid is the one started)."""
+        try:
+            with open(self.pidfile) as f:
+                return f.read() == f"{self.proc.pid}\n"
+        except FileNotFoundError:
+            return False
 
     def write_conf(self, text):
         tmp = self.conf + ".new"

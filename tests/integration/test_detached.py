@@ -1,5 +1,5 @@
 """ninetd started without -d or -i, as an init script starts it: it detaches once its listeners
-are open, writes its pid file from the detached process, refuses a second start on the same pid
+are open and the detached process has written its pid file, refuses a second start on the same pid
 file, and acts on its signals: SIGHUP reloads, SIGTERM stops it and removes
 the pid file."""
 import os
@@ -28,9 +28,11 @@ def test_detached_daemon_reloads_on_sighup_and_stops_on_sigterm(tmp_path):
     r = subprocess.run([NINETD, "-p", str(pidfile), str(conf)], capture_output=True, text=True,
                        timeout=TIMEOUT)
     assert r.returncode == 0, r.stderr
-    # Listening before the command returned; the pid is written by the detached process.
+    # Listening, and the pid file written by the detached process, before the command
+    # returned: an init script's reload or stop right after the start finds the daemon.
+    pid = pid_in(pidfile)
+    assert pid is not None, "no pid in the pid file when the start returned"
     assert tcp_exchange(first, b"detached\n") == b"detached\n"
-    pid = wait_until(lambda: pid_in(pidfile), what="the pid file")
     try:
         assert pid_alive(pid)
         # A second start (an init script's, say) finds the pid file locked and says by whom.
