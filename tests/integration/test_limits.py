@@ -99,12 +99,13 @@ def test_idle_builtin_session_is_closed(ninetd):
 def test_busy_builtin_session_is_not_closed_as_idle(ninetd):
     port = free_port()
     ninetd.start(f"127.0.0.1:{port} stream tcp nowait root internal echo\n",
-                 args=("-l", "--idle-timeout", "1"))
+                 args=("-l", "--idle-timeout", "2"))
     with socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT) as s:
-        # 64-byte lines every 0.1 s (over a kilobyte a second both ways) for 3 s keep the
-        # session alive past three idle timeouts.
-        for i in range(30):
-            line = b"%063d\n" % i
+        # 300-byte lines every 0.1 s for 6 s keep the session alive past three idle timeouts.
+        # Each line alone is more than the 256 bytes an idle timeout asks for, so only a stall
+        # of the test itself for most of a timeout (2 s) could close it.
+        for i in range(60):
+            line = b"%0299d\n" % i
             s.sendall(line)
             assert read_exactly(s, len(line)) == line
             time.sleep(0.1)
