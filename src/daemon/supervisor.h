@@ -109,8 +109,6 @@ class Supervisor final : public builtins::SessionOwner,
                 std::string_view reason) override;
   void sense(const RunningService& service, const net::SocketAddress& peer) override;
   bool denied(const net::SocketAddress& peer) override;
-  // A datagram sensor: each datagram's source goes on the deny list, unanswered.
-  void sense_datagrams(RunningService& service);
   void end_session(builtins::Session& session) override;
   void tcpmux_request(builtins::Session& session, const std::string& name) override;
   void forward_failed(forward::Forwarder& forwarder, int error) override;
@@ -263,7 +261,8 @@ class Supervisor final : public builtins::SessionOwner,
   void record_event(RunningService& service, status::EventKind kind, pid_t pid, int value,
                     const net::SocketAddress* peer = nullptr, std::chrono::milliseconds ran = {});
   status::ServiceReport report_of(const RunningService& service, bool events) const;
-  void deny_list_report(status::DaemonReport& report) const;
+  // A datagram sensor: each datagram's source goes on the deny list, unanswered.
+  void sense_datagrams(RunningService& service);
   bool hand_over(RunningService& service);
   void refresh_status();
   void feed_watchdog();

@@ -76,27 +76,19 @@ status::DaemonReport Supervisor::report(std::optional<std::string_view> details_
   report.datagrams_refused = datagram_stats_.refused + datagram_stats_.over_rate +
                              datagram_stats_.over_budget + datagram_stats_.refused_by_access;
   report.log_lines_dropped = log::syslog_dropped();
-  if (!details_of) deny_list_report(report);
+  if (!details_of) {
+    // Enough for a screen; the count says how many more there are.
+    constexpr std::size_t kShown = 32;
+    report.deny_list =
+        deny_list_.listing(loop::Clock::now(), log::peer_addresses_shown() ? kShown : 0);
+    report.deny_list_max = deny_list_.max_entries();
+  }
   report.services.reserve(details_of ? 1 : table_.size());
   for (const auto& service : table_) {
     if (details_of && !status::names_service(*details_of, service->name())) continue;
     report.services.push_back(report_of(*service, details_of.has_value()));
   }
   return report;
-}
-
-void Supervisor::deny_list_report(status::DaemonReport& report) const {
-  // Enough for a screen; the count says how many more there are.
-  constexpr std::size_t kShown = 32;
-  limits::DenyList::Listing listing =
-      deny_list_.listing(loop::Clock::now(), log::peer_addresses_shown() ? kShown : 0);
-  report.denied = listing.count;
-  report.denied_max = deny_list_.max_entries();
-  for (auto& entry : listing.first) {
-    std::optional<std::int64_t> left;
-    if (entry.remaining) left = entry.remaining->count();
-    report.denied_shown.push_back({std::move(entry.address), left});
-  }
 }
 
 std::string Supervisor::metrics_text() {

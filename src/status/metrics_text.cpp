@@ -60,7 +60,7 @@ void daemon_families(Out out, const DaemonReport& report) {
   daemon_metric(out, "ninetd_log_lines_dropped_total", "counter",
                 "Log lines dropped because the syslog socket was full.", report.log_lines_dropped);
   daemon_metric(out, "ninetd_deny_list_addresses", "gauge",
-                "Client addresses the sensors' deny list refuses now.", report.denied);
+                "Client addresses the sensors' deny list refuses now.", report.deny_list.count);
 }
 
 }  // namespace

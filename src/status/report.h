@@ -5,10 +5,10 @@
 
 #include <array>
 #include <cstdint>
-#include <optional>
 #include <string>
 #include <vector>
 
+#include "limits/deny_list.h"
 #include "status/refusal.h"
 #include "status/service_history.h"
 
@@ -30,12 +30,6 @@ struct ServiceReport {
   std::vector<ServiceEvent> events;  // oldest first; filled for the one-service view only
 };
 
-// An address the sensors' deny list refuses (limits/deny_list.h).
-struct DeniedAddress {
-  std::string address;
-  std::optional<std::int64_t> seconds_left;  // std::nullopt: for ever
-};
-
 struct DaemonReport {
   std::string version;
   std::int64_t pid = 0;
@@ -47,10 +41,11 @@ struct DaemonReport {
   std::size_t sessions = 0;              // builtin sessions and forwarded connections in the loop
   std::uint64_t datagrams_answered = 0;  // by the UDP builtins
   std::uint64_t datagrams_refused = 0;
-  std::uint64_t log_lines_dropped = 0;      // syslog's socket was full
-  std::size_t denied = 0;                   // addresses the deny list refuses now
-  std::size_t denied_max = 0;               // the most it holds
-  std::vector<DeniedAddress> denied_shown;  // the first, in address order; none without peers
+  std::uint64_t log_lines_dropped = 0;  // syslog's socket was full
+  // The sensors' deny list: how many it refuses now, the first of them in
+  // address order (none under --no-peer-addresses), and the most it holds.
+  limits::DenyList::Listing deny_list;
+  std::size_t deny_list_max = 0;
   std::vector<ServiceReport> services;
 };
 

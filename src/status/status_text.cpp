@@ -78,20 +78,21 @@ std::string summary(const DaemonReport& report) {
 }
 
 std::string deny_list(const DaemonReport& report) {
-  if (report.denied == 0) return "";
+  const limits::DenyList::Listing& list = report.deny_list;
+  if (list.count == 0) return "";
   std::string out = fmt::format("\ndeny list (sensors): {} of at most {} addresses refused\n",
-                                report.denied, report.denied_max);
-  for (const DeniedAddress& entry : report.denied_shown) {
-    if (entry.seconds_left)
+                                list.count, report.deny_list_max);
+  for (const limits::DenyList::Entry& entry : list.first) {
+    if (entry.remaining)
       out += fmt::format("  {}  until {}\n", entry.address,
-                         utc_time((report.now_unix + *entry.seconds_left) * 1000));
+                         utc_time((report.now_unix + entry.remaining->count()) * 1000));
     else
       out += fmt::format("  {}  for ever\n", entry.address);
   }
-  if (report.denied_shown.empty())
+  if (list.first.empty())
     out += "  (addresses not shown: --no-peer-addresses)\n";
-  else if (report.denied > report.denied_shown.size())
-    out += fmt::format("  and {} more\n", report.denied - report.denied_shown.size());
+  else if (list.count > list.first.size())
+    out += fmt::format("  and {} more\n", list.count - list.first.size());
   return out;
 }
 

@@ -121,16 +121,16 @@ TEST(StatusTable, ListsTheDenyList) {
   DaemonReport report = sample();
   report.services.clear();
   EXPECT_EQ(status_table(report).find("deny list"), std::string::npos);
-  report.denied = 3;
-  report.denied_max = 10240;
-  report.denied_shown = {{"192.0.2.1", std::nullopt}, {"192.0.2.7", 59}};
+  report.deny_list.count = 3;
+  report.deny_list_max = 10240;
+  report.deny_list.first = {{"192.0.2.1", std::nullopt}, {"192.0.2.7", std::chrono::seconds(59)}};
   std::string text = status_table(report);
   EXPECT_EQ(text.substr(text.find("\n\n")),
             "\n\ndeny list (sensors): 3 of at most 10240 addresses refused\n"
             "  192.0.2.1  for ever\n"
             "  192.0.2.7  until 1970-01-01T03:24:44.000Z\n"
             "  and 1 more\n");
-  report.denied_shown.clear();  // --no-peer-addresses
+  report.deny_list.first.clear();  // --no-peer-addresses
   text = status_table(report);
   EXPECT_EQ(text.substr(text.find("\n\n")),
             "\n\ndeny list (sensors): 3 of at most 10240 addresses refused\n"
