@@ -183,8 +183,6 @@ SupervisorSettings supervisor_settings(const Options& options) {
 // Detached, `started` is set to the pipe that tell_started writes to.
 bool start_and_detach(const Options& options, Supervisor& supervisor,
                       const std::optional<std::string>& limit_not_raised, sys::Fd& started) {
-  // Until it detaches, the daemon also tells the terminal that started it, and
-  // it loads the configuration first, so a broken start exits non-zero there.
   switch (log::choose_destination(options.foreground, options.log_to_stderr,
                                   log::stderr_is_journal())) {
     case log::Destination::journal:
